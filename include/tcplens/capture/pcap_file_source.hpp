@@ -1,0 +1,62 @@
+// Reads classic pcap (micro- and nanosecond, either byte order) and pcapng capture files,
+// without libpcap. Regular files are memory-mapped, so packet bytes are never copied;
+// standard input and FIFOs are read through one reusable buffer.
+//
+// Damage is handled the way libpcap handles it (same checks, same messages), so what tcplens
+// accepts and rejects matches tcpdump: every record before the damage is delivered, then
+// next() returns ReadStatus::Error with the record number and byte offset. For pcapng, an
+// unknown block type is skipped, as the format allows.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tcplens/capture/packet_source.hpp"
+
+namespace tcplens {
+
+enum class TimestampPrecision { Micro, Nano };
+
+class PcapFileSource final : public PacketSource {
+ public:
+  // Opens `path` ("-" for standard input). On failure, returns nullptr and sets `error`
+  // (libpcap's wording, without the file name).
+  static std::unique_ptr<PcapFileSource> open(const std::string& path, std::string& error);
+  ~PcapFileSource() override;
+
+  ReadStatus next(RawPacket& packet) override;
+  const SourceInfo& info() const override { return info_; }
+  const SourceError& error() const override { return error_; }
+
+  class Input;  // private byte supplier (mmap or stream)
+
+ private:
+  PcapFileSource() = default;
+  bool read_header(std::string& error);
+  bool read_pcapng_start(std::string& error);
+  ReadStatus read_pcapng_block(std::uint32_t& type, ByteView& body, std::uint64_t& offset);
+  ReadStatus add_interface(ByteView body, std::uint64_t offset);
+  ReadStatus next_pcap(RawPacket& packet);
+  ReadStatus next_pcapng(RawPacket& packet);
+  ReadStatus fail(std::string message, std::uint64_t offset);
+
+  std::unique_ptr<Input> input_;
+  SourceInfo info_;
+  SourceError error_;
+  bool swapped_ = false;
+  bool nanosecond_ = false;
+  std::uint64_t records_ = 0;
+
+  // pcapng interfaces: link type, snap length and timestamp units per second.
+  struct Interface {
+    std::uint32_t linktype = 0;
+    std::uint32_t snaplen = 0;
+    std::uint64_t units_per_sec = 1000000;
+    std::int64_t offset_sec = 0;
+  };
+  static constexpr std::size_t kMaxInterfaces = 4096;
+  std::vector<Interface> interfaces_;
+};
+
+}  // namespace tcplens

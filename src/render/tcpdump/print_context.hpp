@@ -1,0 +1,194 @@
+// Private to the tcpdump renderer: the dissection context every printer function receives.
+//
+// It plays the role of tcpdump's netdissect_options: the end of the captured bytes
+// ("snapend"), which may be pulled in by a protocol's own length (push_snaplen), the name of
+// the protocol being printed (for " [|proto]"), the options, and the output.
+//
+// Reads go through get_*(), which throw Truncated when they would pass snapend: that is
+// tcpdump's longjmp out of a printer, and print_packet() catches it and prints " [|proto]".
+// Watch out: everything a printer has printed before the throw stays, exactly as in tcpdump.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "tcplens/bytes.hpp"
+#include "tcplens/render/output.hpp"
+#include "tcplens/render/tcpdump_renderer.hpp"
+
+namespace tcplens::tcpdump {
+
+struct Truncated {};
+
+class TcpSeqTable;
+
+struct PrintContext {
+  Output& out;
+  const TcpdumpOptions& opt;
+  TcpSeqTable& tcp_seq;
+  const std::uint8_t* packet = nullptr;  // first byte of the packet
+  const std::uint8_t* snapend = nullptr;
+  const char* protocol = "";
+  unsigned ll_hdr_len = 0;  // link header length, for -x/-X without the link layer
+
+  // Saved snapends for push/pop, as tcpdump's packet-info stack.
+  static constexpr int kMaxSnapStack = 16;
+  const std::uint8_t* snap_stack[kMaxSnapStack];
+  int snap_depth = 0;
+
+  // --- bounds -------------------------------------------------------------------------
+  // True when n bytes from p were captured (tcpdump's ND_TTEST_LEN).
+  bool ttest(const std::uint8_t* p, std::size_t n) const {
+    return p >= packet && p <= snapend && n <= static_cast<std::size_t>(snapend - p);
+  }
+  void tcheck(const std::uint8_t* p, std::size_t n) const {
+    if (!ttest(p, n)) throw Truncated{};
+  }
+  std::size_t available(const std::uint8_t* p) const {
+    return (p >= packet && p <= snapend) ? static_cast<std::size_t>(snapend - p) : 0;
+  }
+
+  std::uint8_t u8(const std::uint8_t* p) const {
+    tcheck(p, 1);
+    return *p;
+  }
+  std::uint16_t be16(const std::uint8_t* p) const {
+    tcheck(p, 2);
+    return load_be16(p);
+  }
+  std::uint32_t be24(const std::uint8_t* p) const {
+    tcheck(p, 3);
+    return load_be24(p);
+  }
+  std::uint32_t be32(const std::uint8_t* p) const {
+    tcheck(p, 4);
+    return load_be32(p);
+  }
+  std::uint64_t be64(const std::uint8_t* p) const {
+    tcheck(p, 8);
+    return load_be64(p);
+  }
+  std::uint16_t le16(const std::uint8_t* p) const {
+    tcheck(p, 2);
+    return load_le16(p);
+  }
+  std::uint32_t le32(const std::uint8_t* p) const {
+    tcheck(p, 4);
+    return load_le32(p);
+  }
+
+  // nd_push_snaplen: only ever shortens what may be read.
+  void push_snaplen(const std::uint8_t* bp, std::size_t len) {
+    if (snap_depth < kMaxSnapStack) snap_stack[snap_depth++] = snapend;
+    if (bp >= packet && bp <= snapend && len < static_cast<std::size_t>(snapend - bp))
+      snapend = bp + len;
+  }
+  // nd_change_snaplen: re-derives the limit from the saved one.
+  void change_snaplen(const std::uint8_t* bp, std::size_t len) {
+    const std::uint8_t* outer = snap_depth > 0 ? snap_stack[snap_depth - 1] : snapend;
+    if (bp >= packet && bp <= outer && len < static_cast<std::size_t>(outer - bp))
+      snapend = bp + len;
+    else
+      snapend = outer;
+  }
+  void pop_snaplen() {
+    if (snap_depth > 0) snapend = snap_stack[--snap_depth];
+  }
+
+  // --- output helpers -----------------------------------------------------------------
+  void put(std::string_view s) { out.put(s); }
+  void put(char c) { out.put(c); }
+  void put_u(std::uint32_t v) { out.put_u32(v); }
+  void put_ipv4(const std::uint8_t* p) {
+    tcheck(p, 4);
+    out.put_ipv4(p);
+  }
+  void put_ipv6(const std::uint8_t* p) {
+    tcheck(p, 16);
+    out.put_ipv6(p);
+  }
+  void put_mac(const std::uint8_t* p);  // aa:bb:cc:dd:ee:ff (checked)
+  void print_trunc() {
+    out.put(" [|");
+    out.put(protocol);
+    out.put(']');
+  }
+  void print_invalid() { out.put(" (invalid)"); }
+  // fn_print_char: printable ASCII as is, others as M- / ^ escapes.
+  void print_char(std::uint8_t c);
+  // nd_printjnp / nd_printn equivalents.
+  void print_padded_string(const std::uint8_t* s, std::size_t n);
+};
+
+// A name from a value table, or `unknown` with the value formatted by `fmt_unknown`.
+struct Tok {
+  std::uint32_t value;
+  const char* name;
+};
+const char* tok_lookup(const Tok* table, std::uint32_t value);
+// tok2str: the name, or `unknown_prefix` followed by the decimal value ("unknown-%u" style
+// callers pass "unknown-" and get "unknown-7").
+void put_tok(PrintContext& ctx, const Tok* table, std::uint32_t value, std::string_view unknown_fmt);
+// bittok2str: names of the set bits joined by `sep`, or `none` when no bit is known.
+void put_bittok(PrintContext& ctx, const Tok* table, std::uint32_t value, std::string_view none,
+                std::string_view sep);
+
+// IP protocol names as tcpdump's ipproto_values.
+const char* ipproto_name(std::uint8_t proto);
+
+// Printers, one per protocol; each mirrors the tcpdump function of the same name.
+void ether_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigned caplen);
+bool ethertype_print(PrintContext& ctx, std::uint16_t type, const std::uint8_t* p,
+                     unsigned length, unsigned caplen, const std::uint8_t* src_mac,
+                     const std::uint8_t* dst_mac);
+void ip_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
+void ip6_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
+void ipn_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
+void ip_demux_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, int ver,
+                    bool fragmented, std::uint8_t ttl_hl, std::uint8_t nh,
+                    const std::uint8_t* iph);
+void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
+               const std::uint8_t* iph, bool fragmented);
+void udp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
+               const std::uint8_t* iph, bool fragmented, std::uint8_t ttl_hl);
+void icmp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
+                const std::uint8_t* iph, bool fragmented);
+void icmp6_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
+                 const std::uint8_t* iph, bool fragmented);
+void arp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, unsigned caplen);
+// DNS message (after the TCP length prefix for DNS over TCP).
+void domain_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, bool over_tcp,
+                  bool multicast);
+// HTTP: the first line of a request or response on the HTTP ports (txtproto_print).
+void http_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
+
+// MPTCP option body, cp at the option kind (print-mptcp.c); false when it is malformed.
+bool mptcp_print(PrintContext& ctx, const std::uint8_t* cp, unsigned len, std::uint8_t flags);
+// Text protocols on their well-known ports (txtproto_print in tcpdump's util-print.c), used
+// for SMTP, FTP, WHOIS, RTSP; `cmds` lists the commands that start a request (may be null).
+void txtproto_print(PrintContext& ctx, const std::uint8_t* pptr, unsigned len,
+                    const char* protoname, const char* const* cmds, bool print_this);
+void ssh_print(PrintContext& ctx, const std::uint8_t* pptr, unsigned len);
+// Redis serialization protocol (print-resp.c).
+void resp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
+
+// Internet checksum over the pseudo-header and segment (0 when correct).
+std::uint16_t in_cksum(const std::uint8_t* data, std::size_t len, std::uint32_t initial = 0);
+std::uint16_t in_cksum_shouldbe(std::uint16_t sum, std::uint16_t computed_sum);
+std::uint16_t nextproto4_cksum(PrintContext& ctx, const std::uint8_t* iph,
+                               const std::uint8_t* data, unsigned len, unsigned covlen,
+                               std::uint8_t next_proto);
+std::uint16_t nextproto6_cksum(PrintContext& ctx, const std::uint8_t* ip6,
+                               const std::uint8_t* data, unsigned len, unsigned covlen,
+                               std::uint8_t next_proto);
+
+// Hex and ASCII dumps (-x, -X, -A), each line starting with `ident`.
+void hex_and_ascii_print(Output& out, std::string_view ident, const std::uint8_t* p,
+                         unsigned length);
+void hex_print(Output& out, std::string_view ident, const std::uint8_t* p, unsigned length);
+void ascii_print(Output& out, const std::uint8_t* p, unsigned length);
+
+// Payload printing when a printer has nothing better (ND_DEFAULTPRINT).
+void default_print(PrintContext& ctx, const std::uint8_t* p, unsigned caplen);
+
+}  // namespace tcplens::tcpdump

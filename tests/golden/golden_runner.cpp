@@ -1,0 +1,258 @@
+// Golden tests over the reference corpus: runs `tcplens print` on every capture listed in
+// the corpus MANIFEST, in every mode of cases.tsv, and compares stdout (and, for the first
+// mode, stderr) with the tcpdump oracle files line by line.
+//
+// It prints, per mode, the share of identical lines overall and on TCP lines, and fails when
+//  - tcplens exits abnormally (crash, sanitizer report) on any capture, or
+//  - a capture/mode has more differing lines than known-differences.tsv allows.
+// known-differences.tsv holds one row per capture/mode that is allowed to differ, with the
+// number of differing lines and the reason (each reason is explained in docs/differences.md).
+// --update-known rewrites it from this run (review the diff before committing).
+// --show NAME prints the differing lines of captures whose path contains NAME.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Mode {
+  std::string name;
+  std::string flags;
+  std::string oracle_suffix;
+};
+
+struct Known {
+  long max_lines = 0;
+  std::string reason;
+};
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == sep) {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  out.push_back(cur);
+  return out;
+}
+
+bool read_lines(const std::string& path, std::vector<std::string>& lines) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  return true;
+}
+
+bool file_exists(const std::string& path) { return access(path.c_str(), R_OK) == 0; }
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
+  }
+  return out + "'";
+}
+
+struct Tally {
+  long lines = 0, same = 0, tcp_lines = 0, tcp_same = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string tool, corpus, cases_path, known_path, show;
+  bool update_known = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (a == "--tool") tool = next();
+    else if (a == "--corpus") corpus = next();
+    else if (a == "--cases") cases_path = next();
+    else if (a == "--known") known_path = next();
+    else if (a == "--show") show = next();
+    else if (a == "--update-known") update_known = true;
+    else {
+      std::cerr << "usage: golden_tests --tool T --corpus DIR --cases F --known F "
+                   "[--show NAME] [--update-known]\n";
+      return 2;
+    }
+  }
+  if (tool.empty() || corpus.empty() || cases_path.empty()) {
+    std::cerr << "golden_tests: --tool, --corpus and --cases are required\n";
+    return 2;
+  }
+  if (tool[0] != '/') {
+    char cwd[4096];
+    if (getcwd(cwd, sizeof cwd)) tool = std::string(cwd) + "/" + tool;
+  }
+  if (!file_exists(corpus + "/MANIFEST.tsv")) {
+    std::cerr << "golden_tests: no corpus at " << corpus << "\n";
+    return 1;
+  }
+
+  std::vector<Mode> modes;
+  {
+    std::vector<std::string> lines;
+    read_lines(cases_path, lines);
+    for (const auto& l : lines) {
+      if (l.empty() || l[0] == '#') continue;
+      auto f = split(l, '\t');
+      if (f.size() >= 3) modes.push_back({f[0], f[1], f[2]});
+    }
+  }
+  std::map<std::string, Known> known;
+  if (!known_path.empty()) {
+    std::vector<std::string> lines;
+    read_lines(known_path, lines);
+    for (const auto& l : lines) {
+      if (l.empty() || l[0] == '#') continue;
+      auto f = split(l, '\t');
+      if (f.size() >= 3) known[f[0] + "\t" + f[1]] = {std::atol(f[2].c_str()), f.size() > 3 ? f[3] : ""};
+    }
+  }
+  std::vector<std::string> captures;
+  {
+    std::vector<std::string> lines;
+    read_lines(corpus + "/MANIFEST.tsv", lines);
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+      auto f = split(lines[i], '\t');
+      if (!f[0].empty()) captures.push_back(f[0]);
+    }
+  }
+
+  std::map<std::string, Tally> tallies;
+  std::map<std::string, long> diffs_now;  // capture \t mode -> differing lines
+  int failures = 0;
+  char tmp_out[] = "/tmp/tcplens-golden-out-XXXXXX";
+  char tmp_err[] = "/tmp/tcplens-golden-err-XXXXXX";
+  int fd_out = mkstemp(tmp_out);
+  int fd_err = mkstemp(tmp_err);
+  if (fd_out < 0 || fd_err < 0) {
+    std::cerr << "golden_tests: cannot create temporary files\n";
+    return 1;
+  }
+  close(fd_out);
+  close(fd_err);
+
+  for (const auto& capture : captures) {
+    std::string dir = corpus + "/" + capture.substr(0, capture.rfind('/'));
+    std::string file = capture.substr(capture.rfind('/') + 1);
+    std::string stem = file.substr(0, file.rfind('.'));
+    for (std::size_t m = 0; m < modes.size(); ++m) {
+      const Mode& mode = modes[m];
+      std::string oracle = dir + "/" + stem + "." + mode.oracle_suffix;
+      if (!file_exists(oracle)) continue;
+      std::string cmd = "cd " + shell_quote(dir) + " && TZ=UTC " + shell_quote(tool) +
+                        " print -r " + shell_quote(file) + " " + mode.flags + " > " +
+                        tmp_out + " 2> " + tmp_err;
+      int rc = std::system(cmd.c_str());
+      bool exited = WIFEXITED(rc);
+      int code = exited ? WEXITSTATUS(rc) : -1;
+      std::vector<std::string> expected, actual;
+      read_lines(oracle, expected);
+      read_lines(tmp_out, actual);
+      if (m == 0) {
+        std::vector<std::string> exp_err, act_err;
+        if (read_lines(dir + "/" + stem + ".tcpdump.stderr", exp_err)) {
+          read_lines(tmp_err, act_err);
+          for (auto& l : exp_err) expected.push_back("stderr: " + l);
+          for (auto& l : act_err) actual.push_back("stderr: " + l);
+        }
+      }
+      if (!exited || code > 1) {
+        std::vector<std::string> err;
+        read_lines(tmp_err, err);
+        std::cerr << "CRASH " << capture << " [" << mode.name << "] status " << rc << "\n";
+        for (std::size_t i = 0; i < err.size() && i < 20; ++i) std::cerr << "  " << err[i] << "\n";
+        ++failures;
+      }
+      Tally& t = tallies[mode.name];
+      long differing = 0;
+      std::size_t n = std::max(expected.size(), actual.size());
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::string* e = i < expected.size() ? &expected[i] : nullptr;
+        const std::string* a = i < actual.size() ? &actual[i] : nullptr;
+        bool same = e && a && *e == *a;
+        bool tcp = e && e->find("Flags [") != std::string::npos;
+        ++t.lines;
+        if (same) ++t.same;
+        if (tcp) {
+          ++t.tcp_lines;
+          if (same) ++t.tcp_same;
+        }
+        if (!same) {
+          ++differing;
+          if (!show.empty() && capture.find(show) != std::string::npos) {
+            std::cout << capture << " [" << mode.name << "] line " << (i + 1) << "\n"
+                      << "  want: " << (e ? *e : "<none>") << "\n"
+                      << "  got:  " << (a ? *a : "<none>") << "\n";
+          }
+        }
+      }
+      if (differing > 0) {
+        std::string key = capture + "\t" + mode.name;
+        diffs_now[key] = differing;
+        auto it = known.find(key);
+        if (it == known.end() || differing > it->second.max_lines) {
+          if (!update_known)
+            std::cerr << "DIFF " << capture << " [" << mode.name << "]: " << differing
+                      << " differing lines (allowed "
+                      << (it == known.end() ? 0 : it->second.max_lines) << ")\n";
+          ++failures;
+        }
+      }
+    }
+  }
+  unlink(tmp_out);
+  unlink(tmp_err);
+
+  std::printf("%-8s %10s %10s %8s %10s %10s %8s\n", "mode", "lines", "identical", "share",
+              "tcp lines", "identical", "share");
+  for (const auto& mode : modes) {
+    const Tally& t = tallies[mode.name];
+    std::printf("%-8s %10ld %10ld %7.2f%% %10ld %10ld %7.2f%%\n", mode.name.c_str(), t.lines,
+                t.same, t.lines ? 100.0 * t.same / t.lines : 100.0, t.tcp_lines, t.tcp_same,
+                t.tcp_lines ? 100.0 * t.tcp_same / t.tcp_lines : 100.0);
+  }
+
+  if (update_known && !known_path.empty()) {
+    std::ofstream out(known_path);
+    out << "# capture\tmode\tdiffering lines allowed\treason (see docs/differences.md)\n";
+    for (const auto& [key, count] : diffs_now) {
+      auto it = known.find(key);
+      out << key << "\t" << count << "\t"
+          << (it != known.end() && !it->second.reason.empty() ? it->second.reason
+                                                               : "unclassified")
+          << "\n";
+    }
+    std::printf("rewrote %s (%zu rows)\n", known_path.c_str(), diffs_now.size());
+    return 0;
+  }
+  long improved = 0;
+  for (const auto& [key, k] : known) {
+    auto it = diffs_now.find(key);
+    if (it == diffs_now.end() || it->second < k.max_lines) ++improved;
+  }
+  if (improved)
+    std::printf("%ld known differences shrank or vanished: run with --update-known\n", improved);
+  long total = static_cast<long>(captures.size() * modes.size());
+  std::printf("%ld passed, %d failed\n", total - failures, failures);
+  return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,34 @@
+// The subcommands of the tcplens tool: their options and their run functions.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+namespace tcplens::cli {
+
+struct PrintArgs {
+  std::string read_file;
+  std::string write_file;
+  std::vector<std::string> expression;
+  std::string filter_file;
+  long long count = -1;
+  int n_count = 0;
+  bool absolute_seq = false;
+  int t_count = 0;
+  int v_count = 0;
+  bool link_header = false;
+  int q_count = 0;
+  int x_count = 0;
+  int X_count = 0;
+  int A_count = 0;
+  bool packet_number = false;
+  std::string precision = "micro";
+  bool nano = false;
+};
+
+void add_print_options(CLI::App& app, PrintArgs& args);
+int run_print(const PrintArgs& args);
+
+}  // namespace tcplens::cli

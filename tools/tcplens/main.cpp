@@ -1,0 +1,33 @@
+// tcplens command-line tool: option parsing and wiring only; all analysis is in the library.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "tcplens: read captures and explain every TCP connection in them.\n"
+      "Prints packets exactly as tcpdump does (tcplens print).",
+      "tcplens"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("tcplens ") + TCPLENS_VERSION);
+
+  tcplens::cli::PrintArgs print_args;
+  CLI::App* print = app.add_subcommand(
+      "print",
+      "Print every packet as tcpdump 4.99 prints it (same options, same BPF filter syntax).");
+  tcplens::cli::add_print_options(*print, print_args);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (print->parsed()) return tcplens::cli::run_print(print_args);
+  return 2;
+}
