@@ -33,7 +33,7 @@ struct PrintContext {
 
   // Saved snapends for push/pop, as tcpdump's packet-info stack.
   static constexpr int kMaxSnapStack = 16;
-  const std::uint8_t* snap_stack[kMaxSnapStack];
+  const std::uint8_t* snap_stack[kMaxSnapStack] = {};
   int snap_depth = 0;
 
   // --- bounds -------------------------------------------------------------------------

@@ -730,12 +730,16 @@ TcpdumpRenderer::~TcpdumpRenderer() = default;
 
 namespace {
 
-void put_frac(Output& out, std::uint32_t nsec, bool nano) {
+// tcpdump prints the fraction with "%06u" / "%09u" of a 32-bit value: at least that many
+// digits, more for the out-of-range fractions of damaged files.
+void put_frac(Output& out, std::int64_t nsec, bool nano) {
   out.put('.');
-  if (nano)
-    out.put_u32_padded(nsec, 9);
+  auto value = static_cast<std::uint32_t>(nano ? nsec : nsec / 1000);
+  int width = nano ? 9 : 6;
+  if (value >= (nano ? 1000000000u : 1000000u))
+    out.put_u32(value);
   else
-    out.put_u32_padded(nsec / 1000, 6);
+    out.put_u32_padded(value, width);
 }
 
 }  // namespace
