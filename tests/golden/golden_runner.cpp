@@ -19,6 +19,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -185,24 +186,47 @@ int main(int argc, char** argv) {
       }
       Tally& t = tallies[mode.name];
       long differing = 0;
-      std::size_t n = std::max(expected.size(), actual.size());
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::string* e = i < expected.size() ? &expected[i] : nullptr;
-        const std::string* a = i < actual.size() ? &actual[i] : nullptr;
-        bool same = e && a && *e == *a;
-        bool tcp = e && e->find("Flags [") != std::string::npos;
-        ++t.lines;
-        if (same) ++t.same;
-        if (tcp) {
-          ++t.tcp_lines;
-          if (same) ++t.tcp_same;
+      // Align by packet: a record is a line that starts in column 0 plus its continuation
+      // lines (indented: -v, -X, multi-line protocols), so one packet printed with an extra
+      // or missing line does not shift every later packet.
+      auto records = [](const std::vector<std::string>& lines) {
+        std::vector<std::pair<std::size_t, std::size_t>> out;  // [begin, end)
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+          bool continuation = !lines[i].empty() && (lines[i][0] == ' ' || lines[i][0] == '\t');
+          if (!continuation || out.empty())
+            out.push_back({i, i + 1});
+          else
+            out.back().second = i + 1;
         }
-        if (!same) {
-          ++differing;
-          if (!show.empty() && capture.find(show) != std::string::npos) {
-            std::cout << capture << " [" << mode.name << "] line " << (i + 1) << "\n"
-                      << "  want: " << (e ? *e : "<none>") << "\n"
-                      << "  got:  " << (a ? *a : "<none>") << "\n";
+        return out;
+      };
+      auto exp_records = records(expected);
+      auto act_records = records(actual);
+      std::size_t nrec = std::max(exp_records.size(), act_records.size());
+      for (std::size_t r = 0; r < nrec; ++r) {
+        std::size_t eb = 0, ee = 0, ab = 0, ae = 0;
+        if (r < exp_records.size()) std::tie(eb, ee) = exp_records[r];
+        if (r < act_records.size()) std::tie(ab, ae) = act_records[r];
+        std::size_t n = std::max(ee - eb, ae - ab);
+        for (std::size_t k = 0; k < n; ++k) {
+          const std::string* e = eb + k < ee ? &expected[eb + k] : nullptr;
+          const std::string* a = ab + k < ae ? &actual[ab + k] : nullptr;
+          bool same = e && a && *e == *a;
+          bool tcp = e && e->find("Flags [") != std::string::npos;
+          ++t.lines;
+          if (same) ++t.same;
+          if (tcp) {
+            ++t.tcp_lines;
+            if (same) ++t.tcp_same;
+          }
+          if (!same) {
+            ++differing;
+            if (!show.empty() && capture.find(show) != std::string::npos) {
+              std::cout << capture << " [" << mode.name << "] line " << (e ? eb + k + 1 : 0)
+                        << "\n"
+                        << "  want: " << (e ? *e : "<none>") << "\n"
+                        << "  got:  " << (a ? *a : "<none>") << "\n";
+            }
           }
         }
       }

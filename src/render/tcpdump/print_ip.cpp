@@ -828,11 +828,11 @@ std::uint16_t in_cksum(const std::uint8_t* data, std::size_t len, std::uint32_t 
   return static_cast<std::uint16_t>(~sum & 0xffff);
 }
 
-// What the checksum field should have been, from the field and the sum computed over the
-// packet with that field in place (RFC 1624), as tcpdump's in_cksum_shouldbe().
+// What the checksum field should have been, from the field and the checksum computed over
+// the packet with that field in place (RFC 1624), as tcpdump's in_cksum_shouldbe().
 std::uint16_t in_cksum_shouldbe(std::uint16_t sum, std::uint16_t computed_sum) {
   std::uint32_t shouldbe = sum;
-  shouldbe += static_cast<std::uint16_t>(~computed_sum);
+  shouldbe += computed_sum;
   shouldbe = (shouldbe & 0xFFFF) + (shouldbe >> 16);
   shouldbe = (shouldbe & 0xFFFF) + (shouldbe >> 16);
   return static_cast<std::uint16_t>(shouldbe);
