@@ -72,8 +72,26 @@ std::string shell_quote(const std::string& s) {
 }
 
 struct Tally {
-  long lines = 0, same = 0, tcp_lines = 0, tcp_same = 0;
+  long lines = 0, same = 0, other = 0, tcp_lines = 0, tcp_same = 0;
 };
+
+// A line of an application (or IP) protocol that tcplens does not decode: tcplens printed
+// tcpdump's line up to where that protocol's own text starts (TCP: up to "length N"; UDP: the
+// addresses and ports, then its generic "UDP, length N"; IP: "ip-proto-N").
+bool is_other_protocol(const std::string& want, const std::string& got) {
+  if (got.size() < want.size() && want.compare(0, got.size(), got) == 0 &&
+      got.find(", length ") != std::string::npos)
+    return true;
+  for (const char* generic : {": UDP, length ", ": UDP, bad length ", ":  ip-proto-", ": ip-proto-"}) {
+    std::size_t pos = got.find(generic);
+    if (pos == std::string::npos) continue;
+    std::size_t keep = pos + 2;
+    if (want.size() >= keep && want.compare(0, keep, got, 0, keep) == 0 &&
+        want.find(generic + 2, keep) != keep)
+      return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -215,6 +233,7 @@ int main(int argc, char** argv) {
           bool tcp = e && e->find("Flags [") != std::string::npos;
           ++t.lines;
           if (same) ++t.same;
+          if (!same && e && a && is_other_protocol(*e, *a)) ++t.other;
           if (tcp) {
             ++t.tcp_lines;
             if (same) ++t.tcp_same;
@@ -247,14 +266,17 @@ int main(int argc, char** argv) {
   unlink(tmp_out);
   unlink(tmp_err);
 
-  std::printf("%-8s %10s %10s %8s %10s %10s %8s\n", "mode", "lines", "identical", "share",
-              "tcp lines", "identical", "share");
+  std::printf("%-8s %8s %9s %8s %16s %9s %9s %8s\n", "mode", "lines", "identical", "share",
+              "other-protocol", "rest", "tcp lines", "tcp same");
   for (const auto& mode : modes) {
     const Tally& t = tallies[mode.name];
-    std::printf("%-8s %10ld %10ld %7.2f%% %10ld %10ld %7.2f%%\n", mode.name.c_str(), t.lines,
-                t.same, t.lines ? 100.0 * t.same / t.lines : 100.0, t.tcp_lines, t.tcp_same,
+    long rest = t.lines - t.same - t.other;
+    std::printf("%-8s %8ld %9ld %7.2f%% %16ld %9ld %9ld %7.2f%%\n", mode.name.c_str(), t.lines,
+                t.same, t.lines ? 100.0 * t.same / t.lines : 100.0, t.other, rest, t.tcp_lines,
                 t.tcp_lines ? 100.0 * t.tcp_same / t.tcp_lines : 100.0);
   }
+  std::printf("(other-protocol: lines of protocols tcplens does not decode, identical up to where\n"
+              " that protocol's text starts; share and rest exclude nothing)\n");
 
   if (update_known && !known_path.empty()) {
     std::ofstream out(known_path);
