@@ -209,9 +209,10 @@ bool PcapFileSource::read_header(std::string& error) {
     return false;
   }
   std::uint32_t snaplen = u32(12);
-  info_.linktype = u32(16) & 0x03FFFFFF;
-  std::uint32_t max = max_snaplen_for(info_.linktype);
-  info_.snaplen = (snaplen == 0 || snaplen > max) ? max : snaplen;
+  // The low 16 bits are the link type; the rest says how FCS bytes are carried.
+  info_.linktype = u32(16) & 0xFFFF;
+  // As libpcap's pcap_adjust_snapshot(): only a zero or absurd snapshot length is replaced.
+  info_.snaplen = (snaplen == 0 || snaplen > 0x7FFFFFFF) ? max_snaplen_for(info_.linktype) : snaplen;
   return true;
 }
 
@@ -443,8 +444,7 @@ ReadStatus PcapFileSource::add_interface(ByteView body, std::uint64_t offset) {
   Interface iface;
   iface.linktype = u16(0);
   std::uint32_t snaplen = u32(4);
-  std::uint32_t max = max_snaplen_for(iface.linktype);
-  iface.snaplen = (snaplen == 0 || snaplen > max) ? max : snaplen;
+  iface.snaplen = (snaplen == 0 || snaplen > 0x7FFFFFFF) ? max_snaplen_for(iface.linktype) : snaplen;
   // Options: if_tsresol (9) and if_tsoffset (14) change how timestamps are read.
   std::size_t pos = 8;
   while (pos + 4 <= body.size()) {

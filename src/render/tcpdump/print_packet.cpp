@@ -395,8 +395,8 @@ unsigned sll2_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t
   return sll_payload_print(ctx, sllp, true, p, length, caplen, ether_type, 20);
 }
 
-// DLT_NULL / DLT_LOOP: a 4-byte address family in the capturing host's byte order (NULL) or
-// network order (LOOP).
+// DLT_NULL and DLT_LOOP: a 4-byte address family (NULL: the capturing host's byte order,
+// LOOP: network order; tcpdump reads both the same way).
 const Tok kBsdAfValues[] = {{2, "IPv4"},       {6, "NS"},    {7, "ISO"},  {16, "Appletalk"},
                             {23, "IPX"},       {24, "IPv6"}, {28, "IPv6"}, {30, "IPv6"},
                             {0, nullptr}};
@@ -420,14 +420,15 @@ void null_hdr_print(PrintContext& ctx, std::uint32_t family, unsigned length) {
   ctx.put(": ");
 }
 
-unsigned null_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t* p, bool loop) {
+unsigned null_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t* p) {
   unsigned length = h.wirelen;
   unsigned caplen = h.caplen;
-  ctx.protocol = loop ? "loop" : "null";
+  ctx.protocol = "null";
   ctx.tcheck(p, 4);
   ctx.ll_hdr_len += 4;
-  std::uint32_t family = loop ? load_be32(p) : load_le32(p);
-  if (!loop && (family & 0xFFFF0000) != 0) family = __builtin_bswap32(family);
+  // Host byte order of whoever captured it: a family in the top half is byte-swapped.
+  std::uint32_t family = load_le32(p);
+  if ((family & 0xFFFF0000) != 0) family = __builtin_bswap32(family);
   if (ctx.opt.link_header) null_hdr_print(ctx, family, length);
   length -= 4;
   caplen -= 4;
@@ -450,6 +451,7 @@ unsigned null_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t
 }
 
 unsigned raw_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t* p) {
+  ctx.protocol = "raw";
   if (ctx.opt.link_header) ctx.put("ip: ");
   ipn_print(ctx, p, h.wirelen);
   return 0;
@@ -869,21 +871,16 @@ void TcpdumpRenderer::render(const RawPacket& h) {
         ctx.ll_hdr_len += sll2_if_print(ctx, h, sp);
         break;
       case linktype::kNull:
-        ctx.ll_hdr_len += null_if_print(ctx, h, sp, false);
+        ctx.ll_hdr_len += null_if_print(ctx, h, sp);
         break;
-      case linktype::kLoop:
-        ctx.ll_hdr_len += null_if_print(ctx, h, sp, true);
+      case linktype::kLoop:  // tcpdump reads LOOP's family with NULL's printer
+        ctx.ll_hdr_len += null_if_print(ctx, h, sp);
         break;
       case linktype::kRaw:
-        ctx.ll_hdr_len += raw_if_print(ctx, h, sp);
-        break;
+      case 12:  // DLT_RAW's own value, found in some files instead of LINKTYPE_RAW
       case linktype::kIpv4:
-        ctx.protocol = "ipv4";
-        ip_print(ctx, sp, h.wirelen);
-        break;
       case linktype::kIpv6:
-        ctx.protocol = "ipv6";
-        ip6_print(ctx, sp, h.wirelen);
+        ctx.ll_hdr_len += raw_if_print(ctx, h, sp);
         break;
       case linktype::kSlip:
         ctx.ll_hdr_len += slip_if_print(ctx, h, sp);
