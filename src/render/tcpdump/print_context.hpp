@@ -133,6 +133,9 @@ void put_tok(PrintContext& ctx, const Tok* table, std::uint32_t value, std::stri
 void put_bittok(PrintContext& ctx, const Tok* table, std::uint32_t value, std::string_view none,
                 std::string_view sep);
 
+// Ethertype name as tcpdump's ethertype_values, or `unknown`.
+void put_ethertype_name(PrintContext& ctx, std::uint16_t type, std::string_view unknown);
+
 // IP protocol names as tcpdump's ipproto_values.
 const char* ipproto_name(std::uint8_t proto);
 
@@ -159,6 +162,9 @@ void arp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, unsig
 // DNS message (after the TCP length prefix for DNS over TCP).
 void domain_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, bool over_tcp,
                   bool multicast);
+// UDP tunnels: VXLAN (port 4789) and Geneve (port 6081).
+void vxlan_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len);
+void geneve_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len);
 // HTTP: the first line of a request or response on the HTTP ports (txtproto_print).
 void http_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 

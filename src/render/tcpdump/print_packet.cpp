@@ -484,6 +484,11 @@ unsigned slip_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t
 
 }  // namespace
 
+void put_ethertype_name(PrintContext& ctx, std::uint16_t type, std::string_view unknown) {
+  const char* name = tok_lookup(kEthertypeValues, type);
+  ctx.put(name ? std::string_view(name) : unknown);
+}
+
 bool ethertype_print(PrintContext& ctx, std::uint16_t type, const std::uint8_t* p,
                      unsigned length, unsigned caplen, const std::uint8_t*,
                      const std::uint8_t*) {
