@@ -890,10 +890,10 @@ void TcpdumpRenderer::render(const RawPacket& h) {
       case linktype::kSlip:
         ctx.ll_hdr_len += slip_if_print(ctx, h, sp);
         break;
-      default:
-        out.put("[|");
-        out.put("unsupported link type");
-        out.put(']');
+      default:  // tcpdump's unsupported_if_print: the name, then the bytes
+        ctx.protocol = "unsupported";
+        out.put("UNSUPPORTED");
+        hex_and_ascii_print(out, "\n\t", sp, h.caplen);
         break;
     }
   } catch (const Truncated&) {
