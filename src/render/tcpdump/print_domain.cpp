@@ -568,15 +568,20 @@ u8p ns_rprint(PrintContext& ctx, u8p cp, u8p bp, bool is_mdns) {
     }
 
     case kTypeUri:
+    {
       if (!ctx.ttest(cp, len)) return nullptr;
+      // Both fields are fetched before anything is printed (they may lie past a short rdata).
+      const unsigned priority = ctx.be16(cp);
+      const unsigned weight = ctx.be16(cp + 2);
       ctx.put(' ');
-      ctx.put_u(ctx.be16(cp));
+      ctx.put_u(priority);
       ctx.put(' ');
-      ctx.put_u(ctx.be16(cp + 2));
+      ctx.put_u(weight);
       ctx.put(' ');
       if (!print_n(ctx, cp + 4, static_cast<unsigned>(static_cast<int>(len) - 4)))
         return nullptr;
       break;
+    }
 
     case kTypeOpt:
       ctx.put(" UDPsize=");
