@@ -335,8 +335,6 @@ void print_eopt_ecs(PrintContext& ctx, u8p cp, unsigned data_len) {
   ctx.put_u(scope_len);
 }
 
-u8p fqdn_print(PrintContext& ctx, u8p cp, u8p bp);
-
 // eopt_print: one EDNS option of an OPT record.
 u8p eopt_print(PrintContext& ctx, u8p cp) {
   if (!ctx.ttest(cp, 2)) return nullptr;

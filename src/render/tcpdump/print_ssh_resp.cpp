@@ -73,8 +73,7 @@ bool find_crlf(PrintContext& ctx, const std::uint8_t*& p, int& len) {
 }
 
 // CONSUME_CR_OR_LF: skip CR and LF bytes; false when the data ends before any was seen.
-template <typename Len>
-bool consume_cr_or_lf(PrintContext& ctx, const std::uint8_t*& p, Len& len) {
+bool consume_cr_or_lf(PrintContext& ctx, const std::uint8_t*& p, int& len) {
   bool found = false;
   for (;;) {
     if (len == 0 || !ctx.ttest(p, 1)) return found;
