@@ -418,15 +418,7 @@ void icmp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned plen, const 
     unsigned ip_len = ctx.be16(oip + 2);
     const std::uint8_t* saved = ctx.snapend;
     if (ip_len < static_cast<std::size_t>(ctx.snapend - oip)) ctx.snapend = oip + ip_len;
-    if ((oip[0] >> 4) == 4 && !ctx.ttest(oip, 20)) {
-      // tcpdump's ip_print() checks its fixed header with ND_TCHECK: " [|ip]" and a normal
-      // return, after which the extensions below are still printed. (tcplens's ip_print()
-      // throws there, which is the same at the top level but not here.)
-      if (!ctx.opt.link_header) ctx.put("IP ");
-      ctx.put(" [|ip]");
-    } else {
-      ip_print(ctx, oip, ip_len);
-    }
+    ip_print(ctx, oip, ip_len);
     ctx.snapend = saved;
   }
   ctx.protocol = "icmp";

@@ -441,7 +441,12 @@ void ip_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
     return;
   }
   if (!ctx.opt.link_header) ctx.put("IP ");
-  ctx.tcheck(ip, 20);
+  // tcpdump's ND_TCHECK_SIZE here prints the marker and returns normally (no longjmp), so
+  // the link header stays out of a -X dump.
+  if (!ctx.ttest(ip, 20)) {
+    ctx.print_trunc();
+    return;
+  }
   if (length < 20) {
     ctx.put("truncated-ip ");
     ctx.put_u(length);
@@ -594,7 +599,10 @@ void ipn_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
 void ip6_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
   ctx.protocol = "ip6";
   const std::uint8_t* ip6 = bp;
-  ctx.tcheck(ip6, 40);
+  if (!ctx.ttest(ip6, 40)) {  // a plain return after the marker, as in tcpdump
+    ctx.print_trunc();
+    return;
+  }
   if (length < 40) {
     ctx.put("truncated-ip6 ");
     ctx.put_u(length);
