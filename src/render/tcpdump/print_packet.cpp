@@ -503,6 +503,9 @@ bool ethertype_print(PrintContext& ctx, std::uint16_t type, const std::uint8_t* 
     case kEthertypeRevarp:
       arp_print(ctx, p, length, caplen);
       return true;
+    case 0x9000:
+      loopback_print(ctx, p, length);
+      return true;
     default:
       return false;
   }
