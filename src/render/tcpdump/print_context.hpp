@@ -167,6 +167,10 @@ void loopback_print(PrintContext& ctx, const std::uint8_t* cp, unsigned len);
 // UDP tunnels: VXLAN (port 4789) and Geneve (port 6081).
 void vxlan_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len);
 void geneve_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len);
+// A DNS name at cp, compression pointers relative to the message at bp (tcpdump's
+// fqdn_print); returns the end of the name in place, or null after printing why not.
+const std::uint8_t* dns_name_print(PrintContext& ctx, const std::uint8_t* cp,
+                                   const std::uint8_t* bp);
 // HTTP: the first line of a request or response on the HTTP ports (txtproto_print).
 void http_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 

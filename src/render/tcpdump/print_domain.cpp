@@ -686,6 +686,11 @@ unsigned extended_rcode(PrintContext& ctx, u8p cp, unsigned rcode, unsigned qdco
 
 }  // namespace
 
+const std::uint8_t* dns_name_print(PrintContext& ctx, const std::uint8_t* cp,
+                                   const std::uint8_t* bp) {
+  return fqdn_print(ctx, cp, bp);
+}
+
 void domain_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, bool over_tcp,
                   bool is_mdns) {
   ctx.protocol = "domain";
