@@ -136,6 +136,12 @@ void put_bittok(PrintContext& ctx, const Tok* table, std::uint32_t value, std::s
 // Ethertype name as tcpdump's ethertype_values, or `unknown`.
 void put_ethertype_name(PrintContext& ctx, std::uint16_t type, std::string_view unknown);
 
+// "src.sport > dst.dport: " as TCP and UDP print their first words (udpipaddr_print): the
+// addresses only when the IP header's own protocol is `proto` (not behind extension headers),
+// the ports only when known (>= 0).
+void ip_ports_print(PrintContext& ctx, const std::uint8_t* iph, std::uint8_t proto, int sport,
+                    int dport);
+
 // IP protocol names as tcpdump's ipproto_values.
 const char* ipproto_name(std::uint8_t proto);
 

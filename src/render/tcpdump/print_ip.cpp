@@ -424,6 +424,36 @@ int rt6_print(PrintContext& ctx, const std::uint8_t* bp) {
 
 const char* ipproto_name(std::uint8_t proto) { return tok_lookup(kIpProtoValues, proto); }
 
+void ip_ports_print(PrintContext& ctx, const std::uint8_t* iph, std::uint8_t proto, int sport,
+                    int dport) {
+  const bool v6 = (ctx.u8(iph) >> 4) == 6;
+  if (ctx.u8(iph + (v6 ? 6 : 9)) == proto) {
+    if (v6)
+      ctx.put_ipv6(iph + 8);
+    else
+      ctx.put_ipv4(iph + 12);
+    if (sport >= 0) {
+      ctx.put('.');
+      ctx.put_u(static_cast<std::uint32_t>(sport));
+    }
+    ctx.put(" > ");
+    if (v6)
+      ctx.put_ipv6(iph + 24);
+    else
+      ctx.put_ipv4(iph + 16);
+    if (dport >= 0) {
+      ctx.put('.');
+      ctx.put_u(static_cast<std::uint32_t>(dport));
+    }
+    ctx.put(": ");
+  } else if (sport >= 0) {
+    ctx.put_u(static_cast<std::uint32_t>(sport));
+    ctx.put(" > ");
+    ctx.put_u(static_cast<std::uint32_t>(dport));
+    ctx.put(": ");
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 
 void ip_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {

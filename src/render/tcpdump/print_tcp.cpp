@@ -115,39 +115,7 @@ void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
   }
   std::uint16_t sport = ctx.be16(tp);
   std::uint16_t dport = ctx.be16(tp + 2);
-  if (v6) {
-    if (ctx.u8(iph + 6) == 6) {
-      ctx.put_ipv6(iph + 8);
-      ctx.put('.');
-      ctx.put_u(sport);
-      ctx.put(" > ");
-      ctx.put_ipv6(iph + 24);
-      ctx.put('.');
-      ctx.put_u(dport);
-      ctx.put(": ");
-    } else {
-      ctx.put_u(sport);
-      ctx.put(" > ");
-      ctx.put_u(dport);
-      ctx.put(": ");
-    }
-  } else {
-    if (ctx.u8(iph + 9) == 6) {
-      ctx.put_ipv4(iph + 12);
-      ctx.put('.');
-      ctx.put_u(sport);
-      ctx.put(" > ");
-      ctx.put_ipv4(iph + 16);
-      ctx.put('.');
-      ctx.put_u(dport);
-      ctx.put(": ");
-    } else {
-      ctx.put_u(sport);
-      ctx.put(" > ");
-      ctx.put_u(dport);
-      ctx.put(": ");
-    }
-  }
+  ip_ports_print(ctx, iph, 6, sport, dport);
 
   if (!ctx.ttest(tp, kTcpHeader)) goto trunc;
   {
