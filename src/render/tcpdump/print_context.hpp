@@ -133,6 +133,9 @@ void put_tok(PrintContext& ctx, const Tok* table, std::uint32_t value, std::stri
 void put_bittok(PrintContext& ctx, const Tok* table, std::uint32_t value, std::string_view none,
                 std::string_view sep);
 
+// Ethertype names as tcpdump's ethertype_values.
+extern const Tok kEthertypeValues[];
+
 // IP protocol names as tcpdump's ipproto_values.
 const char* ipproto_name(std::uint8_t proto);
 

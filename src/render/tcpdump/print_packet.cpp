@@ -12,19 +12,7 @@ namespace tcplens {
 
 namespace tcpdump {
 
-namespace {
-
-constexpr std::uint16_t kEthertypeIp = 0x0800;
-constexpr std::uint16_t kEthertypeArp = 0x0806;
-constexpr std::uint16_t kEthertypeRevarp = 0x8035;
-constexpr std::uint16_t kEthertypeIpv6 = 0x86dd;
-constexpr std::uint16_t kEthertype8021q = 0x8100;
-constexpr std::uint16_t kEthertype8021q9100 = 0x9100;
-constexpr std::uint16_t kEthertype8021q9200 = 0x9200;
-constexpr std::uint16_t kEthertype8021qinq = 0x88a8;
-constexpr std::uint16_t kMaxEthernetLength = 1500;
-constexpr unsigned kMaximumSnaplen = 262144;
-
+// tcpdump's ethertype_values (print-ether.c), also used by the ARP printer.
 const Tok kEthertypeValues[] = {
     {0x0800, "IPv4"},
     {0x8847, "MPLS unicast"},
@@ -82,6 +70,20 @@ const Tok kEthertypeValues[] = {
     {0xd28b, "Arista Vendor Specific Protocol"},
     {0, nullptr},
 };
+
+namespace {
+
+constexpr std::uint16_t kEthertypeIp = 0x0800;
+constexpr std::uint16_t kEthertypeArp = 0x0806;
+constexpr std::uint16_t kEthertypeRevarp = 0x8035;
+constexpr std::uint16_t kEthertypeIpv6 = 0x86dd;
+constexpr std::uint16_t kEthertype8021q = 0x8100;
+constexpr std::uint16_t kEthertype8021q9100 = 0x9100;
+constexpr std::uint16_t kEthertype8021q9200 = 0x9200;
+constexpr std::uint16_t kEthertype8021qinq = 0x88a8;
+constexpr std::uint16_t kMaxEthernetLength = 1500;
+constexpr unsigned kMaximumSnaplen = 262144;
+
 
 const Tok kSllPacketTypes[] = {
     {0, "In"}, {1, "B"}, {2, "M"}, {3, "P"}, {4, "Out"}, {0, nullptr},
