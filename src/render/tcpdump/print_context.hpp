@@ -159,6 +159,13 @@ void icmp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
 void icmp6_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
                  const std::uint8_t* iph, bool fragmented);
 void arp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, unsigned caplen);
+// 802.2 LLC header and what follows (print-llc.c); src/dst are the MAC addresses or null.
+// Returns the header length, negated when the payload was not printed.
+int llc_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigned caplen,
+              const std::uint8_t* src, const std::uint8_t* dst);
+void stp_print(PrintContext& ctx, const std::uint8_t* p, unsigned length);
+// Ethernet configuration testing protocol, ethertype 0x9000 (print-loopback.c).
+void loopback_print(PrintContext& ctx, const std::uint8_t* cp, unsigned len);
 // DNS message (after the TCP length prefix for DNS over TCP).
 void domain_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, bool over_tcp,
                   bool multicast);

@@ -2,6 +2,7 @@
 // hex/ASCII dumps. Mirrors tcpdump's pretty_print_packet() and the *_if_print functions.
 #include <net/if.h>
 
+#include <cstring>
 #include <ctime>
 
 #include "print_context.hpp"
@@ -81,6 +82,8 @@ constexpr std::uint16_t kEthertype8021q = 0x8100;
 constexpr std::uint16_t kEthertype8021q9100 = 0x9100;
 constexpr std::uint16_t kEthertype8021q9200 = 0x9200;
 constexpr std::uint16_t kEthertype8021qinq = 0x88a8;
+constexpr std::uint16_t kEthertypeJumbo = 0x8870;
+constexpr std::uint16_t kEthertypeLoopback = 0x9000;
 constexpr std::uint16_t kMaxEthernetLength = 1500;
 constexpr unsigned kMaximumSnaplen = 262144;
 
@@ -119,6 +122,18 @@ void ether_addresses_print(PrintContext& ctx, const std::uint8_t* src, const std
   ctx.put(" > ");
   ctx.put_mac(dst);
   ctx.put(", ");
+}
+
+// llc_print() and, for a frame it does not know, the raw payload; returns the LLC (and
+// SNAP) header length.
+unsigned llc_payload_print(PrintContext& ctx, const std::uint8_t* p, unsigned length,
+                           unsigned caplen, const std::uint8_t* src, const std::uint8_t* dst) {
+  int llc_hdrlen = llc_print(ctx, p, length, caplen, src, dst);
+  if (llc_hdrlen < 0) {
+    if (!(ctx.opt.hex || ctx.opt.hex_ascii || ctx.opt.ascii)) default_print(ctx, p, caplen);
+    llc_hdrlen = -llc_hdrlen;
+  }
+  return static_cast<unsigned>(llc_hdrlen);
 }
 
 // ether_common_print(): returns the link header length.
@@ -187,8 +202,8 @@ unsigned ether_common_print(PrintContext& ctx, const std::uint8_t* p, unsigned l
   }
 
   if (length_type <= kMaxEthernetLength) {
-    // 802.3 frame with a length field: LLC follows. tcplens does not decode LLC protocols
-    // (STP, CDP, ...); it prints what tcpdump prints before the LLC part and the default dump.
+    // 802.3 frame: the field is the payload length (when not larger than what is there),
+    // and an 802.2 LLC header follows.
     if (length_type < length) {
       length = length_type;
       if (caplen > length) caplen = length;
@@ -202,12 +217,13 @@ unsigned ether_common_print(PrintContext& ctx, const std::uint8_t* p, unsigned l
         ctx.put(": ");
       }
     }
-    // llc_print() is not reproduced; print the payload as tcpdump does for unknown LLC.
-    if (!ctx.opt.link_header) ether_addresses_print(ctx, src, dst);
-    ctx.put("LLC, length ");
-    ctx.put_u(length);
+    hdrlen += llc_payload_print(ctx, p, length, caplen, src, dst);
     ctx.pop_snaplen();
     return hdrlen;
+  }
+  if (length_type == kEthertypeJumbo) {
+    // Alteon jumbo frames: an LLC header follows the type.
+    return hdrlen + llc_payload_print(ctx, p, length, caplen, src, dst);
   }
 
   if (ctx.opt.link_header) {
@@ -422,14 +438,17 @@ void null_hdr_print(PrintContext& ctx, std::uint32_t family, unsigned length) {
   ctx.put(": ");
 }
 
-unsigned null_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t* p, bool loop) {
+unsigned null_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t* p) {
   unsigned length = h.wirelen;
   unsigned caplen = h.caplen;
-  ctx.protocol = loop ? "loop" : "null";
+  // DLT_LOOP and DLT_NULL share tcpdump's null_if_print(): the family is read in this
+  // host's byte order and swapped when its upper half is not zero.
+  ctx.protocol = "null";
   ctx.tcheck(p, 4);
   ctx.ll_hdr_len += 4;
-  std::uint32_t family = loop ? load_be32(p) : load_le32(p);
-  if (!loop && (family & 0xFFFF0000) != 0) family = __builtin_bswap32(family);
+  std::uint32_t family;
+  std::memcpy(&family, p, sizeof family);
+  if ((family & 0xFFFF0000) != 0) family = __builtin_bswap32(family);
   if (ctx.opt.link_header) null_hdr_print(ctx, family, length);
   length -= 4;
   caplen -= 4;
@@ -452,9 +471,48 @@ unsigned null_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t
 }
 
 unsigned raw_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t* p) {
+  ctx.protocol = "raw";
   if (ctx.opt.link_header) ctx.put("ip: ");
   ipn_print(ctx, p, h.wirelen);
   return 0;
+}
+
+// sliplink_print() for -e: direction and the compression type of the header copy.
+void sliplink_print(PrintContext& ctx, const std::uint8_t* p, unsigned length) {
+  const std::uint8_t dir = ctx.u8(p);
+  if (dir == 0) {
+    ctx.put("I ");
+  } else if (dir == 1) {
+    ctx.put("O ");
+  } else {
+    ctx.put("Invalid direction ");
+    ctx.put_u(dir);
+    ctx.put(' ');
+  }
+  const std::uint8_t chdr = ctx.u8(p + 1);
+  switch (chdr & 0xf0) {
+    case 0x40:
+      ctx.put("ip ");
+      ctx.put_u(length + 16);
+      ctx.put(": ");
+      break;
+    case 0x70:  // uncompressed TCP: the connection id sits in the protocol field
+      ctx.put("utcp ");
+      ctx.put_u(ctx.u8(p + 1 + 9));
+      ctx.put(": ");
+      break;
+    default:
+      if (dir > 1) return;
+      if (chdr & 0x80) {
+        // Van Jacobson compressed TCP (compressed_sl_print) is not reproduced.
+        ctx.put("vjc: ");
+      } else {
+        ctx.put("slip-");
+        ctx.put_u(chdr);
+        ctx.put("!: ");
+      }
+      break;
+  }
 }
 
 unsigned slip_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t* p) {
@@ -462,11 +520,8 @@ unsigned slip_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t
   unsigned length = h.wirelen;
   ctx.protocol = "slip";
   ctx.tcheck(p, 16);
-  if (ctx.opt.link_header) {
-    std::uint8_t dir = p[0];
-    ctx.put(dir == 0 ? "I " : "O ");
-  }
   length -= 16;
+  if (ctx.opt.link_header) sliplink_print(ctx, p, length);
   p += 16;
   switch (ctx.u8(p) & 0xF0) {
     case 0x40:
@@ -497,6 +552,9 @@ bool ethertype_print(PrintContext& ctx, std::uint16_t type, const std::uint8_t* 
     case kEthertypeArp:
     case kEthertypeRevarp:
       arp_print(ctx, p, length, caplen);
+      return true;
+    case kEthertypeLoopback:
+      loopback_print(ctx, p, length);
       return true;
     default:
       return false;
@@ -867,29 +925,27 @@ void TcpdumpRenderer::render(const RawPacket& h) {
         ctx.ll_hdr_len += sll2_if_print(ctx, h, sp);
         break;
       case linktype::kNull:
-        ctx.ll_hdr_len += null_if_print(ctx, h, sp, false);
+        ctx.ll_hdr_len += null_if_print(ctx, h, sp);
         break;
       case linktype::kLoop:
-        ctx.ll_hdr_len += null_if_print(ctx, h, sp, true);
+        ctx.ll_hdr_len += null_if_print(ctx, h, sp);
         break;
       case linktype::kRaw:
         ctx.ll_hdr_len += raw_if_print(ctx, h, sp);
         break;
       case linktype::kIpv4:
-        ctx.protocol = "ipv4";
-        ip_print(ctx, sp, h.wirelen);
-        break;
       case linktype::kIpv6:
-        ctx.protocol = "ipv6";
-        ip6_print(ctx, sp, h.wirelen);
+        // tcpdump 4.99.3 prints these as DLT_RAW: the IP version decides.
+        ctx.ll_hdr_len += raw_if_print(ctx, h, sp);
         break;
       case linktype::kSlip:
         ctx.ll_hdr_len += slip_if_print(ctx, h, sp);
         break;
       default:
-        out.put("[|");
-        out.put("unsupported link type");
-        out.put(']');
+        // unsupported_if_print(): the protocol name in capitals and the whole record.
+        ctx.protocol = "unsupported";
+        out.put("UNSUPPORTED");
+        hex_and_ascii_print(out, "\n\t", sp, h.caplen);
         break;
     }
   } catch (const Truncated&) {
