@@ -348,8 +348,9 @@ void stp_spb_bpdu_print(PrintContext& ctx, const std::uint8_t* bpdu, unsigned of
 bool snap_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigned caplen,
                 const std::uint8_t* src, const std::uint8_t* dst, unsigned bridge_pad) {
   ctx.protocol = "snap";
-  ctx.tcheck(p, 5);
-  if (caplen < 5 || length < 5) {
+  // Watch out: print-llc.c's checks do not unwind (no ND_LONGJMP_FROM_TCHECK): a short
+  // SNAP header prints " [|snap]" and counts as printed, so -x/-X then dump nothing.
+  if (!ctx.ttest(p, 5) || caplen < 5 || length < 5) {
     ctx.print_trunc();
     return true;
   }
@@ -388,7 +389,10 @@ bool snap_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsig
       break;
     case kOuiRfc2684:
       if (et == kPidRfc2684EthFcs || et == kPidRfc2684EthNoFcs) {
-        ctx.tcheck(p, bridge_pad);
+        if (!ctx.ttest(p, bridge_pad)) {
+          ctx.print_trunc();
+          return true;
+        }
         ether_print(ctx, p + bridge_pad, length - bridge_pad, caplen - bridge_pad);
         return true;
       }

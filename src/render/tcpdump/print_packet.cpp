@@ -92,6 +92,12 @@ const Tok kSllPacketTypes[] = {
     {0, "In"}, {1, "B"}, {2, "M"}, {3, "P"}, {4, "Out"}, {0, nullptr},
 };
 
+// tcpdump's ndo_suppress_default_print: -q, -x and -X (not -A) turn off the raw dump of
+// payloads no printer knows.
+bool suppress_default_print(const PrintContext& ctx) {
+  return ctx.opt.quiet || ctx.opt.hex || ctx.opt.hex_ascii;
+}
+
 void ieee8021q_tci(PrintContext& ctx, std::uint16_t tci) {
   ctx.put("vlan ");
   ctx.put_u(tci & 0xfff);
@@ -130,7 +136,7 @@ unsigned llc_payload_print(PrintContext& ctx, const std::uint8_t* p, unsigned le
                            unsigned caplen, const std::uint8_t* src, const std::uint8_t* dst) {
   int llc_hdrlen = llc_print(ctx, p, length, caplen, src, dst);
   if (llc_hdrlen < 0) {
-    if (!(ctx.opt.hex || ctx.opt.hex_ascii || ctx.opt.ascii)) default_print(ctx, p, caplen);
+    if (!suppress_default_print(ctx)) default_print(ctx, p, caplen);
     llc_hdrlen = -llc_hdrlen;
   }
   return static_cast<unsigned>(llc_hdrlen);
@@ -244,7 +250,7 @@ unsigned ether_common_print(PrintContext& ctx, const std::uint8_t* p, unsigned l
       ctx.put_u(orig_length);
       ctx.put(": ");
     }
-    if (!(ctx.opt.hex || ctx.opt.hex_ascii || ctx.opt.ascii)) default_print(ctx, p, caplen);
+    if (!suppress_default_print(ctx)) default_print(ctx, p, caplen);
   }
   return hdrlen;
 }
@@ -325,9 +331,14 @@ void sll2_print(PrintContext& ctx, const std::uint8_t* sllp, unsigned length) {
 unsigned sll_payload_print(PrintContext& ctx, const std::uint8_t* header, bool v2,
                            const std::uint8_t* p, unsigned length, unsigned caplen,
                            std::uint16_t ether_type, unsigned hdrlen) {
-  const bool suppress = ctx.opt.hex || ctx.opt.hex_ascii || ctx.opt.ascii;
+  const bool suppress = suppress_default_print(ctx);
   for (;;) {
     if (ether_type <= kMaxEthernetLength) {
+      // 1 is Novell 802.3 IPX (no IPX printer here: raw bytes), 4 is 802.2 LLC.
+      if (ether_type == 4) {
+        int llc_hdrlen = llc_print(ctx, p, length, caplen, nullptr, nullptr);
+        if (llc_hdrlen >= 0) return hdrlen + static_cast<unsigned>(llc_hdrlen);
+      }
       if (!suppress) default_print(ctx, p, caplen);
       return hdrlen;
     }
@@ -464,7 +475,7 @@ unsigned null_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t
       break;
     default:
       if (!ctx.opt.link_header) null_hdr_print(ctx, family, length + 4);
-      if (!(ctx.opt.hex || ctx.opt.hex_ascii || ctx.opt.ascii)) default_print(ctx, p, caplen);
+      if (!suppress_default_print(ctx)) default_print(ctx, p, caplen);
       break;
   }
   return 0;
