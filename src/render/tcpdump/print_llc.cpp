@@ -146,7 +146,9 @@ void put_hex_padded(PrintContext& ctx, std::uint32_t v, int digits) {
   ctx.out.put_hex(v, digits);
 }
 
-// --- spanning tree ---------------------------------------------------------------------
+// --- spanning tree ---
+// Watch out: tcpdump reads every value of one ND_PRINT before printing any of its text, so
+// a field cut short drops the whole phrase; the tcheck() calls below reproduce that grouping.------------------------------------------------------------------
 
 constexpr unsigned kStpBpduLen = 36;         // struct stp_bpdu_
 constexpr unsigned kStpMstpMinLen = 102;
@@ -209,7 +211,9 @@ void put_stp_time(PrintContext& ctx, std::uint16_t v) {
   ctx.put('s');
 }
 
-void put_stp_times(PrintContext& ctx, const std::uint8_t* bpdu) {
+void put_stp_times(PrintContext& ctx, const std::uint8_t* bpdu, std::string_view lead) {
+  ctx.tcheck(bpdu + 27, 8);
+  ctx.put(lead);
   ctx.put("message-age ");
   put_stp_time(ctx, ctx.be16(bpdu + 27));
   ctx.put(", max-age ");
@@ -224,15 +228,17 @@ void stp_config_bpdu_print(PrintContext& ctx, const std::uint8_t* bpdu, unsigned
   const std::uint8_t flags = ctx.u8(bpdu + 4);
   ctx.put(", Flags [");
   put_bittok(ctx, kStpBpduFlagValues, flags, "none", ", ");
-  ctx.put("], bridge-id ");
+  ctx.put(']');
+  ctx.tcheck(bpdu + 17, 10);  // bridge id and port id
+  ctx.put(", bridge-id ");
   put_bridge_id(ctx, bpdu + 17);
   ctx.put('.');
   ctx.out.put_hex(ctx.be16(bpdu + 25), 4);
   ctx.put(", length ");
   ctx.put_u(length);
   if (!ctx.opt.verbose) return;
-  ctx.put("\n\t");
-  put_stp_times(ctx, bpdu);
+  put_stp_times(ctx, bpdu, "\n\t");
+  ctx.tcheck(bpdu + 5, 12);  // root id and path cost
   ctx.put("\n\troot-id ");
   put_bridge_id(ctx, bpdu + 5);
   ctx.put(", root-pathcost ");
@@ -252,29 +258,42 @@ void stp_mstp_bpdu_print(PrintContext& ctx, const std::uint8_t* bpdu, unsigned l
   if (!ctx.opt.verbose) return;
   ctx.put("\n\tport-role ");
   put_name(ctx, kRstpPortRoleValues, port_role(flags), "Unknown");
-  ctx.put(", CIST root-id ");
+  ctx.put(", ");
+  ctx.tcheck(bpdu + 5, 12);
+  ctx.put("CIST root-id ");
   put_bridge_id(ctx, bpdu + 5);
   ctx.put(", CIST ext-pathcost ");
   ctx.put_u(ctx.be32(bpdu + 13));
+  ctx.tcheck(bpdu + 17, 8);
   ctx.put("\n\tCIST regional-root-id ");
   put_bridge_id(ctx, bpdu + 17);
-  ctx.put(", CIST port-id ");
+  ctx.put(", ");
+  ctx.tcheck(bpdu + 25, 2);
+  ctx.put("CIST port-id ");
   ctx.out.put_hex(ctx.be16(bpdu + 25), 4);
-  ctx.put(",\n\t");
-  put_stp_times(ctx, bpdu);
+  ctx.put(',');
+  put_stp_times(ctx, bpdu, "\n\t");
+  ctx.tcheck(bpdu + kMstVer3LenOffset, 2);
   ctx.put("\n\tv3len ");
   ctx.put_u(ctx.be16(bpdu + kMstVer3LenOffset));
   ctx.put(", MCID Name ");
   ctx.print_padded_string(bpdu + kMstConfigNameOffset, 32);
+  ctx.tcheck(bpdu + kMstConfigNameOffset + 32, 2 + 16);  // revision and digest
   ctx.put(", rev ");
   ctx.put_u(ctx.be16(bpdu + kMstConfigNameOffset + 32));
   ctx.put(",\n\t\tdigest ");
   for (unsigned i = 0; i < 16; i += 4) put_hex_padded(ctx, ctx.be32(bpdu + kMstConfigDigestOffset + i), 8);
-  ctx.put(", CIST int-root-pathcost ");
+  ctx.put(", ");
+  ctx.tcheck(bpdu + kMstCistIntPathCostOffset, 4);
+  ctx.put("CIST int-root-pathcost ");
   ctx.put_u(ctx.be32(bpdu + kMstCistIntPathCostOffset));
-  ctx.put(",\n\tCIST bridge-id ");
+  ctx.put(',');
+  ctx.tcheck(bpdu + kMstCistBridgeIdOffset, 8);
+  ctx.put("\n\tCIST bridge-id ");
   put_bridge_id(ctx, bpdu + kMstCistBridgeIdOffset);
-  ctx.put(", CIST remaining-hops ");
+  ctx.put(", ");
+  ctx.tcheck(bpdu + kMstCistRemainHopsOffset, 1);
+  ctx.put("CIST remaining-hops ");
   ctx.put_u(ctx.u8(bpdu + kMstCistRemainHopsOffset));
 
   const unsigned v3len = ctx.be16(bpdu + kMstVer3LenOffset);
@@ -283,16 +302,19 @@ void stp_mstp_bpdu_print(PrintContext& ctx, const std::uint8_t* bpdu, unsigned l
     unsigned offset = kMstMstiOffset;
     while (len >= kMstMstiLength) {
       const std::uint8_t* msti = bpdu + offset;
+      ctx.tcheck(msti, 3);
       ctx.put("\n\tMSTI ");
       ctx.put_u(ctx.be16(msti + 1) & 0x0FFF);
       ctx.put(", Flags [");
       put_bittok(ctx, kStpBpduFlagValues, ctx.u8(msti), "none", ", ");
       ctx.put("], port-role ");
       put_name(ctx, kRstpPortRoleValues, port_role(ctx.u8(msti)), "Unknown");
+      ctx.tcheck(msti + 1, 12);
       ctx.put("\n\t\tMSTI regional-root-id ");
       put_bridge_id(ctx, msti + 1);
       ctx.put(", pathcost ");
       ctx.put_u(ctx.be32(msti + 9));
+      ctx.tcheck(msti + 13, 3);
       ctx.put("\n\t\tMSTI bridge-prio ");
       ctx.put_u(ctx.u8(msti + 13) >> 4);
       ctx.put(", port-prio ");
@@ -309,14 +331,17 @@ void stp_mstp_bpdu_print(PrintContext& ctx, const std::uint8_t* bpdu, unsigned l
 void stp_spb_bpdu_print(PrintContext& ctx, const std::uint8_t* bpdu, unsigned offset) {
   if (!ctx.opt.verbose) return;
   const std::uint8_t* p = bpdu + offset;
+  ctx.tcheck(p, 2);
   ctx.put("\n\tv4len ");
   ctx.put_u(ctx.be16(p));
   ctx.put(", AUXMCID Name ");
   ctx.print_padded_string(p + 3, 32);
+  ctx.tcheck(p + 35, 2 + 16);
   ctx.put(", Rev ");
   ctx.put_u(ctx.be16(p + 35));
   ctx.put(",\n\t\tdigest ");
   for (unsigned i = 0; i < 16; i += 4) put_hex_padded(ctx, ctx.be32(p + 37 + i), 8);
+  ctx.tcheck(p + 53, 34);  // everything up to the end of the agreement digest
   const std::uint8_t agreement = ctx.u8(p + 53);
   ctx.put("\n\tAgreement num ");
   ctx.put_u(agreement >> 6);
@@ -627,6 +652,7 @@ int llc_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigne
           ctx.print_trunc();
           default_print(ctx, p, caplen);
         } else {
+          ctx.tcheck(p + 1, 2);
           ctx.put(": ");
           ctx.out.put_hex_byte(ctx.u8(p + 1));
           ctx.put(' ');
@@ -686,6 +712,7 @@ void loopback_print(PrintContext& ctx, const std::uint8_t* cp, unsigned len) {
   if (function == 1) {
     ctx.put("Reply");
     if (len < 2) return invalid();
+    ctx.tcheck(cp, 2);
     ctx.put(", receipt number ");
     ctx.put_u(ctx.le16(cp));
     cp += 2;
@@ -693,6 +720,7 @@ void loopback_print(PrintContext& ctx, const std::uint8_t* cp, unsigned len) {
   } else if (function == 2) {
     ctx.put("Forward Data");
     if (len < 6) return invalid();
+    ctx.tcheck(cp, 6);
     ctx.put(", forwarding address ");
     ctx.put_mac(cp);
     cp += 6;
