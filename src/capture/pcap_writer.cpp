@@ -56,7 +56,7 @@ bool PcapWriter::open(const std::string& path, std::uint32_t linktype, std::uint
 bool PcapWriter::write(const RawPacket& packet) {
   std::uint8_t header[16];
   put_le32(header, static_cast<std::uint32_t>(packet.ts.sec));
-  put_le32(header + 4, nano_ ? packet.ts.nsec : packet.ts.nsec / 1000);
+  put_le32(header + 4, static_cast<std::uint32_t>(nano_ ? packet.ts.nsec : packet.ts.nsec / 1000));
   put_le32(header + 8, packet.caplen);
   put_le32(header + 12, packet.wirelen);
   if (std::fwrite(header, 1, sizeof header, file_) != sizeof header ||

@@ -33,7 +33,7 @@ struct PrintContext {
 
   // Saved snapends for push/pop, as tcpdump's packet-info stack.
   static constexpr int kMaxSnapStack = 16;
-  const std::uint8_t* snap_stack[kMaxSnapStack];
+  const std::uint8_t* snap_stack[kMaxSnapStack] = {};
   int snap_depth = 0;
 
   // --- bounds -------------------------------------------------------------------------
@@ -136,6 +136,9 @@ void put_bittok(PrintContext& ctx, const Tok* table, std::uint32_t value, std::s
 // Ethertype names as tcpdump's ethertype_values.
 extern const Tok kEthertypeValues[];
 
+// Ethertype name as tcpdump's ethertype_values, or `unknown`.
+void put_ethertype_name(PrintContext& ctx, std::uint16_t type, std::string_view unknown);
+
 // IP protocol names as tcpdump's ipproto_values.
 const char* ipproto_name(std::uint8_t proto);
 
@@ -169,6 +172,9 @@ void loopback_print(PrintContext& ctx, const std::uint8_t* cp, unsigned len);
 // DNS message (after the TCP length prefix for DNS over TCP).
 void domain_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, bool over_tcp,
                   bool multicast);
+// UDP tunnels: VXLAN (port 4789) and Geneve (port 6081).
+void vxlan_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len);
+void geneve_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len);
 // HTTP: the first line of a request or response on the HTTP ports (txtproto_print).
 void http_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 

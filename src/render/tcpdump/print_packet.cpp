@@ -2,7 +2,6 @@
 // hex/ASCII dumps. Mirrors tcpdump's pretty_print_packet() and the *_if_print functions.
 #include <net/if.h>
 
-#include <cstring>
 #include <ctime>
 
 #include "print_context.hpp"
@@ -424,8 +423,8 @@ unsigned sll2_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t
   return sll_payload_print(ctx, sllp, true, p, length, caplen, ether_type, 20);
 }
 
-// DLT_NULL / DLT_LOOP: a 4-byte address family in the capturing host's byte order (NULL) or
-// network order (LOOP).
+// DLT_NULL and DLT_LOOP: a 4-byte address family (NULL: the capturing host's byte order,
+// LOOP: network order; tcpdump reads both the same way).
 const Tok kBsdAfValues[] = {{2, "IPv4"},       {6, "NS"},    {7, "ISO"},  {16, "Appletalk"},
                             {23, "IPX"},       {24, "IPv6"}, {28, "IPv6"}, {30, "IPv6"},
                             {0, nullptr}};
@@ -452,13 +451,11 @@ void null_hdr_print(PrintContext& ctx, std::uint32_t family, unsigned length) {
 unsigned null_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t* p) {
   unsigned length = h.wirelen;
   unsigned caplen = h.caplen;
-  // DLT_LOOP and DLT_NULL share tcpdump's null_if_print(): the family is read in this
-  // host's byte order and swapped when its upper half is not zero.
   ctx.protocol = "null";
   ctx.tcheck(p, 4);
   ctx.ll_hdr_len += 4;
-  std::uint32_t family;
-  std::memcpy(&family, p, sizeof family);
+  // Host byte order of whoever captured it: a family in the top half is byte-swapped.
+  std::uint32_t family = load_le32(p);
   if ((family & 0xFFFF0000) != 0) family = __builtin_bswap32(family);
   if (ctx.opt.link_header) null_hdr_print(ctx, family, length);
   length -= 4;
@@ -549,6 +546,11 @@ unsigned slip_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t
 }
 
 }  // namespace
+
+void put_ethertype_name(PrintContext& ctx, std::uint16_t type, std::string_view unknown) {
+  const char* name = tok_lookup(kEthertypeValues, type);
+  ctx.put(name ? std::string_view(name) : unknown);
+}
 
 bool ethertype_print(PrintContext& ctx, std::uint16_t type, const std::uint8_t* p,
                      unsigned length, unsigned caplen, const std::uint8_t*,
@@ -801,12 +803,16 @@ TcpdumpRenderer::~TcpdumpRenderer() = default;
 
 namespace {
 
-void put_frac(Output& out, std::uint32_t nsec, bool nano) {
+// tcpdump prints the fraction with "%06u" / "%09u" of a 32-bit value: at least that many
+// digits, more for the out-of-range fractions of damaged files.
+void put_frac(Output& out, std::int64_t nsec, bool nano) {
   out.put('.');
-  if (nano)
-    out.put_u32_padded(nsec, 9);
+  auto value = static_cast<std::uint32_t>(nano ? nsec : nsec / 1000);
+  int width = nano ? 9 : 6;
+  if (value >= (nano ? 1000000000u : 1000000u))
+    out.put_u32(value);
   else
-    out.put_u32_padded(nsec / 1000, 6);
+    out.put_u32_padded(value, width);
 }
 
 }  // namespace
@@ -938,22 +944,19 @@ void TcpdumpRenderer::render(const RawPacket& h) {
       case linktype::kNull:
         ctx.ll_hdr_len += null_if_print(ctx, h, sp);
         break;
-      case linktype::kLoop:
+      case linktype::kLoop:  // tcpdump reads LOOP's family with NULL's printer
         ctx.ll_hdr_len += null_if_print(ctx, h, sp);
         break;
       case linktype::kRaw:
-        ctx.ll_hdr_len += raw_if_print(ctx, h, sp);
-        break;
+      case 12:  // DLT_RAW's own value, found in some files instead of LINKTYPE_RAW
       case linktype::kIpv4:
       case linktype::kIpv6:
-        // tcpdump 4.99.3 prints these as DLT_RAW: the IP version decides.
         ctx.ll_hdr_len += raw_if_print(ctx, h, sp);
         break;
       case linktype::kSlip:
         ctx.ll_hdr_len += slip_if_print(ctx, h, sp);
         break;
-      default:
-        // unsupported_if_print(): the protocol name in capitals and the whole record.
+      default:  // tcpdump's unsupported_if_print: the name, then the bytes
         ctx.protocol = "unsupported";
         out.put("UNSUPPORTED");
         hex_and_ascii_print(out, "\n\t", sp, h.caplen);

@@ -503,12 +503,14 @@ void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
 
     // Payload printers by port, in tcpdump's order. Protocols tcplens does not decode
     // (telnet, BGP, PPTP, SMB, BEEP, OpenFlow, MSDP, RPKI-RTR, LDP, NFS) end at "length N".
-    static const char* const kSmtpCmds[] = {nullptr};
+    static const char* const kRtspCmds[] = {
+        "DESCRIBE", "ANNOUNCE", "GET_PARAMETER", "OPTIONS",       "PAUSE",    "PLAY",
+        "RECORD",   "REDIRECT", "SETUP",         "SET_PARAMETER", "TEARDOWN", nullptr};
     if (is_port(sport, dport, 23)) {
       // telnet_print: option negotiation only; not decoded.
     } else if (is_port(sport, dport, 25)) {
       ctx.put(": ");
-      txtproto_print(ctx, bp, length, "smtp", kSmtpCmds, false);
+      txtproto_print(ctx, bp, length, "smtp", nullptr, false);
     } else if (is_port(sport, dport, 43)) {
       ctx.put(": ");
       txtproto_print(ctx, bp, length, "whois", nullptr, false);
@@ -529,7 +531,7 @@ void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
       http_print(ctx, bp, length);
     } else if (is_port(sport, dport, 554) || is_port(sport, dport, 8554)) {
       ctx.put(": ");
-      txtproto_print(ctx, bp, length, "rtsp", nullptr, false);
+      txtproto_print(ctx, bp, length, "rtsp", kRtspCmds, true);
     } else if (is_port(sport, dport, 53)) {
       domain_print(ctx, bp, length, true, false);
     }

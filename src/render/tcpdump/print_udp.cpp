@@ -129,6 +129,15 @@ void udp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
       domain_print(ctx, cp, length, false, true);
       return;
     }
+    // (tcpdump tries many other application printers first; none of them use these ports.)
+    if (is_port(sport, dport, 4789)) {
+      vxlan_print(ctx, cp, length);
+      return;
+    }
+    if (is_port(sport, dport, 6081)) {
+      geneve_print(ctx, cp, length);
+      return;
+    }
   }
   if (ulen > length && !fragmented) {
     ctx.put("UDP, bad length ");
