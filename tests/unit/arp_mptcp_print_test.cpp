@@ -221,5 +221,54 @@ TEST(MptcpPrint, TruncatedOption) {
             "IP 10.0.0.1.1234 > 10.0.0.2.80: Flags [.], ack 2000, win 512, options [mptcp [|tcp]\n");
 }
 
+
+// --- link layer: 802.3/LLC, STP, loopback -------------------------------------------------
+
+const Bytes kStpMulticast{0x01, 0x80, 0xc2, 0x00, 0x00, 0x00};
+
+// An 802.3 frame: the type field holds the payload length.
+Bytes ether_802_3(const Bytes& payload) {
+  return kStpMulticast + kMac1 + be16(static_cast<std::uint16_t>(payload.size())) + payload;
+}
+
+Bytes config_bpdu(std::uint8_t version, std::uint8_t type, std::uint8_t flags) {
+  return Bytes{0x42, 0x42, 0x03, 0, 0, version, type, flags} +
+         Bytes{0x80, 0x00, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55} + Bytes{0, 0, 0x04, 0xd2} +
+         Bytes{0x70, 0x00, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff} + be16(0x8002) + be16(0x0180) +
+         be16(0x1400) + be16(0x0200) + be16(0x0f00);
+}
+
+TEST(LlcPrint, SpanningTree) {
+  const Bytes rstp = ether_802_3(config_bpdu(2, 2, 0x7c) + Bytes{0});
+  EXPECT_EQ(render(rstp),
+            "STP 802.1w, Rapid STP, Flags [Learn, Forward, Agreement], bridge-id "
+            "7000.aa:bb:cc:dd:ee:ff.8002, length 36\n");
+  EXPECT_EQ(render(rstp, verbose()),
+            "STP 802.1w, Rapid STP, Flags [Learn, Forward, Agreement], bridge-id "
+            "7000.aa:bb:cc:dd:ee:ff.8002, length 36\n"
+            "\tmessage-age 1.50s, max-age 20.00s, hello-time 2.00s, forwarding-delay 15.00s\n"
+            "\troot-id 8000.00:11:22:33:44:55, root-pathcost 1234, port-role Designated\n");
+  TcpdumpOptions e;
+  e.link_header = true;
+  EXPECT_EQ(render(ether_802_3(config_bpdu(0, 0x80, 0)), e),
+            "00:11:22:33:44:55 > 01:80:c2:00:00:00, 802.3, length 38: LLC, dsap STP (0x42) "
+            "Individual, ssap STP (0x42) Command, ctrl 0x03: STP 802.1d, Topology Change\n");
+  // Cut inside the bridge id: the whole ", bridge-id ..." phrase is dropped.
+  EXPECT_EQ(render(ether_802_3(config_bpdu(0, 0, 0x01)), {}, 30),
+            "STP 802.1d, Config, Flags [Topology change] [|stp]\n");
+}
+
+TEST(LlcPrint, GenericFramesAndLoopback) {
+  EXPECT_EQ(render(ether_802_3(Bytes{0x04, 0x05, 0xaf, 0x81, 0x01, 0x02})),
+            "00:11:22:33:44:55 > 01:80:c2:00:00:00 SNA Unnumbered, xid, Flags [Response], "
+            "length 6: 01 02\n");
+  EXPECT_EQ(render(ether_802_3(Bytes{0xaa, 0xaa, 0x03, 0x12, 0x34, 0x56, 0x00, 0x01, 'x'})),
+            "00:11:22:33:44:55 > 01:80:c2:00:00:00 SNAP, oui Unknown (0x123456), pid Unknown "
+            "(0x0001), length 1: \n"
+            "\t0x0000:  aaaa 0312 3456 0001 78                   ....4V..x\n");
+  EXPECT_EQ(render(kBroadcast + kMac1 + be16(0x9000) + Bytes{0, 0, 1, 0, 7, 0} + Bytes(40, 0)),
+            "Loopback, skipCount 0, Reply, receipt number 7, data (40 octets)\n");
+}
+
 }  // namespace
 }  // namespace tcplens
