@@ -504,11 +504,19 @@ void sliplink_print(PrintContext& ctx, const std::uint8_t* p, unsigned length) {
       ctx.put_u(length + 16);
       ctx.put(": ");
       break;
-    case 0x70:  // uncompressed TCP: the connection id sits in the protocol field
+    case 0x70: {  // uncompressed TCP: the connection id sits in the protocol field
       ctx.put("utcp ");
       ctx.put_u(ctx.u8(p + 1 + 9));
       ctx.put(": ");
+      if (dir > 1) return;
+      // tcpdump then checks the IP and TCP headers (to remember their length for the
+      // compressed packets that follow, which tcplens does not decode).
+      const std::uint8_t* ip = p + 16;
+      ctx.tcheck(ip, 20);
+      const unsigned hlen = (ip[0] & 0x0Fu) * 4;
+      if (ctx.available(ip) < hlen + 20) throw Truncated{};
       break;
+    }
     default:
       if (dir > 1) return;
       if (chdr & 0x80) {
