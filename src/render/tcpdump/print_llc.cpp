@@ -1,9 +1,12 @@
 // 802.2 LLC and SNAP (tcpdump's print-llc.c), with the protocols found behind them here:
-// spanning tree BPDUs (print-stp.c). Also the Ethernet configuration-testing protocol
+// spanning tree BPDUs (print-stp.c) and Cisco's CDP (print-cdp.c). Also the Ethernet configuration-testing protocol
 // (ethertype 0x9000, print-loopback.c).
 //
-// Of the SNAP protocols, tcplens does not reproduce Cisco's CDP/DTP/UDLD/VTP nor the
+// Of the SNAP protocols, tcplens does not reproduce Cisco's DTP/UDLD/VTP nor the
 // Token Ring/FDDI bridged frames: those print as an unknown SNAP frame with the hex dump.
+#include <cstdio>
+#include <cstring>
+
 #include "print_context.hpp"
 
 namespace tcplens::tcpdump {
@@ -31,6 +34,7 @@ constexpr std::uint32_t kOuiCisco90 = 0x0000f8;
 constexpr std::uint32_t kOuiRfc2684 = 0x0080c2;
 constexpr std::uint32_t kOuiAppletalk = 0x080007;
 
+constexpr std::uint16_t kPidCiscoCdp = 0x2000;
 constexpr std::uint16_t kPidCiscoPvst = 0x010b;
 constexpr std::uint16_t kPidCiscoVlanBridge = 0x010c;
 constexpr std::uint16_t kPidRfc2684EthFcs = 0x0001;
@@ -367,6 +371,354 @@ void stp_spb_bpdu_print(PrintContext& ctx, const std::uint8_t* bpdu, unsigned of
   for (unsigned i = 0; i < 20; i += 4) put_hex_padded(ctx, ctx.be32(p + 67 + i), 8);
 }
 
+// --- CDP (print-cdp.c) -----------------------------------------------------------------
+
+const Tok kCdpCapabilityValues[] = {
+    {0x01, "Router"},      {0x02, "Transparent Bridge"}, {0x04, "Source Route Bridge"},
+    {0x08, "L2 Switch"},   {0x10, "L3 capable"},         {0x20, "IGMP snooping"},
+    {0x40, "L1 capable"},  {0, nullptr},
+};
+
+enum class CdpValue {
+  kNone, kString, kAddr, kCapability, kVersion, kPrefixes, kUint16, kDuplex, kAta186,
+  kPower, kMtu, kUint8x, kPhysLoc
+};
+
+struct CdpTlv {
+  const char* name;  // null: not a known type
+  CdpValue printer;
+  int min_len;  // -1: no bound
+  int max_len;
+};
+
+constexpr unsigned kCdpTypeMax = 0x17;
+const CdpTlv kCdpTlvs[kCdpTypeMax + 1] = {
+    {nullptr, CdpValue::kNone, 0, 0},  // gaps in tcpdump's table: no name, no printer
+    {"Device-ID", CdpValue::kString, -1, -1},
+    {"Address", CdpValue::kAddr, -1, -1},
+    {"Port-ID", CdpValue::kString, -1, -1},
+    {"Capability", CdpValue::kCapability, 4, 4},
+    {"Version String", CdpValue::kVersion, -1, -1},
+    {"Platform", CdpValue::kString, -1, -1},
+    {"Prefixes", CdpValue::kPrefixes, -1, -1},
+    {"Protocol-Hello option", CdpValue::kNone, -1, -1},
+    {"VTP Management Domain", CdpValue::kString, -1, -1},
+    {"Native VLAN ID", CdpValue::kUint16, 2, 2},
+    {"Duplex", CdpValue::kDuplex, 1, 1},
+    {nullptr, CdpValue::kNone, 0, 0},
+    {nullptr, CdpValue::kNone, 0, 0},
+    {"ATA-186 VoIP VLAN assignment", CdpValue::kAta186, 3, 3},
+    {"ATA-186 VoIP VLAN request", CdpValue::kAta186, 2, 3},
+    {"power consumption", CdpValue::kPower, 1, 3},
+    {"MTU", CdpValue::kMtu, 4, 4},
+    {"AVVID trust bitmap", CdpValue::kUint8x, 1, 1},
+    {"AVVID untrusted ports CoS", CdpValue::kUint8x, 1, 1},
+    {"System Name", CdpValue::kString, -1, -1},
+    {"System Object ID (not decoded)", CdpValue::kNone, -1, -1},
+    {"Management Addresses", CdpValue::kAddr, 4, -1},
+    {"Physical Location", CdpValue::kPhysLoc, 1, -1},
+};
+
+// nd_printn: each byte checked, printed as fn_print_char does.
+void cdp_printn(PrintContext& ctx, const std::uint8_t* cp, unsigned len) {
+  for (unsigned i = 0; i < len; ++i) ctx.print_char(ctx.u8(cp + i));
+}
+
+void cdp_put_hex_list(PrintContext& ctx, const std::uint8_t*& p, unsigned& l, unsigned n) {
+  while (n != 0) {
+    const std::uint8_t b = ctx.u8(p);
+    ctx.put(' ');
+    ctx.out.put_hex_byte(b);
+    ++p;
+    --l;
+    --n;
+  }
+}
+
+void cdp_addr_print(PrintContext& ctx, const std::uint8_t* p, unsigned l) {
+  static constexpr std::uint8_t kProtIpv6[8] = {0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00, 0x86, 0xdd};
+  auto invalid = [&]() { ctx.tcheck(p, l); };
+  if (l < 4) {
+    ctx.put(" (not enough space for num)");
+    return invalid();
+  }
+  std::uint32_t num = ctx.be32(p);
+  p += 4;
+  l -= 4;
+  while (num) {
+    if (l < 2) {
+      ctx.put(" (not enough space for PT+PL)");
+      return invalid();
+    }
+    const unsigned pt = ctx.u8(p);
+    const unsigned pl = ctx.u8(p + 1);
+    p += 2;
+    l -= 2;
+    if (l < pl + 2) {
+      ctx.put(" (not enough space for P+AL)");
+      return invalid();
+    }
+    const unsigned al = ctx.be16(p + pl);  // also proves the protocol bytes were captured
+    if (pt == 1 && pl == 1 && ctx.u8(p) == 0xcc && al == 4) {
+      p += pl + 2;
+      l -= pl + 2;
+      if (l < al) {
+        ctx.put(" (not enough space for A)");
+        return invalid();
+      }
+      ctx.tcheck(p, 4);
+      ctx.put("IPv4 (");
+      ctx.put_u(num);
+      ctx.put(") ");
+      ctx.put_ipv4(p);
+      p += al;
+      l -= al;
+    } else if (pt == 2 && pl == 8 && std::memcmp(p, kProtIpv6, 8) == 0 && al == 16) {
+      p += pl + 2;
+      l -= pl + 2;
+      if (l < al) {
+        ctx.put(" (not enough space for A)");
+        return invalid();
+      }
+      ctx.tcheck(p, 16);
+      ctx.put("IPv6 (");
+      ctx.put_u(num);
+      ctx.put(") ");
+      ctx.put_ipv6(p);
+      p += al;
+      l -= al;
+    } else {
+      ctx.put("pt=0x");
+      ctx.out.put_hex(pt, 2);
+      ctx.put(", pl=");
+      ctx.put_u(pl);
+      ctx.put(", pb=");
+      cdp_put_hex_list(ctx, p, l, pl);
+      ctx.put(", al=");
+      ctx.put_u(al);
+      ctx.put(", a=");
+      p += 2;
+      l -= 2;
+      if (l < al) {
+        ctx.put(" (not enough space for A)");
+        return invalid();
+      }
+      cdp_put_hex_list(ctx, p, l, al);
+    }
+    --num;
+    if (num) ctx.put(' ');
+  }
+  if (l) {
+    ctx.put(" (");
+    ctx.put_u(l);
+    ctx.put(" bytes of stray data)");
+  }
+}
+
+void cdp_value_print(PrintContext& ctx, CdpValue printer, const std::uint8_t* cp, unsigned len) {
+  switch (printer) {
+    case CdpValue::kNone:
+      ctx.tcheck(cp, len);
+      break;
+    case CdpValue::kString:
+      ctx.put('\'');
+      cdp_printn(ctx, cp, len);
+      ctx.put('\'');
+      break;
+    case CdpValue::kAddr:
+      cdp_addr_print(ctx, cp, len);
+      break;
+    case CdpValue::kCapability: {
+      const std::uint32_t val = ctx.be32(cp);
+      ctx.put("(0x");
+      ctx.out.put_hex(val, 8);
+      ctx.put("): ");
+      put_bittok(ctx, kCdpCapabilityValues, val, "none", ", ");
+      break;
+    }
+    case CdpValue::kVersion:
+      ctx.put("\n\t  ");
+      for (unsigned i = 0; i < len; ++i) {
+        const std::uint8_t c = ctx.u8(cp + i);
+        if (c == '\n')
+          ctx.put("\n\t  ");
+        else
+          ctx.print_char(c);
+      }
+      break;
+    case CdpValue::kPrefixes:
+      if (len % 5) {
+        ctx.put(" [length ");
+        ctx.put_u(len);
+        ctx.put(" is not a multiple of 5]");
+        ctx.tcheck(cp, len);
+        break;
+      }
+      ctx.put(" IPv4 Prefixes (");
+      ctx.put_u(len / 5);
+      ctx.put("):");
+      for (; len > 0; len -= 5, cp += 5) {
+        ctx.tcheck(cp, 5);
+        ctx.put(' ');
+        for (int i = 0; i < 4; ++i) {
+          if (i) ctx.put('.');
+          ctx.put_u(cp[i]);
+        }
+        ctx.put('/');
+        ctx.put_u(cp[4]);
+      }
+      break;
+    case CdpValue::kUint16:
+      ctx.put_u(ctx.be16(cp));
+      break;
+    case CdpValue::kDuplex:
+      ctx.put(ctx.u8(cp) ? "full" : "half");
+      break;
+    case CdpValue::kAta186:
+      if (len == 2) {
+        const unsigned v = ctx.be16(cp);
+        ctx.put("unknown 0x");
+        ctx.out.put_hex(v, 4);
+      } else {
+        ctx.tcheck(cp, 3);
+        ctx.put("app ");
+        ctx.put_u(cp[0]);
+        ctx.put(", vlan ");
+        ctx.put_u(load_be16(cp + 1));
+      }
+      break;
+    case CdpValue::kPower: {
+      unsigned val = len == 1 ? ctx.u8(cp) : len == 2 ? ctx.be16(cp) : ctx.be24(cp);
+      // "%1.2fW" of val / 1000.0: rare enough to let the C library round it.
+      char buf[32];
+      int n = std::snprintf(buf, sizeof buf, "%1.2fW", val / 1000.0);
+      ctx.put(std::string_view(buf, static_cast<std::size_t>(n)));
+      break;
+    }
+    case CdpValue::kMtu:
+      ctx.put_u(ctx.be32(cp));
+      ctx.put(" bytes");
+      break;
+    case CdpValue::kUint8x:
+      ctx.put("0x");
+      ctx.out.put_hex(ctx.u8(cp), 2);
+      break;
+    case CdpValue::kPhysLoc:
+      ctx.put("0x");
+      ctx.out.put_hex(ctx.u8(cp), 2);
+      if (len > 1) {
+        ctx.put('/');
+        cdp_printn(ctx, cp + 1, len - 1);
+      }
+      break;
+  }
+}
+
+void cdp_print(PrintContext& ctx, const std::uint8_t* tptr, unsigned length) {
+  ctx.protocol = "cdp";
+  const unsigned orig_length = length;
+  auto invalid = [&]() {
+    ctx.print_invalid();
+    ctx.tcheck(tptr, length);
+  };
+  if (length < 4) {
+    ctx.put(" (packet length ");
+    ctx.put_u(length);
+    ctx.put(" < 4)");
+    return invalid();
+  }
+  ctx.tcheck(tptr, 2);
+  ctx.put("CDPv");
+  ctx.put_u(tptr[0]);
+  ctx.put(", ttl: ");
+  ctx.put_u(tptr[1]);
+  ctx.put('s');
+  const std::uint16_t checksum = ctx.be16(tptr + 2);
+  if (ctx.opt.verbose) {
+    ctx.put(", checksum: 0x");
+    ctx.out.put_hex(checksum, 4);
+    ctx.put(" (unverified), length ");
+    ctx.put_u(orig_length);
+  }
+  tptr += 4;
+  length -= 4;
+  while (length) {
+    if (length < 4) {
+      ctx.put(" (remaining packet length ");
+      ctx.put_u(length);
+      ctx.put(" < 4)");
+      return invalid();
+    }
+    const unsigned type = ctx.be16(tptr);
+    unsigned len = ctx.be16(tptr + 2);  // includes the 4-byte TLV header
+    // Watch out: a type inside the table's range but without a name still counts as known
+    // (its value is checked, not dumped, with -v).
+    const CdpTlv* info = type <= kCdpTypeMax ? &kCdpTlvs[type] : nullptr;
+    const char* name = info && info->name ? info->name : "unknown field type";
+    if (len < 4) {
+      if (ctx.opt.verbose) {
+        ctx.put("\n\t");
+        ctx.put(name);
+        ctx.put(" (0x");
+        ctx.out.put_hex(type, 2);
+        ctx.put("), TLV length: ");
+        ctx.put_u(len);
+        ctx.put(len == 1 ? " byte" : " bytes");
+        ctx.put(" (too short)");
+      } else {
+        ctx.put(", ");
+        ctx.put(name);
+        ctx.put(" TLV length ");
+        ctx.put_u(len);
+        ctx.put(" too short");
+      }
+      return invalid();
+    }
+    if (len > length) {
+      ctx.put(" (TLV length ");
+      ctx.put_u(len);
+      ctx.put(" > ");
+      ctx.put_u(length);
+      ctx.put(')');
+      return invalid();
+    }
+    tptr += 4;
+    length -= 4;
+    len -= 4;
+    if (!ctx.opt.verbose && type == 0x01) {
+      ctx.put(", Device-ID ");
+    } else if (ctx.opt.verbose) {
+      ctx.put("\n\t");
+      ctx.put(name);
+      ctx.put(" (0x");
+      ctx.out.put_hex(type, 2);
+      ctx.put("), value length: ");
+      ctx.put_u(len);
+      ctx.put(len == 1 ? " byte: " : " bytes: ");
+    }
+    bool covered = false;
+    if (info) {
+      if ((info->min_len > 0 && len < static_cast<unsigned>(info->min_len)) ||
+          (info->max_len > 0 && len > static_cast<unsigned>(info->max_len))) {
+        ctx.put(" (malformed TLV)");
+      } else if (ctx.opt.verbose || type == 0x01) {
+        cdp_value_print(ctx, info->printer, tptr, len);
+        covered = true;
+      }
+    }
+    if (!covered) {
+      ctx.tcheck(tptr, len);
+      hex_print(ctx.out, "\n\t  ", tptr, len);
+    }
+    tptr += len;
+    length -= len;
+  }
+  if (!ctx.opt.verbose) {
+    ctx.put(", length ");
+    ctx.put_u(orig_length);
+  }
+}
+
 // --- SNAP ------------------------------------------------------------------------------
 
 // snap_print(): true when the payload was printed.
@@ -407,6 +759,10 @@ bool snap_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsig
       if (et == 0x809b && ethertype_print(ctx, et, p, length, caplen, src, dst)) return true;
       break;
     case kOuiCisco:
+      if (et == kPidCiscoCdp) {
+        cdp_print(ctx, p, length);
+        return true;
+      }
       if (et == kPidCiscoPvst || et == kPidCiscoVlanBridge) {
         stp_print(ctx, p, length);
         return true;
