@@ -95,7 +95,8 @@ class StreamInput final : public PcapFileSource::Input {
       ssize_t r = ::read(fd_, buffer_.data() + got, n - got);
       if (r == 0) break;
       if (r < 0) {
-        if (errno == EINTR) continue;
+        // EINTR included: a signal (SIGINT) must be able to stop a read from a pipe that
+        // never ends; the caller decides whether that is an error.
         read_errno_ = errno;
         break;
       }

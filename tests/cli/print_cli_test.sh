@@ -53,6 +53,33 @@ tcpdump -r "$HTTP" -w "$WORK/theirs.pcap" 'tcp port 8000 and greater 100' 2>/dev
 check "-w file identical to tcpdump's" cmp -s "$WORK/ours.pcap" "$WORK/theirs.pcap"
 check "-w leaves no temporary file" test ! -e "$WORK/ours.pcap.tcplens-partial"
 
+# -w after SIGINT or SIGTERM while waiting for more input: a complete, valid file under the
+# final name holding every packet read.
+for sig in INT TERM; do
+  rm -f "$WORK/fifo" "$WORK/sig.pcap"
+  mkfifo "$WORK/fifo"
+  ( cat "$HTTP"; sleep 5 ) > "$WORK/fifo" &
+  feeder=$!
+  "$TCPLENS" print -r "$WORK/fifo" -w "$WORK/sig.pcap" 2>/dev/null &
+  reader=$!
+  sleep 1
+  kill -"$sig" "$reader"
+  wait "$reader"; rc=$?
+  kill "$feeder" 2>/dev/null; wait "$feeder" 2>/dev/null
+  check "-w after SIG$sig: exit status 0" test "$rc" -eq 0
+  check "-w after SIG$sig: every packet written" \
+    diff <(tcpdump -n -r "$WORK/sig.pcap" 2>/dev/null) <(tcpdump -n -r "$HTTP" 2>/dev/null)
+done
+
+# -w when the disk fills (here: a file size limit): an error, and the file is cut back to
+# its last complete packet, so it is still a valid capture.
+BIG=$CORPUS/live/data-transfer/bulk-clean.pcap
+msg=$( (ulimit -f 64; "$TCPLENS" print -r "$BIG" -w "$WORK/limited.pcap") 2>&1 >/dev/null); rc=$?
+check "-w on a full disk: exit status 1" test "$rc" -eq 1
+check "-w on a full disk: error names the file" grep -q "limited.pcap: File too large" <<<"$msg"
+check "-w on a full disk: file holds only complete packets" \
+  bash -c "tcpdump -r '$WORK/limited.pcap' >/dev/null 2>'$WORK/lim.err' && ! grep -q truncated '$WORK/lim.err'"
+
 # Standard input.
 check "-r - reads standard input" diff <("$TCPLENS" print -n -r - < "$HTTP" 2>/dev/null) <("$TCPLENS" print -n -r "$HTTP" 2>/dev/null)
 

@@ -226,9 +226,13 @@ int main(int argc, char** argv) {
           for (auto& l : act_err) actual.push_back("stderr: " + l);
         }
       }
-      if (!exited || code > 1) {
-        std::vector<std::string> err;
-        read_lines(tmp_err, err);
+      std::vector<std::string> err;
+      read_lines(tmp_err, err);
+      bool sanitizer_report = false;
+      for (const auto& l : err)
+        if (l.find("Sanitizer") != std::string::npos || l.find("runtime error:") != std::string::npos)
+          sanitizer_report = true;
+      if (!exited || code > 1 || sanitizer_report) {
         std::cerr << "CRASH " << capture << " [" << mode_name << "] status " << rc << "\n";
         for (std::size_t i = 0; i < err.size() && i < 20; ++i) std::cerr << "  " << err[i] << "\n";
         ++failures;

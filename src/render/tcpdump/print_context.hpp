@@ -167,11 +167,11 @@ void arp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, unsig
 int llc_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigned caplen,
               const std::uint8_t* src, const std::uint8_t* dst);
 void stp_print(PrintContext& ctx, const std::uint8_t* p, unsigned length);
-// Ethernet configuration testing protocol, ethertype 0x9000 (print-loopback.c).
-void loopback_print(PrintContext& ctx, const std::uint8_t* cp, unsigned len);
 // DNS message (after the TCP length prefix for DNS over TCP).
 void domain_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, bool over_tcp,
                   bool multicast);
+// Ethernet configuration testing protocol (ethertype 0x9000).
+void loopback_print(PrintContext& ctx, const std::uint8_t* cp, unsigned len);
 // UDP tunnels: VXLAN (port 4789) and Geneve (port 6081).
 void vxlan_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len);
 void geneve_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len);

@@ -1,6 +1,5 @@
 // 802.2 LLC and SNAP (tcpdump's print-llc.c), with the protocols found behind them here:
-// spanning tree BPDUs (print-stp.c) and Cisco's CDP (print-cdp.c). Also the Ethernet configuration-testing protocol
-// (ethertype 0x9000, print-loopback.c).
+// spanning tree BPDUs (print-stp.c) and Cisco's CDP (print-cdp.c).
 //
 // Of the SNAP protocols, tcplens does not reproduce Cisco's DTP/UDLD/VTP nor the
 // Token Ring/FDDI bridged frames: those print as an unknown SNAP frame with the hex dump.
@@ -1038,60 +1037,6 @@ int llc_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigne
     ctx.put_u(length + hdrlen);
   }
   return -static_cast<int>(hdrlen);
-}
-
-void loopback_print(PrintContext& ctx, const std::uint8_t* cp, unsigned len) {
-  ctx.protocol = "loopback";
-  ctx.put("Loopback");
-  auto invalid = [&]() {
-    ctx.print_invalid();
-    ctx.tcheck(cp, len);
-  };
-  if (len < 2) return invalid();
-  const std::uint16_t skip = ctx.le16(cp);
-  cp += 2;
-  len -= 2;
-  ctx.put(", skipCount ");
-  ctx.put_u(skip);
-  if (skip % 8) ctx.put(" (bogus)");
-  if (skip > len) return invalid();
-  ctx.tcheck(cp, skip);
-  cp += skip;
-  len -= skip;
-
-  // The first message.
-  if (len < 2) return invalid();
-  const std::uint16_t function = ctx.le16(cp);
-  cp += 2;
-  len -= 2;
-  ctx.put(", ");
-  if (function == 1) {
-    ctx.put("Reply");
-    if (len < 2) return invalid();
-    ctx.tcheck(cp, 2);
-    ctx.put(", receipt number ");
-    ctx.put_u(ctx.le16(cp));
-    cp += 2;
-    len -= 2;
-  } else if (function == 2) {
-    ctx.put("Forward Data");
-    if (len < 6) return invalid();
-    ctx.tcheck(cp, 6);
-    ctx.put(", forwarding address ");
-    ctx.put_mac(cp);
-    cp += 6;
-    len -= 6;
-  } else {
-    ctx.put(" invalid (");
-    ctx.put_u(function);
-    ctx.put(')');
-    ctx.tcheck(cp, len);
-    return;
-  }
-  ctx.put(", data (");
-  ctx.put_u(len);
-  ctx.put(" octets)");
-  ctx.tcheck(cp, len);
 }
 
 }  // namespace tcplens::tcpdump
