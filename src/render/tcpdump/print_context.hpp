@@ -133,6 +133,9 @@ void put_tok(PrintContext& ctx, const Tok* table, std::uint32_t value, std::stri
 void put_bittok(PrintContext& ctx, const Tok* table, std::uint32_t value, std::string_view none,
                 std::string_view sep);
 
+// Ethertype names as tcpdump's ethertype_values.
+extern const Tok kEthertypeValues[];
+
 // Ethertype name as tcpdump's ethertype_values, or `unknown`.
 void put_ethertype_name(PrintContext& ctx, std::uint16_t type, std::string_view unknown);
 
@@ -165,6 +168,11 @@ void icmp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
 void icmp6_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
                  const std::uint8_t* iph, bool fragmented);
 void arp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, unsigned caplen);
+// 802.2 LLC header and what follows (print-llc.c); src/dst are the MAC addresses or null.
+// Returns the header length, negated when the payload was not printed.
+int llc_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigned caplen,
+              const std::uint8_t* src, const std::uint8_t* dst);
+void stp_print(PrintContext& ctx, const std::uint8_t* p, unsigned length);
 // DNS message (after the TCP length prefix for DNS over TCP).
 void domain_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, bool over_tcp,
                   bool multicast);
