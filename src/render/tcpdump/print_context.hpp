@@ -194,6 +194,7 @@ bool mptcp_print(PrintContext& ctx, const std::uint8_t* cp, unsigned len, std::u
 // for SMTP, FTP, WHOIS, RTSP; `cmds` lists the commands that start a request (may be null).
 void txtproto_print(PrintContext& ctx, const std::uint8_t* pptr, unsigned len,
                     const char* protoname, const char* const* cmds, bool print_this);
+void telnet_print(PrintContext& ctx, const std::uint8_t* sp, unsigned length);
 void ssh_print(PrintContext& ctx, const std::uint8_t* pptr, unsigned len);
 // Redis serialization protocol (print-resp.c).
 void resp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);

@@ -475,7 +475,7 @@ void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
         "DESCRIBE", "ANNOUNCE", "GET_PARAMETER", "OPTIONS",       "PAUSE",    "PLAY",
         "RECORD",   "REDIRECT", "SETUP",         "SET_PARAMETER", "TEARDOWN", nullptr};
     if (is_port(sport, dport, 23)) {
-      // telnet_print: option negotiation only; not decoded.
+      telnet_print(ctx, bp, length);
     } else if (is_port(sport, dport, 25)) {
       ctx.put(": ");
       txtproto_print(ctx, bp, length, "smtp", nullptr, false);
