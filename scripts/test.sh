@@ -14,3 +14,6 @@ cmake --build build -j"$jobs"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTCPLENS_SANITIZE=ON
 cmake --build build-asan -j"$jobs"
 (cd build-asan && TZ=UTC ctest --output-on-failure)
+
+# Each fuzz target for a bounded time; a crash fails the run and is kept in fuzz/regressions.
+./scripts/fuzz.sh "${TCPLENS_FUZZ_SECONDS:-60}"
