@@ -60,9 +60,10 @@ namespace {
 
 class MappedInput final : public PcapFileSource::Input {
  public:
-  MappedInput(const std::uint8_t* base, std::size_t size) : base_(base), size_(size) {}
+  MappedInput(const std::uint8_t* base, std::size_t size, bool owned = true)
+      : base_(base), size_(size), owned_(owned) {}
   ~MappedInput() override {
-    if (size_ != 0) munmap(const_cast<std::uint8_t*>(base_), size_);
+    if (owned_ && size_ != 0) munmap(const_cast<std::uint8_t*>(base_), size_);
   }
   ByteView take(std::size_t n) override {
     std::size_t left = size_ - static_cast<std::size_t>(offset_);
@@ -75,6 +76,7 @@ class MappedInput final : public PcapFileSource::Input {
  private:
   const std::uint8_t* base_;
   std::size_t size_;
+  bool owned_;
 };
 
 class StreamInput final : public PcapFileSource::Input {
@@ -143,6 +145,14 @@ std::unique_ptr<PcapFileSource> PcapFileSource::open(const std::string& path,
     }
     if (!source->input_) source->input_ = std::make_unique<StreamInput>(fd, true);
   }
+  if (!source->read_header(error)) return nullptr;
+  return source;
+}
+
+std::unique_ptr<PcapFileSource> PcapFileSource::open_memory(ByteView bytes,
+                                                            std::string& error) {
+  std::unique_ptr<PcapFileSource> source(new PcapFileSource());
+  source->input_ = std::make_unique<MappedInput>(bytes.data(), bytes.size(), false);
   if (!source->read_header(error)) return nullptr;
   return source;
 }
