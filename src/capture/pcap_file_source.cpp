@@ -68,15 +68,30 @@ class MappedInput final : public PcapFileSource::Input {
   ByteView take(std::size_t n) override {
     std::size_t left = size_ - static_cast<std::size_t>(offset_);
     if (n > left) n = left;
+    if (offset_ >= released_ + 2 * kReleaseStep) release_behind();
     ByteView view(base_ + offset_, n);
     offset_ += n;
     return view;
   }
 
  private:
+  // Pages already read are dropped from the mapping every kReleaseStep bytes (they stay in
+  // the page cache): without this, reading a 2 GB file would end with 2 GB resident. The
+  // last kReleaseStep bytes before the read position are kept, so views handed out by
+  // recent take() calls remain valid. (Populating the next step ahead with
+  // MADV_POPULATE_READ was tried: no gain over the kernel's fault-around.)
+  static constexpr std::size_t kReleaseStep = 8u << 20;
+  void release_behind() {
+    std::size_t upto = (static_cast<std::size_t>(offset_) - kReleaseStep) & ~(kReleaseStep - 1);
+    if (owned_ && upto > released_)
+      madvise(const_cast<std::uint8_t*>(base_) + released_, upto - released_, MADV_DONTNEED);
+    released_ = upto;
+  }
+
   const std::uint8_t* base_;
   std::size_t size_;
   bool owned_;
+  std::size_t released_ = 0;
 };
 
 class StreamInput final : public PcapFileSource::Input {
