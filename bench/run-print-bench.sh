@@ -103,6 +103,8 @@ summary A tcplens
 summary B tcpdump
 awk -v a="$(median < "$TMP/A.wall")" -v b="$(median < "$TMP/B.wall")" 'BEGIN {
     printf "ratio   tcplens/tcpdump = %.4f (tcpdump takes %.1fx as long; target <= 0.1)\n", a / b, b / a }'
+awk -v a="$(median < "$TMP/A.cpu")" -v b="$(median < "$TMP/B.cpu")" 'BEGIN {
+    printf "cpu     tcplens/tcpdump = %.4f (ratio of median user+sys times: less sensitive to other load)\n", a / b }'
 
 # Output check: stream both outputs (TZ=UTC for both) and compare without storing them.
 [ "$COMPARE_LINES" = 0 ] && exit 0
@@ -119,8 +121,13 @@ mkfifo "$TMP/a.fifo"
 TZ=UTC "$TCPLENS" print -n -r "$BIG" 2>/dev/null | limit > "$TMP/a.fifo" &
 TZ=UTC "$TCPDUMP" -n -r "$BIG" 2>/dev/null | limit | awk -v f="$TMP/a.fifo" '
     { total++; if ((getline l < f) <= 0) l = "<missing>";
-      if (l != $0) { n++; if (n <= 5) printf "  line %d\n    tcpdump: %s\n    tcplens: %s\n", NR, $0, l } }
-    END { while ((getline l < f) > 0) { n++; total++ }
-          printf "output: %d of %d lines differ\n", n, total }'
+      if (l != $0) {
+          n++; if (n <= 5) printf "  line %d\n    tcpdump: %s\n    tcplens: %s\n", NR, $0, l
+          # What tcpdump printed on the differing line (printers that are not finished yet).
+          k = / ARP, / ? "ARP" : / ICMP6?,? / ? "ICMP/ICMP6" : /: HTTP/ ? "HTTP" : / IP6? / ? "other IP" : "other"
+          kind[k]++ } }
+    END { while ((getline l < f) > 0) { n++; total++; kind["extra tcplens lines"]++ }
+          printf "output: %d of %d lines differ\n", n, total
+          for (k in kind) printf "  %-20s %d\n", k, kind[k] }'
 wait
 exit 1

@@ -12,6 +12,12 @@
 
 namespace tcplens {
 
+#if defined(__GNUC__)
+#define TCPLENS_INLINE inline __attribute__((always_inline))
+#else
+#define TCPLENS_INLINE inline
+#endif
+
 class Output {
  public:
   // fd < 0: collect only (tests read text()).
@@ -22,14 +28,14 @@ class Output {
 
   // Each put writes through a local pointer and stores the new end once: a char store may
   // alias any member, so writing through members would reload and store them per byte.
-  void put(char c) {
+  TCPLENS_INLINE void put(char c) {
     char* p = reserve(1);
     *p = c;
     cur_ = p + 1;
   }
-  void put(std::string_view s) {
+  TCPLENS_INLINE void put(std::string_view s) {
     char* p = reserve(s.size());
-    std::memcpy(p, s.data(), s.size());
+    copy(p, s.data(), s.size());
     cur_ = p + s.size();
   }
   void put_u32(std::uint32_t v) {
@@ -81,11 +87,34 @@ class Output {
 
  private:
   // Room for n more bytes; returns where they go.
-  char* reserve(std::size_t n) {
+  TCPLENS_INLINE char* reserve(std::size_t n) {
     if (static_cast<std::size_t>(end_ - cur_) < n) grow(n);
     return cur_;
   }
   void grow(std::size_t n);
+  // memcpy without a library call for the short strings printers put (a literal's size is
+  // known at compile time and the branches fold away; names from tables are not).
+  TCPLENS_INLINE static void copy(char* d, const char* s, std::size_t n) {
+    if (n > 16) {
+      std::memcpy(d, s, n);
+    } else if (n >= 8) {
+      std::uint64_t a, b;
+      std::memcpy(&a, s, 8);
+      std::memcpy(&b, s + n - 8, 8);
+      std::memcpy(d, &a, 8);
+      std::memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4) {
+      std::uint32_t a, b;
+      std::memcpy(&a, s, 4);
+      std::memcpy(&b, s + n - 4, 4);
+      std::memcpy(d, &a, 4);
+      std::memcpy(d + n - 4, &b, 4);
+    } else if (n != 0) {
+      d[0] = s[0];
+      d[n / 2] = s[n / 2];
+      d[n - 1] = s[n - 1];
+    }
+  }
   static int digits(std::uint32_t v) {
     // floor(log10(v)) from the bit width, corrected by one comparison.
     static constexpr std::uint32_t kPow10[] = {1,      10,      100,      1000,      10000,

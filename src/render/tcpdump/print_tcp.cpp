@@ -33,7 +33,7 @@ void put_flags(Output& out, std::uint8_t flags) {
   out.put(']');
 }
 
-const char* tcp_option_name(std::uint8_t opt) {
+std::string_view tcp_option_name(std::uint8_t opt) {  // a view: no strlen per option
   switch (opt) {
     case 0: return "eol";
     case 1: return "nop";
@@ -54,7 +54,7 @@ const char* tcp_option_name(std::uint8_t opt) {
     case 30: return "mptcp";
     case 34: return "tfo";
     case 254: return "exp";
-    default: return nullptr;
+    default: return {};
   }
 }
 
@@ -303,7 +303,7 @@ void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
     if (r_ == 2) goto trunc_opts;    \
   } while (0)
 
-        if (const char* name = tcp_option_name(opt)) {
+        if (std::string_view name = tcp_option_name(opt); name.data() != nullptr) {
           ctx.put(name);
         } else {
           ctx.put("unknown-");
