@@ -48,6 +48,7 @@ class PcapFileSource final : public PacketSource {
   SourceError error_;
   bool swapped_ = false;
   bool nanosecond_ = false;
+  std::uint32_t max_caplen_ = 0;  // pcap: max_snaplen_for(linktype), looked up once
   std::uint64_t records_ = 0;
 
   // pcapng interfaces: link type, snap length and timestamp units per second.
