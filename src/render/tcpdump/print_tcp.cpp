@@ -115,6 +115,15 @@ void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
   }
   std::uint16_t sport = ctx.be16(tp);
   std::uint16_t dport = ctx.be16(tp + 2);
+  // The relative-sequence key, built now so that its slot loads while the line is printed.
+  TcpSeqTable::Key seq_key;
+  bool seq_rev = false;
+  const bool seq_key_ok = !ctx.opt.absolute_seq && ctx.ttest(iph + (v6 ? 8 : 12), v6 ? 32 : 8);
+  if (seq_key_ok) {
+    seq_rev = TcpSeqTable::make_key(seq_key, v6, v6 ? iph + 8 : iph + 12,
+                                    v6 ? iph + 24 : iph + 16, sport, dport);
+    ctx.tcp_seq.prefetch(seq_key);
+  }
   if (v6) {
     if (ctx.u8(iph + 6) == 6) {
       ctx.put_ipv6(iph + 8);
@@ -184,25 +193,11 @@ void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
     std::uint32_t thseq = 0, thack = 0;
     bool rev = false;
     if (!ctx.opt.absolute_seq && (flags & kAck)) {
-      TcpSeqTable::Key key;
-      std::memset(&key, 0, sizeof key);
-      const std::size_t alen = v6 ? 16 : 4;
-      const std::uint8_t* src = v6 ? iph + 8 : iph + 12;
-      const std::uint8_t* dst = v6 ? iph + 24 : iph + 16;
-      if (sport > dport)
-        rev = true;
-      else if (sport == dport && std::memcmp(src, dst, alen) > 0)
-        rev = true;
-      if (rev) {
-        std::memcpy(key.src, dst, alen);
-        std::memcpy(key.dst, src, alen);
-        key.port = (std::uint32_t{dport} << 16) | sport;
-      } else {
-        std::memcpy(key.src, src, alen);
-        std::memcpy(key.dst, dst, alen);
-        key.port = (std::uint32_t{sport} << 16) | dport;
-      }
-      key.v6 = v6 ? 1 : 0;
+      TcpSeqTable::Key key = seq_key;
+      rev = seq_rev;
+      if (!seq_key_ok)
+        rev = TcpSeqTable::make_key(key, v6, v6 ? iph + 8 : iph + 12, v6 ? iph + 24 : iph + 16,
+                                    sport, dport);
       bool existed = false;
       TcpSeqTable::Entry& th = ctx.tcp_seq.find_or_insert(key, existed);
       if (!existed || (flags & kSyn)) {
