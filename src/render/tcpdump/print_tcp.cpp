@@ -86,6 +86,26 @@ void print_tcp_rst_data(PrintContext& ctx, const std::uint8_t* sp, unsigned leng
   ctx.put(']');
 }
 
+// beep_print (print-beep.c): l_strnstart() compares 4 bytes, so "MSG" and "END" match only
+// with a NUL after them; anything else is "(payload or undecoded)".
+void beep_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
+  static constexpr struct {
+    char word[5];
+    std::string_view text;
+  } kWords[] = {{"MSG", " BEEP MSG"}, {"RPY ", " BEEP RPY"}, {"ERR ", " BEEP ERR"},
+                {"ANS ", " BEEP ANS"}, {"NUL ", " BEEP NUL"}, {"SEQ ", " BEEP SEQ"},
+                {"END", " BEEP END"}};
+  if (length >= 4 && ctx.ttest(bp, 4)) {
+    for (const auto& w : kWords) {
+      if (std::memcmp(w.word, bp, 4) == 0) {
+        ctx.put(w.text);
+        return;
+      }
+    }
+  }
+  ctx.put(" BEEP (payload or undecoded)");
+}
+
 bool is_port(std::uint16_t sport, std::uint16_t dport, std::uint16_t port) {
   return sport == port || dport == port;
 }
@@ -497,7 +517,7 @@ void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
     }
 
     // Payload printers by port, in tcpdump's order. Protocols tcplens does not decode
-    // (telnet, BGP, PPTP, SMB, BEEP, OpenFlow, MSDP, RPKI-RTR, LDP, NFS) end at "length N".
+    // (telnet, BGP, PPTP, SMB, OpenFlow, MSDP, RPKI-RTR, LDP, NFS) end at "length N".
     static const char* const kSmtpCmds[] = {nullptr};
     if (is_port(sport, dport, 23)) {
       // telnet_print: option negotiation only; not decoded.
@@ -515,6 +535,7 @@ void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
       ssh_print(ctx, bp, length);
     } else if (is_port(sport, dport, 139) || is_port(sport, dport, 445)) {
     } else if (is_port(sport, dport, 10288)) {
+      beep_print(ctx, bp, length);
     } else if (is_port(sport, dport, 6633) || is_port(sport, dport, 6653)) {
     } else if (is_port(sport, dport, 21)) {
       ctx.put(": ");
