@@ -47,69 +47,108 @@ std::string format(const char* fmt, auto... args) {
 }  // namespace
 
 // Supplies the file's bytes in order. take(n) returns up to n bytes (fewer only at end of
-// input); the view stays valid until the next take().
+// input); the view stays valid until the next take(). A mapped file (the common case) is
+// served here without a virtual call; streams override take_stream().
 class PcapFileSource::Input {
  public:
   virtual ~Input() = default;
-  virtual ByteView take(std::size_t n) = 0;
+  ByteView take(std::size_t n) {
+    if (map_ == nullptr) return take_stream(n);
+    std::size_t left = map_size_ - static_cast<std::size_t>(offset_);
+    if (n > left) n = left;
+    if (offset_ >= released_ + 2 * kReleaseStep) release_behind();
+    ByteView view(map_ + offset_, n);
+    offset_ += n;
+    return view;
+  }
   std::uint64_t offset() const { return offset_; }
   bool read_failed() const { return read_errno_ != 0; }
   int read_errno() const { return read_errno_; }
 
  protected:
+  virtual ByteView take_stream(std::size_t) { return {}; }
+  // Pages already read are dropped from the mapping every kReleaseStep bytes (they stay in
+  // the page cache): without this, reading a 2 GB file would end with 2 GB resident. The
+  // last kReleaseStep bytes before the read position are kept, so views handed out by
+  // recent take() calls remain valid. (Populating the next step ahead with
+  // MADV_POPULATE_READ was tried: no gain over the kernel's fault-around.)
+  static constexpr std::size_t kReleaseStep = 8u << 20;
+  virtual void release_behind() {}
+
   std::uint64_t offset_ = 0;
   int read_errno_ = 0;
+  const std::uint8_t* map_ = nullptr;  // whole input, when it is in memory
+  std::size_t map_size_ = 0;
+  std::size_t released_ = 0;  // map_[0, released_) may have been dropped
 };
 
 namespace {
 
 class MappedInput final : public PcapFileSource::Input {
  public:
-  MappedInput(const std::uint8_t* base, std::size_t size) : base_(base), size_(size) {}
-  ~MappedInput() override {
-    if (size_ != 0) munmap(const_cast<std::uint8_t*>(base_), size_);
+  MappedInput(const std::uint8_t* base, std::size_t size, bool owned = true) : owned_(owned) {
+    map_ = base;
+    map_size_ = size;
   }
-  ByteView take(std::size_t n) override {
-    std::size_t left = size_ - static_cast<std::size_t>(offset_);
-    if (n > left) n = left;
-    ByteView view(base_ + offset_, n);
-    offset_ += n;
-    return view;
+  ~MappedInput() override {
+    if (owned_ && map_size_ != 0) munmap(const_cast<std::uint8_t*>(map_), map_size_);
   }
 
  private:
-  const std::uint8_t* base_;
-  std::size_t size_;
+  void release_behind() override {
+    std::size_t upto = (static_cast<std::size_t>(offset_) - kReleaseStep) & ~(kReleaseStep - 1);
+    if (owned_ && upto > released_)
+      madvise(const_cast<std::uint8_t*>(map_) + released_, upto - released_, MADV_DONTNEED);
+    released_ = upto;
+  }
+
+  bool owned_;
 };
 
 class StreamInput final : public PcapFileSource::Input {
  public:
-  explicit StreamInput(int fd, bool owned) : fd_(fd), owned_(owned) {}
+  explicit StreamInput(int fd, bool owned) : fd_(fd), owned_(owned), buffer_(kChunk) {}
   ~StreamInput() override {
     if (owned_) ::close(fd_);
   }
-  ByteView take(std::size_t n) override {
-    if (buffer_.size() < n) buffer_.resize(n);
-    std::size_t got = 0;
-    while (got < n) {
-      ssize_t r = ::read(fd_, buffer_.data() + got, n - got);
-      if (r == 0) break;
-      if (r < 0) {
-        // EINTR included: a signal (SIGINT) must be able to stop a read from a pipe that
-        // never ends; the caller decides whether that is an error.
-        read_errno_ = errno;
-        break;
-      }
-      got += static_cast<std::size_t>(r);
-    }
-    offset_ += got;
-    return ByteView(buffer_.data(), got);
-  }
 
  private:
+  // Reads in large blocks (a pipe would otherwise cost two read() calls per packet);
+  // bytes handed out by the previous take() may be moved or overwritten.
+  static constexpr std::size_t kChunk = 1 << 20;
+  ByteView take_stream(std::size_t n) override {
+    if (end_ - pos_ < n) {
+      // Move what is left to the front, make room for n bytes, and fill.
+      std::size_t have = end_ - pos_;
+      if (have != 0 && pos_ != 0) std::memmove(buffer_.data(), buffer_.data() + pos_, have);
+      pos_ = 0;
+      end_ = have;
+      if (buffer_.size() < n) buffer_.resize(n);
+      while (end_ < n && !eof_ && read_errno_ == 0) {
+        ssize_t r = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
+        if (r == 0) {
+          eof_ = true;
+        } else if (r < 0) {
+          // EINTR included: a signal (SIGINT) must be able to stop a read from a pipe that
+          // never ends; the caller decides whether that is an error.
+          read_errno_ = errno;
+        } else {
+          end_ += static_cast<std::size_t>(r);
+        }
+      }
+    }
+    std::size_t got = end_ - pos_ < n ? end_ - pos_ : n;
+    ByteView view(buffer_.data() + pos_, got);
+    pos_ += got;
+    offset_ += got;
+    return view;
+  }
+
   int fd_;
   bool owned_;
+  bool eof_ = false;
   std::vector<std::uint8_t> buffer_;
+  std::size_t pos_ = 0, end_ = 0;  // unread bytes are buffer_[pos_, end_)
 };
 
 }  // namespace
@@ -149,6 +188,14 @@ std::unique_ptr<PcapFileSource> PcapFileSource::open(const std::string& path,
     }
     if (!source->input_) source->input_ = std::make_unique<StreamInput>(fd, true);
   }
+  if (!source->read_header(error)) return nullptr;
+  return source;
+}
+
+std::unique_ptr<PcapFileSource> PcapFileSource::open_memory(ByteView bytes,
+                                                            std::string& error) {
+  std::unique_ptr<PcapFileSource> source(new PcapFileSource());
+  source->input_ = std::make_unique<MappedInput>(bytes.data(), bytes.size(), false);
   if (!source->read_header(error)) return nullptr;
   return source;
 }
@@ -214,6 +261,7 @@ bool PcapFileSource::read_header(std::string& error) {
   info_.linktype = u32(16) & 0xFFFF;
   // As libpcap's pcap_adjust_snapshot(): only a zero or absurd snapshot length is replaced.
   info_.snaplen = (snaplen == 0 || snaplen > 0x7FFFFFFF) ? max_snaplen_for(info_.linktype) : snaplen;
+  max_caplen_ = max_snaplen_for(info_.linktype);
   return true;
 }
 
@@ -251,7 +299,7 @@ ReadStatus PcapFileSource::next_pcap(RawPacket& packet) {
   std::uint32_t wirelen = u32(12);
 
   std::uint32_t snaplen = info_.snaplen;
-  if (caplen > max_snaplen_for(info_.linktype)) {
+  if (caplen > max_caplen_) {
     if (caplen > snaplen)
       return fail(format("invalid packet capture length %u, bigger than snaplen of %u", caplen,
                          snaplen),

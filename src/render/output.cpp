@@ -3,26 +3,47 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <new>
 
 namespace tcplens {
 
-Output::Output(int fd, std::size_t initial) : fd_(fd), data_(initial) {}
+const char Output::kDigitPairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+Output::Output(int fd, std::size_t initial) : fd_(fd) {
+  if (initial < 64) initial = 64;
+  buf_ = static_cast<char*>(std::malloc(initial));
+  if (buf_ == nullptr) throw std::bad_alloc();
+  cur_ = buf_;
+  end_ = buf_ + initial;
+}
 
 Output::~Output() {
   if (fd_ >= 0) flush();
+  std::free(buf_);
 }
 
 void Output::grow(std::size_t n) {
-  std::size_t want = data_.size() * 2;
-  if (want < size_ + n) want = size_ + n;
-  data_.resize(want);
+  const std::size_t size = this->size();
+  const std::size_t capacity = static_cast<std::size_t>(end_ - buf_);
+  std::size_t want = capacity * 2;
+  if (want < size + n) want = size + n;
+  char* bigger = static_cast<char*>(std::realloc(buf_, want));
+  if (bigger == nullptr) throw std::bad_alloc();
+  buf_ = bigger;
+  cur_ = bigger + size;
+  end_ = bigger + want;
 }
 
 bool Output::flush() {
   if (fd_ < 0) return true;
+  const std::size_t size = this->size();
   std::size_t done = 0;
-  while (done < size_) {
-    ssize_t w = ::write(fd_, data_.data() + done, size_ - done);
+  while (done < size) {
+    ssize_t w = ::write(fd_, buf_ + done, size - done);
     if (w < 0) {
       if (errno == EINTR) continue;
       failed_ = true;
@@ -30,30 +51,23 @@ bool Output::flush() {
     }
     done += static_cast<std::size_t>(w);
   }
-  size_ = 0;
+  cur_ = buf_;
   return !failed_;
 }
 
-void Output::put_u32(std::uint32_t v) {
-  char buf[10];
-  int n = 0;
-  do {
-    buf[n++] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  reserve(static_cast<std::size_t>(n));
-  while (n > 0) data_[size_++] = buf[--n];
-}
-
 void Output::put_u64(std::uint64_t v) {
+  if (v <= 0xFFFFFFFFu) {
+    put_u32(static_cast<std::uint32_t>(v));
+    return;
+  }
   char buf[20];
-  int n = 0;
+  char* e = buf + sizeof buf;
+  char* b = e;
   do {
-    buf[n++] = static_cast<char>('0' + v % 10);
+    *--b = static_cast<char>('0' + v % 10);
     v /= 10;
   } while (v != 0);
-  reserve(static_cast<std::size_t>(n));
-  while (n > 0) data_[size_++] = buf[--n];
+  put(std::string_view(b, static_cast<std::size_t>(e - b)));
 }
 
 void Output::put_i64(std::int64_t v) {
@@ -65,15 +79,6 @@ void Output::put_i64(std::int64_t v) {
   }
 }
 
-void Output::put_u32_padded(std::uint32_t v, int width) {
-  reserve(static_cast<std::size_t>(width));
-  for (int i = width - 1; i >= 0; --i) {
-    data_[size_ + static_cast<std::size_t>(i)] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  }
-  size_ += static_cast<std::size_t>(width);
-}
-
 void Output::put_hex(std::uint64_t v, int min_digits) {
   static constexpr char kDigits[] = "0123456789abcdef";
   char buf[16];
@@ -83,25 +88,30 @@ void Output::put_hex(std::uint64_t v, int min_digits) {
     v >>= 4;
   } while (v != 0);
   while (n < min_digits && n < 16) buf[n++] = '0';
-  reserve(static_cast<std::size_t>(n));
-  while (n > 0) data_[size_++] = buf[--n];
+  char* p = reserve(static_cast<std::size_t>(n));
+  char* q = p;
+  while (n > 0) *q++ = buf[--n];
+  cur_ = q;
 }
 
 void Output::put_ipv4(const std::uint8_t* addr) {
-  reserve(15);
+  char* p = reserve(16);
   for (int i = 0; i < 4; ++i) {
-    std::uint8_t b = addr[i];
+    const unsigned b = addr[i];
     if (b >= 100) {
-      data_[size_++] = static_cast<char>('0' + b / 100);
-      data_[size_++] = static_cast<char>('0' + b / 10 % 10);
+      *p++ = static_cast<char>('0' + b / 100);
+      std::memcpy(p, kDigitPairs + 2 * (b % 100), 2);
+      p += 2;
     } else if (b >= 10) {
-      data_[size_++] = static_cast<char>('0' + b / 10);
+      std::memcpy(p, kDigitPairs + 2 * b, 2);
+      p += 2;
+    } else {
+      *p++ = static_cast<char>('0' + b);
     }
-    data_[size_++] = static_cast<char>('0' + b % 10);
-    if (i != 3) data_[size_++] = '.';
+    *p++ = '.';
   }
+  cur_ = p - 1;  // no dot after the last byte
 }
-
 // RFC 5952 text form, as inet_ntop prints it: the longest run of two or more zero groups
 // becomes "::" (the first such run on a tie), and an IPv4-mapped or -compatible address ends
 // in dotted quad.

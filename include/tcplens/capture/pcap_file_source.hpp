@@ -23,6 +23,8 @@ class PcapFileSource final : public PacketSource {
   // Opens `path` ("-" for standard input). On failure, returns nullptr and sets `error`
   // (libpcap's wording, without the file name).
   static std::unique_ptr<PcapFileSource> open(const std::string& path, std::string& error);
+  // Reads a capture held in memory (benchmarks, tests); `bytes` must outlive the source.
+  static std::unique_ptr<PcapFileSource> open_memory(ByteView bytes, std::string& error);
   ~PcapFileSource() override;
 
   ReadStatus next(RawPacket& packet) override;
@@ -46,6 +48,7 @@ class PcapFileSource final : public PacketSource {
   SourceError error_;
   bool swapped_ = false;
   bool nanosecond_ = false;
+  std::uint32_t max_caplen_ = 0;  // pcap: max_snaplen_for(linktype), looked up once
   std::uint64_t records_ = 0;
 
   // pcapng interfaces: link type, snap length and timestamp units per second.

@@ -9,9 +9,14 @@
 #include <cstring>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace tcplens {
+
+#if defined(__GNUC__)
+#define TCPLENS_INLINE inline __attribute__((always_inline))
+#else
+#define TCPLENS_INLINE inline
+#endif
 
 class Output {
  public:
@@ -21,52 +26,120 @@ class Output {
   Output(const Output&) = delete;
   Output& operator=(const Output&) = delete;
 
-  void put(char c) {
-    reserve(1);
-    data_[size_++] = c;
+  // Each put writes through a local pointer and stores the new end once: a char store may
+  // alias any member, so writing through members would reload and store them per byte.
+  TCPLENS_INLINE void put(char c) {
+    char* p = reserve(1);
+    *p = c;
+    cur_ = p + 1;
   }
-  void put(std::string_view s) {
-    reserve(s.size());
-    std::memcpy(data_.data() + size_, s.data(), s.size());
-    size_ += s.size();
+  TCPLENS_INLINE void put(std::string_view s) {
+    char* p = reserve(s.size());
+    copy(p, s.data(), s.size());
+    cur_ = p + s.size();
   }
-  void put_u32(std::uint32_t v);
+  void put_u32(std::uint32_t v) {
+    const int n = digits(v);
+    char* p = reserve(static_cast<std::size_t>(n));
+    write_digits(p + n, v);
+    cur_ = p + n;
+  }
   void put_u64(std::uint64_t v);
   void put_i64(std::int64_t v);
   // Zero-padded to `width` digits (v must fit).
-  void put_u32_padded(std::uint32_t v, int width);
+  void put_u32_padded(std::uint32_t v, int width) {
+    char* p = reserve(static_cast<std::size_t>(width));
+    char* e = p + width;
+    while (e - p >= 2) {
+      e -= 2;
+      std::memcpy(e, kDigitPairs + 2 * (v % 100), 2);
+      v /= 100;
+    }
+    if (e != p) *p = static_cast<char>('0' + v % 10);
+    cur_ = p + width;
+  }
   // Lower-case hex, no prefix, at least `min_digits` digits.
   void put_hex(std::uint64_t v, int min_digits = 1);
   void put_hex_byte(std::uint8_t v) {
     static constexpr char kDigits[] = "0123456789abcdef";
-    reserve(2);
-    data_[size_++] = kDigits[v >> 4];
-    data_[size_++] = kDigits[v & 15];
+    char* p = reserve(2);
+    p[0] = kDigits[v >> 4];
+    p[1] = kDigits[v & 15];
+    cur_ = p + 2;
   }
   void put_ipv4(const std::uint8_t* addr);
   void put_ipv6(const std::uint8_t* addr);
 
-  std::size_t size() const { return size_; }
-  std::string_view text() const { return {data_.data(), size_}; }
-  void truncate(std::size_t size) { size_ = size; }
-  void clear() { size_ = 0; }
+  std::size_t size() const { return static_cast<std::size_t>(cur_ - buf_); }
+  std::string_view text() const { return {buf_, size()}; }
+  void truncate(std::size_t size) { cur_ = buf_ + size; }
+  void clear() { cur_ = buf_; }
 
   // Writes when at least `threshold` bytes are waiting. Returns false on a write error.
   bool flush_if_large(std::size_t threshold = 1 << 18) {
-    return size_ < threshold ? true : flush();
+    return size() < threshold ? true : flush();
   }
   bool flush();
   bool failed() const { return failed_; }
 
+  // "00" "01" ... "99"
+  static const char kDigitPairs[201];
+
  private:
-  void reserve(std::size_t n) {
-    if (size_ + n > data_.size()) grow(n);
+  // Room for n more bytes; returns where they go.
+  TCPLENS_INLINE char* reserve(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - cur_) < n) grow(n);
+    return cur_;
   }
   void grow(std::size_t n);
+  // memcpy without a library call for the short strings printers put (a literal's size is
+  // known at compile time and the branches fold away; names from tables are not).
+  TCPLENS_INLINE static void copy(char* d, const char* s, std::size_t n) {
+    if (n > 16) {
+      std::memcpy(d, s, n);
+    } else if (n >= 8) {
+      std::uint64_t a, b;
+      std::memcpy(&a, s, 8);
+      std::memcpy(&b, s + n - 8, 8);
+      std::memcpy(d, &a, 8);
+      std::memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4) {
+      std::uint32_t a, b;
+      std::memcpy(&a, s, 4);
+      std::memcpy(&b, s + n - 4, 4);
+      std::memcpy(d, &a, 4);
+      std::memcpy(d + n - 4, &b, 4);
+    } else if (n != 0) {
+      d[0] = s[0];
+      d[n / 2] = s[n / 2];
+      d[n - 1] = s[n - 1];
+    }
+  }
+  static int digits(std::uint32_t v) {
+    // floor(log10(v)) from the bit width, corrected by one comparison.
+    static constexpr std::uint32_t kPow10[] = {1,      10,      100,      1000,      10000,
+                                               100000, 1000000, 10000000, 100000000, 1000000000};
+    const int t = ((32 - __builtin_clz(v | 1)) * 1233) >> 12;
+    return t + 1 - ((v | 1) < kPow10[t]);  // v | 1: 0 has one digit
+  }
+  // Writes v's decimal digits so that they end just before `end`.
+  static void write_digits(char* end, std::uint32_t v) {
+    while (v >= 100) {
+      end -= 2;
+      std::memcpy(end, kDigitPairs + 2 * (v % 100), 2);
+      v /= 100;
+    }
+    if (v >= 10) {
+      std::memcpy(end - 2, kDigitPairs + 2 * v, 2);
+    } else {
+      end[-1] = static_cast<char>('0' + v);
+    }
+  }
 
   int fd_;
-  std::vector<char> data_;
-  std::size_t size_ = 0;
+  char* buf_ = nullptr;  // malloc'd; grows by realloc
+  char* cur_ = nullptr;
+  char* end_ = nullptr;
   bool failed_ = false;
 };
 

@@ -736,6 +736,25 @@ void ascii_print(Output& out, const std::uint8_t* cp, unsigned length) {
 class TimeFormatter {
  public:
   void time_of_day(Output& out, std::int64_t sec, bool utc, bool with_date) {
+    // Most packets share their second with the one before: reuse its text.
+    if (sec == memo_sec_ && utc == memo_utc_ && with_date == memo_date_) {
+      out.put(std::string_view(memo_, memo_len_));
+      return;
+    }
+    const std::size_t start = out.size();
+    format_time_of_day(out, sec, utc, with_date);
+    std::string_view text = out.text().substr(start);
+    if (text.size() <= sizeof memo_) {
+      std::memcpy(memo_, text.data(), text.size());
+      memo_len_ = text.size();
+      memo_sec_ = sec;
+      memo_utc_ = utc;
+      memo_date_ = with_date;
+    }
+  }
+
+ private:
+  void format_time_of_day(Output& out, std::int64_t sec, bool utc, bool with_date) {
     std::int64_t local = utc ? sec : sec + offset_for(sec);
     std::int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
     std::int64_t secs = local - days * 86400;
@@ -758,7 +777,6 @@ class TimeFormatter {
     out.put_u32_padded(static_cast<std::uint32_t>(secs % 60), 2);
   }
 
- private:
   std::int64_t offset_for(std::int64_t sec) {
     std::int64_t hour = sec >= 0 ? sec / 3600 : (sec - 3599) / 3600;
     if (hour != cached_hour_) {
@@ -792,6 +810,10 @@ class TimeFormatter {
   std::int64_t cached_day_ = INT64_MIN;
   std::int64_t year_ = 0;
   std::uint32_t month_ = 0, day_ = 0;
+  std::int64_t memo_sec_ = INT64_MIN;
+  bool memo_utc_ = false, memo_date_ = false;
+  char memo_[40];
+  std::size_t memo_len_ = 0;
 };
 
 }  // namespace tcpdump

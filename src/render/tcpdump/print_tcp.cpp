@@ -33,7 +33,7 @@ void put_flags(Output& out, std::uint8_t flags) {
   out.put(']');
 }
 
-const char* tcp_option_name(std::uint8_t opt) {
+std::string_view tcp_option_name(std::uint8_t opt) {  // a view: no strlen per option
   switch (opt) {
     case 0: return "eol";
     case 1: return "nop";
@@ -54,7 +54,7 @@ const char* tcp_option_name(std::uint8_t opt) {
     case 30: return "mptcp";
     case 34: return "tfo";
     case 254: return "exp";
-    default: return nullptr;
+    default: return {};
   }
 }
 
@@ -86,6 +86,26 @@ void print_tcp_rst_data(PrintContext& ctx, const std::uint8_t* sp, unsigned leng
   ctx.put(']');
 }
 
+// beep_print (print-beep.c): l_strnstart() compares 4 bytes, so "MSG" and "END" match only
+// with a NUL after them; anything else is "(payload or undecoded)".
+void beep_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
+  static constexpr struct {
+    char word[5];
+    std::string_view text;
+  } kWords[] = {{"MSG", " BEEP MSG"}, {"RPY ", " BEEP RPY"}, {"ERR ", " BEEP ERR"},
+                {"ANS ", " BEEP ANS"}, {"NUL ", " BEEP NUL"}, {"SEQ ", " BEEP SEQ"},
+                {"END", " BEEP END"}};
+  if (length >= 4 && ctx.ttest(bp, 4)) {
+    for (const auto& w : kWords) {
+      if (std::memcmp(w.word, bp, 4) == 0) {
+        ctx.put(w.text);
+        return;
+      }
+    }
+  }
+  ctx.put(" BEEP (payload or undecoded)");
+}
+
 bool is_port(std::uint16_t sport, std::uint16_t dport, std::uint16_t port) {
   return sport == port || dport == port;
 }
@@ -115,6 +135,15 @@ void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
   }
   std::uint16_t sport = ctx.be16(tp);
   std::uint16_t dport = ctx.be16(tp + 2);
+  // The relative-sequence key, built now so that its slot loads while the line is printed.
+  TcpSeqTable::Key seq_key;
+  bool seq_rev = false;
+  const bool seq_key_ok = !ctx.opt.absolute_seq && ctx.ttest(iph + (v6 ? 8 : 12), v6 ? 32 : 8);
+  if (seq_key_ok) {
+    seq_rev = TcpSeqTable::make_key(seq_key, v6, v6 ? iph + 8 : iph + 12,
+                                    v6 ? iph + 24 : iph + 16, sport, dport);
+    ctx.tcp_seq.prefetch(seq_key);
+  }
   ip_ports_print(ctx, iph, 6, sport, dport);
 
   if (!ctx.ttest(tp, kTcpHeader)) goto trunc;
@@ -152,25 +181,11 @@ void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
     std::uint32_t thseq = 0, thack = 0;
     bool rev = false;
     if (!ctx.opt.absolute_seq && (flags & kAck)) {
-      TcpSeqTable::Key key;
-      std::memset(&key, 0, sizeof key);
-      const std::size_t alen = v6 ? 16 : 4;
-      const std::uint8_t* src = v6 ? iph + 8 : iph + 12;
-      const std::uint8_t* dst = v6 ? iph + 24 : iph + 16;
-      if (sport > dport)
-        rev = true;
-      else if (sport == dport && std::memcmp(src, dst, alen) > 0)
-        rev = true;
-      if (rev) {
-        std::memcpy(key.src, dst, alen);
-        std::memcpy(key.dst, src, alen);
-        key.port = (std::uint32_t{dport} << 16) | sport;
-      } else {
-        std::memcpy(key.src, src, alen);
-        std::memcpy(key.dst, dst, alen);
-        key.port = (std::uint32_t{sport} << 16) | dport;
-      }
-      key.v6 = v6 ? 1 : 0;
+      TcpSeqTable::Key key = seq_key;
+      rev = seq_rev;
+      if (!seq_key_ok)
+        rev = TcpSeqTable::make_key(key, v6, v6 ? iph + 8 : iph + 12, v6 ? iph + 24 : iph + 16,
+                                    sport, dport);
       bool existed = false;
       TcpSeqTable::Entry& th = ctx.tcp_seq.find_or_insert(key, existed);
       if (!existed || (flags & kSyn)) {
@@ -271,7 +286,7 @@ void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
     if (r_ == 2) goto trunc_opts;    \
   } while (0)
 
-        if (const char* name = tcp_option_name(opt)) {
+        if (std::string_view name = tcp_option_name(opt); name.data() != nullptr) {
           ctx.put(name);
         } else {
           ctx.put("unknown-");
@@ -470,7 +485,7 @@ void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
     }
 
     // Payload printers by port, in tcpdump's order. Protocols tcplens does not decode
-    // (telnet, BGP, PPTP, SMB, BEEP, OpenFlow, MSDP, RPKI-RTR, LDP, NFS) end at "length N".
+    // (BGP, PPTP, SMB, OpenFlow, MSDP, RPKI-RTR, LDP, NFS) end at "length N".
     static const char* const kRtspCmds[] = {
         "DESCRIBE", "ANNOUNCE", "GET_PARAMETER", "OPTIONS",       "PAUSE",    "PLAY",
         "RECORD",   "REDIRECT", "SETUP",         "SET_PARAMETER", "TEARDOWN", nullptr};
@@ -490,6 +505,7 @@ void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
       ssh_print(ctx, bp, length);
     } else if (is_port(sport, dport, 139) || is_port(sport, dport, 445)) {
     } else if (is_port(sport, dport, 10288)) {
+      beep_print(ctx, bp, length);
     } else if (is_port(sport, dport, 6633) || is_port(sport, dport, 6653)) {
     } else if (is_port(sport, dport, 21)) {
       ctx.put(": ");
