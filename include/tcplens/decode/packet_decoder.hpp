@@ -1,0 +1,28 @@
+// PacketDecoder: RawPacket -> DecodedPacket, from the link layer down to TCP/UDP.
+//
+// Link types: Ethernet (802.1Q/802.1ad tags), Linux SLL and SLL2, BSD NULL and LOOP, RAW,
+// IPV4, IPV6. Tunnels: IP-in-IP (4, 41) and GRE carrying IPv4, IPv6 or Ethernet, and VXLAN
+// (UDP 4789); the innermost IP and transport headers are the ones kept, as tshark's
+// `occurrence=l` shows them. Errors quoted in ICMP/ICMPv6 are decoded into icmp_error.
+//
+// Never throws on packet content, never reads outside the RawPacket's bytes, allocates
+// nothing. The returned reference is valid until the next decode() call.
+#pragma once
+
+#include "tcplens/capture/raw_packet.hpp"
+#include "tcplens/decode/decoded_packet.hpp"
+
+namespace tcplens {
+
+class PacketDecoder {
+ public:
+  const DecodedPacket& decode(const RawPacket& packet);
+
+  // Decodes an IP packet with no link layer (RAW); `wirelen` is the length on the wire.
+  const DecodedPacket& decode_ip(ByteView bytes, std::uint32_t wirelen);
+
+ private:
+  DecodedPacket out_;
+};
+
+}  // namespace tcplens

@@ -1,0 +1,139 @@
+// StreamTracker: assigns every TCP packet to a stream and analyses it with tshark 4.0's
+// meaning (Wireshark epan/dissectors/packet-tcp.c, 4.0 branch; our own code).
+//
+// Stream indices are assigned exactly as tshark assigns tcp.stream: a new stream for a new
+// 4-tuple, and for a pure SYN whose sequence number differs from the base sequence number
+// already recorded for that direction of the 4-tuple (port reuse). A SYN-ACK with a new ISN
+// only rebases the existing stream. TCP headers quoted inside ICMP errors take part in stream
+// assignment (tshark creates conversations for them) but in nothing else.
+//
+// Per packet: the tcp.analysis flags, the frame an ACK acknowledges and its RTT, bytes in
+// flight, duplicate-ACK number and frame. Per stream: base sequence numbers, window scale,
+// initial RTT and completeness. tshark's TSV is made with two passes (-2): its relative
+// numbers, scaled windows, initial RTT and completeness use each stream's final values. To
+// reproduce that, run a first tracker over the capture, keep its summaries(), and give them
+// to numbers() while a second tracker replays the capture (see tools/tcplens analyze).
+//
+// Memory: per stream, the unacknowledged segments of each direction, capped at 10000 as
+// Wireshark's TCP_MAX_UNACKED_SEGMENTS. Watch out: streams are never freed yet.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "tcplens/decode/decoded_packet.hpp"
+#include "tcplens/flow/flow_key.hpp"
+#include "tcplens/flow/flow_table.hpp"
+#include "tcplens/tcp/anomaly.hpp"
+#include "tcplens/tcp/seq_num.hpp"
+
+namespace tcplens {
+
+// Bits of tcp.completeness (Wireshark's TCP_COMPLETENESS_*).
+namespace completeness {
+inline constexpr std::uint8_t kSyn = 1;
+inline constexpr std::uint8_t kSynAck = 2;
+inline constexpr std::uint8_t kAck = 4;
+inline constexpr std::uint8_t kData = 8;
+inline constexpr std::uint8_t kFin = 16;
+inline constexpr std::uint8_t kRst = 32;
+}  // namespace completeness
+
+struct TcpPacketAnalysis {
+  bool tracked = false;  // false: not a TCP packet, or TCP inside an ICMP error
+  std::uint32_t stream = 0;
+  Direction dir = Direction::AToB;
+  bool have_seglen = false;
+  bool short_header = false;  // data offset < 5: tshark stops after the stream index
+  std::uint32_t seglen = 0;
+  AnomalySet anomalies;
+  bool has_acked_record = false;  // Wireshark created its per-frame analysis record
+  std::uint64_t acks_frame = 0;   // 0: acknowledges no tracked segment exactly
+  std::int64_t ack_rtt_ns = 0;
+  std::uint32_t bytes_in_flight = 0;  // 0: not shown
+  std::uint32_t dupack_num = 0;
+  std::uint64_t dupack_frame = 0;
+  bool use_ace = false;  // AccECN negotiated: flags string shows the ACE counter
+};
+
+// What tshark's second pass sees of a stream (or, mid-capture, what is known so far).
+struct StreamSummary {
+  std::uint8_t completeness = 0;
+  std::int64_t initial_rtt_ns = 0;  // 0: handshake not seen
+  std::uint32_t base_seq[2] = {0, 0};  // indexed by Direction
+  bool base_set[2] = {false, false};
+  std::int8_t win_scale[2] = {-1, -1};  // -1 unknown, -2 no scaling, else the shift
+};
+
+// Relative numbers and scaled window of one packet, as tshark shows them.
+struct TcpNumbers {
+  std::uint32_t seq = 0;  // relative when have_seglen, else raw (as tshark)
+  std::uint32_t ack = 0;  // relative when ACK is set and have_seglen
+  bool has_nxtseq = false;
+  std::uint32_t nxtseq = 0;
+  std::uint32_t window = 0;  // after scaling
+  bool has_scale = false;    // tshark shows no scale factor on SYNs
+  std::int32_t scale = 0;    // -1 unknown, -2 no scaling, else the multiplier
+};
+
+class StreamTracker {
+ public:
+  StreamTracker();
+
+  // Analyses one decoded packet; `frame` is its 1-based number, `ts_ns` its time.
+  const TcpPacketAnalysis& on_packet(const DecodedPacket& pkt, std::uint64_t frame, std::int64_t ts_ns);
+
+  std::size_t stream_count() const { return streams_.size(); }
+  const StreamSummary& summary(std::uint32_t stream) const { return streams_[stream].summary; }
+
+  static TcpNumbers numbers(const TcpSegment& seg, const TcpPacketAnalysis& a, const StreamSummary& s);
+
+ private:
+  struct Unacked {
+    std::uint64_t frame;
+    std::uint32_t seq;
+    std::uint32_t nextseq;
+    std::int64_t ts;
+  };
+  struct Flow {
+    std::uint32_t window = 0xffffffffu;  // last raw window field; Wireshark starts at G_MAXUINT32
+    bool is_first_ack = false;
+    bool valid_bif = true;
+    bool saw_syn = false;
+    std::uint32_t nextseq = 0;
+    std::uint64_t nextseqframe = 0;
+    std::int64_t nextseqtime = 0;
+    std::uint32_t maxseqtobeacked = 0;
+    std::uint32_t lastack = 0;
+    std::int64_t lastacktime = 0;
+    std::uint64_t lastnondupack = 0;
+    std::int32_t dupacknum = 0;
+    AnomalySet lastsegmentflags;
+    std::uint8_t num_sack_ranges = 0;
+    std::uint32_t sack_left[3] = {0, 0, 0};
+    std::uint32_t sack_right[3] = {0, 0, 0};
+    std::vector<Unacked> segments;  // oldest first
+  };
+  struct Stream {
+    FlowKey key;
+    StreamSummary summary;
+    Flow flow[2];
+    std::int64_t ts_mru_syn = 0;
+    bool has_mru_syn = false;
+    bool tfo_syn_data = false;
+    bool acc_ecn_syn = false;
+    bool acc_ecn_synack = false;
+  };
+
+  std::uint32_t new_stream(const FlowKey& key);
+  void analyze_sequence(Stream& s, Direction dir, std::uint32_t seq, std::uint32_t ack,
+                        std::uint32_t seglen, std::uint16_t flags, std::uint32_t window,
+                        std::uint64_t frame, std::int64_t ts);
+  void touch_record() { out_.has_acked_record = true; }
+
+  FlowTable table_;
+  std::vector<Stream> streams_;
+  TcpPacketAnalysis out_;
+};
+
+}  // namespace tcplens
