@@ -143,7 +143,7 @@ void TsharkTsvWriter::row(const RawPacket& raw, const DecodedPacket& pkt, const 
   tab();
   if (a.acks_frame && a.ack_rtt_ns != 0) put_duration(a.ack_rtt_ns);
   tab();
-  out_.put_u32(summary.completeness);
+  out_.put_u32(a.completeness);
   out_.put('\n');
 }
 

@@ -27,6 +27,8 @@ std::uint32_t StreamTracker::new_stream(const FlowKey& key) {
   auto id = static_cast<std::uint32_t>(streams_.size());
   streams_.emplace_back();
   streams_.back().key = key;
+  if (first_pass_ && id < first_pass_->streams_.size())
+    streams_.back().shown_completeness = first_pass_->streams_[id].summary.completeness;
   table_.put(key, id);
   return id;
 }
@@ -96,6 +98,7 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
 
   out_.tracked = !in_error;
   out_.stream = id;
+  out_.completeness = first_pass_ ? s.shown_completeness : sum.completeness;
   out_.dir = dir;
   s.flow[f].num_sack_ranges = 0;
 
@@ -143,6 +146,14 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
     if (flags & kRst) c |= completeness::kRst;
   }
   sum.completeness = c;
+  if (first_pass_) {
+    // tshark's second pass finds the conversation, so never takes the "new" branch.
+    std::uint8_t& shown = s.shown_completeness;
+    if ((flags & (kSyn | kAck)) == (kSyn | kAck)) shown |= completeness::kSynAck;
+    if ((flags & (kSyn | kAck)) == kAck) shown |= out_.seglen > 0 ? completeness::kData : completeness::kAck;
+    if ((flags & (kFin | kAck)) == (kFin | kAck)) shown |= completeness::kFin;
+    if (flags & kRst) shown |= completeness::kRst;
+  }
   if (in_error) return out_;
 
   // TFO on the SYN-ACK (relative ack as tshark computes it on this pass).

@@ -65,6 +65,7 @@ int run_analyze(const AnalyzeArgs& args) {
   writer.header();
   PacketDecoder decoder;
   StreamTracker tracker;
+  if (two_pass) tracker.set_first_pass(&final_state);
   RawPacket raw;
   ReadStatus st;
   while ((st = source->next(raw)) == ReadStatus::Ok) {

@@ -54,6 +54,10 @@ struct TcpPacketAnalysis {
   std::uint32_t dupack_num = 0;
   std::uint64_t dupack_frame = 0;
   bool use_ace = false;  // AccECN negotiated: flags string shows the ACE counter
+  // tcp.completeness as tshark shows it on this packet: the value before this packet's
+  // update. In replay mode (set_first_pass) that is the first pass's final value plus what
+  // tshark's second pass adds again (SYN-ACK, ACK, data, FIN, RST seen since).
+  std::uint8_t completeness = 0;
 };
 
 // What tshark's second pass sees of a stream (or, mid-capture, what is known so far).
@@ -79,6 +83,10 @@ struct TcpNumbers {
 class StreamTracker {
  public:
   StreamTracker();
+
+  // Replay mode: this tracker sees the capture a second time, as tshark's second pass does;
+  // `first` has seen all of it. Per-packet values then use each stream's final state.
+  void set_first_pass(const StreamTracker* first) { first_pass_ = first; }
 
   // Analyses one decoded packet; `frame` is its 1-based number, `ts_ns` its time.
   const TcpPacketAnalysis& on_packet(const DecodedPacket& pkt, std::uint64_t frame, std::int64_t ts_ns);
@@ -123,6 +131,7 @@ class StreamTracker {
     bool tfo_syn_data = false;
     bool acc_ecn_syn = false;
     bool acc_ecn_synack = false;
+    std::uint8_t shown_completeness = 0;  // replay mode only
   };
 
   std::uint32_t new_stream(const FlowKey& key);
@@ -134,6 +143,7 @@ class StreamTracker {
   FlowTable table_;
   std::vector<Stream> streams_;
   TcpPacketAnalysis out_;
+  const StreamTracker* first_pass_ = nullptr;
 };
 
 }  // namespace tcplens
