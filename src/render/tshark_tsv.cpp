@@ -40,7 +40,11 @@ void TsharkTsvWriter::header() {
 void TsharkTsvWriter::put_time(std::int64_t sec, std::uint32_t nsec) {
   out_.put_i64(sec);
   out_.put('.');
-  out_.put_u32_padded(nsec, 9);
+  // Watch out: a damaged file can hold nsec >= 10^9; tshark prints it as %09u does.
+  if (nsec >= 1000000000u)
+    out_.put_u32(nsec);
+  else
+    out_.put_u32_padded(nsec, 9);
 }
 
 void TsharkTsvWriter::put_duration(std::int64_t ns) {

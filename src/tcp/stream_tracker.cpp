@@ -158,10 +158,12 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
 
   // TFO on the SYN-ACK (relative ack as tshark computes it on this pass).
   if ((flags & (kSyn | kAck)) == (kSyn | kAck)) {
-    std::uint32_t rel_ack = seg.ack - sum.base_seq[r];
+    // tshark decides this while displaying, so on its second pass with final values.
+    const Stream* fin = first_pass_ && id < first_pass_->streams_.size() ? &first_pass_->streams_[id] : &s;
+    std::uint32_t rel_ack = seg.ack - fin->summary.base_seq[r];
     if (rel_ack > 1)
       out_.anomalies.set(Anomaly::TfoAck);
-    else if (s.tfo_syn_data)
+    else if (fin->tfo_syn_data)
       out_.anomalies.set(Anomaly::TfoIgnored);
   }
   if (flags & kSyn) {
@@ -192,6 +194,19 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
       out_.anomalies.set(Anomaly::TfoSyn);
       if (out_.have_seglen && out_.seglen) s.tfo_syn_data = true;
     }
+  }
+  if (!seg.header_valid) {
+    // tshark throws while dissecting the cut-off options, so it never shows the analysis
+    // (nor verifies window scaling); the analysis state was updated all the same.
+    AnomalySet keep;
+    if (out_.anomalies.has(Anomaly::TfoAck)) keep.set(Anomaly::TfoAck);
+    if (out_.anomalies.has(Anomaly::TfoIgnored)) keep.set(Anomaly::TfoIgnored);
+    out_.anomalies = keep;
+    out_.has_acked_record = false;
+    out_.acks_frame = 0;
+    out_.bytes_in_flight = 0;
+    out_.dupack_num = 0;
+    return out_;
   }
   if (flags & kSyn) {
     // verify_tcp_window_scaling
