@@ -27,6 +27,7 @@ const char* to_string(Layer layer) {
     case Layer::Icmpv6: return "icmpv6";
     case Layer::Gre: return "gre";
     case Layer::Vxlan: return "vxlan";
+    case Layer::Geneve: return "geneve";
   }
   return "?";
 }
@@ -63,6 +64,7 @@ namespace {
 
 constexpr int kMaxDepth = 8;  // nested encapsulations before we give up (Unsupported)
 constexpr std::uint16_t kVxlanPort = 4789;
+constexpr std::uint16_t kGenevePort = 6081;
 
 // A captured view together with the number of bytes the same point had on the wire.
 struct Slice {
@@ -344,6 +346,20 @@ void Walker::udp(Slice s, int depth) {
     if (!(inner.cap[0] & 0x08)) return;
     add(Layer::Vxlan);
     ethernet(inner.after(8), depth + 1);
+  } else if (v.dst_port() == kGenevePort) {
+    // RFC 8926: version and option length (4-byte units), flags, protocol type, VNI.
+    Slice inner = s.after(UdpView::kHeaderLen);
+    if (inner.cap.size() < 8) return stop(Layer::Geneve, DecodeStatus::Truncated);
+    if ((inner.cap[0] >> 6) != 0) return stop(Layer::Geneve, DecodeStatus::Unsupported);
+    std::size_t len = 8 + std::size_t{inner.cap[0] & 0x3fu} * 4;
+    if (inner.cap.size() < len) return stop(Layer::Geneve, DecodeStatus::Truncated);
+    add(Layer::Geneve);
+    std::uint16_t proto = load_be16(inner.cap, 2);
+    Slice p = inner.after(len);
+    if (proto == ethertype::kTransEther) return ethernet(p, depth + 1);
+    if (proto == ethertype::kIpv4) return ipv4(p, depth + 1);
+    if (proto == ethertype::kIpv6) return ipv6(p, depth + 1);
+    stop(Layer::Geneve, DecodeStatus::Unsupported);
   }
 }
 

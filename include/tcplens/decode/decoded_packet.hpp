@@ -29,6 +29,7 @@ enum class Layer : std::uint8_t {
   Icmpv6,
   Gre,
   Vxlan,
+  Geneve,
 };
 
 const char* to_string(Layer layer);

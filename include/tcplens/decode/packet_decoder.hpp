@@ -1,8 +1,8 @@
 // PacketDecoder: RawPacket -> DecodedPacket, from the link layer down to TCP/UDP.
 //
 // Link types: Ethernet (802.1Q/802.1ad tags), Linux SLL and SLL2, BSD NULL and LOOP, RAW,
-// IPV4, IPV6. Tunnels: IP-in-IP (4, 41) and GRE carrying IPv4, IPv6 or Ethernet, and VXLAN
-// (UDP 4789); the innermost IP and transport headers are the ones kept, as tshark's
+// IPV4, IPV6. Tunnels: IP-in-IP (4, 41) and GRE carrying IPv4, IPv6 or Ethernet, VXLAN
+// (UDP 4789) and Geneve (UDP 6081); the innermost IP and transport headers are the ones kept, as tshark's
 // `occurrence=l` shows them. Errors quoted in ICMP/ICMPv6 are decoded into icmp_error.
 //
 // Never throws on packet content, never reads outside the RawPacket's bytes, allocates
