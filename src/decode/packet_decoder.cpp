@@ -237,7 +237,10 @@ void Walker::ipv6(Slice s, int depth) {
   std::memcpy(h.src.bytes.data(), v.src(), 16);
   std::memcpy(h.dst.bytes.data(), v.dst(), 16);
   h.claimed_len = Ipv6View::kHeaderLen + v.payload_length();
-  h.reported_len = v.payload_length() == 0 ? s.wire : std::min<std::uint32_t>(h.claimed_len, s.wire);
+  // A zero payload length means a jumbogram only with a hop-by-hop header (RFC 2675);
+  // otherwise the datagram is empty, as Wireshark takes it.
+  const bool jumbo = v.payload_length() == 0 && v.next_header() == ipproto::kHopByHop;
+  h.reported_len = jumbo ? s.wire : std::min<std::uint32_t>(h.claimed_len, s.wire);
   if (h.reported_len < Ipv6View::kHeaderLen) return stop(Layer::Ipv6, DecodeStatus::Truncated);
   Slice dgram{s.cap.subspan(0, std::min<std::size_t>(s.cap.size(), h.reported_len)), h.reported_len};
   std::uint8_t next = v.next_header();
