@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "ip_reassembler.hpp"
 #include "tcplens/capture/link_type.hpp"
 #include "tcplens/wire/ethernet.hpp"
 #include "tcplens/wire/ip.hpp"
@@ -57,6 +58,7 @@ void DecodedPacket::reset() {
   tcp = TcpSegment{};
   udp = UdpDatagram{};
   in_icmp_error = false;
+  reassembled = false;
   icmp_error = IcmpError{};
 }
 
@@ -78,7 +80,7 @@ struct Slice {
 
 class Walker {
  public:
-  explicit Walker(DecodedPacket& out) : out_(out) {}
+  Walker(DecodedPacket& out, IpReassembler& frags) : out_(out), frags_(frags) {}
 
   void link(std::uint32_t linktype, Slice s);
   void ethernet(Slice s, int depth);
@@ -107,8 +109,21 @@ class Walker {
     return out_.ip;
   }
 
+  void reassembled(IpHeader& h, Slice payload, int depth);
+
   DecodedPacket& out_;
+  IpReassembler& frags_;
 };
+
+// A fragment: hand it to the reassembler; the frame that completes the datagram carries the
+// transport layer, with the reassembled length as its reported length (as Wireshark).
+void Walker::reassembled(IpHeader& h, Slice payload, int depth) {
+  ByteView whole;
+  const std::uint32_t frag_len = payload.wire;
+  if (!frags_.add(h, payload.cap, frag_len, whole)) return;
+  out_.reassembled = true;
+  transport(h.protocol, Slice{whole, static_cast<std::uint32_t>(whole.size())}, depth);
+}
 
 void Walker::link(std::uint32_t linktype, Slice s) {
   switch (linktype) {
@@ -221,7 +236,7 @@ void Walker::ipv4(Slice s, int depth) {
   if (h.reported_len < h.header_len) return stop(Layer::Ipv4, DecodeStatus::Truncated);
   // Trim link-layer padding: the datagram ends where the IP length says.
   Slice dgram{s.cap.subspan(0, std::min<std::size_t>(s.cap.size(), h.reported_len)), h.reported_len};
-  if (h.fragment) return;  // Watch out: no reassembly yet; fragments carry no transport layer.
+  if (h.fragment) return reassembled(h, dgram.after(h.header_len), depth);
   transport(h.protocol, dgram.after(h.header_len), depth);
 }
 
@@ -265,8 +280,8 @@ void Walker::ipv6(Slice s, int depth) {
   }
   h.header_len = static_cast<std::uint32_t>(off);
   h.protocol = next;
-  if (h.fragment) return;
   if (off > h.reported_len) return stop(Layer::Ipv6Ext, DecodeStatus::Malformed);
+  if (h.fragment) return reassembled(h, dgram.after(off), depth);
   transport(next, dgram.after(off), depth);
 }
 
@@ -434,11 +449,14 @@ void Walker::icmp_error(std::uint8_t type, std::uint8_t code, Slice quoted) {
 
 }  // namespace
 
+PacketDecoder::PacketDecoder() : frags_(std::make_unique<IpReassembler>()) {}
+PacketDecoder::~PacketDecoder() = default;
+
 const DecodedPacket& PacketDecoder::decode(const RawPacket& packet) {
   out_.reset();
   out_.linktype = packet.linktype;
   Slice s{packet.data, std::max<std::uint32_t>(packet.wirelen, static_cast<std::uint32_t>(packet.data.size()))};
-  Walker(out_).link(packet.linktype, s);
+  Walker(out_, *frags_).link(packet.linktype, s);
   return out_;
 }
 
@@ -446,7 +464,7 @@ const DecodedPacket& PacketDecoder::decode_ip(ByteView bytes, std::uint32_t wire
   out_.reset();
   out_.linktype = linktype::kRaw;
   Slice s{bytes, std::max<std::uint32_t>(wirelen, static_cast<std::uint32_t>(bytes.size()))};
-  Walker(out_).ip(s, 0);
+  Walker(out_, *frags_).ip(s, 0);
   return out_;
 }
 

@@ -207,3 +207,43 @@ TEST(Views, CheckBeforeAccess) {
 
 }  // namespace
 }  // namespace tcplens
+
+namespace tcplens {
+namespace {
+
+// A SYN split into two IPv4 fragments: the TCP layer appears on the second frame only.
+TEST(PacketDecoder, ReassemblesIpv4Fragments) {
+  test::Segment s;
+  s.flags = tcpflag::kSyn;
+  s.seq = 77;
+  s.payload = 12;
+  std::vector<std::uint8_t> whole = test::build_ipv4_tcp(s);  // 20 IP + 20 TCP + 12
+  auto fragment = [&](std::size_t off, std::size_t len, bool more) {
+    std::vector<std::uint8_t> f(whole.begin(), whole.begin() + 20);
+    f.insert(f.end(), whole.begin() + 20 + static_cast<long>(off), whole.begin() + 20 + static_cast<long>(off + len));
+    f[2] = 0;
+    f[3] = static_cast<std::uint8_t>(f.size());
+    std::uint16_t ff = static_cast<std::uint16_t>((more ? 0x2000 : 0) | (off / 8));
+    f[6] = static_cast<std::uint8_t>(ff >> 8);
+    f[7] = static_cast<std::uint8_t>(ff);
+    return f;
+  };
+  auto second = fragment(24, 8, false);
+  auto first = fragment(0, 24, true);
+  PacketDecoder d;
+  // Out of order: the last fragment first.
+  EXPECT_FALSE(d.decode(test::raw_packet(second)).has_tcp());
+  const DecodedPacket& r = d.decode(test::raw_packet(first));
+  ASSERT_TRUE(r.has_tcp());
+  EXPECT_TRUE(r.reassembled);
+  EXPECT_EQ(r.tcp.seq, 77u);
+  EXPECT_EQ(r.tcp.payload_len, 12u);
+  EXPECT_EQ(r.tcp.payload.size(), 12u);
+  // A lone first fragment of another datagram carries no TCP.
+  auto other = first;
+  other[5] = 2;  // identification 2
+  EXPECT_FALSE(d.decode(test::raw_packet(other)).has_tcp());
+}
+
+}  // namespace
+}  // namespace tcplens

@@ -118,6 +118,7 @@ struct DecodedPacket {
   UdpDatagram udp;
   IcmpError icmp_error;
   bool in_icmp_error = false;  // icmp_error is set
+  bool reassembled = false;    // the transport layer comes from reassembled fragments
 
   bool has(Layer layer) const { return layers & layer_bit(layer); }
   bool has_tcp() const { return has(Layer::Tcp) && tcp.fixed_valid; }
