@@ -37,22 +37,17 @@ void TsharkTsvWriter::header() {
   out_.put('\n');
 }
 
-void TsharkTsvWriter::put_time(std::int64_t sec, std::uint32_t nsec) {
-  out_.put_i64(sec);
+// Wireshark's display_signed_time(): one sign for both parts, then their magnitudes.
+void TsharkTsvWriter::put_time(std::int64_t sec, std::int32_t nsec) {
+  if (sec < 0 || nsec < 0) out_.put('-');
+  out_.put_u64(sec < 0 ? 0 - static_cast<std::uint64_t>(sec) : static_cast<std::uint64_t>(sec));
   out_.put('.');
+  std::uint32_t ns = nsec < 0 ? 0u - static_cast<std::uint32_t>(nsec) : static_cast<std::uint32_t>(nsec);
   // Watch out: a damaged file can hold nsec >= 10^9; tshark prints it as %09u does.
-  if (nsec >= 1000000000u)
-    out_.put_u32(nsec);
+  if (ns >= 1000000000u)
+    out_.put_u32(ns);
   else
-    out_.put_u32_padded(nsec, 9);
-}
-
-void TsharkTsvWriter::put_duration(std::int64_t ns) {
-  if (ns < 0) {
-    out_.put('-');
-    ns = -ns;
-  }
-  put_time(ns / 1000000000, static_cast<std::uint32_t>(ns % 1000000000));
+    out_.put_u32_padded(ns, 9);
 }
 
 void TsharkTsvWriter::row(const RawPacket& raw, const DecodedPacket& pkt, const TcpPacketAnalysis& a,
@@ -63,7 +58,7 @@ void TsharkTsvWriter::row(const RawPacket& raw, const DecodedPacket& pkt, const 
 
   out_.put_u64(raw.number);
   tab();
-  put_time(raw.ts.sec, raw.ts.nsec);
+  put_time(raw.ts.sec, static_cast<std::int32_t>(raw.ts.nsec));
   tab();
   out_.put_u32(a.stream);
   // tshark's occurrence=l: the last IPv4 and the last IPv6 header of the packet.
@@ -143,9 +138,10 @@ void TsharkTsvWriter::row(const RawPacket& raw, const DecodedPacket& pkt, const 
   tab();
   if (a.dupack_num) out_.put_u64(a.dupack_frame);
   tab();
-  if (a.has_acked_record && summary.initial_rtt_ns != 0) put_duration(summary.initial_rtt_ns);
+  if (a.has_acked_record && !summary.initial_rtt.is_zero())
+    put_time(summary.initial_rtt.secs, summary.initial_rtt.nsecs);
   tab();
-  if (a.acks_frame && a.ack_rtt_ns != 0) put_duration(a.ack_rtt_ns);
+  if (a.acks_frame && !a.ack_rtt.is_zero()) put_time(a.ack_rtt.secs, a.ack_rtt.nsecs);
   tab();
   out_.put_u32(a.completeness);
   out_.put('\n');

@@ -33,8 +33,27 @@ std::uint32_t StreamTracker::new_stream(const FlowKey& key) {
   return id;
 }
 
+NsTime NsTime::delta(NsTime b, NsTime a) {
+  NsTime d;
+  d.secs = b.secs - a.secs;
+  d.nsecs = static_cast<std::int32_t>(static_cast<std::uint32_t>(b.nsecs) - static_cast<std::uint32_t>(a.nsecs));
+  if (b.secs == a.secs) {
+    d.secs = 0;
+  } else if (b.secs < a.secs) {
+    if (d.nsecs > 0) {
+      d.nsecs -= 1000000000;
+      ++d.secs;
+    }
+  } else if (d.nsecs < 0) {
+    d.nsecs += 1000000000;
+    --d.secs;
+  }
+  return d;
+}
+
 const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std::uint64_t frame,
-                                                  std::int64_t ts) {
+                                                  const Timestamp& raw_ts) {
+  const NsTime ts = NsTime::from(raw_ts);
   out_ = TcpPacketAnalysis{};
   const TcpSegment* segp = nullptr;
   const IpHeader* ip = nullptr;
@@ -174,7 +193,7 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
     s.flow[f].is_first_ack = true;
   }
   if ((flags & (kSyn | kAck)) == kAck) {
-    if (s.has_mru_syn && sum.initial_rtt_ns == 0) sum.initial_rtt_ns = ts - s.ts_mru_syn;
+    if (s.has_mru_syn && sum.initial_rtt.is_zero()) sum.initial_rtt = NsTime::delta(ts, s.ts_mru_syn);
     s.flow[f].is_first_ack = false;
   }
 
@@ -224,7 +243,9 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
 // tcp_analyze_sequence_number, in the same order and with the same precedence.
 void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq, std::uint32_t ack,
                                      std::uint32_t seglen, std::uint16_t flags, std::uint32_t window,
-                                     std::uint64_t frame, std::int64_t ts) {
+                                     std::uint64_t frame, NsTime ts_pair) {
+  // Wireshark compares times as (secs difference) * 10^9 + nsecs difference, unsigned.
+  const std::int64_t ts = ts_pair.total_ns();
   Flow& fwd = s.flow[idx(dir)];
   Flow& rev = s.flow[1 - idx(dir)];
   const std::int8_t rev_scale = s.summary.win_scale[1 - idx(dir)];
@@ -296,7 +317,7 @@ void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq
                  ts >= rev.lastacktime && ts - rev.lastacktime < 20000000) {
         fl.set(Anomaly::FastRetransmission);
       } else {
-        std::int64_t ooo_thres = s.summary.initial_rtt_ns ? s.summary.initial_rtt_ns : 3000000;
+        std::int64_t ooo_thres = s.summary.initial_rtt.is_zero() ? 3000000 : s.summary.initial_rtt.total_ns();
         std::uint32_t end = seq + seglen + ((flags & (kSyn | kFin)) ? 1 : 0);
         if (seq_not_advanced && ts >= fwd.nextseqtime && ts - fwd.nextseqtime < ooo_thres && fwd.nextseq != end) {
           fl.set(Anomaly::OutOfOrder);
@@ -310,7 +331,7 @@ void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq
   std::uint32_t nextseq = seq + seglen;
   if ((seglen || (flags & (kSyn | kFin))) && fwd.segments.size() < kMaxUnackedSegments) {
     if (flags & (kSyn | kFin)) nextseq += 1;
-    fwd.segments.push_back(Unacked{frame, seq, nextseq, ts});
+    fwd.segments.push_back(Unacked{frame, seq, nextseq, ts_pair});
   }
   const bool zwp = fl.has(Anomaly::ZeroWindowProbe);
   if (gt(nextseq, fwd.nextseq) || !fwd.nextseq) {
@@ -336,7 +357,7 @@ void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq
     if (ack == u.nextseq) {
       touch_record();
       out_.acks_frame = u.frame;
-      out_.ack_rtt_ns = ts - u.ts;
+      out_.ack_rtt = NsTime::delta(ts_pair, u.ts);
     } else if (gt(ack, u.seq) && le(ack, u.nextseq)) {
       u.seq = ack;
       continue;

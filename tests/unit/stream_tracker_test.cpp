@@ -35,7 +35,7 @@ class Conversation : public ::testing::Test {
     ++frame_;
     now_ += 1000000;  // 1 ms apart
     RawPacket raw = test::raw_packet(bytes_, frame_, now_ / 1000000000, static_cast<std::uint32_t>(now_ % 1000000000));
-    return tracker_.on_packet(decoder_.decode(raw), frame_, now_);
+    return tracker_.on_packet(decoder_.decode(raw), frame_, raw.ts);
   }
   const TcpPacketAnalysis& syn(const Host& h, std::uint32_t isn) { return send(h, isn, 0, kSyn); }
   const TcpPacketAnalysis& syn_ack(const Host& h, std::uint32_t isn, std::uint32_t ack) {
@@ -148,7 +148,7 @@ TEST_F(Conversation, RetransmissionAckRttAndBytesInFlight) {
   EXPECT_TRUE(data(kClient, 101, 501, 100).anomalies.has(Anomaly::Retransmission));
   const TcpPacketAnalysis& a = ack(kServer, 501, 201);
   EXPECT_EQ(a.acks_frame, 4u);
-  EXPECT_GT(a.ack_rtt_ns, 0);
+  EXPECT_GT(a.ack_rtt.total_ns(), 0);
 }
 
 TEST_F(Conversation, ZeroWindowAndWindowUpdate) {
@@ -166,6 +166,16 @@ TEST_F(Conversation, KeepAliveAndItsAck) {
 }
 
 // --- building blocks ---
+
+TEST(NsTime, DeltaAsWireshark) {
+  EXPECT_EQ(NsTime::delta({10, 100}, {9, 200}).total_ns(), 999999900);
+  NsTime d = NsTime::delta({9, 200}, {10, 100});  // negative: both parts share the sign
+  EXPECT_EQ(d.secs, 0);
+  EXPECT_EQ(d.nsecs, -999999900);
+  d = NsTime::delta({5, 0}, {5, 1000000000});  // unnormalised input stays unnormalised
+  EXPECT_EQ(d.secs, 0);
+  EXPECT_EQ(d.nsecs, -1000000000);
+}
 
 TEST(SeqNum, WrapAround) {
   EXPECT_LT(SeqNum(0xfffffff0u), SeqNum(0x10u));

@@ -28,8 +28,6 @@ void add_analyze_options(CLI::App& app, AnalyzeArgs& args) {
 
 namespace {
 
-std::int64_t ts_ns(const RawPacket& p) { return p.ts.sec * 1000000000LL + p.ts.nsec; }
-
 // Runs a tracker over the whole file; returns false on an open error.
 bool first_pass(const std::string& path, StreamTracker& tracker, std::string& error) {
   auto source = PcapFileSource::open(path, error);
@@ -37,7 +35,7 @@ bool first_pass(const std::string& path, StreamTracker& tracker, std::string& er
   PacketDecoder decoder;
   RawPacket raw;
   while (source->next(raw) == ReadStatus::Ok)
-    tracker.on_packet(decoder.decode(raw), raw.number, ts_ns(raw));
+    tracker.on_packet(decoder.decode(raw), raw.number, raw.ts);
   return true;
 }
 
@@ -70,7 +68,7 @@ int run_analyze(const AnalyzeArgs& args) {
   ReadStatus st;
   while ((st = source->next(raw)) == ReadStatus::Ok) {
     const DecodedPacket& pkt = decoder.decode(raw);
-    const TcpPacketAnalysis& a = tracker.on_packet(pkt, raw.number, ts_ns(raw));
+    const TcpPacketAnalysis& a = tracker.on_packet(pkt, raw.number, raw.ts);
     if (!a.tracked) continue;
     const StreamSummary& s = two_pass ? final_state.summary(a.stream) : tracker.summary(a.stream);
     writer.row(raw, pkt, a, s);

@@ -26,8 +26,7 @@ class TsharkTsvWriter {
            const StreamSummary& summary);
 
  private:
-  void put_time(std::int64_t sec, std::uint32_t nsec);
-  void put_duration(std::int64_t ns);
+  void put_time(std::int64_t sec, std::int32_t nsec);
   Output& out_;
 };
 

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "tcplens/capture/raw_packet.hpp"
 #include "tcplens/decode/decoded_packet.hpp"
 #include "tcplens/flow/flow_key.hpp"
 #include "tcplens/flow/flow_table.hpp"
@@ -39,6 +40,20 @@ inline constexpr std::uint8_t kFin = 16;
 inline constexpr std::uint8_t kRst = 32;
 }  // namespace completeness
 
+// A time or duration as Wireshark's nstime_t holds it: seconds and a signed nanosecond part
+// that a damaged capture may leave outside [0, 10^9). Differences follow nstime_delta(), so
+// even such captures give tshark's numbers.
+struct NsTime {
+  std::int64_t secs = 0;
+  std::int32_t nsecs = 0;
+
+  static NsTime from(const Timestamp& ts) { return {ts.sec, static_cast<std::int32_t>(ts.nsec)}; }
+  bool is_zero() const { return secs == 0 && nsecs == 0; }
+  std::int64_t total_ns() const { return secs * 1000000000 + nsecs; }
+  // b - a, as nstime_delta(&d, &b, &a).
+  static NsTime delta(NsTime b, NsTime a);
+};
+
 struct TcpPacketAnalysis {
   bool tracked = false;  // false: not a TCP packet, or TCP inside an ICMP error
   std::uint32_t stream = 0;
@@ -49,7 +64,7 @@ struct TcpPacketAnalysis {
   AnomalySet anomalies;
   bool has_acked_record = false;  // Wireshark created its per-frame analysis record
   std::uint64_t acks_frame = 0;   // 0: acknowledges no tracked segment exactly
-  std::int64_t ack_rtt_ns = 0;
+  NsTime ack_rtt;
   std::uint32_t bytes_in_flight = 0;  // 0: not shown
   std::uint32_t dupack_num = 0;
   std::uint64_t dupack_frame = 0;
@@ -63,7 +78,7 @@ struct TcpPacketAnalysis {
 // What tshark's second pass sees of a stream (or, mid-capture, what is known so far).
 struct StreamSummary {
   std::uint8_t completeness = 0;
-  std::int64_t initial_rtt_ns = 0;  // 0: handshake not seen
+  NsTime initial_rtt;  // zero: handshake not seen
   std::uint32_t base_seq[2] = {0, 0};  // indexed by Direction
   bool base_set[2] = {false, false};
   std::int8_t win_scale[2] = {-1, -1};  // -1 unknown, -2 no scaling, else the shift
@@ -88,8 +103,8 @@ class StreamTracker {
   // `first` has seen all of it. Per-packet values then use each stream's final state.
   void set_first_pass(const StreamTracker* first) { first_pass_ = first; }
 
-  // Analyses one decoded packet; `frame` is its 1-based number, `ts_ns` its time.
-  const TcpPacketAnalysis& on_packet(const DecodedPacket& pkt, std::uint64_t frame, std::int64_t ts_ns);
+  // Analyses one decoded packet; `frame` is its 1-based number.
+  const TcpPacketAnalysis& on_packet(const DecodedPacket& pkt, std::uint64_t frame, const Timestamp& ts);
 
   std::size_t stream_count() const { return streams_.size(); }
   const StreamSummary& summary(std::uint32_t stream) const { return streams_[stream].summary; }
@@ -101,7 +116,7 @@ class StreamTracker {
     std::uint64_t frame;
     std::uint32_t seq;
     std::uint32_t nextseq;
-    std::int64_t ts;
+    NsTime ts;
   };
   struct Flow {
     std::uint32_t window = 0xffffffffu;  // last raw window field; Wireshark starts at G_MAXUINT32
@@ -126,7 +141,7 @@ class StreamTracker {
     FlowKey key;
     StreamSummary summary;
     Flow flow[2];
-    std::int64_t ts_mru_syn = 0;
+    NsTime ts_mru_syn;
     bool has_mru_syn = false;
     bool tfo_syn_data = false;
     bool acc_ecn_syn = false;
@@ -137,7 +152,7 @@ class StreamTracker {
   std::uint32_t new_stream(const FlowKey& key);
   void analyze_sequence(Stream& s, Direction dir, std::uint32_t seq, std::uint32_t ack,
                         std::uint32_t seglen, std::uint16_t flags, std::uint32_t window,
-                        std::uint64_t frame, std::int64_t ts);
+                        std::uint64_t frame, NsTime ts);
   void touch_record() { out_.has_acked_record = true; }
 
   FlowTable table_;
