@@ -8,7 +8,10 @@
 // its threshold. C++ only, so CI needs no Python.
 //
 //   golden_tshark --tool build/tcplens --corpus ../shared/corpus
-//       [--show NAME] [--column COL] [--max-show N] [--require COL=PCT ...] [--per-capture]
+//       [--show NAME] [--column COL] [--max-show N] [--require COL=PCT ...]
+//       [--require-all PCT] [--per-capture]
+// --show NAME prints the differing cells of captures whose path contains NAME (only column
+// COL with --column); --per-capture names, for each differing capture, its worst column.
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -102,6 +105,7 @@ int main(int argc, char** argv) {
   long max_show = 40;
   bool per_capture = false;
   std::vector<std::pair<std::string, double>> required;
+  double require_all = -1;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -111,6 +115,7 @@ int main(int argc, char** argv) {
     else if (a == "--column") show_column = next();
     else if (a == "--max-show") max_show = std::atol(next().c_str());
     else if (a == "--per-capture") per_capture = true;
+    else if (a == "--require-all") require_all = std::atof(next().c_str());
     else if (a == "--require") {
       std::string r = next();
       auto eq = r.find('=');
@@ -121,7 +126,7 @@ int main(int argc, char** argv) {
       required.emplace_back(r.substr(0, eq), std::atof(r.c_str() + eq + 1));
     } else {
       std::cerr << "usage: golden_tshark --tool T --corpus DIR [--show NAME] [--column COL] "
-                   "[--max-show N] [--per-capture] [--require COL=PCT ...]\n";
+                   "[--max-show N] [--per-capture] [--require COL=PCT ...] [--require-all PCT]\n";
       return 2;
     }
   }
@@ -243,6 +248,8 @@ int main(int argc, char** argv) {
     std::printf("\n");
   }
   int rc = crashes ? 1 : 0;
+  if (require_all >= 0)
+    for (const std::string& col : columns) required.emplace_back(col, require_all);
   for (const auto& [col, pct] : required) {
     const ColumnTally& t = tally[col];
     double got = t.rows ? 100.0 * static_cast<double>(t.same) / static_cast<double>(t.rows) : 0.0;
