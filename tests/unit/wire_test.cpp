@@ -8,6 +8,7 @@
 #include "tcplens/decode/packet_decoder.hpp"
 #include "tcplens/wire/ethernet.hpp"
 #include "tcplens/wire/ip.hpp"
+#include "tcplens/tcp/stream_tracker.hpp"
 #include "tcplens/wire/tcp.hpp"
 
 namespace tcplens {
@@ -243,6 +244,46 @@ TEST(PacketDecoder, ReassemblesIpv4Fragments) {
   auto other = first;
   other[5] = 2;  // identification 2
   EXPECT_FALSE(d.decode(test::raw_packet(other)).has_tcp());
+}
+
+}  // namespace
+}  // namespace tcplens
+
+namespace tcplens {
+namespace {
+
+// Deterministic mutations of the fixture through every link type: the decoder and tracker
+// must neither crash nor read outside the packet (run under ASan in the asan-ubsan preset).
+TEST(PacketDecoder, RandomMutationsStayInBounds) {
+  std::uint64_t state = 0x9e3779b97f4a7c15ull;
+  auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  const std::uint32_t links[] = {linktype::kEthernet, linktype::kLinuxSll, linktype::kLinuxSll2,
+                                 linktype::kNull, linktype::kLoop, linktype::kRaw,
+                                 linktype::kIpv4, linktype::kIpv6};
+  PacketDecoder d;
+  StreamTracker t;
+  for (int i = 0; i < 20000; ++i) {
+    std::vector<std::uint8_t> b = kQinQSyn;
+    int flips = 1 + static_cast<int>(next() % 6);
+    for (int k = 0; k < flips; ++k) b[next() % b.size()] = static_cast<std::uint8_t>(next());
+    std::size_t len = next() % (b.size() + 1);
+    std::vector<std::uint8_t> cut(b.begin(), b.begin() + static_cast<long>(len));
+    RawPacket p;
+    p.caplen = static_cast<std::uint32_t>(len);
+    p.wirelen = static_cast<std::uint32_t>(b.size() + next() % 64);
+    p.linktype = links[next() % (sizeof links / sizeof links[0])];
+    p.data = ByteView(cut.data(), cut.size());
+    p.number = static_cast<std::uint64_t>(i + 1);
+    p.ts = {i, 0};
+    const DecodedPacket& r = d.decode(p);
+    t.on_packet(r, p.number, p.ts);
+    if (r.tcp.header_valid) EXPECT_GE(r.tcp.header_len, 20u);
+  }
 }
 
 }  // namespace
