@@ -21,16 +21,35 @@ int idx(Direction d) { return static_cast<int>(d); }
 
 }  // namespace
 
-StreamTracker::StreamTracker() : table_(4096) { streams_.reserve(1024); }
+StreamTracker::StreamTracker() : table_(4096) {
+  pool_.reserve(1024);
+  summaries_.reserve(1024);
+}
 
-std::uint32_t StreamTracker::new_stream(const FlowKey& key) {
-  auto id = static_cast<std::uint32_t>(streams_.size());
-  streams_.emplace_back();
-  streams_.back().key = key;
-  if (first_pass_ && id < first_pass_->streams_.size())
-    streams_.back().shown_completeness = first_pass_->streams_[id].summary.completeness;
-  table_.put(key, id);
-  return id;
+std::uint32_t StreamTracker::open_stream(const FlowKey& key, std::uint32_t slot) {
+  const auto id = static_cast<std::uint32_t>(summaries_.size());
+  summaries_.emplace_back();
+  if (slot == kNoSlot) {
+    slot = static_cast<std::uint32_t>(pool_.size());
+    pool_.emplace_back();
+    table_.put(key, slot);
+  } else {
+    // Recycle: keep the segment lists' capacity, reset everything else.
+    Stream& old = pool_[slot];
+    std::vector<Unacked> keep[2];
+    for (int i = 0; i < 2; ++i) keep[i].swap(old.flow[i].segments);
+    old = Stream{};
+    for (int i = 0; i < 2; ++i) {
+      keep[i].clear();
+      old.flow[i].segments.swap(keep[i]);
+    }
+  }
+  Stream& s = pool_[slot];
+  s.key = key;
+  s.id = id;
+  if (first_pass_ && id < first_pass_->summaries_.size())
+    s.shown_completeness = first_pass_->summaries_[id].completeness;
+  return slot;
 }
 
 NsTime NsTime::delta(NsTime b, NsTime a) {
@@ -76,36 +95,36 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
 
   // dissect_tcp: find or create the conversation.
   bool conversation_is_new = false;
-  std::uint32_t id;
+  std::uint32_t slot;
   if (auto found = table_.find(key)) {
-    id = *found;
+    slot = *found;
   } else {
-    id = new_stream(key);
+    slot = open_stream(key, kNoSlot);
     conversation_is_new = true;
   }
+  Stream& s = pool_[slot];  // stays valid: recycling a slot does not move the pool
   const std::uint16_t flags = seg.flags;
   const int f = idx(dir), r = 1 - f;
 
   if ((flags & (kSyn | kAck)) == kSyn) {
-    Stream& s = streams_[id];
-    if (s.summary.base_set[f]) {
-      if (seg.seq != s.summary.base_seq[f]) {
+    if (summaries_[s.id].base_set[f]) {
+      if (seg.seq != summaries_[s.id].base_seq[f]) {
         // Port reuse: a SYN with a new ISN starts a new stream. Watch out: tshark does not
         // treat it as a new conversation for completeness (it sets 1 directly).
-        id = new_stream(key);
+        open_stream(key, slot);
         touch_record();
         out_.anomalies.set(Anomaly::ReusedPorts);
-        streams_[id].summary.completeness = completeness::kSyn;
+        summaries_[s.id].completeness = completeness::kSyn;
       } else {
         // Same ISN: a retransmitted SYN. Restore nextseq (Wireshark issue 17616).
         s.flow[f].nextseq = s.flow[f].maxseqtobeacked;
         touch_record();
       }
     }
-    streams_[id].acc_ecn_syn = (flags & (kAe | kCwr | kEce)) == (kAe | kCwr | kEce);
+    s.acc_ecn_syn = (flags & (kAe | kCwr | kEce)) == (kAe | kCwr | kEce);
   }
-  Stream& s = streams_[id];
-  StreamSummary& sum = s.summary;
+  const std::uint32_t id = s.id;
+  StreamSummary& sum = summaries_[id];
   if ((flags & (kSyn | kAck)) == (kSyn | kAck)) {
     if (sum.base_set[f] && seg.seq != sum.base_seq[f]) {
       sum.base_seq[f] = seg.seq;  // Wireshark issue 16944
@@ -178,8 +197,9 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
   // TFO on the SYN-ACK (relative ack as tshark computes it on this pass).
   if ((flags & (kSyn | kAck)) == (kSyn | kAck)) {
     // tshark decides this while displaying, so on its second pass with final values.
-    const Stream* fin = first_pass_ && id < first_pass_->streams_.size() ? &first_pass_->streams_[id] : &s;
-    std::uint32_t rel_ack = seg.ack - fin->summary.base_seq[r];
+    const StreamSummary* fin =
+        first_pass_ && id < first_pass_->summaries_.size() ? &first_pass_->summaries_[id] : &sum;
+    std::uint32_t rel_ack = seg.ack - fin->base_seq[r];
     if (rel_ack > 1)
       out_.anomalies.set(Anomaly::TfoAck);
     else if (fin->tfo_syn_data)
@@ -211,7 +231,7 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
     }
     if (o.has_tfo_cookie && (flags & (kSyn | kAck)) == kSyn) {
       out_.anomalies.set(Anomaly::TfoSyn);
-      if (out_.have_seglen && out_.seglen) s.tfo_syn_data = true;
+      if (out_.have_seglen && out_.seglen) sum.tfo_syn_data = true;
     }
   }
   if (!seg.header_valid) {
@@ -248,7 +268,7 @@ void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq
   const std::int64_t ts = ts_pair.total_ns();
   Flow& fwd = s.flow[idx(dir)];
   Flow& rev = s.flow[1 - idx(dir)];
-  const std::int8_t rev_scale = s.summary.win_scale[1 - idx(dir)];
+  const std::int8_t rev_scale = summaries_[s.id].win_scale[1 - idx(dir)];
   AnomalySet& fl = out_.anomalies;
 
   if (flags & kAck) rev.valid_bif = true;
@@ -317,7 +337,7 @@ void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq
                  ts >= rev.lastacktime && ts - rev.lastacktime < 20000000) {
         fl.set(Anomaly::FastRetransmission);
       } else {
-        std::int64_t ooo_thres = s.summary.initial_rtt.is_zero() ? 3000000 : s.summary.initial_rtt.total_ns();
+        std::int64_t ooo_thres = summaries_[s.id].initial_rtt.is_zero() ? 3000000 : summaries_[s.id].initial_rtt.total_ns();
         std::uint32_t end = seq + seglen + ((flags & (kSyn | kFin)) ? 1 : 0);
         if (seq_not_advanced && ts >= fwd.nextseqtime && ts - fwd.nextseqtime < ooo_thres && fwd.nextseq != end) {
           fl.set(Anomaly::OutOfOrder);
@@ -371,7 +391,7 @@ void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq
 
   // Bytes in flight (the default, payload-based method).
   if (seglen != 0 && !fwd.segments.empty() && fwd.valid_bif) {
-    std::uint32_t base = s.summary.base_seq[idx(dir)];
+    std::uint32_t base = summaries_[s.id].base_seq[idx(dir)];
     std::uint32_t first = fwd.segments.back().seq - base;
     std::uint32_t last = fwd.segments.back().nextseq - base;
     for (const Unacked& u : fwd.segments) {

@@ -85,6 +85,9 @@ TEST_F(Conversation, SynWithNewIsnAfterFinStartsNewStream) {
   EXPECT_TRUE(a.anomalies.has(Anomaly::ReusedPorts));
   EXPECT_EQ(tracker_.summary(1).completeness, completeness::kSyn);
   EXPECT_EQ(syn_ack(kServer, 7000, 9001).stream, 1u);
+  EXPECT_EQ(tracker_.stream_count(), 2u);
+  EXPECT_EQ(tracker_.live_stream_count(), 1u);  // the 4-tuple's state was recycled
+  EXPECT_EQ(tracker_.summary(0).completeness, 23);  // SYN, SYN-ACK, ACK, FIN: no data
 }
 
 TEST_F(Conversation, SynWithNewIsnWithoutCloseStillStartsNewStream) {

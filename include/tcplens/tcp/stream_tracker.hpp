@@ -14,8 +14,10 @@
 // reproduce that, run a first tracker over the capture, keep its summaries(), and give them
 // to numbers() while a second tracker replays the capture (see tools/tcplens analyze).
 //
-// Memory: per stream, the unacknowledged segments of each direction, capped at 10000 as
-// Wireshark's TCP_MAX_UNACKED_SEGMENTS. Watch out: streams are never freed yet.
+// Memory: a small StreamSummary per stream; analysis state (with the unacknowledged segments
+// of each direction, capped at 10000 as Wireshark's TCP_MAX_UNACKED_SEGMENTS) per 4-tuple,
+// recycled when the 4-tuple starts a new stream. Watch out: the state of a 4-tuple is never
+// evicted yet (tshark never forgets one either), so memory grows with distinct 4-tuples.
 #pragma once
 
 #include <cstdint>
@@ -82,6 +84,7 @@ struct StreamSummary {
   std::uint32_t base_seq[2] = {0, 0};  // indexed by Direction
   bool base_set[2] = {false, false};
   std::int8_t win_scale[2] = {-1, -1};  // -1 unknown, -2 no scaling, else the shift
+  bool tfo_syn_data = false;  // a SYN carried data and a Fast Open cookie
 };
 
 // Relative numbers and scaled window of one packet, as tshark shows them.
@@ -106,8 +109,10 @@ class StreamTracker {
   // Analyses one decoded packet; `frame` is its 1-based number.
   const TcpPacketAnalysis& on_packet(const DecodedPacket& pkt, std::uint64_t frame, const Timestamp& ts);
 
-  std::size_t stream_count() const { return streams_.size(); }
-  const StreamSummary& summary(std::uint32_t stream) const { return streams_[stream].summary; }
+  std::size_t stream_count() const { return summaries_.size(); }
+  const StreamSummary& summary(std::uint32_t stream) const { return summaries_[stream]; }
+  // Streams whose analysis state is kept: one per 4-tuple (a reused 4-tuple recycles it).
+  std::size_t live_stream_count() const { return pool_.size(); }
 
   static TcpNumbers numbers(const TcpSegment& seg, const TcpPacketAnalysis& a, const StreamSummary& s);
 
@@ -137,26 +142,30 @@ class StreamTracker {
     std::uint32_t sack_right[3] = {0, 0, 0};
     std::vector<Unacked> segments;  // oldest first
   };
+  // Analysis state of the latest stream of one 4-tuple.
   struct Stream {
     FlowKey key;
-    StreamSummary summary;
+    std::uint32_t id = 0;
     Flow flow[2];
     NsTime ts_mru_syn;
     bool has_mru_syn = false;
-    bool tfo_syn_data = false;
     bool acc_ecn_syn = false;
     bool acc_ecn_synack = false;
     std::uint8_t shown_completeness = 0;  // replay mode only
   };
 
-  std::uint32_t new_stream(const FlowKey& key);
+  static constexpr std::uint32_t kNoSlot = 0xffffffffu;
+  // Starts a stream for `key`: in `slot` (recycled: its stream can no longer be reached) or,
+  // with kNoSlot, in a new slot. Returns the slot.
+  std::uint32_t open_stream(const FlowKey& key, std::uint32_t slot);
   void analyze_sequence(Stream& s, Direction dir, std::uint32_t seq, std::uint32_t ack,
                         std::uint32_t seglen, std::uint16_t flags, std::uint32_t window,
                         std::uint64_t frame, NsTime ts);
   void touch_record() { out_.has_acked_record = true; }
 
-  FlowTable table_;
-  std::vector<Stream> streams_;
+  FlowTable table_;                     // 4-tuple -> slot in pool_
+  std::vector<Stream> pool_;            // live analysis state
+  std::vector<StreamSummary> summaries_;  // every stream, by index
   TcpPacketAnalysis out_;
   const StreamTracker* first_pass_ = nullptr;
 };
