@@ -326,6 +326,11 @@ void Walker::transport(std::uint8_t proto, Slice s, int depth) {
 
 void Walker::tcp(Slice s, TcpSegment& seg) {
   DecodeStatus st = TcpView::check(s.cap);
+  if (s.cap.size() >= 4) {
+    seg.ports_valid = true;
+    seg.src_port = load_be16(s.cap, TcpView::kSrcPort);
+    seg.dst_port = load_be16(s.cap, TcpView::kDstPort);
+  }
   if (s.cap.size() >= 16) {
     // The fixed part up to the window is there: keep it even if the rest is cut off, as
     // Wireshark does (it reads these before the options).

@@ -50,17 +50,8 @@ void TsharkTsvWriter::put_time(std::int64_t sec, std::int32_t nsec) {
     out_.put_u32_padded(ns, 9);
 }
 
-void TsharkTsvWriter::row(const RawPacket& raw, const DecodedPacket& pkt, const TcpPacketAnalysis& a,
-                          const StreamSummary& summary) {
-  const TcpSegment& seg = pkt.tcp;
-  const TcpNumbers n = StreamTracker::numbers(seg, a, summary);
+void TsharkTsvWriter::put_addresses(const DecodedPacket& pkt) {
   auto tab = [&] { out_.put('\t'); };
-
-  out_.put_u64(raw.number);
-  tab();
-  put_time(raw.ts.sec, static_cast<std::int32_t>(raw.ts.nsec));
-  tab();
-  out_.put_u32(a.stream);
   // tshark's occurrence=l: the last IPv4 and the last IPv6 header of the packet.
   const IpHeader* v4 = nullptr;
   const IpHeader* v6 = nullptr;
@@ -77,6 +68,36 @@ void TsharkTsvWriter::row(const RawPacket& raw, const DecodedPacket& pkt, const 
   if (v6) out_.put_ipv6(v6->src.bytes.data());
   tab();
   if (v6) out_.put_ipv6(v6->dst.bytes.data());
+}
+
+void TsharkTsvWriter::short_row(const RawPacket& raw, const DecodedPacket& pkt) {
+  out_.put_u64(raw.number);
+  out_.put('\t');
+  put_time(raw.ts.sec, static_cast<std::int32_t>(raw.ts.nsec));
+  out_.put('\t');  // no stream
+  put_addresses(pkt);
+  out_.put('\t');
+  out_.put_u32(pkt.tcp.src_port);
+  out_.put('\t');
+  out_.put_u32(pkt.tcp.dst_port);
+  for (int i = 0; i < 13; ++i) out_.put('\t');  // seq .. acks_frame, bytes_in_flight
+  for (std::size_t i = 0; i < kFlagColumns.size(); ++i) out_.put("\t0");
+  for (int i = 0; i < 5; ++i) out_.put('\t');  // dup-ack num/frame, RTTs, completeness
+  out_.put('\n');
+}
+
+void TsharkTsvWriter::row(const RawPacket& raw, const DecodedPacket& pkt, const TcpPacketAnalysis& a,
+                          const StreamSummary& summary) {
+  const TcpSegment& seg = pkt.tcp;
+  const TcpNumbers n = StreamTracker::numbers(seg, a, summary);
+  auto tab = [&] { out_.put('\t'); };
+
+  out_.put_u64(raw.number);
+  tab();
+  put_time(raw.ts.sec, static_cast<std::int32_t>(raw.ts.nsec));
+  tab();
+  out_.put_u32(a.stream);
+  put_addresses(pkt);
   tab();
   out_.put_u32(seg.src_port);
   tab();

@@ -69,7 +69,12 @@ int run_analyze(const AnalyzeArgs& args) {
   while ((st = source->next(raw)) == ReadStatus::Ok) {
     const DecodedPacket& pkt = decoder.decode(raw);
     const TcpPacketAnalysis& a = tracker.on_packet(pkt, raw.number, raw.ts);
-    if (!a.tracked) continue;
+    if (!a.tracked) {
+      if (pkt.has(Layer::Tcp) && pkt.tcp.ports_valid && !pkt.tcp.fixed_valid &&
+          !pkt.has(Layer::Icmp) && !pkt.has(Layer::Icmpv6))
+        writer.short_row(raw, pkt);
+      continue;
+    }
     const StreamSummary& s = two_pass ? final_state.summary(a.stream) : tracker.summary(a.stream);
     writer.row(raw, pkt, a, s);
     out.flush_if_large();

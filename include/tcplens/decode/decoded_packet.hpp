@@ -65,9 +65,10 @@ struct IpHeader {
   std::uint32_t ident = 0;
 };
 
-// The TCP header as host-order values. `fixed_valid` says the first 16 bytes (ports to
-// window) were captured; `header_valid` that the whole header including options was.
+// The TCP header as host-order values. `ports_valid` says the ports were captured,
+// `fixed_valid` the first 16 bytes (ports to window); `header_valid` that the whole header including options was.
 struct TcpSegment {
+  bool ports_valid = false;  // the first 4 bytes were captured
   bool fixed_valid = false;
   bool header_valid = false;
   bool have_seglen = false;  // the IP length covers the TCP header (Wireshark's th_have_seglen)

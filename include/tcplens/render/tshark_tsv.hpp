@@ -24,9 +24,13 @@ class TsharkTsvWriter {
   // `summary` is the stream's summary to show (the final one, for tshark's two-pass output).
   void row(const RawPacket& raw, const DecodedPacket& pkt, const TcpPacketAnalysis& a,
            const StreamSummary& summary);
+  // A TCP header cut off before the window: tshark stops before finding the stream and
+  // shows only addresses and ports.
+  void short_row(const RawPacket& raw, const DecodedPacket& pkt);
 
  private:
   void put_time(std::int64_t sec, std::int32_t nsec);
+  void put_addresses(const DecodedPacket& pkt);
   Output& out_;
 };
 
