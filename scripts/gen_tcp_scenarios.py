@@ -1,0 +1,101 @@
+# Random TCP scenarios (loss, duplicates, reordering, retransmissions, keep-alives, zero
+# windows, SACK, window scale, TFO, IPv6, 4-tuple reuse) for differential tests against
+# tshark: python3 gen_tcp_scenarios.py SEED OUT.pcap. Used by tshark-difftest.sh.
+import struct, random, sys
+seed=int(sys.argv[1]); out=sys.argv[2]
+R=random.Random(seed)
+pk=[]
+t=[1700000000.0]
+V6=R.random()<0.3
+def ip4(src,dst,payload):
+    if V6:
+        a=b'\x20\x01'+b'\0'*10+bytes(src); b=b'\x20\x01'+b'\0'*10+bytes(dst)
+        return struct.pack('!IHBB',0x60000000,len(payload),6,64)+a+b+payload
+    return struct.pack('!BBHHHBBH4s4s',0x45,0,20+len(payload),0,0x4000,64,6,0,bytes(src),bytes(dst))+payload
+def tcp(sp,dp,seq,ack,flags,win,plen,opts=b''):
+    while len(opts)%4: opts+=b'\x01'
+    off=(20+len(opts))//4
+    return struct.pack('!HHIIHHHH',sp,dp,seq&0xffffffff,ack&0xffffffff,(off<<12)|flags,win,0,0)+opts+b'x'*plen
+def emit(src,dst,sp,dp,seq,ack,flags,win,plen,opts=b''):
+    t[0]+=R.choice([0.000001,0.00001,0.0001,0.001,0.002,0.01,0.05,0.3])
+    et=b'\x86\xdd' if V6 else b'\x08\x00'
+    pk.append((t[0], b'\0'*12+et+ip4(src,dst,tcp(sp,dp,seq,ack,flags,win,plen,opts))))
+def opts_syn(ws, sack, ts):
+    o=b'\x02\x04\x05\xb4'
+    if ws is not None: o+=b'\x01\x03\x03'+bytes([ws])
+    if sack: o+=b'\x04\x02'
+    if ts: o+=b'\x08\x0a'+struct.pack('!II',R.getrandbits(32),0)
+    return o
+nconn=R.randint(1,4)
+conns=[]
+for c in range(nconn):
+    cli=[10,0,0,1+R.randint(0,1)]; srv=[10,0,1,1]
+    cp=R.choice([40000,40001,40002]); sp=R.choice([80,443])
+    conns.append((cli,srv,cp,sp))
+events=[]
+for (cli,srv,cp,sp) in conns:
+    ci=R.getrandbits(32); si=R.getrandbits(32)
+    cws=R.choice([None,0,2,7,14]); sws=R.choice([None,0,7])
+    handshake=R.random()<0.85
+    seq={'c':ci+1,'s':si+1}
+    tfo=R.random()<0.1
+    if handshake and tfo:
+        ln=R.choice([0,20])
+        emit(cli,srv,cp,sp,ci,0,0x02,64240,ln,opts_syn(cws,True,False)+b'\x22\x0a'+bytes(8))
+        acked=R.choice([ci+1,ci+1+ln])
+        emit(srv,cli,sp,cp,si,acked,0x12,65160,0,opts_syn(sws,True,False))
+        seq['c']=acked
+        emit(cli,srv,cp,sp,acked,si+1,0x10,502,0)
+    elif handshake:
+        emit(cli,srv,cp,sp,ci,0,0x02,64240,0,opts_syn(cws,R.random()<.5,R.random()<.5))
+        if R.random()<0.1: emit(cli,srv,cp,sp,ci,0,0x02,64240,0,opts_syn(cws,True,False))
+        emit(srv,cli,sp,cp,si,ci+1,0x12,65160,0,opts_syn(sws,R.random()<.5,False))
+        emit(cli,srv,cp,sp,ci+1,si+1,0x10,502,0)
+    sent=[]
+    win={'c':502,'s':509}
+    for k in range(R.randint(0,40)):
+        d=R.choice('cccs')
+        src,dst,a,b=(cli,srv,cp,sp) if d=='c' else (srv,cli,sp,cp)
+        o='s' if d=='c' else 'c'
+        r=R.random()
+        if r<0.55:
+            ln=R.choice([1,10,100,1000,1448])
+            s0=seq[d]; seq[d]+=ln
+            if R.random()<0.08: continue  # lost (not captured)
+            emit(src,dst,a,b,s0,seq[o],0x18,win[d],ln)
+            sent.append((d,s0,ln))
+            if R.random()<0.1: emit(src,dst,a,b,s0,seq[o],0x18,win[d],ln)  # duplicate
+        elif r<0.75:
+            w=R.choice([win[d],win[d],0,win[d]+10])
+            if w: win[d]=w
+            emit(src,dst,a,b,seq[d],seq[o],0x10,w,0)
+        elif r<0.82 and sent:
+            dd,s0,ln=R.choice(sent)
+            if dd==d: emit(src,dst,a,b,s0,seq[o],0x18,win[d],ln)  # retransmission
+        elif r<0.87:
+            emit(src,dst,a,b,seq[d]-1,seq[o],0x10,win[d],R.choice([0,1]))  # keepalive
+        elif r<0.9:
+            emit(src,dst,a,b,seq[d],seq[o],0x18,win[d],1)  # probe-like
+            if R.random()<0.5: seq[d]+=1
+            if R.random()<0.5: emit(dst,src,b,a,seq[o],seq[d],0x10,0,0)
+        elif r<0.95:
+            # SACK ack
+            l=seq[o]+R.randint(1,3000); rr=l+R.randint(1,3000)
+            emit(src,dst,a,b,seq[d],seq[o],0x10,win[d],0,b'\x01\x01\x05\x0a'+struct.pack('!II',l,rr))
+        else:
+            emit(src,dst,a,b,seq[d],seq[o],0x10,win[d],0)
+    end=R.random()
+    if end<0.4:
+        emit(cli,srv,cp,sp,seq['c'],seq['s'],0x11,502,0); seq['c']+=1
+        emit(srv,cli,sp,cp,seq['s'],seq['c'],0x11,509,0); seq['s']+=1
+        emit(cli,srv,cp,sp,seq['c'],seq['s'],0x10,502,0)
+    elif end<0.6:
+        emit(cli,srv,cp,sp,seq['c'],0,0x04,0,0)
+# shuffle a little (reordering)
+for i in range(len(pk)-1):
+    if R.random()<0.05:
+        pk[i],pk[i+1]=(pk[i+1][0],pk[i][1]),(pk[i][0],pk[i+1][1])
+f=open(out,'wb')
+f.write(struct.pack('<IHHiIII',0xa1b2c3d4,2,4,0,0,65535,1))
+for ts,d in pk:
+    f.write(struct.pack('<IIII',int(ts),int(round((ts%1)*1e6))%1000000,len(d),len(d))); f.write(d)
