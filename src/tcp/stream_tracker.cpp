@@ -12,6 +12,7 @@ namespace tcplens {
 namespace {
 
 constexpr std::size_t kMaxUnackedSegments = 10000;  // Wireshark's TCP_MAX_UNACKED_SEGMENTS
+constexpr std::uint32_t kDupAckNeutral = 0xffffffffu;  // Wireshark's dupacknum = -1
 using namespace tcpflag;
 
 bool gt(std::uint32_t a, std::uint32_t b) { return SeqNum(a) > SeqNum(b); }
@@ -256,7 +257,13 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
       sum.win_scale[f] = -2;
     }
   }
-  if (!out_.anomalies.empty()) touch_record();
+  // The TFO items are expert infos on the option or the ACK field, not analysis flags: they
+  // do not create tshark's per-frame analysis record (which decides where initial_rtt shows).
+  AnomalySet ta_flags = out_.anomalies;
+  ta_flags.clear(Anomaly::TfoSyn);
+  ta_flags.clear(Anomaly::TfoAck);
+  ta_flags.clear(Anomaly::TfoIgnored);
+  if (!ta_flags.empty()) touch_record();
   return out_;
 }
 
@@ -304,9 +311,9 @@ void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq
       fl.set(Anomaly::ZeroWindowProbeAck);
       to_finished_fwd = true;
     } else if (bare && window && window == fwd.window) {
-      fwd.dupacknum = fwd.dupacknum == -1 ? 1 : fwd.dupacknum + 1;
+      fwd.dupacknum = fwd.dupacknum == kDupAckNeutral ? 1 : fwd.dupacknum + 1;
       fl.set(Anomaly::DuplicateAck);
-      out_.dupack_num = static_cast<std::uint32_t>(fwd.dupacknum);
+      out_.dupack_num = fwd.dupacknum;
       out_.dupack_frame = fwd.lastnondupack;
     }
   }
@@ -323,7 +330,7 @@ void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq
       fl.set(Anomaly::AckLostSegment);
     } else {
       if (rev.dupacknum == 0) fl.set(Anomaly::AckLostSegment);
-      rev.dupacknum = -1;
+      rev.dupacknum = kDupAckNeutral;
     }
   }
   // Retransmission, fast retransmission, spurious retransmission, out of order.

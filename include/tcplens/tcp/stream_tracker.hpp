@@ -135,7 +135,9 @@ class StreamTracker {
     std::uint32_t lastack = 0;
     std::int64_t lastacktime = 0;
     std::uint64_t lastnondupack = 0;
-    std::int32_t dupacknum = 0;
+    // Watch out: unsigned as in Wireshark, where "-1" (set after an ACKed unseen segment)
+    // compares as >= 2 in the fast-retransmission test.
+    std::uint32_t dupacknum = 0;
     AnomalySet lastsegmentflags;
     std::uint8_t num_sack_ranges = 0;
     std::uint32_t sack_left[3] = {0, 0, 0};
