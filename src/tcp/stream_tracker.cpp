@@ -341,12 +341,16 @@ void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq
       if (seglen > 0 && rev.lastack && le(seq + seglen, rev.lastack)) {
         fl.set(Anomaly::SpuriousRetransmission);
       } else if (seq_not_advanced && rev.dupacknum >= 2 && rev.lastack == seq &&
-                 ts >= rev.lastacktime && ts - rev.lastacktime < 20000000) {
+                 static_cast<std::uint64_t>(ts - rev.lastacktime) < 20000000u) {
         fl.set(Anomaly::FastRetransmission);
       } else {
-        std::int64_t ooo_thres = summaries_[s.id].initial_rtt.is_zero() ? 3000000 : summaries_[s.id].initial_rtt.total_ns();
+        // Watch out: Wireshark computes both as guint64, so a negative interval or a negative
+        // initial RTT (capture timestamps going backwards) becomes huge.
+        const NsTime irtt = summaries_[s.id].initial_rtt;
+        const std::uint64_t ooo_thres = irtt.is_zero() ? 3000000u : static_cast<std::uint64_t>(irtt.total_ns());
         std::uint32_t end = seq + seglen + ((flags & (kSyn | kFin)) ? 1 : 0);
-        if (seq_not_advanced && ts >= fwd.nextseqtime && ts - fwd.nextseqtime < ooo_thres && fwd.nextseq != end) {
+        if (seq_not_advanced && static_cast<std::uint64_t>(ts - fwd.nextseqtime) < ooo_thres &&
+            fwd.nextseq != end) {
           fl.set(Anomaly::OutOfOrder);
         } else if (seq_not_advanced) {
           fl.set(Anomaly::Retransmission);
