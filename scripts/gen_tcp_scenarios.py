@@ -1,12 +1,16 @@
 # Random TCP scenarios (loss, duplicates, reordering, retransmissions, keep-alives, zero
-# windows, SACK, window scale, TFO, IPv6, 4-tuple reuse) for differential tests against
-# tshark: python3 gen_tcp_scenarios.py SEED OUT.pcap. Used by tshark-difftest.sh.
+# windows, SACK, window scale, TFO, AccECN, IPv6, VLAN, IPv4 fragments, ICMP errors quoting
+# TCP, 4-tuple reuse) for differential tests against tshark:
+# python3 gen_tcp_scenarios.py SEED OUT.pcap. Used by tshark-difftest.sh.
 import struct, random, sys
 seed=int(sys.argv[1]); out=sys.argv[2]
 R=random.Random(seed)
 pk=[]
 t=[1700000000.0]
 V6=R.random()<0.3
+VLAN=R.random()<0.2
+FRAG=(not V6) and R.random()<0.2
+ECN=R.random()<0.15
 def ip4(src,dst,payload):
     if V6:
         a=b'\x20\x01'+b'\0'*10+bytes(src); b=b'\x20\x01'+b'\0'*10+bytes(dst)
@@ -16,10 +20,28 @@ def tcp(sp,dp,seq,ack,flags,win,plen,opts=b''):
     while len(opts)%4: opts+=b'\x01'
     off=(20+len(opts))//4
     return struct.pack('!HHIIHHHH',sp,dp,seq&0xffffffff,ack&0xffffffff,(off<<12)|flags,win,0,0)+opts+b'x'*plen
+def l2(et):
+    return b'\0'*12+(b'\x81\x00\x00\x05' if VLAN else b'')+et
 def emit(src,dst,sp,dp,seq,ack,flags,win,plen,opts=b''):
     t[0]+=R.choice([0.000001,0.00001,0.0001,0.001,0.002,0.01,0.05,0.3])
     et=b'\x86\xdd' if V6 else b'\x08\x00'
-    pk.append((t[0], b'\0'*12+et+ip4(src,dst,tcp(sp,dp,seq,ack,flags,win,plen,opts))))
+    seg=tcp(sp,dp,seq,ack,flags,win,plen,opts)
+    if FRAG and plen>=100 and R.random()<0.3:
+        ident=R.getrandbits(16)
+        cut=(len(seg)//2)//8*8
+        for off,part,mf in ((0,seg[:cut],1),(cut,seg[cut:],0)):
+            h=struct.pack('!BBHHHBBH4s4s',0x45,0,20+len(part),ident,(mf<<13)|(off//8),64,6,0,bytes(src),bytes(dst))
+            pk.append((t[0], l2(et)+h+part))
+        if R.random()<0.3:  # out of order fragments
+            pk[-1],pk[-2]=pk[-2],pk[-1]
+        return
+    pk.append((t[0], l2(et)+ip4(src,dst,seg)))
+def icmp_unreach(src,dst,sp,dp,seq,flags):
+    t[0]+=0.001
+    inner=struct.pack('!BBHHHBBH4s4s',0x45,0,40,0,0x4000,64,6,0,bytes(dst),bytes(src))+tcp(dp,sp,seq,0,flags,1000,0)
+    body=struct.pack('!BBHI',3,3,0,0)+inner
+    h=struct.pack('!BBHHHBBH4s4s',0x45,0,20+len(body),0,0,64,1,0,bytes(src),bytes(dst))
+    pk.append((t[0], l2(b'\x08\x00')+h+body))
 def opts_syn(ws, sack, ts):
     o=b'\x02\x04\x05\xb4'
     if ws is not None: o+=b'\x01\x03\x03'+bytes([ws])
@@ -46,7 +68,12 @@ for (cli,srv,cp,sp) in conns:
         emit(srv,cli,sp,cp,si,acked,0x12,65160,0,opts_syn(sws,True,False))
         seq['c']=acked
         emit(cli,srv,cp,sp,acked,si+1,0x10,502,0)
+    elif handshake and ECN:
+        emit(cli,srv,cp,sp,ci,0,0x1c2,64240,0,opts_syn(cws,True,False))
+        emit(srv,cli,sp,cp,si,ci+1,R.choice([0x112,0x192,0x152,0x52]),65160,0,opts_syn(sws,True,False))
+        emit(cli,srv,cp,sp,ci+1,si+1,R.choice([0x10,0x110,0x50,0x90]),502,0)
     elif handshake:
+        if (not V6) and R.random()<0.15: icmp_unreach(srv,cli,sp,cp,ci,0x02)
         emit(cli,srv,cp,sp,ci,0,0x02,64240,0,opts_syn(cws,R.random()<.5,R.random()<.5))
         if R.random()<0.1: emit(cli,srv,cp,sp,ci,0,0x02,64240,0,opts_syn(cws,True,False))
         emit(srv,cli,sp,cp,si,ci+1,0x12,65160,0,opts_syn(sws,R.random()<.5,False))
@@ -91,6 +118,13 @@ for (cli,srv,cp,sp) in conns:
         emit(cli,srv,cp,sp,seq['c'],seq['s'],0x10,502,0)
     elif end<0.6:
         emit(cli,srv,cp,sp,seq['c'],0,0x04,0,0)
+    if R.random()<0.3:  # 4-tuple reuse: new or same ISN, SYN-ACK maybe with another ISN
+        isn=R.choice([ci, R.getrandbits(32)])
+        emit(cli,srv,cp,sp,isn,0,0x02,64240,0,opts_syn(cws,True,False))
+        s2=R.choice([si, R.getrandbits(32)])
+        emit(srv,cli,sp,cp,s2,isn+1,0x12,65160,0,opts_syn(sws,True,False))
+        emit(cli,srv,cp,sp,isn+1,s2+1,0x10,502,0)
+        emit(cli,srv,cp,sp,isn+1,s2+1,0x18,502,100)
 # shuffle a little (reordering)
 for i in range(len(pk)-1):
     if R.random()<0.05:

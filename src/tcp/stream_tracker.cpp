@@ -48,8 +48,14 @@ std::uint32_t StreamTracker::open_stream(const FlowKey& key, std::uint32_t slot)
   Stream& s = pool_[slot];
   s.key = key;
   s.id = id;
-  if (first_pass_ && id < first_pass_->summaries_.size())
-    s.shown_completeness = first_pass_->summaries_[id].completeness;
+  if (first_pass_ && id < first_pass_->summaries_.size()) {
+    const StreamSummary& fin = first_pass_->summaries_[id];
+    s.shown_completeness = fin.completeness;
+    for (int i = 0; i < 2; ++i) {
+      s.shown_base[i] = fin.base_seq[i];
+      s.shown_base_set[i] = fin.base_set[i];
+    }
+  }
   return slot;
 }
 
@@ -73,8 +79,20 @@ NsTime NsTime::delta(NsTime b, NsTime a) {
 
 const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std::uint64_t frame,
                                                   const Timestamp& raw_ts) {
-  const NsTime ts = NsTime::from(raw_ts);
   out_ = TcpPacketAnalysis{};
+  last_slot_ = kNoSlot;
+  analyze_packet(pkt, frame, NsTime::from(raw_ts));
+  if (last_slot_ != kNoSlot) {
+    // The bases the relative numbers use: in replay mode tshark's second-pass bases, else
+    // the ones known after this packet.
+    const Stream& s = pool_[last_slot_];
+    for (int i = 0; i < 2; ++i)
+      out_.rel_base[i] = first_pass_ ? s.shown_base[i] : summaries_[s.id].base_seq[i];
+  }
+  return out_;
+}
+
+void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame, NsTime ts) {
   const TcpSegment* segp = nullptr;
   const IpHeader* ip = nullptr;
   bool in_error = false;
@@ -88,7 +106,7 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
     ip = &pkt.icmp_error.ip;
     in_error = true;
   } else {
-    return out_;
+    return;
   }
   const TcpSegment& seg = *segp;
   Direction dir;
@@ -104,6 +122,7 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
     conversation_is_new = true;
   }
   Stream& s = pool_[slot];  // stays valid: recycling a slot does not move the pool
+  last_slot_ = slot;
   const std::uint16_t flags = seg.flags;
   const int f = idx(dir), r = 1 - f;
 
@@ -129,6 +148,13 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
   if ((flags & (kSyn | kAck)) == (kSyn | kAck)) {
     if (sum.base_set[f] && seg.seq != sum.base_seq[f]) {
       sum.base_seq[f] = seg.seq;  // Wireshark issue 16944
+      touch_record();
+      out_.anomalies.set(Anomaly::ReusedPorts);
+    }
+    // Watch out: tshark runs this rebase on its second pass too, from the final bases, so a
+    // stream with two SYN-ACK ISNs shows each part relative to its own ISN and flags both.
+    if (first_pass_ && s.shown_base_set[f] && seg.seq != s.shown_base[f]) {
+      s.shown_base[f] = seg.seq;
       touch_record();
       out_.anomalies.set(Anomaly::ReusedPorts);
     }
@@ -166,7 +192,7 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
   out_.use_ace = (flags & kSyn) == 0 && s.acc_ecn_syn && s.acc_ecn_synack;
   if (seg.header_len < TcpView::kMinHeaderLen) {
     out_.short_header = true;
-    return out_;
+    return;
   }
 
   // Completeness (dissect_tcp): a pure SYN counts only in a new conversation.
@@ -193,14 +219,14 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
     if ((flags & (kFin | kAck)) == (kFin | kAck)) shown |= completeness::kFin;
     if (flags & kRst) shown |= completeness::kRst;
   }
-  if (in_error) return out_;
+  if (in_error) return;
 
   // TFO on the SYN-ACK (relative ack as tshark computes it on this pass).
   if ((flags & (kSyn | kAck)) == (kSyn | kAck)) {
     // tshark decides this while displaying, so on its second pass with final values.
     const StreamSummary* fin =
         first_pass_ && id < first_pass_->summaries_.size() ? &first_pass_->summaries_[id] : &sum;
-    std::uint32_t rel_ack = seg.ack - fin->base_seq[r];
+    std::uint32_t rel_ack = seg.ack - (first_pass_ ? s.shown_base[r] : sum.base_seq[r]);
     if (rel_ack > 1)
       out_.anomalies.set(Anomaly::TfoAck);
     else if (fin->tfo_syn_data)
@@ -246,7 +272,7 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
     out_.acks_frame = 0;
     out_.bytes_in_flight = 0;
     out_.dupack_num = 0;
-    return out_;
+    return;
   }
   if (flags & kSyn) {
     // verify_tcp_window_scaling
@@ -264,7 +290,7 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
   ta_flags.clear(Anomaly::TfoAck);
   ta_flags.clear(Anomaly::TfoIgnored);
   if (!ta_flags.empty()) touch_record();
-  return out_;
+  return;
 }
 
 // tcp_analyze_sequence_number, in the same order and with the same precedence.
@@ -429,8 +455,8 @@ TcpNumbers StreamTracker::numbers(const TcpSegment& seg, const TcpPacketAnalysis
   n.ack = seg.ack;
   n.window = seg.window;
   if (!a.have_seglen) return n;
-  n.seq = seg.seq - s.base_seq[f];
-  if (seg.flags & kAck) n.ack = seg.ack - s.base_seq[r];
+  n.seq = seg.seq - a.rel_base[f];
+  if (seg.flags & kAck) n.ack = seg.ack - a.rel_base[r];
   n.has_nxtseq = true;
   n.nxtseq = n.seq + a.seglen + ((seg.flags & (kSyn | kFin)) ? 1 : 0);
   if (!(seg.flags & kSyn)) {

@@ -75,6 +75,8 @@ struct TcpPacketAnalysis {
   // update. In replay mode (set_first_pass) that is the first pass's final value plus what
   // tshark's second pass adds again (SYN-ACK, ACK, data, FIN, RST seen since).
   std::uint8_t completeness = 0;
+  // Base sequence numbers for relative numbers (indexed by Direction); see numbers().
+  std::uint32_t rel_base[2] = {0, 0};
 };
 
 // What tshark's second pass sees of a stream (or, mid-capture, what is known so far).
@@ -114,6 +116,8 @@ class StreamTracker {
   // Streams whose analysis state is kept: one per 4-tuple (a reused 4-tuple recycles it).
   std::size_t live_stream_count() const { return pool_.size(); }
 
+  // Relative numbers use a.rel_base; the window scale comes from `s` (the final summary, for
+  // tshark's two-pass output).
   static TcpNumbers numbers(const TcpSegment& seg, const TcpPacketAnalysis& a, const StreamSummary& s);
 
  private:
@@ -154,6 +158,8 @@ class StreamTracker {
     bool acc_ecn_syn = false;
     bool acc_ecn_synack = false;
     std::uint8_t shown_completeness = 0;  // replay mode only
+    std::uint32_t shown_base[2] = {0, 0};  // replay mode: tshark's second-pass bases
+    bool shown_base_set[2] = {false, false};
   };
 
   static constexpr std::uint32_t kNoSlot = 0xffffffffu;
@@ -164,12 +170,14 @@ class StreamTracker {
                         std::uint32_t seglen, std::uint16_t flags, std::uint32_t window,
                         std::uint64_t frame, NsTime ts);
   void touch_record() { out_.has_acked_record = true; }
+  void analyze_packet(const DecodedPacket& pkt, std::uint64_t frame, NsTime ts);
 
   FlowTable table_;                     // 4-tuple -> slot in pool_
   std::vector<Stream> pool_;            // live analysis state
   std::vector<StreamSummary> summaries_;  // every stream, by index
   TcpPacketAnalysis out_;
   const StreamTracker* first_pass_ = nullptr;
+  std::uint32_t last_slot_ = kNoSlot;
 };
 
 }  // namespace tcplens
