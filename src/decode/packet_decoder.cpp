@@ -449,6 +449,13 @@ void Walker::icmp_error(std::uint8_t type, std::uint8_t code, Slice quoted) {
       seg.window = load_be16(t.cap, TcpView::kWindow);
       seg.header_len = static_cast<std::uint32_t>(t.cap[TcpView::kDataOffset] >> 4) * 4;
     }
+    if (TcpView::check(t.cap) == DecodeStatus::Ok) {
+      TcpView v(t.cap);
+      seg.header_valid = true;
+      seg.checksum = v.checksum();
+      seg.urgent_ptr = v.urgent_ptr();
+      seg.options = parse_tcp_options(v.options());
+    }
   }
 }
 

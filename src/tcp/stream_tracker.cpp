@@ -219,7 +219,9 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
     if ((flags & (kFin | kAck)) == (kFin | kAck)) shown |= completeness::kFin;
     if (flags & kRst) shown |= completeness::kRst;
   }
-  if (in_error) return;
+  // Watch out: for TCP quoted in an ICMP error tshark goes on from here too (SYN time for
+  // the initial RTT, options, window-scale verification); only the sequence analysis and the
+  // base sequence numbers were skipped.
 
   // TFO on the SYN-ACK (relative ack as tshark computes it on this pass).
   if ((flags & (kSyn | kAck)) == (kSyn | kAck)) {
