@@ -1,6 +1,7 @@
 # Random TCP scenarios (loss, duplicates, reordering, retransmissions, keep-alives, zero
-# windows, SACK, window scale, TFO, AccECN, IPv6, VLAN, IPv4 fragments, ICMP errors quoting
-# TCP, 4-tuple reuse) for differential tests against tshark:
+# windows, window full, SACK, window scale, TFO, AccECN, odd flag sets, sequence wrap,
+# timestamps going backwards, IPv6, VLAN, IPv4 fragments, ICMP errors quoting TCP, 4-tuple
+# reuse) for differential tests against tshark:
 # python3 gen_tcp_scenarios.py SEED OUT.pcap. Used by tshark-difftest.sh.
 import struct, random, sys
 seed=int(sys.argv[1]); out=sys.argv[2]
@@ -24,6 +25,7 @@ def l2(et):
     return b'\0'*12+(b'\x81\x00\x00\x05' if VLAN else b'')+et
 def emit(src,dst,sp,dp,seq,ack,flags,win,plen,opts=b''):
     t[0]+=R.choice([0.000001,0.00001,0.0001,0.001,0.002,0.01,0.05,0.3])
+    if R.random()<0.01: t[0]-=0.5
     et=b'\x86\xdd' if V6 else b'\x08\x00'
     seg=tcp(sp,dp,seq,ack,flags,win,plen,opts)
     if FRAG and plen>=100 and R.random()<0.3:
@@ -57,6 +59,8 @@ for c in range(nconn):
 events=[]
 for (cli,srv,cp,sp) in conns:
     ci=R.getrandbits(32); si=R.getrandbits(32)
+    if R.random()<0.25: ci=0xffffffff-R.randint(0,3000)
+    if R.random()<0.25: si=0xffffffff-R.randint(0,3000)
     cws=R.choice([None,0,2,7,14]); sws=R.choice([None,0,7])
     handshake=R.random()<0.85
     seq={'c':ci+1,'s':si+1}
@@ -105,10 +109,18 @@ for (cli,srv,cp,sp) in conns:
             emit(src,dst,a,b,seq[d],seq[o],0x18,win[d],1)  # probe-like
             if R.random()<0.5: seq[d]+=1
             if R.random()<0.5: emit(dst,src,b,a,seq[o],seq[d],0x10,0,0)
+        elif r<0.915:
+            # fill the peer's window exactly (window full), then a zero window and a probe
+            room=win[o]<<(0 if (cws is None or sws is None) else (sws if d=='c' else cws))
+            if 0 < room < 70000:
+                ln=min(room,1448); s0=seq[d]; seq[d]+=ln
+                emit(src,dst,a,b,s0,seq[o],0x18,win[d],ln)
+        elif r<0.93:
+            emit(src,dst,a,b,seq[d],seq[o],R.choice([0x01,0x14,0x29,0x03,0x11]),win[d],R.choice([0,5]))
         elif r<0.95:
             # SACK ack
             l=seq[o]+R.randint(1,3000); rr=l+R.randint(1,3000)
-            emit(src,dst,a,b,seq[d],seq[o],0x10,win[d],0,b'\x01\x01\x05\x0a'+struct.pack('!II',l,rr))
+            emit(src,dst,a,b,seq[d],seq[o],0x10,win[d],0,b'\x01\x01\x05\x0a'+struct.pack('!II',l&0xffffffff,rr&0xffffffff))
         else:
             emit(src,dst,a,b,seq[d],seq[o],0x10,win[d],0)
     end=R.random()

@@ -128,6 +128,33 @@ TEST_F(Conversation, DifferentPortIsDifferentStream) {
   EXPECT_EQ(send(other, 1, 0, kSyn).stream, 1u);
 }
 
+// tshark creates a conversation for TCP quoted in an ICMP error: it uses up a stream index
+// and, being a SYN without options, makes the stream "no window scaling" before the real SYN.
+TEST_F(Conversation, IcmpQuotedTcpUsesAStreamIndex) {
+  Segment quoted;
+  quoted.src = kClient;
+  quoted.dst = kServer;
+  quoted.seq = 100;
+  quoted.flags = kSyn;
+  std::vector<std::uint8_t> inner = test::build_ipv4_tcp(quoted);
+  std::vector<std::uint8_t> icmp = {3, 3, 0, 0, 0, 0, 0, 0};  // port unreachable
+  icmp.insert(icmp.end(), inner.begin(), inner.end());
+  std::vector<std::uint8_t> b = {0x45, 0, 0, 0, 0, 0, 0, 0, 64, 1, 0, 0};  // IPv4, ICMP
+  b.insert(b.end(), kServer.addr, kServer.addr + 4);
+  b.insert(b.end(), kClient.addr, kClient.addr + 4);
+  b.insert(b.end(), icmp.begin(), icmp.end());
+  b[3] = static_cast<std::uint8_t>(b.size());
+  RawPacket raw = test::raw_packet(b, ++frame_);
+  const TcpPacketAnalysis& a = tracker_.on_packet(decoder_.decode(raw), frame_, raw.ts);
+  EXPECT_FALSE(a.tracked);  // no row
+  EXPECT_EQ(tracker_.stream_count(), 1u);
+  EXPECT_EQ(tracker_.summary(0).win_scale[0], -2);
+  Host other = kClient;
+  other.port = 40001;
+  EXPECT_EQ(send(other, 1, 0, kSyn).stream, 1u);
+  EXPECT_EQ(syn(kClient, 100).stream, 0u);  // the quoted 4-tuple's conversation is found
+}
+
 // --- analysis flags ---
 
 TEST_F(Conversation, LostSegmentAndDuplicateAcks) {
