@@ -27,6 +27,11 @@ StreamTracker::StreamTracker() : table_(4096) {
   summaries_.reserve(1024);
 }
 
+void StreamTracker::release_live_state() {
+  std::vector<Stream>().swap(pool_);
+  table_ = FlowTable(16);
+}
+
 std::uint32_t StreamTracker::open_stream(const FlowKey& key, std::uint32_t slot) {
   const auto id = static_cast<std::uint32_t>(summaries_.size());
   summaries_.emplace_back();

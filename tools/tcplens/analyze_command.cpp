@@ -53,6 +53,7 @@ int run_analyze(const AnalyzeArgs& args) {
     std::fprintf(stderr, "tcplens: %s: %s\n", args.read_file.c_str(), error.c_str());
     return 1;
   }
+  final_state.release_live_state();
   auto source = PcapFileSource::open(args.read_file, error);
   if (!source) {
     std::fprintf(stderr, "tcplens: %s: %s\n", args.read_file.c_str(), error.c_str());

@@ -104,6 +104,10 @@ class StreamTracker {
  public:
   StreamTracker();
 
+  // Frees the per-4-tuple analysis state, keeping the stream summaries: for a first pass
+  // whose only remaining use is set_first_pass(). No more on_packet() calls after this.
+  void release_live_state();
+
   // Replay mode: this tracker sees the capture a second time, as tshark's second pass does;
   // `first` has seen all of it. Per-packet values then use each stream's final state.
   void set_first_pass(const StreamTracker* first) { first_pass_ = first; }
