@@ -249,3 +249,62 @@ TEST(FlowKey, BothDirectionsSameKey) {
 
 }  // namespace
 }  // namespace tcplens
+
+namespace tcplens {
+namespace {
+
+// tshark's second pass, reproduced by replaying into a tracker that knows the first pass.
+TEST(Replay, CompletenessAndRebasedSynAck) {
+  using namespace tcpflag;
+  std::vector<std::vector<std::uint8_t>> pkts;
+  auto add = [&](const Host& from, std::uint32_t seq, std::uint32_t ack, std::uint16_t flags) {
+    Segment s;
+    s.src = from;
+    s.dst = from.port == kClient.port ? kServer : kClient;
+    s.seq = seq;
+    s.ack = ack;
+    s.flags = flags;
+    pkts.push_back(test::build_ipv4_tcp(s));
+  };
+  add(kServer, 500, 101, kSyn | kAck);  // SYN-ACK first: the conversation is new, no bit
+  add(kClient, 100, 0, kSyn);           // SYN in a known conversation: no bit either
+  add(kClient, 101, 501, kAck);
+  add(kServer, 900, 101, kSyn | kAck);  // a second SYN-ACK ISN: rebase
+  add(kClient, 101, 901, kAck);
+
+  auto run = [&](StreamTracker& t, std::vector<TcpPacketAnalysis>* out,
+                 std::vector<TcpNumbers>* nums) {
+    PacketDecoder d;
+    std::uint64_t n = 0;
+    for (const auto& b : pkts) {
+      RawPacket raw = test::raw_packet(b, ++n, static_cast<std::int64_t>(n), 0);
+      const DecodedPacket& p = d.decode(raw);
+      const TcpPacketAnalysis& a = t.on_packet(p, n, raw.ts);
+      if (out) out->push_back(a);
+      if (nums) nums->push_back(StreamTracker::numbers(p.tcp, a, t.summary(a.stream)));
+    }
+  };
+  StreamTracker first;
+  run(first, nullptr, nullptr);
+  // The first SYN-ACK opened the conversation (no bit), the SYN came to a known one (no bit);
+  // the ACKs and the second SYN-ACK count.
+  EXPECT_EQ(first.summary(0).completeness, completeness::kAck | completeness::kSynAck);
+  StreamTracker second;
+  second.set_first_pass(&first);
+  std::vector<TcpPacketAnalysis> a;
+  std::vector<TcpNumbers> n;
+  run(second, &a, &n);
+  // Shown before each packet's update, starting from the first pass's final value.
+  EXPECT_EQ(a[0].completeness, 6);
+  EXPECT_EQ(a[4].completeness, 6);
+  // The first SYN-ACK is rebased again on the replay: both SYN-ACKs show relative seq 0.
+  EXPECT_TRUE(a[0].anomalies.has(Anomaly::ReusedPorts));
+  EXPECT_TRUE(a[3].anomalies.has(Anomaly::ReusedPorts));
+  EXPECT_EQ(n[0].seq, 0u);
+  EXPECT_EQ(n[2].ack, 1u);
+  EXPECT_EQ(n[3].seq, 0u);
+  EXPECT_EQ(n[4].ack, 1u);
+}
+
+}  // namespace
+}  // namespace tcplens
