@@ -106,7 +106,8 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
     ip = &pkt.ip;
   } else if (pkt.in_icmp_error && pkt.icmp_error.tcp.fixed_valid) {
     // tshark dissects the quoted TCP header with pinfo->flags.in_error_pkt set: it finds or
-    // creates the conversation (using up a stream index) and does nothing else.
+    // creates the conversation (using up a stream index) but skips the base sequence numbers
+    // and the sequence analysis; the packet gets no row.
     segp = &pkt.icmp_error.tcp;
     ip = &pkt.icmp_error.ip;
     in_error = true;
