@@ -22,13 +22,50 @@ int idx(Direction d) { return static_cast<int>(d); }
 
 }  // namespace
 
-StreamTracker::StreamTracker() : table_(4096) {
+StreamTracker::StreamTracker() : StreamTracker(Limits{}) {}
+
+StreamTracker::StreamTracker(const Limits& limits) : table_(4096), limits_(limits) {
   pool_.reserve(1024);
   summaries_.reserve(1024);
+  if (limits_.max_live < 8) limits_.max_live = 8;
+}
+
+void StreamTracker::reset(Stream& s) {
+  // Keep the segment lists' capacity, reset everything else.
+  std::vector<Unacked> keep[2];
+  for (int i = 0; i < 2; ++i) keep[i].swap(s.flow[i].segments);
+  s = Stream{};
+  for (int i = 0; i < 2; ++i) {
+    keep[i].clear();
+    s.flow[i].segments.swap(keep[i]);
+  }
+}
+
+void StreamTracker::evict(std::int64_t now_ns) {
+  const std::int64_t idle_before = now_ns - limits_.idle_timeout_sec * 1000000000;
+  std::vector<std::pair<std::int64_t, std::uint32_t>> live;  // (last seen, slot)
+  live.reserve(pool_.size());
+  std::vector<bool> is_free(pool_.size(), false);
+  for (std::uint32_t f : free_) is_free[f] = true;
+  for (std::uint32_t i = 0; i < pool_.size(); ++i)
+    if (!is_free[i]) live.emplace_back(pool_[i].last_seen_ns, i);
+  std::size_t want = std::max<std::size_t>(1, limits_.max_live / 8);
+  std::size_t n_idle = 0;
+  for (const auto& e : live) n_idle += e.first < idle_before;
+  std::size_t n = std::max(n_idle, std::min(want, live.size()));
+  std::nth_element(live.begin(), live.begin() + static_cast<long>(n - 1), live.end());
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t slot = live[i].second;
+    table_.erase(pool_[slot].key);
+    reset(pool_[slot]);
+    free_.push_back(slot);
+    ++evictions_;
+  }
 }
 
 void StreamTracker::release_live_state() {
   std::vector<Stream>().swap(pool_);
+  std::vector<std::uint32_t>().swap(free_);
   table_ = FlowTable(16);
 }
 
@@ -36,19 +73,16 @@ std::uint32_t StreamTracker::open_stream(const FlowKey& key, std::uint32_t slot)
   const auto id = static_cast<std::uint32_t>(summaries_.size());
   summaries_.emplace_back();
   if (slot == kNoSlot) {
-    slot = static_cast<std::uint32_t>(pool_.size());
-    pool_.emplace_back();
+    if (!free_.empty()) {
+      slot = free_.back();
+      free_.pop_back();
+    } else {
+      slot = static_cast<std::uint32_t>(pool_.size());
+      pool_.emplace_back();
+    }
     table_.put(key, slot);
   } else {
-    // Recycle: keep the segment lists' capacity, reset everything else.
-    Stream& old = pool_[slot];
-    std::vector<Unacked> keep[2];
-    for (int i = 0; i < 2; ++i) keep[i].swap(old.flow[i].segments);
-    old = Stream{};
-    for (int i = 0; i < 2; ++i) {
-      keep[i].clear();
-      old.flow[i].segments.swap(keep[i]);
-    }
+    reset(pool_[slot]);  // the old stream of this 4-tuple can no longer be reached
   }
   Stream& s = pool_[slot];
   s.key = key;
@@ -124,6 +158,7 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
   if (auto found = table_.find(key)) {
     slot = *found;
   } else {
+    if (live_stream_count() >= limits_.max_live) evict(ts.total_ns());
     slot = open_stream(key, kNoSlot);
     conversation_is_new = true;
   }
@@ -167,6 +202,7 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
     s.acc_ecn_synack = ((flags & (kAe | kCwr)) == kCwr) || ((flags & (kAe | kEce)) == kAe);
   }
 
+  s.last_seen_ns = ts.total_ns();
   out_.tracked = !in_error;
   out_.stream = id;
   out_.completeness = first_pass_ ? s.shown_completeness : sum.completeness;

@@ -308,3 +308,34 @@ TEST(Replay, CompletenessAndRebasedSynAck) {
 
 }  // namespace
 }  // namespace tcplens
+
+namespace tcplens {
+namespace {
+
+TEST(Limits, EvictsLeastRecentlySeenWhenFull) {
+  StreamTracker::Limits limits;
+  limits.max_live = 8;
+  StreamTracker t(limits);
+  PacketDecoder d;
+  std::uint64_t n = 0;
+  auto syn_from_port = [&](std::uint16_t port) {
+    Segment s;
+    s.src = kClient;
+    s.src.port = port;
+    s.dst = kServer;
+    s.seq = 1000;
+    s.flags = tcpflag::kSyn;
+    auto bytes = test::build_ipv4_tcp(s);
+    ++n;
+    RawPacket raw = test::raw_packet(bytes, n, static_cast<std::int64_t>(n), 0);
+    return t.on_packet(d.decode(raw), n, raw.ts).stream;
+  };
+  for (std::uint16_t p = 1; p <= 20; ++p) EXPECT_EQ(syn_from_port(p), p - 1u);
+  EXPECT_GT(t.evictions(), 0u);
+  EXPECT_LE(t.live_stream_count(), 8u);
+  EXPECT_EQ(syn_from_port(20), 19u);  // recent: still tracked (a retransmitted SYN)
+  EXPECT_EQ(syn_from_port(1), 20u);   // evicted: comes back as a new stream
+}
+
+}  // namespace
+}  // namespace tcplens

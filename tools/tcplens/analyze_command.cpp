@@ -81,6 +81,11 @@ int run_analyze(const AnalyzeArgs& args) {
     out.flush_if_large();
   }
   if (!out.flush()) return 1;
+  if (tracker.evictions())
+    std::fprintf(stderr,
+                 "tcplens: %llu idle connections were evicted to stay under the connection cap; "
+                 "a 4-tuple that came back after eviction was counted as a new stream\n",
+                 static_cast<unsigned long long>(tracker.evictions()));
   if (st == ReadStatus::Error) {
     std::fprintf(stderr, "tcplens: %s\n", source->error().message.c_str());
     return 1;

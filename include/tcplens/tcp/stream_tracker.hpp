@@ -102,7 +102,18 @@ struct TcpNumbers {
 
 class StreamTracker {
  public:
+  // Bounds on the analysis state. When `max_live` 4-tuples are tracked and a new one
+  // arrives, every 4-tuple idle for `idle_timeout_sec` is evicted, and if that frees less than
+  // an eighth, the least recently seen eighth. Watch out: tshark never forgets a 4-tuple, so
+  // an evicted 4-tuple that comes back starts a new stream here (evictions() says whether it
+  // happened).
+  struct Limits {
+    std::size_t max_live = 4u << 20;
+    std::int64_t idle_timeout_sec = 300;
+  };
+
   StreamTracker();
+  explicit StreamTracker(const Limits& limits);
 
   // Frees the per-4-tuple analysis state, keeping the stream summaries: for a first pass
   // whose only remaining use is set_first_pass(). No more on_packet() calls after this.
@@ -118,7 +129,8 @@ class StreamTracker {
   std::size_t stream_count() const { return summaries_.size(); }
   const StreamSummary& summary(std::uint32_t stream) const { return summaries_[stream]; }
   // Streams whose analysis state is kept: one per 4-tuple (a reused 4-tuple recycles it).
-  std::size_t live_stream_count() const { return pool_.size(); }
+  std::size_t live_stream_count() const { return pool_.size() - free_.size(); }
+  std::uint64_t evictions() const { return evictions_; }
 
   // Relative numbers use a.rel_base; the window scale comes from `s` (the final summary, for
   // tshark's two-pass output).
@@ -156,6 +168,7 @@ class StreamTracker {
   struct Stream {
     FlowKey key;
     std::uint32_t id = 0;
+    std::int64_t last_seen_ns = 0;
     Flow flow[2];
     NsTime ts_mru_syn;
     bool has_mru_syn = false;
@@ -178,10 +191,15 @@ class StreamTracker {
 
   FlowTable table_;                     // 4-tuple -> slot in pool_
   std::vector<Stream> pool_;            // live analysis state
+  std::vector<std::uint32_t> free_;     // evicted slots, reused first
   std::vector<StreamSummary> summaries_;  // every stream, by index
   TcpPacketAnalysis out_;
   const StreamTracker* first_pass_ = nullptr;
   std::uint32_t last_slot_ = kNoSlot;
+  Limits limits_;
+  std::uint64_t evictions_ = 0;
+  void evict(std::int64_t now_ns);
+  static void reset(Stream& s);
 };
 
 }  // namespace tcplens
