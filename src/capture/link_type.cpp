@@ -15,7 +15,8 @@ LinkTypeName link_type_name(std::uint32_t linktype) {
     case 50: return {"PPP_SERIAL", "PPP over serial"};
     case 51: return {"PPP_ETHER", "PPPoE"};
     case 100: return {"ATM_RFC1483", "RFC 1483 LLC-encapsulated ATM"};
-    case linktype::kRaw: return {"RAW", "Raw IP"};
+    case linktype::kRaw:
+    case 12: return {"RAW", "Raw IP"};
     case 104: return {"C_HDLC", "Cisco HDLC"};
     case 105: return {"IEEE802_11", "802.11"};
     case 107: return {"FRELAY", "Frame Relay"};

@@ -33,6 +33,11 @@ constexpr std::uint32_t kMaxPcapngBlock = 16 * 1024 * 1024;
 std::uint32_t swap32(std::uint32_t v) { return __builtin_bswap32(v); }
 std::uint16_t swap16(std::uint16_t v) { return __builtin_bswap16(v); }
 
+// a * b / c without overflow, for a < c (a fraction of a second in the file's units).
+std::uint64_t mul_div(std::uint64_t a, std::uint64_t b, std::uint64_t c) {
+  return static_cast<std::uint64_t>(static_cast<long double>(a) * b / c);
+}
+
 std::string format(const char* fmt, auto... args) {
   char buf[256];
   std::snprintf(buf, sizeof buf, fmt, args...);
@@ -90,7 +95,8 @@ class StreamInput final : public PcapFileSource::Input {
       ssize_t r = ::read(fd_, buffer_.data() + got, n - got);
       if (r == 0) break;
       if (r < 0) {
-        if (errno == EINTR) continue;
+        // EINTR included: a signal (SIGINT) must be able to stop a read from a pipe that
+        // never ends; the caller decides whether that is an error.
         read_errno_ = errno;
         break;
       }
@@ -204,9 +210,10 @@ bool PcapFileSource::read_header(std::string& error) {
     return false;
   }
   std::uint32_t snaplen = u32(12);
-  info_.linktype = u32(16) & 0x03FFFFFF;
-  std::uint32_t max = max_snaplen_for(info_.linktype);
-  info_.snaplen = (snaplen == 0 || snaplen > max) ? max : snaplen;
+  // The low 16 bits are the link type; the rest says how FCS bytes are carried.
+  info_.linktype = u32(16) & 0xFFFF;
+  // As libpcap's pcap_adjust_snapshot(): only a zero or absurd snapshot length is replaced.
+  info_.snaplen = (snaplen == 0 || snaplen > 0x7FFFFFFF) ? max_snaplen_for(info_.linktype) : snaplen;
   return true;
 }
 
@@ -273,7 +280,9 @@ ReadStatus PcapFileSource::next_pcap(RawPacket& packet) {
   }
   ++records_;
   packet.ts.sec = sec;
-  packet.ts.nsec = nanosecond_ ? frac : frac * 1000u;
+  // libpcap reads the fraction as a signed 32-bit number.
+  const auto signed_frac = static_cast<std::int64_t>(static_cast<std::int32_t>(frac));
+  packet.ts.nsec = nanosecond_ ? signed_frac : signed_frac * 1000;
   packet.caplen = caplen;
   packet.wirelen = wirelen;
   packet.linktype = info_.linktype;
@@ -436,8 +445,7 @@ ReadStatus PcapFileSource::add_interface(ByteView body, std::uint64_t offset) {
   Interface iface;
   iface.linktype = u16(0);
   std::uint32_t snaplen = u32(4);
-  std::uint32_t max = max_snaplen_for(iface.linktype);
-  iface.snaplen = (snaplen == 0 || snaplen > max) ? max : snaplen;
+  iface.snaplen = (snaplen == 0 || snaplen > 0x7FFFFFFF) ? max_snaplen_for(iface.linktype) : snaplen;
   // Options: if_tsresol (9) and if_tsoffset (14) change how timestamps are read.
   std::size_t pos = 8;
   while (pos + 4 <= body.size()) {
@@ -527,8 +535,7 @@ ReadStatus PcapFileSource::next_pcapng(RawPacket& packet) {
         if (caplen > iface.snaplen) caplen = iface.snaplen;
         std::uint64_t frac = ts % iface.units_per_sec;
         packet.ts.sec = static_cast<std::int64_t>(ts / iface.units_per_sec) + iface.offset_sec;
-        packet.ts.nsec = static_cast<std::uint32_t>(static_cast<unsigned __int128>(frac) *
-                                                    1000000000u / iface.units_per_sec);
+        packet.ts.nsec = static_cast<std::int64_t>(mul_div(frac, 1000000000u, iface.units_per_sec));
         packet.caplen = caplen;
         packet.wirelen = wirelen;
         packet.linktype = iface.linktype;

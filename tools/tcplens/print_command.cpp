@@ -1,7 +1,9 @@
 // tcplens print: read a capture, filter it with a BPF expression, print it as tcpdump does
 // or write the matching packets to a pcap file.
+#include <signal.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -52,6 +54,22 @@ void add_print_options(CLI::App& app, PrintArgs& args) {
 }
 
 namespace {
+
+// Set by SIGINT/SIGTERM: the loop stops at the next packet, so that a -w file is completed
+// and renamed into place, and everything printed so far is flushed.
+volatile std::sig_atomic_t g_stop = 0;
+
+void request_stop(int) { g_stop = 1; }
+
+void install_stop_handlers() {
+  struct sigaction action {};
+  action.sa_handler = request_stop;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  // A file size limit must surface as a write error (EFBIG), not kill the process.
+  signal(SIGXFSZ, SIG_IGN);
+}
 
 std::string join(const std::vector<std::string>& words) {
   std::string out;
@@ -131,11 +149,14 @@ int run_print(const PrintArgs& args) {
   RawPacket packet;
   long long shown = 0;
   int status = 0;
+  install_stop_handlers();
   for (;;) {
+    if (g_stop) break;
     if (args.count >= 0 && shown >= args.count) break;
     ReadStatus rs = source->next(packet);
     if (rs == ReadStatus::End) break;
     if (rs == ReadStatus::Error) {
+      if (g_stop) break;  // interrupted while waiting for input: a normal end
       out.flush();
       const SourceError& e = source->error();
       std::fprintf(stderr, "tcplens: %s: packet %llu (byte offset %llu): %s\n",
@@ -162,7 +183,7 @@ int run_print(const PrintArgs& args) {
     std::fprintf(stderr, "tcplens: error writing output: %s\n", std::strerror(errno));
     status = 1;
   }
-  if (writing && !writer.close()) {
+  if (writing && !writer.close() && status == 0) {
     std::fprintf(stderr, "tcplens: %s\n", writer.error().c_str());
     status = 1;
   }

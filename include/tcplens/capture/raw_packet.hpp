@@ -14,9 +14,11 @@ namespace tcplens {
 
 // Seconds and nanoseconds since 1970, UTC. Sources with microsecond files scale up; printers
 // that show microseconds divide by 1000 (truncating, as libpcap does).
+// Watch out: a damaged file can hold a fraction of a second outside [0, 1 s); libpcap reads
+// it as a signed 32-bit number and tcpdump prints it unchanged, so it is kept as it is.
 struct Timestamp {
   std::int64_t sec = 0;
-  std::uint32_t nsec = 0;
+  std::int64_t nsec = 0;
 };
 
 struct RawPacket {

@@ -33,7 +33,7 @@ struct PrintContext {
 
   // Saved snapends for push/pop, as tcpdump's packet-info stack.
   static constexpr int kMaxSnapStack = 16;
-  const std::uint8_t* snap_stack[kMaxSnapStack];
+  const std::uint8_t* snap_stack[kMaxSnapStack] = {};
   int snap_depth = 0;
 
   // --- bounds -------------------------------------------------------------------------
@@ -133,6 +133,18 @@ void put_tok(PrintContext& ctx, const Tok* table, std::uint32_t value, std::stri
 void put_bittok(PrintContext& ctx, const Tok* table, std::uint32_t value, std::string_view none,
                 std::string_view sep);
 
+// Ethertype names as tcpdump's ethertype_values.
+extern const Tok kEthertypeValues[];
+
+// Ethertype name as tcpdump's ethertype_values, or `unknown`.
+void put_ethertype_name(PrintContext& ctx, std::uint16_t type, std::string_view unknown);
+
+// "src.sport > dst.dport: " as TCP and UDP print their first words (udpipaddr_print): the
+// addresses only when the IP header's own protocol is `proto` (not behind extension headers),
+// the ports only when known (>= 0).
+void ip_ports_print(PrintContext& ctx, const std::uint8_t* iph, std::uint8_t proto, int sport,
+                    int dport);
+
 // IP protocol names as tcpdump's ipproto_values.
 const char* ipproto_name(std::uint8_t proto);
 
@@ -156,9 +168,23 @@ void icmp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
 void icmp6_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
                  const std::uint8_t* iph, bool fragmented);
 void arp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, unsigned caplen);
+// 802.2 LLC header and what follows (print-llc.c); src/dst are the MAC addresses or null.
+// Returns the header length, negated when the payload was not printed.
+int llc_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigned caplen,
+              const std::uint8_t* src, const std::uint8_t* dst);
+void stp_print(PrintContext& ctx, const std::uint8_t* p, unsigned length);
 // DNS message (after the TCP length prefix for DNS over TCP).
 void domain_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, bool over_tcp,
                   bool multicast);
+// Ethernet configuration testing protocol (ethertype 0x9000).
+void loopback_print(PrintContext& ctx, const std::uint8_t* cp, unsigned len);
+// UDP tunnels: VXLAN (port 4789) and Geneve (port 6081).
+void vxlan_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len);
+void geneve_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len);
+// A DNS name at cp, compression pointers relative to the message at bp (tcpdump's
+// fqdn_print); returns the end of the name in place, or null after printing why not.
+const std::uint8_t* dns_name_print(PrintContext& ctx, const std::uint8_t* cp,
+                                   const std::uint8_t* bp);
 // HTTP: the first line of a request or response on the HTTP ports (txtproto_print).
 void http_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 
@@ -168,6 +194,7 @@ bool mptcp_print(PrintContext& ctx, const std::uint8_t* cp, unsigned len, std::u
 // for SMTP, FTP, WHOIS, RTSP; `cmds` lists the commands that start a request (may be null).
 void txtproto_print(PrintContext& ctx, const std::uint8_t* pptr, unsigned len,
                     const char* protoname, const char* const* cmds, bool print_this);
+void telnet_print(PrintContext& ctx, const std::uint8_t* sp, unsigned length);
 void ssh_print(PrintContext& ctx, const std::uint8_t* pptr, unsigned len);
 // Redis serialization protocol (print-resp.c).
 void resp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);

@@ -361,78 +361,98 @@ int frag6_print(PrintContext& ctx, const std::uint8_t* bp, const std::uint8_t* b
   return 8;
 }
 
-// Routing header (print-rt6.c), the common types 0 and 2 and segment routing (4).
+// Routing header (print-rt6.c): types 0 and 2 (addresses) and 4 (segment routing).
 int rt6_print(PrintContext& ctx, const std::uint8_t* bp) {
   ctx.protocol = "rt6";
+  ctx.put("RT6");
   unsigned len = ctx.u8(bp + 1);
-  std::uint8_t type = ctx.u8(bp + 2);
-  ctx.put("srcrt (len=");
+  ctx.put(" (len=");
   ctx.put_u(len);
+  std::uint8_t type = ctx.u8(bp + 2);
   ctx.put(", type=");
   ctx.put_u(type);
+  if (type == 0) ctx.put(" [Deprecated]");
   ctx.put(", segleft=");
   ctx.put_u(ctx.u8(bp + 3));
-  const std::uint8_t* ep = ctx.snapend;
+  const std::uint8_t* p = bp + 8;
   switch (type) {
     case 0:
     case 2: {
-      if (type == 0) {
+      std::uint32_t reserved = ctx.be32(bp + 4);
+      if (reserved || ctx.opt.verbose) {
         ctx.put(", rsv=0x");
-        ctx.out.put_hex(ctx.be32(bp + 4));
-      } else {
-        ctx.put(", reserved=0x");
-        ctx.out.put_hex(ctx.be32(bp + 4));
+        ctx.out.put_hex(reserved);
       }
-      if (len % 2 == 1) goto invalid;
-      len >>= 1;
-      const std::uint8_t* p = bp + 8;
-      for (unsigned i = 0; i < len; i++) {
-        if (p + 16 > ep) goto trunc;
-        ctx.put(", [");
-        ctx.put_u(i);
-        ctx.put("]");
-        ctx.put_ipv6(p);
-        p += 16;
-      }
-      ctx.put(") ");
-      return static_cast<int>((ctx.u8(bp + 1) + 1u) << 3);
+      break;
     }
     case 4: {
       ctx.put(", last-entry=");
       ctx.put_u(ctx.u8(bp + 4));
-      ctx.put(", flags=0x");
-      ctx.out.put_hex(ctx.u8(bp + 5));
+      std::uint8_t flags = ctx.u8(bp + 5);
+      if (flags || ctx.opt.verbose) {
+        ctx.put(", flags=0x");
+        ctx.out.put_hex(flags);
+      }
       ctx.put(", tag=");
       ctx.out.put_hex(ctx.be16(bp + 6));
-      if (len % 2 == 1) goto invalid;
-      len >>= 1;
-      const std::uint8_t* p = bp + 8;
-      for (unsigned i = 0; i < len; i++) {
-        if (p + 16 > ep) goto trunc;
-        ctx.put(", [");
-        ctx.put_u(i);
-        ctx.put("]");
-        ctx.put_ipv6(p);
-        p += 16;
-      }
-      ctx.put(") ");
-      return static_cast<int>((ctx.u8(bp + 1) + 1u) << 3);
+      break;
     }
     default:
       ctx.put(" (unknown type)");
-      goto invalid;
+      ctx.print_invalid();
+      return -1;
   }
-invalid:
-  ctx.print_invalid();
-  return -1;
-trunc:
-  ctx.print_trunc();
-  return -1;
+  if (len % 2 == 1) {
+    ctx.put(" (invalid length ");
+    ctx.put_u(len);
+    ctx.put(')');
+    ctx.print_invalid();
+    return -1;
+  }
+  for (unsigned i = 0; i < len / 2; i++) {
+    ctx.put(", [");
+    ctx.put_u(i);
+    ctx.put(']');
+    ctx.put_ipv6(p);
+    p += 16;
+  }
+  ctx.put(") ");
+  return static_cast<int>((ctx.u8(bp + 1) + 1u) << 3);
 }
 
 }  // namespace
 
 const char* ipproto_name(std::uint8_t proto) { return tok_lookup(kIpProtoValues, proto); }
+
+void ip_ports_print(PrintContext& ctx, const std::uint8_t* iph, std::uint8_t proto, int sport,
+                    int dport) {
+  const bool v6 = (ctx.u8(iph) >> 4) == 6;
+  if (ctx.u8(iph + (v6 ? 6 : 9)) == proto) {
+    if (v6)
+      ctx.put_ipv6(iph + 8);
+    else
+      ctx.put_ipv4(iph + 12);
+    if (sport >= 0) {
+      ctx.put('.');
+      ctx.put_u(static_cast<std::uint32_t>(sport));
+    }
+    ctx.put(" > ");
+    if (v6)
+      ctx.put_ipv6(iph + 24);
+    else
+      ctx.put_ipv4(iph + 16);
+    if (dport >= 0) {
+      ctx.put('.');
+      ctx.put_u(static_cast<std::uint32_t>(dport));
+    }
+    ctx.put(": ");
+  } else if (sport >= 0) {
+    ctx.put_u(static_cast<std::uint32_t>(sport));
+    ctx.put(" > ");
+    ctx.put_u(static_cast<std::uint32_t>(dport));
+    ctx.put(": ");
+  }
+}
 
 // ---------------------------------------------------------------------------------------
 
@@ -451,7 +471,12 @@ void ip_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
     return;
   }
   if (!ctx.opt.link_header) ctx.put("IP ");
-  ctx.tcheck(ip, 20);
+  // tcpdump's ND_TCHECK_SIZE here prints the marker and returns normally (no longjmp), so
+  // the link header stays out of a -X dump.
+  if (!ctx.ttest(ip, 20)) {
+    ctx.print_trunc();
+    return;
+  }
   if (length < 20) {
     ctx.put("truncated-ip ");
     ctx.put_u(length);
@@ -604,7 +629,10 @@ void ipn_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
 void ip6_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
   ctx.protocol = "ip6";
   const std::uint8_t* ip6 = bp;
-  ctx.tcheck(ip6, 40);
+  if (!ctx.ttest(ip6, 40)) {  // a plain return after the marker, as in tcpdump
+    ctx.print_trunc();
+    return;
+  }
   if (length < 40) {
     ctx.put("truncated-ip6 ");
     ctx.put_u(length);
@@ -838,11 +866,11 @@ std::uint16_t in_cksum(const std::uint8_t* data, std::size_t len, std::uint32_t 
   return static_cast<std::uint16_t>(~sum & 0xffff);
 }
 
-// What the checksum field should have been, from the field and the sum computed over the
-// packet with that field in place (RFC 1624), as tcpdump's in_cksum_shouldbe().
+// What the checksum field should have been, from the field and the checksum computed over
+// the packet with that field in place (RFC 1624), as tcpdump's in_cksum_shouldbe().
 std::uint16_t in_cksum_shouldbe(std::uint16_t sum, std::uint16_t computed_sum) {
   std::uint32_t shouldbe = sum;
-  shouldbe += static_cast<std::uint16_t>(~computed_sum);
+  shouldbe += computed_sum;
   shouldbe = (shouldbe & 0xFFFF) + (shouldbe >> 16);
   shouldbe = (shouldbe & 0xFFFF) + (shouldbe >> 16);
   return static_cast<std::uint16_t>(shouldbe);

@@ -12,19 +12,7 @@ namespace tcplens {
 
 namespace tcpdump {
 
-namespace {
-
-constexpr std::uint16_t kEthertypeIp = 0x0800;
-constexpr std::uint16_t kEthertypeArp = 0x0806;
-constexpr std::uint16_t kEthertypeRevarp = 0x8035;
-constexpr std::uint16_t kEthertypeIpv6 = 0x86dd;
-constexpr std::uint16_t kEthertype8021q = 0x8100;
-constexpr std::uint16_t kEthertype8021q9100 = 0x9100;
-constexpr std::uint16_t kEthertype8021q9200 = 0x9200;
-constexpr std::uint16_t kEthertype8021qinq = 0x88a8;
-constexpr std::uint16_t kMaxEthernetLength = 1500;
-constexpr unsigned kMaximumSnaplen = 262144;
-
+// tcpdump's ethertype_values (print-ether.c), also used by the ARP printer.
 const Tok kEthertypeValues[] = {
     {0x0800, "IPv4"},
     {0x8847, "MPLS unicast"},
@@ -83,9 +71,31 @@ const Tok kEthertypeValues[] = {
     {0, nullptr},
 };
 
+namespace {
+
+constexpr std::uint16_t kEthertypeIp = 0x0800;
+constexpr std::uint16_t kEthertypeArp = 0x0806;
+constexpr std::uint16_t kEthertypeRevarp = 0x8035;
+constexpr std::uint16_t kEthertypeIpv6 = 0x86dd;
+constexpr std::uint16_t kEthertype8021q = 0x8100;
+constexpr std::uint16_t kEthertype8021q9100 = 0x9100;
+constexpr std::uint16_t kEthertype8021q9200 = 0x9200;
+constexpr std::uint16_t kEthertype8021qinq = 0x88a8;
+constexpr std::uint16_t kEthertypeJumbo = 0x8870;
+constexpr std::uint16_t kEthertypeLoopback = 0x9000;
+constexpr std::uint16_t kMaxEthernetLength = 1500;
+constexpr unsigned kMaximumSnaplen = 262144;
+
+
 const Tok kSllPacketTypes[] = {
     {0, "In"}, {1, "B"}, {2, "M"}, {3, "P"}, {4, "Out"}, {0, nullptr},
 };
+
+// tcpdump's ndo_suppress_default_print: -q, -x and -X (not -A) turn off the raw dump of
+// payloads no printer knows.
+bool suppress_default_print(const PrintContext& ctx) {
+  return ctx.opt.quiet || ctx.opt.hex || ctx.opt.hex_ascii;
+}
 
 void ieee8021q_tci(PrintContext& ctx, std::uint16_t tci) {
   ctx.put("vlan ");
@@ -117,6 +127,18 @@ void ether_addresses_print(PrintContext& ctx, const std::uint8_t* src, const std
   ctx.put(" > ");
   ctx.put_mac(dst);
   ctx.put(", ");
+}
+
+// llc_print() and, for a frame it does not know, the raw payload; returns the LLC (and
+// SNAP) header length.
+unsigned llc_payload_print(PrintContext& ctx, const std::uint8_t* p, unsigned length,
+                           unsigned caplen, const std::uint8_t* src, const std::uint8_t* dst) {
+  int llc_hdrlen = llc_print(ctx, p, length, caplen, src, dst);
+  if (llc_hdrlen < 0) {
+    if (!suppress_default_print(ctx)) default_print(ctx, p, caplen);
+    llc_hdrlen = -llc_hdrlen;
+  }
+  return static_cast<unsigned>(llc_hdrlen);
 }
 
 // ether_common_print(): returns the link header length.
@@ -185,8 +207,8 @@ unsigned ether_common_print(PrintContext& ctx, const std::uint8_t* p, unsigned l
   }
 
   if (length_type <= kMaxEthernetLength) {
-    // 802.3 frame with a length field: LLC follows. tcplens does not decode LLC protocols
-    // (STP, CDP, ...); it prints what tcpdump prints before the LLC part and the default dump.
+    // 802.3 frame: the field is the payload length (when not larger than what is there),
+    // and an 802.2 LLC header follows.
     if (length_type < length) {
       length = length_type;
       if (caplen > length) caplen = length;
@@ -200,12 +222,13 @@ unsigned ether_common_print(PrintContext& ctx, const std::uint8_t* p, unsigned l
         ctx.put(": ");
       }
     }
-    // llc_print() is not reproduced; print the payload as tcpdump does for unknown LLC.
-    if (!ctx.opt.link_header) ether_addresses_print(ctx, src, dst);
-    ctx.put("LLC, length ");
-    ctx.put_u(length);
+    hdrlen += llc_payload_print(ctx, p, length, caplen, src, dst);
     ctx.pop_snaplen();
     return hdrlen;
+  }
+  if (length_type == kEthertypeJumbo) {
+    // Alteon jumbo frames: an LLC header follows the type.
+    return hdrlen + llc_payload_print(ctx, p, length, caplen, src, dst);
   }
 
   if (ctx.opt.link_header) {
@@ -226,7 +249,7 @@ unsigned ether_common_print(PrintContext& ctx, const std::uint8_t* p, unsigned l
       ctx.put_u(orig_length);
       ctx.put(": ");
     }
-    if (!(ctx.opt.hex || ctx.opt.hex_ascii || ctx.opt.ascii)) default_print(ctx, p, caplen);
+    if (!suppress_default_print(ctx)) default_print(ctx, p, caplen);
   }
   return hdrlen;
 }
@@ -307,9 +330,14 @@ void sll2_print(PrintContext& ctx, const std::uint8_t* sllp, unsigned length) {
 unsigned sll_payload_print(PrintContext& ctx, const std::uint8_t* header, bool v2,
                            const std::uint8_t* p, unsigned length, unsigned caplen,
                            std::uint16_t ether_type, unsigned hdrlen) {
-  const bool suppress = ctx.opt.hex || ctx.opt.hex_ascii || ctx.opt.ascii;
+  const bool suppress = suppress_default_print(ctx);
   for (;;) {
     if (ether_type <= kMaxEthernetLength) {
+      // 1 is Novell 802.3 IPX (no IPX printer here: raw bytes), 4 is 802.2 LLC.
+      if (ether_type == 4) {
+        int llc_hdrlen = llc_print(ctx, p, length, caplen, nullptr, nullptr);
+        if (llc_hdrlen >= 0) return hdrlen + static_cast<unsigned>(llc_hdrlen);
+      }
       if (!suppress) default_print(ctx, p, caplen);
       return hdrlen;
     }
@@ -395,8 +423,8 @@ unsigned sll2_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t
   return sll_payload_print(ctx, sllp, true, p, length, caplen, ether_type, 20);
 }
 
-// DLT_NULL / DLT_LOOP: a 4-byte address family in the capturing host's byte order (NULL) or
-// network order (LOOP).
+// DLT_NULL and DLT_LOOP: a 4-byte address family (NULL: the capturing host's byte order,
+// LOOP: network order; tcpdump reads both the same way).
 const Tok kBsdAfValues[] = {{2, "IPv4"},       {6, "NS"},    {7, "ISO"},  {16, "Appletalk"},
                             {23, "IPX"},       {24, "IPv6"}, {28, "IPv6"}, {30, "IPv6"},
                             {0, nullptr}};
@@ -420,14 +448,15 @@ void null_hdr_print(PrintContext& ctx, std::uint32_t family, unsigned length) {
   ctx.put(": ");
 }
 
-unsigned null_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t* p, bool loop) {
+unsigned null_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t* p) {
   unsigned length = h.wirelen;
   unsigned caplen = h.caplen;
-  ctx.protocol = loop ? "loop" : "null";
+  ctx.protocol = "null";
   ctx.tcheck(p, 4);
   ctx.ll_hdr_len += 4;
-  std::uint32_t family = loop ? load_be32(p) : load_le32(p);
-  if (!loop && (family & 0xFFFF0000) != 0) family = __builtin_bswap32(family);
+  // Host byte order of whoever captured it: a family in the top half is byte-swapped.
+  std::uint32_t family = load_le32(p);
+  if ((family & 0xFFFF0000) != 0) family = __builtin_bswap32(family);
   if (ctx.opt.link_header) null_hdr_print(ctx, family, length);
   length -= 4;
   caplen -= 4;
@@ -443,16 +472,63 @@ unsigned null_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t
       break;
     default:
       if (!ctx.opt.link_header) null_hdr_print(ctx, family, length + 4);
-      if (!(ctx.opt.hex || ctx.opt.hex_ascii || ctx.opt.ascii)) default_print(ctx, p, caplen);
+      if (!suppress_default_print(ctx)) default_print(ctx, p, caplen);
       break;
   }
   return 0;
 }
 
 unsigned raw_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t* p) {
+  ctx.protocol = "raw";
   if (ctx.opt.link_header) ctx.put("ip: ");
   ipn_print(ctx, p, h.wirelen);
   return 0;
+}
+
+// sliplink_print() for -e: direction and the compression type of the header copy.
+void sliplink_print(PrintContext& ctx, const std::uint8_t* p, unsigned length) {
+  const std::uint8_t dir = ctx.u8(p);
+  if (dir == 0) {
+    ctx.put("I ");
+  } else if (dir == 1) {
+    ctx.put("O ");
+  } else {
+    ctx.put("Invalid direction ");
+    ctx.put_u(dir);
+    ctx.put(' ');
+  }
+  const std::uint8_t chdr = ctx.u8(p + 1);
+  switch (chdr & 0xf0) {
+    case 0x40:
+      ctx.put("ip ");
+      ctx.put_u(length + 16);
+      ctx.put(": ");
+      break;
+    case 0x70: {  // uncompressed TCP: the connection id sits in the protocol field
+      ctx.put("utcp ");
+      ctx.put_u(ctx.u8(p + 1 + 9));
+      ctx.put(": ");
+      if (dir > 1) return;
+      // tcpdump then checks the IP and TCP headers (to remember their length for the
+      // compressed packets that follow, which tcplens does not decode).
+      const std::uint8_t* ip = p + 16;
+      ctx.tcheck(ip, 20);
+      const unsigned hlen = (ip[0] & 0x0Fu) * 4;
+      if (ctx.available(ip) < hlen + 20) throw Truncated{};
+      break;
+    }
+    default:
+      if (dir > 1) return;
+      if (chdr & 0x80) {
+        // Van Jacobson compressed TCP (compressed_sl_print) is not reproduced.
+        ctx.put("vjc: ");
+      } else {
+        ctx.put("slip-");
+        ctx.put_u(chdr);
+        ctx.put("!: ");
+      }
+      break;
+  }
 }
 
 unsigned slip_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t* p) {
@@ -460,11 +536,8 @@ unsigned slip_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t
   unsigned length = h.wirelen;
   ctx.protocol = "slip";
   ctx.tcheck(p, 16);
-  if (ctx.opt.link_header) {
-    std::uint8_t dir = p[0];
-    ctx.put(dir == 0 ? "I " : "O ");
-  }
   length -= 16;
+  if (ctx.opt.link_header) sliplink_print(ctx, p, length);
   p += 16;
   switch (ctx.u8(p) & 0xF0) {
     case 0x40:
@@ -482,6 +555,11 @@ unsigned slip_if_print(PrintContext& ctx, const RawPacket& h, const std::uint8_t
 
 }  // namespace
 
+void put_ethertype_name(PrintContext& ctx, std::uint16_t type, std::string_view unknown) {
+  const char* name = tok_lookup(kEthertypeValues, type);
+  ctx.put(name ? std::string_view(name) : unknown);
+}
+
 bool ethertype_print(PrintContext& ctx, std::uint16_t type, const std::uint8_t* p,
                      unsigned length, unsigned caplen, const std::uint8_t*,
                      const std::uint8_t*) {
@@ -495,6 +573,9 @@ bool ethertype_print(PrintContext& ctx, std::uint16_t type, const std::uint8_t* 
     case kEthertypeArp:
     case kEthertypeRevarp:
       arp_print(ctx, p, length, caplen);
+      return true;
+    case kEthertypeLoopback:
+      loopback_print(ctx, p, length);
       return true;
     default:
       return false;
@@ -730,12 +811,16 @@ TcpdumpRenderer::~TcpdumpRenderer() = default;
 
 namespace {
 
-void put_frac(Output& out, std::uint32_t nsec, bool nano) {
+// tcpdump prints the fraction with "%06u" / "%09u" of a 32-bit value: at least that many
+// digits, more for the out-of-range fractions of damaged files.
+void put_frac(Output& out, std::int64_t nsec, bool nano) {
   out.put('.');
-  if (nano)
-    out.put_u32_padded(nsec, 9);
+  auto value = static_cast<std::uint32_t>(nano ? nsec : nsec / 1000);
+  int width = nano ? 9 : 6;
+  if (value >= (nano ? 1000000000u : 1000000u))
+    out.put_u32(value);
   else
-    out.put_u32_padded(nsec / 1000, 6);
+    out.put_u32_padded(value, width);
 }
 
 }  // namespace
@@ -865,29 +950,24 @@ void TcpdumpRenderer::render(const RawPacket& h) {
         ctx.ll_hdr_len += sll2_if_print(ctx, h, sp);
         break;
       case linktype::kNull:
-        ctx.ll_hdr_len += null_if_print(ctx, h, sp, false);
+        ctx.ll_hdr_len += null_if_print(ctx, h, sp);
         break;
-      case linktype::kLoop:
-        ctx.ll_hdr_len += null_if_print(ctx, h, sp, true);
+      case linktype::kLoop:  // tcpdump reads LOOP's family with NULL's printer
+        ctx.ll_hdr_len += null_if_print(ctx, h, sp);
         break;
       case linktype::kRaw:
-        ctx.ll_hdr_len += raw_if_print(ctx, h, sp);
-        break;
+      case 12:  // DLT_RAW's own value, found in some files instead of LINKTYPE_RAW
       case linktype::kIpv4:
-        ctx.protocol = "ipv4";
-        ip_print(ctx, sp, h.wirelen);
-        break;
       case linktype::kIpv6:
-        ctx.protocol = "ipv6";
-        ip6_print(ctx, sp, h.wirelen);
+        ctx.ll_hdr_len += raw_if_print(ctx, h, sp);
         break;
       case linktype::kSlip:
         ctx.ll_hdr_len += slip_if_print(ctx, h, sp);
         break;
-      default:
-        out.put("[|");
-        out.put("unsupported link type");
-        out.put(']');
+      default:  // tcpdump's unsupported_if_print: the name, then the bytes
+        ctx.protocol = "unsupported";
+        out.put("UNSUPPORTED");
+        hex_and_ascii_print(out, "\n\t", sp, h.caplen);
         break;
     }
   } catch (const Truncated&) {

@@ -115,39 +115,7 @@ void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
   }
   std::uint16_t sport = ctx.be16(tp);
   std::uint16_t dport = ctx.be16(tp + 2);
-  if (v6) {
-    if (ctx.u8(iph + 6) == 6) {
-      ctx.put_ipv6(iph + 8);
-      ctx.put('.');
-      ctx.put_u(sport);
-      ctx.put(" > ");
-      ctx.put_ipv6(iph + 24);
-      ctx.put('.');
-      ctx.put_u(dport);
-      ctx.put(": ");
-    } else {
-      ctx.put_u(sport);
-      ctx.put(" > ");
-      ctx.put_u(dport);
-      ctx.put(": ");
-    }
-  } else {
-    if (ctx.u8(iph + 9) == 6) {
-      ctx.put_ipv4(iph + 12);
-      ctx.put('.');
-      ctx.put_u(sport);
-      ctx.put(" > ");
-      ctx.put_ipv4(iph + 16);
-      ctx.put('.');
-      ctx.put_u(dport);
-      ctx.put(": ");
-    } else {
-      ctx.put_u(sport);
-      ctx.put(" > ");
-      ctx.put_u(dport);
-      ctx.put(": ");
-    }
-  }
+  ip_ports_print(ctx, iph, 6, sport, dport);
 
   if (!ctx.ttest(tp, kTcpHeader)) goto trunc;
   {
@@ -503,12 +471,14 @@ void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
 
     // Payload printers by port, in tcpdump's order. Protocols tcplens does not decode
     // (telnet, BGP, PPTP, SMB, BEEP, OpenFlow, MSDP, RPKI-RTR, LDP, NFS) end at "length N".
-    static const char* const kSmtpCmds[] = {nullptr};
+    static const char* const kRtspCmds[] = {
+        "DESCRIBE", "ANNOUNCE", "GET_PARAMETER", "OPTIONS",       "PAUSE",    "PLAY",
+        "RECORD",   "REDIRECT", "SETUP",         "SET_PARAMETER", "TEARDOWN", nullptr};
     if (is_port(sport, dport, 23)) {
-      // telnet_print: option negotiation only; not decoded.
+      telnet_print(ctx, bp, length);
     } else if (is_port(sport, dport, 25)) {
       ctx.put(": ");
-      txtproto_print(ctx, bp, length, "smtp", kSmtpCmds, false);
+      txtproto_print(ctx, bp, length, "smtp", nullptr, false);
     } else if (is_port(sport, dport, 43)) {
       ctx.put(": ");
       txtproto_print(ctx, bp, length, "whois", nullptr, false);
@@ -529,7 +499,7 @@ void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
       http_print(ctx, bp, length);
     } else if (is_port(sport, dport, 554) || is_port(sport, dport, 8554)) {
       ctx.put(": ");
-      txtproto_print(ctx, bp, length, "rtsp", nullptr, false);
+      txtproto_print(ctx, bp, length, "rtsp", kRtspCmds, true);
     } else if (is_port(sport, dport, 53)) {
       domain_print(ctx, bp, length, true, false);
     }

@@ -8,33 +8,7 @@ namespace tcplens::tcpdump {
 namespace {
 
 void udpipaddr_print(PrintContext& ctx, const std::uint8_t* iph, int sport, int dport) {
-  const bool v6 = (ctx.u8(iph) >> 4) == 6;
-  const bool udp_next = v6 ? ctx.u8(iph + 6) == 17 : ctx.u8(iph + 9) == 17;
-  if (udp_next) {
-    if (v6)
-      ctx.put_ipv6(iph + 8);
-    else
-      ctx.put_ipv4(iph + 12);
-    if (sport != -1) {
-      ctx.put('.');
-      ctx.put_u(static_cast<std::uint32_t>(sport));
-    }
-    ctx.put(" > ");
-    if (v6)
-      ctx.put_ipv6(iph + 24);
-    else
-      ctx.put_ipv4(iph + 16);
-    if (dport != -1) {
-      ctx.put('.');
-      ctx.put_u(static_cast<std::uint32_t>(dport));
-    }
-    ctx.put(": ");
-  } else if (sport != -1) {
-    ctx.put_u(static_cast<std::uint32_t>(sport));
-    ctx.put(" > ");
-    ctx.put_u(static_cast<std::uint32_t>(dport));
-    ctx.put(": ");
-  }
+  ip_ports_print(ctx, iph, 17, sport, dport);
 }
 
 bool is_port(std::uint16_t sport, std::uint16_t dport, std::uint16_t port) {
@@ -127,6 +101,15 @@ void udp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
     }
     if (is_port(sport, dport, 5353)) {
       domain_print(ctx, cp, length, false, true);
+      return;
+    }
+    // (tcpdump tries many other application printers first; none of them use these ports.)
+    if (is_port(sport, dport, 4789)) {
+      vxlan_print(ctx, cp, length);
+      return;
+    }
+    if (is_port(sport, dport, 6081)) {
+      geneve_print(ctx, cp, length);
       return;
     }
   }

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang, makes seeds from ../shared/corpus and runs each
+# target for SECONDS (default 60). Findings go to build-fuzz/findings/TARGET; a crash input
+# is copied to fuzz/regressions/ (to be replayed by the unit tests once fixed) and fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+corpus=${TCPLENS_CORPUS:-../shared/corpus}
+cmake --preset fuzz >/dev/null
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_render fuzz_pcap fuzz_decode fuzz_flow make_seeds
+./build-fuzz/fuzz/make_seeds "$corpus" build-fuzz/seeds
+status=0
+for target in render pcap decode flow; do
+  # decode reads render's input format; flow starts from nothing.
+  case $target in decode) seeds=build-fuzz/seeds/render ;; flow) seeds=build-fuzz/seeds/flow ;; *) seeds=build-fuzz/seeds/$target ;; esac
+  mkdir -p "build-fuzz/findings/$target" "build-fuzz/artifacts/$target" "$seeds" "fuzz/regressions/$target"
+  if ! ./build-fuzz/fuzz/fuzz_$target "build-fuzz/findings/$target" "$seeds" \
+      -max_total_time="$seconds" -max_len=65536 -timeout=10 -print_final_stats=1 \
+      -artifact_prefix="build-fuzz/artifacts/$target/" 2>&1 | grep -E "stat::|ERROR|SUMMARY|Test unit written"; then
+    :
+  fi
+  if ls build-fuzz/artifacts/$target/crash-* build-fuzz/artifacts/$target/timeout-* >/dev/null 2>&1; then
+    cp build-fuzz/artifacts/$target/* "fuzz/regressions/$target/"
+    echo "fuzz_$target found a problem: inputs copied to fuzz/regressions/$target" >&2
+    status=1
+  fi
+done
+exit $status

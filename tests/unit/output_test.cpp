@@ -1,0 +1,64 @@
+#include "tcplens/render/output.hpp"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace tcplens {
+namespace {
+
+TEST(Output, FormatsNumbers) {
+  Output out(-1);
+  out.put_u32(0);
+  out.put(' ');
+  out.put_u32(4294967295u);
+  out.put(' ');
+  out.put_u64(18446744073709551615ull);
+  out.put(' ');
+  out.put_i64(-42);
+  out.put(' ');
+  out.put_u32_padded(7, 6);
+  out.put(' ');
+  out.put_hex(0xbeef, 8);
+  out.put(' ');
+  out.put_hex_byte(0x0a);
+  EXPECT_EQ(out.text(), "0 4294967295 18446744073709551615 -42 000007 0000beef 0a");
+}
+
+TEST(Output, FormatsIpv4) {
+  const std::uint8_t a[4] = {0, 10, 100, 255};
+  Output out(-1);
+  out.put_ipv4(a);
+  EXPECT_EQ(out.text(), "0.10.100.255");
+}
+
+// IPv6 text must be what inet_ntop prints (tcpdump uses the same rules), including the
+// zero-run choice and the dotted tails of IPv4-mapped and -compatible addresses.
+TEST(Output, FormatsIpv6AsInetNtop) {
+  std::mt19937 rng(1234);
+  for (int i = 0; i < 20000; ++i) {
+    std::uint8_t a[16];
+    for (int g = 0; g < 8; ++g) {
+      // Mostly zero groups, so that every run length and position occurs.
+      std::uint16_t v = (rng() % 3 == 0) ? static_cast<std::uint16_t>(rng()) : 0;
+      if (rng() % 17 == 0) v = 0xffff;
+      a[2 * g] = static_cast<std::uint8_t>(v >> 8);
+      a[2 * g + 1] = static_cast<std::uint8_t>(v);
+    }
+    char expected[INET6_ADDRSTRLEN];
+    ASSERT_NE(inet_ntop(AF_INET6, a, expected, sizeof expected), nullptr);
+    Output out(-1);
+    out.put_ipv6(a);
+    ASSERT_EQ(out.text(), expected);
+  }
+}
+
+TEST(Output, GrowsBeyondItsInitialSize) {
+  Output out(-1, 4);
+  for (int i = 0; i < 1000; ++i) out.put("abcdef");
+  EXPECT_EQ(out.size(), 6000u);
+}
+
+}  // namespace
+}  // namespace tcplens
