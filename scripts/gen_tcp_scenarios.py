@@ -1,7 +1,7 @@
 # Random TCP scenarios (loss, duplicates, reordering, retransmissions, keep-alives, zero
-# windows, window full, SACK, window scale, TFO, AccECN, odd flag sets, sequence wrap,
-# timestamps going backwards, IPv6, VLAN, IPv4 fragments, ICMP errors quoting TCP, 4-tuple
-# reuse) for differential tests against tshark:
+# windows, window full, SACK up to 4 blocks, window scale (15 too), TFO, AccECN, odd flag
+# sets, sequence wrap, timestamps going backwards, IPv6, VLAN, IPv4 fragments, ICMP errors
+# quoting TCP, 4-tuple reuse) for differential tests against tshark:
 # python3 gen_tcp_scenarios.py SEED OUT.pcap. Used by tshark-difftest.sh.
 import struct, random, sys
 seed=int(sys.argv[1]); out=sys.argv[2]
@@ -61,7 +61,7 @@ for (cli,srv,cp,sp) in conns:
     ci=R.getrandbits(32); si=R.getrandbits(32)
     if R.random()<0.25: ci=0xffffffff-R.randint(0,3000)
     if R.random()<0.25: si=0xffffffff-R.randint(0,3000)
-    cws=R.choice([None,0,2,7,14]); sws=R.choice([None,0,7])
+    cws=R.choice([None,0,2,7,14,15]); sws=R.choice([None,0,7])
     handshake=R.random()<0.85
     seq={'c':ci+1,'s':si+1}
     tfo=R.random()<0.1
@@ -120,7 +120,11 @@ for (cli,srv,cp,sp) in conns:
         elif r<0.95:
             # SACK ack
             l=seq[o]+R.randint(1,3000); rr=l+R.randint(1,3000)
-            emit(src,dst,a,b,seq[d],seq[o],0x10,win[d],0,b'\x01\x01\x05\x0a'+struct.pack('!II',l&0xffffffff,rr&0xffffffff))
+            nb=R.choice([1,1,2,4])
+            blocks=b''
+            for q in range(nb):
+                blocks+=struct.pack('!II',(l+q*5000)&0xffffffff,(rr+q*5000)&0xffffffff)
+            emit(src,dst,a,b,seq[d],seq[o],0x10,win[d],0,b'\x01\x01\x05'+bytes([2+8*nb])+blocks)
         else:
             emit(src,dst,a,b,seq[d],seq[o],0x10,win[d],0)
     end=R.random()
