@@ -1,4 +1,4 @@
-// The bodies of the fuzz targets, shared by the libFuzzer drivers (fuzz_*.cpp) and by the
+// The bodies of the fuzz targets (render, pcap, decode, flow), shared by the libFuzzer drivers (fuzz_*.cpp) and by the
 // unit test that replays every file of fuzz/regressions/ in the normal test suite.
 #pragma once
 
@@ -10,7 +10,9 @@
 
 #include "tcplens/capture/link_type.hpp"
 #include "tcplens/capture/pcap_file_source.hpp"
+#include "tcplens/decode/packet_decoder.hpp"
 #include "tcplens/render/tcpdump_renderer.hpp"
+#include "tcplens/tcp/stream_tracker.hpp"
 
 namespace tcplens::fuzz {
 
@@ -64,6 +66,51 @@ inline void pcap_one(const std::uint8_t* data, std::size_t size) {
     }
   }
   unlink(path);
+}
+
+// One packet through the decoder and a stream tracker, in render_one's input format (byte 0
+// link type, byte 2 added to the wire length), so the render seeds serve here too.
+inline void decode_one(const std::uint8_t* data, std::size_t size) {
+  if (size < 3) return;
+  PacketDecoder decoder;
+  StreamTracker tracker;
+  RawPacket packet;
+  packet.linktype = kRenderLinkTypes[data[0] % (sizeof kRenderLinkTypes / sizeof kRenderLinkTypes[0])];
+  packet.data = ByteView(data + 3, size - 3);
+  packet.caplen = static_cast<std::uint32_t>(size - 3);
+  packet.wirelen = packet.caplen + data[2];
+  packet.number = 1;
+  const DecodedPacket& decoded = decoder.decode(packet);
+  const TcpPacketAnalysis& a = tracker.on_packet(decoded, 1, packet.ts);
+  if (a.tracked) (void)StreamTracker::numbers(decoded.tcp, a, tracker.summary(a.stream));
+}
+
+// A sequence of raw IP packets, each preceded by a 2-byte length (taken modulo 2048), through
+// one decoder and a tracker, then replayed into a second tracker as tshark's second pass.
+inline void flow_one(const std::uint8_t* data, std::size_t size) {
+  auto run = [&](StreamTracker& tracker) {
+    PacketDecoder decoder;
+    std::uint64_t frame = 0;
+    std::size_t off = 0;
+    while (off + 2 <= size) {
+      std::size_t len = ((std::size_t{data[off]} << 8) | data[off + 1]) % 2048;
+      off += 2;
+      if (len > size - off) len = size - off;
+      ++frame;
+      const DecodedPacket& pkt =
+          decoder.decode_ip(ByteView(data + off, len), static_cast<std::uint32_t>(len));
+      const TcpPacketAnalysis& a =
+          tracker.on_packet(pkt, frame, Timestamp{static_cast<std::int64_t>(frame), 0});
+      if (a.tracked) (void)StreamTracker::numbers(pkt.tcp, a, tracker.summary(a.stream));
+      off += len;
+    }
+  };
+  StreamTracker first;
+  run(first);
+  first.release_live_state();
+  StreamTracker second;
+  second.set_first_pass(&first);
+  run(second);
 }
 
 }  // namespace tcplens::fuzz

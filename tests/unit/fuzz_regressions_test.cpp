@@ -43,4 +43,14 @@ TEST(FuzzRegressions, PcapInputsReplayCleanly) {
   RecordProperty("inputs", n);
 }
 
+TEST(FuzzRegressions, DecodeInputsReplayCleanly) {
+  int n = replay("decode", tcplens::fuzz::decode_one);
+  RecordProperty("inputs", n);
+}
+
+TEST(FuzzRegressions, FlowInputsReplayCleanly) {
+  int n = replay("flow", tcplens::fuzz::flow_one);
+  RecordProperty("inputs", n);
+}
+
 }  // namespace

@@ -31,4 +31,14 @@ struct PrintArgs {
 void add_print_options(CLI::App& app, PrintArgs& args);
 int run_print(const PrintArgs& args);
 
+struct AnalyzeArgs {
+  std::string read_file;
+  bool per_packet = false;
+  std::string format = "tsv";
+  bool single_pass = false;
+};
+
+void add_analyze_options(CLI::App& app, AnalyzeArgs& args);
+int run_analyze(const AnalyzeArgs& args);
+
 }  // namespace tcplens::cli

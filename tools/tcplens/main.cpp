@@ -22,6 +22,11 @@ int main(int argc, char** argv) {
       "Print every packet as tcpdump 4.99 prints it (same options, same BPF filter syntax).");
   tcplens::cli::add_print_options(*print, print_args);
 
+  tcplens::cli::AnalyzeArgs analyze_args;
+  CLI::App* analyze = app.add_subcommand(
+      "analyze", "Analyse every TCP packet as tshark 4.0 does (tcp.stream, tcp.analysis.*).");
+  tcplens::cli::add_analyze_options(*analyze, analyze_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -29,5 +34,6 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   if (print->parsed()) return tcplens::cli::run_print(print_args);
+  if (analyze->parsed()) return tcplens::cli::run_analyze(analyze_args);
   return 2;
 }

@@ -1,0 +1,129 @@
+// The result of decoding one packet: one slot per layer, a bitmask of the layers present,
+// the DecodeStatus and the layer where decoding stopped.
+//
+// A DecodedPacket is owned by its PacketDecoder and reused for every packet: no allocation
+// per packet. Its views (payloads) borrow the RawPacket's bytes and are valid only as long
+// as those are. Everything decoded before a stop is kept: a TCP header whose options are cut
+// off still has its ports, sequence numbers and flags (see TcpSegment::fixed_valid).
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "tcplens/bytes.hpp"
+#include "tcplens/wire/status.hpp"
+#include "tcplens/wire/tcp.hpp"
+
+namespace tcplens {
+
+enum class Layer : std::uint8_t {
+  None,
+  Link,
+  Vlan,
+  Ipv4,
+  Ipv6,
+  Ipv6Ext,
+  Tcp,
+  Udp,
+  Icmp,
+  Icmpv6,
+  Gre,
+  Vxlan,
+  Geneve,
+};
+
+const char* to_string(Layer layer);
+
+constexpr std::uint32_t layer_bit(Layer layer) {
+  return std::uint32_t{1} << static_cast<unsigned>(layer);
+}
+
+struct IpAddress {
+  std::uint8_t family = 0;  // 4 or 6; 0 when unset
+  std::array<std::uint8_t, 16> bytes{};  // IPv4 uses the first 4
+
+  std::size_t size() const { return family == 6 ? 16 : 4; }
+  friend bool operator==(const IpAddress&, const IpAddress&) = default;
+};
+
+// Formats as inet_ntop does (IPv6 compressed as RFC 5952). `out` needs 46 bytes.
+std::size_t format_ip(const IpAddress& addr, char* out);
+
+struct IpHeader {
+  std::uint8_t version = 0;
+  std::uint8_t protocol = 0;  // upper-layer protocol after any IPv6 extension headers
+  std::uint8_t ttl = 0;
+  std::uint8_t tos = 0;
+  IpAddress src;
+  IpAddress dst;
+  std::uint32_t header_len = 0;   // including IPv6 extension headers
+  std::uint32_t claimed_len = 0;  // total length the header claims (IPv6: 40 + payload length)
+  std::uint32_t reported_len = 0;  // min(claimed, what was on the wire); 0-length TSO taken as wire
+  bool fragment = false;       // a fragment (first or later)
+  bool more_fragments = false;
+  std::uint32_t fragment_offset = 0;
+  std::uint32_t ident = 0;
+};
+
+// The TCP header as host-order values. `ports_valid` says the ports were captured,
+// `fixed_valid` the first 16 bytes (ports to window); `header_valid` that the whole header including options was.
+struct TcpSegment {
+  bool ports_valid = false;  // the first 4 bytes were captured
+  bool fixed_valid = false;
+  bool header_valid = false;
+  bool have_seglen = false;  // the IP length covers the TCP header (Wireshark's th_have_seglen)
+  std::uint16_t src_port = 0;
+  std::uint16_t dst_port = 0;
+  std::uint32_t seq = 0;
+  std::uint32_t ack = 0;
+  std::uint16_t flags = 0;
+  std::uint16_t window = 0;
+  std::uint16_t checksum = 0;
+  std::uint16_t urgent_ptr = 0;
+  std::uint32_t header_len = 0;
+  std::uint32_t payload_len = 0;  // on the wire: reported IP payload minus header (see have_seglen)
+  TcpOptions options;
+  ByteView payload;  // captured part of the payload
+};
+
+struct UdpDatagram {
+  std::uint16_t src_port = 0;
+  std::uint16_t dst_port = 0;
+  std::uint16_t length = 0;
+  ByteView payload;
+};
+
+// The IP header and the start of the TCP header quoted inside an ICMP or ICMPv6 error.
+struct IcmpError {
+  std::uint8_t type = 0;
+  std::uint8_t code = 0;
+  bool has_ip = false;
+  IpHeader ip;
+  TcpSegment tcp;  // fixed_valid when 16 bytes of TCP header were quoted
+};
+
+struct DecodedPacket {
+  std::uint32_t layers = 0;
+  DecodeStatus status = DecodeStatus::Ok;
+  Layer stop_layer = Layer::None;  // the layer that could not be decoded, when status != Ok
+
+  std::uint32_t linktype = 0;
+  std::uint16_t ether_type = 0;  // after any VLAN tags
+  std::uint8_t vlan_count = 0;
+  std::array<std::uint16_t, 2> vlan_ids{};
+
+  std::uint8_t ip_depth = 0;  // number of IP headers (2 or more inside a tunnel)
+  IpHeader ip;        // innermost
+  IpHeader outer_ip;  // outermost, when ip_depth > 1
+  TcpSegment tcp;
+  UdpDatagram udp;
+  IcmpError icmp_error;
+  bool in_icmp_error = false;  // icmp_error is set
+  bool reassembled = false;    // the transport layer comes from reassembled fragments
+
+  bool has(Layer layer) const { return layers & layer_bit(layer); }
+  bool has_tcp() const { return has(Layer::Tcp) && tcp.fixed_valid; }
+  void reset();
+};
+
+}  // namespace tcplens

@@ -1,0 +1,37 @@
+// The per-packet TSV of `tcplens analyze --per-packet --format tsv`: one row per TCP packet
+// with exactly the columns of the corpus's NAME.tshark-tcp.tsv (see
+// ../shared/corpus/README.md), so the two can be compared by frame number.
+//
+// Values are formatted as tshark -T fields prints them: relative numbers, flags as 0x%04x,
+// the 12-character flags string with U+00B7 for unset bits, times with nine decimals, and an
+// empty cell where tshark has no value. TCP quoted inside ICMP errors gets no row.
+#pragma once
+
+#include <cstdint>
+
+#include "tcplens/capture/raw_packet.hpp"
+#include "tcplens/decode/decoded_packet.hpp"
+#include "tcplens/render/output.hpp"
+#include "tcplens/tcp/stream_tracker.hpp"
+
+namespace tcplens {
+
+class TsharkTsvWriter {
+ public:
+  explicit TsharkTsvWriter(Output& out) : out_(out) {}
+
+  void header();
+  // `summary` is the stream's summary to show (the final one, for tshark's two-pass output).
+  void row(const RawPacket& raw, const DecodedPacket& pkt, const TcpPacketAnalysis& a,
+           const StreamSummary& summary);
+  // A TCP header cut off before the window: tshark stops before finding the stream and
+  // shows only addresses and ports.
+  void short_row(const RawPacket& raw, const DecodedPacket& pkt);
+
+ private:
+  void put_time(std::int64_t sec, std::int32_t nsec);
+  void put_addresses(const DecodedPacket& pkt);
+  Output& out_;
+};
+
+}  // namespace tcplens

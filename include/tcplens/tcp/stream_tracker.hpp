@@ -1,0 +1,205 @@
+// StreamTracker: assigns every TCP packet to a stream and analyses it with tshark 4.0's
+// meaning (Wireshark epan/dissectors/packet-tcp.c, 4.0 branch; our own code).
+//
+// Stream indices are assigned exactly as tshark assigns tcp.stream: a new stream for a new
+// 4-tuple, and for a pure SYN whose sequence number differs from the base sequence number
+// already recorded for that direction of the 4-tuple (port reuse). A SYN-ACK with a new ISN
+// only rebases the existing stream. TCP headers quoted inside ICMP errors take part in stream
+// assignment (tshark creates conversations for them) but in nothing else.
+//
+// Per packet: the tcp.analysis flags, the frame an ACK acknowledges and its RTT, bytes in
+// flight, duplicate-ACK number and frame. Per stream: base sequence numbers, window scale,
+// initial RTT and completeness. tshark's TSV is made with two passes (-2): its relative
+// numbers, scaled windows, initial RTT and completeness use each stream's final values. To
+// reproduce that, run a first tracker over the capture, keep its summaries(), and give them
+// to numbers() while a second tracker replays the capture (see tools/tcplens analyze).
+//
+// Memory: a small StreamSummary per stream; analysis state (with the unacknowledged segments
+// of each direction, capped at 10000 as Wireshark's TCP_MAX_UNACKED_SEGMENTS) per 4-tuple,
+// recycled when the 4-tuple starts a new stream. Watch out: the state of a 4-tuple is never
+// evicted yet (tshark never forgets one either), so memory grows with distinct 4-tuples.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "tcplens/capture/raw_packet.hpp"
+#include "tcplens/decode/decoded_packet.hpp"
+#include "tcplens/flow/flow_key.hpp"
+#include "tcplens/flow/flow_table.hpp"
+#include "tcplens/tcp/anomaly.hpp"
+#include "tcplens/tcp/seq_num.hpp"
+
+namespace tcplens {
+
+// Bits of tcp.completeness (Wireshark's TCP_COMPLETENESS_*).
+namespace completeness {
+inline constexpr std::uint8_t kSyn = 1;
+inline constexpr std::uint8_t kSynAck = 2;
+inline constexpr std::uint8_t kAck = 4;
+inline constexpr std::uint8_t kData = 8;
+inline constexpr std::uint8_t kFin = 16;
+inline constexpr std::uint8_t kRst = 32;
+}  // namespace completeness
+
+// A time or duration as Wireshark's nstime_t holds it: seconds and a signed nanosecond part
+// that a damaged capture may leave outside [0, 10^9). Differences follow nstime_delta(), so
+// even such captures give tshark's numbers.
+struct NsTime {
+  std::int64_t secs = 0;
+  std::int32_t nsecs = 0;
+
+  static NsTime from(const Timestamp& ts) { return {ts.sec, static_cast<std::int32_t>(ts.nsec)}; }
+  bool is_zero() const { return secs == 0 && nsecs == 0; }
+  std::int64_t total_ns() const { return secs * 1000000000 + nsecs; }
+  // b - a, as nstime_delta(&d, &b, &a).
+  static NsTime delta(NsTime b, NsTime a);
+};
+
+struct TcpPacketAnalysis {
+  bool tracked = false;  // false: not a TCP packet, or TCP inside an ICMP error
+  std::uint32_t stream = 0;
+  Direction dir = Direction::AToB;
+  bool have_seglen = false;
+  bool short_header = false;  // data offset < 5: tshark stops after the stream index
+  std::uint32_t seglen = 0;
+  AnomalySet anomalies;
+  bool has_acked_record = false;  // Wireshark created its per-frame analysis record
+  std::uint64_t acks_frame = 0;   // 0: acknowledges no tracked segment exactly
+  NsTime ack_rtt;
+  std::uint32_t bytes_in_flight = 0;  // 0: not shown
+  std::uint32_t dupack_num = 0;
+  std::uint64_t dupack_frame = 0;
+  bool use_ace = false;  // AccECN negotiated: flags string shows the ACE counter
+  // tcp.completeness as tshark shows it on this packet: the value before this packet's
+  // update. In replay mode (set_first_pass) that is the first pass's final value plus what
+  // tshark's second pass adds again (SYN-ACK, ACK, data, FIN, RST seen since).
+  std::uint8_t completeness = 0;
+  // Base sequence numbers for relative numbers (indexed by Direction); see numbers().
+  std::uint32_t rel_base[2] = {0, 0};
+};
+
+// What tshark's second pass sees of a stream (or, mid-capture, what is known so far).
+struct StreamSummary {
+  std::uint8_t completeness = 0;
+  NsTime initial_rtt;  // zero: handshake not seen
+  std::uint32_t base_seq[2] = {0, 0};  // indexed by Direction
+  bool base_set[2] = {false, false};
+  std::int8_t win_scale[2] = {-1, -1};  // -1 unknown, -2 no scaling, else the shift
+  bool tfo_syn_data = false;  // a SYN carried data and a Fast Open cookie
+};
+
+// Relative numbers and scaled window of one packet, as tshark shows them.
+struct TcpNumbers {
+  std::uint32_t seq = 0;  // relative when have_seglen, else raw (as tshark)
+  std::uint32_t ack = 0;  // relative when ACK is set and have_seglen
+  bool has_nxtseq = false;
+  std::uint32_t nxtseq = 0;
+  std::uint32_t window = 0;  // after scaling
+  bool has_scale = false;    // tshark shows no scale factor on SYNs
+  std::int32_t scale = 0;    // -1 unknown, -2 no scaling, else the multiplier
+};
+
+class StreamTracker {
+ public:
+  // Bounds on the analysis state. When `max_live` 4-tuples are tracked and a new one
+  // arrives, every 4-tuple idle for `idle_timeout_sec` is evicted, and if that frees less than
+  // an eighth, the least recently seen eighth. Watch out: tshark never forgets a 4-tuple, so
+  // an evicted 4-tuple that comes back starts a new stream here (evictions() says whether it
+  // happened).
+  struct Limits {
+    std::size_t max_live = 4u << 20;
+    std::int64_t idle_timeout_sec = 300;
+  };
+
+  StreamTracker();
+  explicit StreamTracker(const Limits& limits);
+
+  // Frees the per-4-tuple analysis state, keeping the stream summaries: for a first pass
+  // whose only remaining use is set_first_pass(). No more on_packet() calls after this.
+  void release_live_state();
+
+  // Replay mode: this tracker sees the capture a second time, as tshark's second pass does;
+  // `first` has seen all of it. Per-packet values then use each stream's final state.
+  void set_first_pass(const StreamTracker* first) { first_pass_ = first; }
+
+  // Analyses one decoded packet; `frame` is its 1-based number.
+  const TcpPacketAnalysis& on_packet(const DecodedPacket& pkt, std::uint64_t frame, const Timestamp& ts);
+
+  std::size_t stream_count() const { return summaries_.size(); }
+  const StreamSummary& summary(std::uint32_t stream) const { return summaries_[stream]; }
+  // Streams whose analysis state is kept: one per 4-tuple (a reused 4-tuple recycles it).
+  std::size_t live_stream_count() const { return pool_.size() - free_.size(); }
+  std::uint64_t evictions() const { return evictions_; }
+
+  // Relative numbers use a.rel_base; the window scale comes from `s` (the final summary, for
+  // tshark's two-pass output).
+  static TcpNumbers numbers(const TcpSegment& seg, const TcpPacketAnalysis& a, const StreamSummary& s);
+
+ private:
+  struct Unacked {
+    std::uint64_t frame;
+    std::uint32_t seq;
+    std::uint32_t nextseq;
+    NsTime ts;
+  };
+  struct Flow {
+    std::uint32_t window = 0xffffffffu;  // last raw window field; Wireshark starts at G_MAXUINT32
+    bool is_first_ack = false;
+    bool valid_bif = true;
+    bool saw_syn = false;
+    std::uint32_t nextseq = 0;
+    std::uint64_t nextseqframe = 0;
+    std::int64_t nextseqtime = 0;
+    std::uint32_t maxseqtobeacked = 0;
+    std::uint32_t lastack = 0;
+    std::int64_t lastacktime = 0;
+    std::uint64_t lastnondupack = 0;
+    // Watch out: unsigned as in Wireshark, where "-1" (set after an ACKed unseen segment)
+    // compares as >= 2 in the fast-retransmission test.
+    std::uint32_t dupacknum = 0;
+    AnomalySet lastsegmentflags;
+    std::uint8_t num_sack_ranges = 0;
+    std::uint32_t sack_left[3] = {0, 0, 0};
+    std::uint32_t sack_right[3] = {0, 0, 0};
+    std::vector<Unacked> segments;  // oldest first
+  };
+  // Analysis state of the latest stream of one 4-tuple.
+  struct Stream {
+    FlowKey key;
+    std::uint32_t id = 0;
+    std::int64_t last_seen_ns = 0;
+    Flow flow[2];
+    NsTime ts_mru_syn;
+    bool has_mru_syn = false;
+    bool acc_ecn_syn = false;
+    bool acc_ecn_synack = false;
+    std::uint8_t shown_completeness = 0;  // replay mode only
+    std::uint32_t shown_base[2] = {0, 0};  // replay mode: tshark's second-pass bases
+    bool shown_base_set[2] = {false, false};
+  };
+
+  static constexpr std::uint32_t kNoSlot = 0xffffffffu;
+  // Starts a stream for `key`: in `slot` (recycled: its stream can no longer be reached) or,
+  // with kNoSlot, in a new slot. Returns the slot.
+  std::uint32_t open_stream(const FlowKey& key, std::uint32_t slot);
+  void analyze_sequence(Stream& s, Direction dir, std::uint32_t seq, std::uint32_t ack,
+                        std::uint32_t seglen, std::uint16_t flags, std::uint32_t window,
+                        std::uint64_t frame, NsTime ts);
+  void touch_record() { out_.has_acked_record = true; }
+  void analyze_packet(const DecodedPacket& pkt, std::uint64_t frame, NsTime ts);
+
+  FlowTable table_;                     // 4-tuple -> slot in pool_
+  std::vector<Stream> pool_;            // live analysis state
+  std::vector<std::uint32_t> free_;     // evicted slots, reused first
+  std::vector<StreamSummary> summaries_;  // every stream, by index
+  TcpPacketAnalysis out_;
+  const StreamTracker* first_pass_ = nullptr;
+  std::uint32_t last_slot_ = kNoSlot;
+  Limits limits_;
+  std::uint64_t evictions_ = 0;
+  void evict(std::int64_t now_ns);
+  static void reset(Stream& s);
+};
+
+}  // namespace tcplens

@@ -1,0 +1,519 @@
+// tshark-compatible stream assignment and sequence analysis. The rules are those of
+// Wireshark 4.0's packet-tcp.c (dissect_tcp, tcp_analyze_sequence_number,
+// verify_tcp_window_scaling); the comments name the Wireshark function each part mirrors.
+#include "tcplens/tcp/stream_tracker.hpp"
+
+#include <algorithm>
+
+#include "tcplens/wire/ip.hpp"
+
+namespace tcplens {
+
+namespace {
+
+constexpr std::size_t kMaxUnackedSegments = 10000;  // Wireshark's TCP_MAX_UNACKED_SEGMENTS
+constexpr std::uint32_t kDupAckNeutral = 0xffffffffu;  // Wireshark's dupacknum = -1
+using namespace tcpflag;
+
+bool gt(std::uint32_t a, std::uint32_t b) { return SeqNum(a) > SeqNum(b); }
+bool lt(std::uint32_t a, std::uint32_t b) { return SeqNum(a) < SeqNum(b); }
+bool le(std::uint32_t a, std::uint32_t b) { return SeqNum(a) <= SeqNum(b); }
+int idx(Direction d) { return static_cast<int>(d); }
+
+}  // namespace
+
+StreamTracker::StreamTracker() : StreamTracker(Limits{}) {}
+
+StreamTracker::StreamTracker(const Limits& limits) : table_(4096), limits_(limits) {
+  pool_.reserve(1024);
+  summaries_.reserve(1024);
+  if (limits_.max_live < 8) limits_.max_live = 8;
+}
+
+void StreamTracker::reset(Stream& s) {
+  // Keep the segment lists' capacity, reset everything else.
+  std::vector<Unacked> keep[2];
+  for (int i = 0; i < 2; ++i) keep[i].swap(s.flow[i].segments);
+  s = Stream{};
+  for (int i = 0; i < 2; ++i) {
+    keep[i].clear();
+    s.flow[i].segments.swap(keep[i]);
+  }
+}
+
+void StreamTracker::evict(std::int64_t now_ns) {
+  const std::int64_t idle_before = now_ns - limits_.idle_timeout_sec * 1000000000;
+  std::vector<std::pair<std::int64_t, std::uint32_t>> live;  // (last seen, slot)
+  live.reserve(pool_.size());
+  std::vector<bool> is_free(pool_.size(), false);
+  for (std::uint32_t f : free_) is_free[f] = true;
+  for (std::uint32_t i = 0; i < pool_.size(); ++i)
+    if (!is_free[i]) live.emplace_back(pool_[i].last_seen_ns, i);
+  std::size_t want = std::max<std::size_t>(1, limits_.max_live / 8);
+  std::size_t n_idle = 0;
+  for (const auto& e : live) n_idle += e.first < idle_before;
+  std::size_t n = std::max(n_idle, std::min(want, live.size()));
+  std::nth_element(live.begin(), live.begin() + static_cast<long>(n - 1), live.end());
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t slot = live[i].second;
+    table_.erase(pool_[slot].key);
+    reset(pool_[slot]);
+    free_.push_back(slot);
+    ++evictions_;
+  }
+}
+
+void StreamTracker::release_live_state() {
+  std::vector<Stream>().swap(pool_);
+  std::vector<std::uint32_t>().swap(free_);
+  table_ = FlowTable(16);
+}
+
+std::uint32_t StreamTracker::open_stream(const FlowKey& key, std::uint32_t slot) {
+  const auto id = static_cast<std::uint32_t>(summaries_.size());
+  summaries_.emplace_back();
+  if (slot == kNoSlot) {
+    if (!free_.empty()) {
+      slot = free_.back();
+      free_.pop_back();
+    } else {
+      slot = static_cast<std::uint32_t>(pool_.size());
+      pool_.emplace_back();
+    }
+    table_.put(key, slot);
+  } else {
+    reset(pool_[slot]);  // the old stream of this 4-tuple can no longer be reached
+  }
+  Stream& s = pool_[slot];
+  s.key = key;
+  s.id = id;
+  if (first_pass_ && id < first_pass_->summaries_.size()) {
+    const StreamSummary& fin = first_pass_->summaries_[id];
+    s.shown_completeness = fin.completeness;
+    for (int i = 0; i < 2; ++i) {
+      s.shown_base[i] = fin.base_seq[i];
+      s.shown_base_set[i] = fin.base_set[i];
+    }
+  }
+  return slot;
+}
+
+NsTime NsTime::delta(NsTime b, NsTime a) {
+  NsTime d;
+  d.secs = b.secs - a.secs;
+  d.nsecs = static_cast<std::int32_t>(static_cast<std::uint32_t>(b.nsecs) - static_cast<std::uint32_t>(a.nsecs));
+  if (b.secs == a.secs) {
+    d.secs = 0;
+  } else if (b.secs < a.secs) {
+    if (d.nsecs > 0) {
+      d.nsecs -= 1000000000;
+      ++d.secs;
+    }
+  } else if (d.nsecs < 0) {
+    d.nsecs += 1000000000;
+    --d.secs;
+  }
+  return d;
+}
+
+const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std::uint64_t frame,
+                                                  const Timestamp& raw_ts) {
+  out_ = TcpPacketAnalysis{};
+  last_slot_ = kNoSlot;
+  analyze_packet(pkt, frame, NsTime::from(raw_ts));
+  if (last_slot_ != kNoSlot) {
+    // The bases the relative numbers use: in replay mode tshark's second-pass bases, else
+    // the ones known after this packet.
+    const Stream& s = pool_[last_slot_];
+    for (int i = 0; i < 2; ++i)
+      out_.rel_base[i] = first_pass_ ? s.shown_base[i] : summaries_[s.id].base_seq[i];
+  }
+  return out_;
+}
+
+void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame, NsTime ts) {
+  const TcpSegment* segp = nullptr;
+  const IpHeader* ip = nullptr;
+  bool in_error = false;
+  if (pkt.has_tcp() && pkt.ip.protocol == ipproto::kTcp) {
+    segp = &pkt.tcp;
+    ip = &pkt.ip;
+  } else if (pkt.in_icmp_error && pkt.icmp_error.tcp.fixed_valid) {
+    // tshark dissects the quoted TCP header with pinfo->flags.in_error_pkt set: it finds or
+    // creates the conversation (using up a stream index) but skips the base sequence numbers
+    // and the sequence analysis; the packet gets no row.
+    segp = &pkt.icmp_error.tcp;
+    ip = &pkt.icmp_error.ip;
+    in_error = true;
+  } else {
+    return;
+  }
+  const TcpSegment& seg = *segp;
+  Direction dir;
+  FlowKey key = FlowKey::make(ip->src, seg.src_port, ip->dst, seg.dst_port, ipproto::kTcp, dir);
+
+  // dissect_tcp: find or create the conversation.
+  bool conversation_is_new = false;
+  std::uint32_t slot;
+  if (auto found = table_.find(key)) {
+    slot = *found;
+  } else {
+    if (live_stream_count() >= limits_.max_live) evict(ts.total_ns());
+    slot = open_stream(key, kNoSlot);
+    conversation_is_new = true;
+  }
+  Stream& s = pool_[slot];  // stays valid: recycling a slot does not move the pool
+  last_slot_ = slot;
+  const std::uint16_t flags = seg.flags;
+  const int f = idx(dir), r = 1 - f;
+
+  if ((flags & (kSyn | kAck)) == kSyn) {
+    if (summaries_[s.id].base_set[f]) {
+      if (seg.seq != summaries_[s.id].base_seq[f]) {
+        // Port reuse: a SYN with a new ISN starts a new stream. Watch out: tshark does not
+        // treat it as a new conversation for completeness (it sets 1 directly).
+        open_stream(key, slot);
+        touch_record();
+        out_.anomalies.set(Anomaly::ReusedPorts);
+        summaries_[s.id].completeness = completeness::kSyn;
+      } else {
+        // Same ISN: a retransmitted SYN. Restore nextseq (Wireshark issue 17616).
+        s.flow[f].nextseq = s.flow[f].maxseqtobeacked;
+        touch_record();
+      }
+    }
+    s.acc_ecn_syn = (flags & (kAe | kCwr | kEce)) == (kAe | kCwr | kEce);
+  }
+  const std::uint32_t id = s.id;
+  StreamSummary& sum = summaries_[id];
+  if ((flags & (kSyn | kAck)) == (kSyn | kAck)) {
+    if (sum.base_set[f] && seg.seq != sum.base_seq[f]) {
+      sum.base_seq[f] = seg.seq;  // Wireshark issue 16944
+      touch_record();
+      out_.anomalies.set(Anomaly::ReusedPorts);
+    }
+    // Watch out: tshark runs this rebase on its second pass too, from the final bases, so a
+    // stream with two SYN-ACK ISNs shows each part relative to its own ISN and flags both.
+    if (first_pass_ && s.shown_base_set[f] && seg.seq != s.shown_base[f]) {
+      s.shown_base[f] = seg.seq;
+      touch_record();
+      out_.anomalies.set(Anomaly::ReusedPorts);
+    }
+    s.acc_ecn_synack = ((flags & (kAe | kCwr)) == kCwr) || ((flags & (kAe | kEce)) == kAe);
+  }
+
+  s.last_seen_ns = ts.total_ns();
+  out_.tracked = !in_error;
+  out_.stream = id;
+  out_.completeness = first_pass_ ? s.shown_completeness : sum.completeness;
+  out_.dir = dir;
+  s.flow[f].num_sack_ranges = 0;
+
+  if (!in_error) {
+    if (seg.have_seglen) {
+      out_.have_seglen = true;
+      out_.seglen = seg.payload_len;
+      // Base sequence numbers: the ISN when the SYN is seen, else one below the first seq
+      // (Wireshark bug 1542); the peer's from the first ACK.
+      if (!sum.base_set[f]) {
+        if (flags & kSyn) {
+          sum.base_seq[f] = seg.seq;
+          s.flow[f].saw_syn = true;
+        } else {
+          sum.base_seq[f] = seg.seq - 1;
+        }
+        sum.base_set[f] = true;
+      }
+      if (!sum.base_set[r] && (flags & kAck)) {
+        sum.base_seq[r] = seg.ack - 1;
+        sum.base_set[r] = true;
+      }
+      analyze_sequence(s, dir, seg.seq, seg.ack, seg.payload_len, flags, seg.window, frame, ts);
+    }
+  }
+  out_.use_ace = (flags & kSyn) == 0 && s.acc_ecn_syn && s.acc_ecn_synack;
+  if (seg.header_len < TcpView::kMinHeaderLen) {
+    out_.short_header = true;
+    return;
+  }
+
+  // Completeness (dissect_tcp): a pure SYN counts only in a new conversation.
+  std::uint8_t c;
+  if (conversation_is_new) {
+    c = 0;
+    if ((flags & (kSyn | kAck)) == kSyn) {
+      c |= completeness::kSyn;
+      if (out_.seglen > 0) c |= completeness::kData;  // TCP Fast Open
+    }
+  } else {
+    c = sum.completeness;
+    if ((flags & (kSyn | kAck)) == (kSyn | kAck)) c |= completeness::kSynAck;
+    if ((flags & (kSyn | kAck)) == kAck) c |= out_.seglen > 0 ? completeness::kData : completeness::kAck;
+    if ((flags & (kFin | kAck)) == (kFin | kAck)) c |= completeness::kFin;
+    if (flags & kRst) c |= completeness::kRst;
+  }
+  sum.completeness = c;
+  if (first_pass_) {
+    // tshark's second pass finds the conversation, so never takes the "new" branch.
+    std::uint8_t& shown = s.shown_completeness;
+    if ((flags & (kSyn | kAck)) == (kSyn | kAck)) shown |= completeness::kSynAck;
+    if ((flags & (kSyn | kAck)) == kAck) shown |= out_.seglen > 0 ? completeness::kData : completeness::kAck;
+    if ((flags & (kFin | kAck)) == (kFin | kAck)) shown |= completeness::kFin;
+    if (flags & kRst) shown |= completeness::kRst;
+  }
+  // Watch out: for TCP quoted in an ICMP error tshark goes on from here too (SYN time for
+  // the initial RTT, options, window-scale verification); only the sequence analysis and the
+  // base sequence numbers were skipped.
+
+  // TFO on the SYN-ACK (relative ack as tshark computes it on this pass).
+  if ((flags & (kSyn | kAck)) == (kSyn | kAck)) {
+    // tshark decides this while displaying, so on its second pass with final values.
+    const StreamSummary* fin =
+        first_pass_ && id < first_pass_->summaries_.size() ? &first_pass_->summaries_[id] : &sum;
+    std::uint32_t rel_ack = seg.ack - (first_pass_ ? s.shown_base[r] : sum.base_seq[r]);
+    if (rel_ack > 1)
+      out_.anomalies.set(Anomaly::TfoAck);
+    else if (fin->tfo_syn_data)
+      out_.anomalies.set(Anomaly::TfoIgnored);
+  }
+  if (flags & kSyn) {
+    if (!(flags & kAck)) {
+      s.ts_mru_syn = ts;
+      s.has_mru_syn = true;
+    }
+    s.flow[f].is_first_ack = true;
+  }
+  if ((flags & (kSyn | kAck)) == kAck) {
+    if (s.has_mru_syn && sum.initial_rtt.is_zero()) sum.initial_rtt = NsTime::delta(ts, s.ts_mru_syn);
+    s.flow[f].is_first_ack = false;
+  }
+
+  // Options (dissected after the sequence analysis, so they affect later packets only).
+  if (seg.header_valid) {
+    const TcpOptions& o = seg.options;
+    if (o.has_window_scale) sum.win_scale[f] = static_cast<std::int8_t>(std::min<int>(o.window_scale, 14));
+    if (o.sack_count > 0) {
+      Flow& fl = s.flow[f];
+      fl.num_sack_ranges = static_cast<std::uint8_t>(std::min<int>(o.sack_count, 3));
+      for (int i = 0; i < fl.num_sack_ranges; ++i) {
+        fl.sack_left[i] = o.sack[i].left - sum.base_seq[r];
+        fl.sack_right[i] = o.sack[i].right - sum.base_seq[r];
+      }
+    }
+    if (o.has_tfo_cookie && (flags & (kSyn | kAck)) == kSyn) {
+      out_.anomalies.set(Anomaly::TfoSyn);
+      if (out_.have_seglen && out_.seglen) sum.tfo_syn_data = true;
+    }
+  }
+  if (!seg.header_valid) {
+    // tshark throws while dissecting the cut-off options, so it never shows the analysis
+    // (nor verifies window scaling); the analysis state was updated all the same.
+    AnomalySet keep;
+    if (out_.anomalies.has(Anomaly::TfoAck)) keep.set(Anomaly::TfoAck);
+    if (out_.anomalies.has(Anomaly::TfoIgnored)) keep.set(Anomaly::TfoIgnored);
+    out_.anomalies = keep;
+    out_.has_acked_record = false;
+    out_.acks_frame = 0;
+    out_.bytes_in_flight = 0;
+    out_.dupack_num = 0;
+    return;
+  }
+  if (flags & kSyn) {
+    // verify_tcp_window_scaling
+    if (sum.win_scale[f] == -1) {
+      sum.win_scale[f] = -2;
+      sum.win_scale[r] = -2;
+    } else if ((flags & kAck) && sum.win_scale[r] == -2) {
+      sum.win_scale[f] = -2;
+    }
+  }
+  // The TFO items are expert infos on the option or the ACK field, not analysis flags: they
+  // do not create tshark's per-frame analysis record (which decides where initial_rtt shows).
+  AnomalySet ta_flags = out_.anomalies;
+  ta_flags.clear(Anomaly::TfoSyn);
+  ta_flags.clear(Anomaly::TfoAck);
+  ta_flags.clear(Anomaly::TfoIgnored);
+  if (!ta_flags.empty()) touch_record();
+  return;
+}
+
+// tcp_analyze_sequence_number, in the same order and with the same precedence.
+void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq, std::uint32_t ack,
+                                     std::uint32_t seglen, std::uint16_t flags, std::uint32_t window,
+                                     std::uint64_t frame, NsTime ts_pair) {
+  // Wireshark compares times as (secs difference) * 10^9 + nsecs difference, unsigned.
+  const std::int64_t ts = ts_pair.total_ns();
+  Flow& fwd = s.flow[idx(dir)];
+  Flow& rev = s.flow[1 - idx(dir)];
+  const std::int8_t rev_scale = summaries_[s.id].win_scale[1 - idx(dir)];
+  AnomalySet& fl = out_.anomalies;
+
+  if (flags & kAck) rev.valid_bif = true;
+
+  bool to_finished_fwd = false;
+  // Zero window probe: one byte at the next expected seq while the peer's window is zero.
+  if (seglen == 1 && seq == fwd.nextseq && rev.window == 0) {
+    fl.set(Anomaly::ZeroWindowProbe);
+    to_finished_fwd = true;
+  }
+  if (!to_finished_fwd) {
+    if (window == 0 && (flags & (kRst | kFin | kSyn)) == 0) fl.set(Anomaly::ZeroWindow);
+    if (fwd.nextseq && gt(seq, fwd.nextseq) && (flags & kRst) == 0) {
+      fl.set(Anomaly::LostSegment);
+      fwd.valid_bif = false;
+    }
+    if ((seglen == 0 || seglen == 1) && seq == fwd.nextseq - 1 && (flags & (kSyn | kFin | kRst)) == 0)
+      fl.set(Anomaly::KeepAlive);
+    if (seglen == 0 && window && window != fwd.window && seq == fwd.nextseq && ack == fwd.lastack &&
+        (flags & (kSyn | kFin | kRst)) == 0)
+      fl.set(Anomaly::WindowUpdate);
+    if (seglen > 0 && rev_scale != -1 && (flags & (kSyn | kFin | kRst)) == 0) {
+      int shift = rev.is_first_ack ? 0 : (rev_scale == -2 ? 0 : rev_scale);
+      if (seq + seglen == rev.lastack + (rev.window << shift)) fl.set(Anomaly::WindowFull);
+    }
+    bool bare = seglen == 0 && seq == fwd.nextseq && ack == fwd.lastack &&
+                (flags & (kSyn | kFin | kRst)) == 0;
+    if (bare && window && window == fwd.window && rev.lastsegmentflags.has(Anomaly::KeepAlive)) {
+      fl.set(Anomaly::KeepAliveAck);
+      to_finished_fwd = true;
+    } else if (bare && window == 0 && window == fwd.window &&
+               rev.lastsegmentflags.has(Anomaly::ZeroWindowProbe)) {
+      fl.set(Anomaly::ZeroWindowProbeAck);
+      to_finished_fwd = true;
+    } else if (bare && window && window == fwd.window) {
+      fwd.dupacknum = fwd.dupacknum == kDupAckNeutral ? 1 : fwd.dupacknum + 1;
+      fl.set(Anomaly::DuplicateAck);
+      out_.dupack_num = fwd.dupacknum;
+      out_.dupack_frame = fwd.lastnondupack;
+    }
+  }
+  // finished_fwd:
+  if (ack != fwd.lastack) {
+    fwd.lastnondupack = frame;
+    fwd.dupacknum = 0;
+  }
+  // ACKed lost segment.
+  if (rev.maxseqtobeacked && gt(ack, rev.maxseqtobeacked) && (flags & kAck)) {
+    touch_record();
+    if (lt(rev.maxseqtobeacked, rev.nextseq)) {
+      rev.maxseqtobeacked = rev.nextseq;
+      fl.set(Anomaly::AckLostSegment);
+    } else {
+      if (rev.dupacknum == 0) fl.set(Anomaly::AckLostSegment);
+      rev.dupacknum = kDupAckNeutral;
+    }
+  }
+  // Retransmission, fast retransmission, spurious retransmission, out of order.
+  if (seglen > 0 || (flags & (kSyn | kFin))) {
+    bool seq_not_advanced = fwd.nextseq && lt(seq, fwd.nextseq);
+    if (!fl.has(Anomaly::KeepAlive)) {
+      if (seglen > 1 && fwd.nextseq - 1 == seq) seq_not_advanced = false;
+      if (seglen > 0 && rev.lastack && le(seq + seglen, rev.lastack)) {
+        fl.set(Anomaly::SpuriousRetransmission);
+      } else if (seq_not_advanced && rev.dupacknum >= 2 && rev.lastack == seq &&
+                 static_cast<std::uint64_t>(ts - rev.lastacktime) < 20000000u) {
+        fl.set(Anomaly::FastRetransmission);
+      } else {
+        // Watch out: Wireshark computes both as guint64, so a negative interval or a negative
+        // initial RTT (capture timestamps going backwards) becomes huge.
+        const NsTime irtt = summaries_[s.id].initial_rtt;
+        const std::uint64_t ooo_thres = irtt.is_zero() ? 3000000u : static_cast<std::uint64_t>(irtt.total_ns());
+        std::uint32_t end = seq + seglen + ((flags & (kSyn | kFin)) ? 1 : 0);
+        if (seq_not_advanced && static_cast<std::uint64_t>(ts - fwd.nextseqtime) < ooo_thres &&
+            fwd.nextseq != end) {
+          fl.set(Anomaly::OutOfOrder);
+        } else if (seq_not_advanced) {
+          fl.set(Anomaly::Retransmission);
+        }
+      }
+    }
+  }
+  // finished_checking_retransmission_type:
+  std::uint32_t nextseq = seq + seglen;
+  if ((seglen || (flags & (kSyn | kFin))) && fwd.segments.size() < kMaxUnackedSegments) {
+    if (flags & (kSyn | kFin)) nextseq += 1;
+    fwd.segments.push_back(Unacked{frame, seq, nextseq, ts_pair});
+  }
+  const bool zwp = fl.has(Anomaly::ZeroWindowProbe);
+  if (gt(nextseq, fwd.nextseq) || !fwd.nextseq) {
+    if (!zwp) {
+      fwd.nextseq = nextseq;
+      fwd.nextseqframe = frame;
+      fwd.nextseqtime = ts;
+    }
+  }
+  if (seq == fwd.maxseqtobeacked || !fwd.maxseqtobeacked) {
+    if (!zwp) fwd.maxseqtobeacked = fwd.nextseq;
+  }
+  fwd.window = window;
+  fwd.lastack = ack;
+  fwd.lastacktime = ts;
+  fwd.lastsegmentflags = fl;
+
+  // Remove what this ACK covers from the other direction's unacked list. Wireshark walks
+  // newest first; the oldest exact match is the one it reports.
+  auto& list = rev.segments;
+  for (std::size_t i = list.size(); i-- > 0;) {
+    Unacked& u = list[i];
+    if (ack == u.nextseq) {
+      touch_record();
+      out_.acks_frame = u.frame;
+      out_.ack_rtt = NsTime::delta(ts_pair, u.ts);
+    } else if (gt(ack, u.seq) && le(ack, u.nextseq)) {
+      u.seq = ack;
+      continue;
+    } else if (gt(u.nextseq, ack)) {
+      continue;
+    }
+    u.frame = 0;  // mark for removal
+  }
+  list.erase(std::remove_if(list.begin(), list.end(), [](const Unacked& u) { return u.frame == 0; }),
+             list.end());
+
+  // Bytes in flight (the default, payload-based method).
+  if (seglen != 0 && !fwd.segments.empty() && fwd.valid_bif) {
+    std::uint32_t base = summaries_[s.id].base_seq[idx(dir)];
+    std::uint32_t first = fwd.segments.back().seq - base;
+    std::uint32_t last = fwd.segments.back().nextseq - base;
+    for (const Unacked& u : fwd.segments) {
+      last = std::max(last, u.nextseq - base);
+      first = std::min(first, u.seq - base);
+    }
+    std::uint32_t in_flight = last - first;
+    std::uint32_t delivered = 0;
+    for (int i = 0; i < rev.num_sack_ranges; ++i) delivered += rev.sack_right[i] - rev.sack_left[i];
+    in_flight -= delivered;
+    if (in_flight > 0 && in_flight < 2000000000) {
+      out_.bytes_in_flight = in_flight;
+      if (flags & (kSyn | kFin)) out_.bytes_in_flight -= 1;
+    }
+    touch_record();
+  }
+}
+
+TcpNumbers StreamTracker::numbers(const TcpSegment& seg, const TcpPacketAnalysis& a,
+                                  const StreamSummary& s) {
+  TcpNumbers n;
+  const int f = idx(a.dir), r = 1 - f;
+  n.seq = seg.seq;
+  n.ack = seg.ack;
+  n.window = seg.window;
+  if (!a.have_seglen) return n;
+  n.seq = seg.seq - a.rel_base[f];
+  if (seg.flags & kAck) n.ack = seg.ack - a.rel_base[r];
+  n.has_nxtseq = true;
+  n.nxtseq = n.seq + a.seglen + ((seg.flags & (kSyn | kFin)) ? 1 : 0);
+  if (!(seg.flags & kSyn)) {
+    n.has_scale = true;
+    std::int8_t ws = s.win_scale[f];
+    if (ws >= 0) {
+      n.window = std::uint32_t{seg.window} << ws;
+      n.scale = 1 << ws;
+    } else {
+      n.scale = ws;
+    }
+  }
+  return n;
+}
+
+}  // namespace tcplens

@@ -1,0 +1,341 @@
+// StreamTracker: stream assignment as tshark 4.0 does it, and the main analysis flags.
+// Written in a small helper language: syn(client, isn), syn_ack(server, isn, ack), ...
+#include <gtest/gtest.h>
+
+#include "packet_builder.hpp"
+#include "tcplens/decode/packet_decoder.hpp"
+#include "tcplens/flow/flow_table.hpp"
+#include "tcplens/tcp/seq_num.hpp"
+#include "tcplens/tcp/stream_tracker.hpp"
+
+namespace tcplens {
+namespace {
+
+using test::Host;
+using test::kClient;
+using test::kServer;
+using test::Segment;
+using namespace tcpflag;
+
+class Conversation : public ::testing::Test {
+ protected:
+  // Sends one segment from `from` to the other host; returns its analysis.
+  const TcpPacketAnalysis& send(const Host& from, std::uint32_t seq, std::uint32_t ack,
+                                std::uint16_t flags, std::uint32_t payload = 0,
+                                std::uint16_t window = 64240) {
+    Segment s;
+    s.src = from;
+    s.dst = from.port == kClient.port ? kServer : kClient;
+    s.seq = seq;
+    s.ack = ack;
+    s.flags = flags;
+    s.payload = payload;
+    s.window = window;
+    bytes_ = test::build_ipv4_tcp(s);
+    ++frame_;
+    now_ += 1000000;  // 1 ms apart
+    RawPacket raw = test::raw_packet(bytes_, frame_, now_ / 1000000000, static_cast<std::uint32_t>(now_ % 1000000000));
+    return tracker_.on_packet(decoder_.decode(raw), frame_, raw.ts);
+  }
+  const TcpPacketAnalysis& syn(const Host& h, std::uint32_t isn) { return send(h, isn, 0, kSyn); }
+  const TcpPacketAnalysis& syn_ack(const Host& h, std::uint32_t isn, std::uint32_t ack) {
+    return send(h, isn, ack, kSyn | kAck);
+  }
+  const TcpPacketAnalysis& ack(const Host& h, std::uint32_t seq, std::uint32_t a) {
+    return send(h, seq, a, kAck);
+  }
+  const TcpPacketAnalysis& data(const Host& h, std::uint32_t seq, std::uint32_t a, std::uint32_t len) {
+    return send(h, seq, a, kAck | kPsh, len);
+  }
+  const TcpPacketAnalysis& fin(const Host& h, std::uint32_t seq, std::uint32_t a) {
+    return send(h, seq, a, kFin | kAck);
+  }
+  const TcpPacketAnalysis& rst(const Host& h, std::uint32_t seq) { return send(h, seq, 0, kRst); }
+
+  void handshake(std::uint32_t c_isn, std::uint32_t s_isn) {
+    syn(kClient, c_isn);
+    syn_ack(kServer, s_isn, c_isn + 1);
+    ack(kClient, c_isn + 1, s_isn + 1);
+  }
+
+  PacketDecoder decoder_;
+  StreamTracker tracker_;
+  std::vector<std::uint8_t> bytes_;
+  std::uint64_t frame_ = 0;
+  std::int64_t now_ = 1000000000;
+};
+
+// --- stream assignment ---
+
+TEST_F(Conversation, BothDirectionsShareAStream) {
+  handshake(100, 500);
+  EXPECT_EQ(data(kServer, 501, 101, 10).stream, 0u);
+  EXPECT_EQ(tracker_.stream_count(), 1u);
+  EXPECT_EQ(tracker_.summary(0).completeness, completeness::kSyn | completeness::kSynAck |
+                                                  completeness::kAck | completeness::kData);
+}
+
+TEST_F(Conversation, SynWithNewIsnAfterFinStartsNewStream) {
+  handshake(100, 500);
+  fin(kClient, 101, 501);
+  fin(kServer, 501, 102);
+  ack(kClient, 102, 502);
+  const TcpPacketAnalysis& a = syn(kClient, 9000);
+  EXPECT_EQ(a.stream, 1u);
+  EXPECT_TRUE(a.anomalies.has(Anomaly::ReusedPorts));
+  EXPECT_EQ(tracker_.summary(1).completeness, completeness::kSyn);
+  EXPECT_EQ(syn_ack(kServer, 7000, 9001).stream, 1u);
+  EXPECT_EQ(tracker_.stream_count(), 2u);
+  EXPECT_EQ(tracker_.live_stream_count(), 1u);  // the 4-tuple's state was recycled
+  EXPECT_EQ(tracker_.summary(0).completeness, 23);  // SYN, SYN-ACK, ACK, FIN: no data
+}
+
+TEST_F(Conversation, SynWithNewIsnWithoutCloseStillStartsNewStream) {
+  handshake(100, 500);
+  EXPECT_EQ(syn(kClient, 12345).stream, 1u);
+}
+
+TEST_F(Conversation, RetransmittedSynKeepsStream) {
+  syn(kClient, 100);
+  const TcpPacketAnalysis& a = syn(kClient, 100);
+  EXPECT_EQ(a.stream, 0u);
+  EXPECT_TRUE(a.anomalies.has(Anomaly::Retransmission));
+  EXPECT_FALSE(a.anomalies.has(Anomaly::ReusedPorts));
+}
+
+TEST_F(Conversation, SynAckWithNewIsnRebasesSameStream) {
+  handshake(100, 500);
+  const TcpPacketAnalysis& a = syn_ack(kServer, 8000, 101);
+  EXPECT_EQ(a.stream, 0u);
+  EXPECT_TRUE(a.anomalies.has(Anomaly::ReusedPorts));
+  EXPECT_EQ(tracker_.summary(0).base_seq[static_cast<int>(a.dir)], 8000u);
+}
+
+TEST_F(Conversation, MidstreamStartsAtRelativeOne) {
+  const TcpPacketAnalysis& a = data(kClient, 5000, 7000, 100);
+  EXPECT_EQ(a.stream, 0u);
+  TcpNumbers n = StreamTracker::numbers(decoder_.decode(test::raw_packet(bytes_)).tcp, a, tracker_.summary(0));
+  EXPECT_EQ(n.seq, 1u);
+  EXPECT_EQ(n.ack, 1u);
+  EXPECT_EQ(n.nxtseq, 101u);
+  EXPECT_EQ(n.scale, -1);  // no SYN seen: unknown
+}
+
+TEST_F(Conversation, DifferentPortIsDifferentStream) {
+  syn(kClient, 1);
+  Host other = kClient;
+  other.port = 40001;
+  EXPECT_EQ(send(other, 1, 0, kSyn).stream, 1u);
+}
+
+// tshark creates a conversation for TCP quoted in an ICMP error: it uses up a stream index
+// and, being a SYN without options, makes the stream "no window scaling" before the real SYN.
+TEST_F(Conversation, IcmpQuotedTcpUsesAStreamIndex) {
+  Segment quoted;
+  quoted.src = kClient;
+  quoted.dst = kServer;
+  quoted.seq = 100;
+  quoted.flags = kSyn;
+  std::vector<std::uint8_t> inner = test::build_ipv4_tcp(quoted);
+  std::vector<std::uint8_t> icmp = {3, 3, 0, 0, 0, 0, 0, 0};  // port unreachable
+  icmp.insert(icmp.end(), inner.begin(), inner.end());
+  std::vector<std::uint8_t> b = {0x45, 0, 0, 0, 0, 0, 0, 0, 64, 1, 0, 0};  // IPv4, ICMP
+  b.insert(b.end(), kServer.addr, kServer.addr + 4);
+  b.insert(b.end(), kClient.addr, kClient.addr + 4);
+  b.insert(b.end(), icmp.begin(), icmp.end());
+  b[3] = static_cast<std::uint8_t>(b.size());
+  RawPacket raw = test::raw_packet(b, ++frame_);
+  const TcpPacketAnalysis& a = tracker_.on_packet(decoder_.decode(raw), frame_, raw.ts);
+  EXPECT_FALSE(a.tracked);  // no row
+  EXPECT_EQ(tracker_.stream_count(), 1u);
+  EXPECT_EQ(tracker_.summary(0).win_scale[0], -2);
+  Host other = kClient;
+  other.port = 40001;
+  EXPECT_EQ(send(other, 1, 0, kSyn).stream, 1u);
+  EXPECT_EQ(syn(kClient, 100).stream, 0u);  // the quoted 4-tuple's conversation is found
+}
+
+// --- analysis flags ---
+
+TEST_F(Conversation, LostSegmentAndDuplicateAcks) {
+  handshake(100, 500);
+  data(kClient, 101, 501, 100);
+  EXPECT_TRUE(data(kClient, 301, 501, 100).anomalies.has(Anomaly::LostSegment));
+  ack(kServer, 501, 201);
+  const TcpPacketAnalysis& d1 = ack(kServer, 501, 201);
+  EXPECT_TRUE(d1.anomalies.has(Anomaly::DuplicateAck));
+  EXPECT_EQ(d1.dupack_num, 1u);
+  const TcpPacketAnalysis& d2 = ack(kServer, 501, 201);
+  EXPECT_EQ(d2.dupack_num, 2u);
+  EXPECT_TRUE(data(kClient, 201, 501, 100).anomalies.has(Anomaly::FastRetransmission));
+}
+
+TEST_F(Conversation, RetransmissionAckRttAndBytesInFlight) {
+  handshake(100, 500);
+  const TcpPacketAnalysis& d = data(kClient, 101, 501, 100);
+  EXPECT_EQ(d.bytes_in_flight, 100u);
+  now_ += 200000000;  // well past the out-of-order threshold
+  EXPECT_TRUE(data(kClient, 101, 501, 100).anomalies.has(Anomaly::Retransmission));
+  const TcpPacketAnalysis& a = ack(kServer, 501, 201);
+  EXPECT_EQ(a.acks_frame, 4u);
+  EXPECT_GT(a.ack_rtt.total_ns(), 0);
+}
+
+TEST_F(Conversation, ZeroWindowAndWindowUpdate) {
+  handshake(100, 500);
+  EXPECT_TRUE(send(kServer, 501, 101, kAck, 0, 0).anomalies.has(Anomaly::ZeroWindow));
+  EXPECT_TRUE(send(kServer, 501, 101, kAck, 0, 1000).anomalies.has(Anomaly::WindowUpdate));
+}
+
+TEST_F(Conversation, KeepAliveAndItsAck) {
+  handshake(100, 500);
+  data(kClient, 101, 501, 10);
+  ack(kServer, 501, 111);
+  EXPECT_TRUE(send(kClient, 110, 501, kAck, 0).anomalies.has(Anomaly::KeepAlive));
+  EXPECT_TRUE(ack(kServer, 501, 111).anomalies.has(Anomaly::KeepAliveAck));
+}
+
+// --- building blocks ---
+
+TEST(NsTime, DeltaAsWireshark) {
+  EXPECT_EQ(NsTime::delta({10, 100}, {9, 200}).total_ns(), 999999900);
+  NsTime d = NsTime::delta({9, 200}, {10, 100});  // negative: both parts share the sign
+  EXPECT_EQ(d.secs, 0);
+  EXPECT_EQ(d.nsecs, -999999900);
+  d = NsTime::delta({5, 0}, {5, 1000000000});  // unnormalised input stays unnormalised
+  EXPECT_EQ(d.secs, 0);
+  EXPECT_EQ(d.nsecs, -1000000000);
+}
+
+TEST(SeqNum, WrapAround) {
+  EXPECT_LT(SeqNum(0xfffffff0u), SeqNum(0x10u));
+  EXPECT_GT(SeqNum(0x10u), SeqNum(0xfffffff0u));
+  EXPECT_EQ(SeqNum::distance(SeqNum(0xfffffff0u), SeqNum(0x10u)), 0x20u);
+}
+
+TEST(FlowTable, InsertFindEraseGrow) {
+  FlowTable t(4);
+  std::vector<FlowKey> keys;
+  for (std::uint32_t i = 0; i < 1000; ++i) {
+    IpAddress a, b;
+    a.family = b.family = 4;
+    a.bytes[3] = static_cast<std::uint8_t>(i);
+    b.bytes[2] = static_cast<std::uint8_t>(i >> 8);
+    Direction d;
+    keys.push_back(FlowKey::make(a, static_cast<std::uint16_t>(i), b, 80, 6, d));
+    t.put(keys.back(), i);
+  }
+  EXPECT_EQ(t.size(), 1000u);
+  for (std::uint32_t i = 0; i < 1000; ++i) EXPECT_EQ(t.find(keys[i]), i);
+  for (std::uint32_t i = 0; i < 1000; i += 2) EXPECT_TRUE(t.erase(keys[i]));
+  for (std::uint32_t i = 0; i < 1000; ++i) EXPECT_EQ(t.find(keys[i]).has_value(), i % 2 == 1);
+  t.put(keys[1], 77);
+  EXPECT_EQ(t.find(keys[1]), 77u);
+  EXPECT_EQ(t.size(), 500u);
+}
+
+TEST(FlowKey, BothDirectionsSameKey) {
+  IpAddress a, b;
+  a.family = b.family = 4;
+  a.bytes[0] = 10;
+  b.bytes[0] = 11;
+  Direction d1, d2;
+  FlowKey k1 = FlowKey::make(a, 1000, b, 80, 6, d1);
+  FlowKey k2 = FlowKey::make(b, 80, a, 1000, 6, d2);
+  EXPECT_EQ(k1, k2);
+  EXPECT_EQ(k1.hash(), k2.hash());
+  EXPECT_NE(d1, d2);
+}
+
+}  // namespace
+}  // namespace tcplens
+
+namespace tcplens {
+namespace {
+
+// tshark's second pass, reproduced by replaying into a tracker that knows the first pass.
+TEST(Replay, CompletenessAndRebasedSynAck) {
+  using namespace tcpflag;
+  std::vector<std::vector<std::uint8_t>> pkts;
+  auto add = [&](const Host& from, std::uint32_t seq, std::uint32_t ack, std::uint16_t flags) {
+    Segment s;
+    s.src = from;
+    s.dst = from.port == kClient.port ? kServer : kClient;
+    s.seq = seq;
+    s.ack = ack;
+    s.flags = flags;
+    pkts.push_back(test::build_ipv4_tcp(s));
+  };
+  add(kServer, 500, 101, kSyn | kAck);  // SYN-ACK first: the conversation is new, no bit
+  add(kClient, 100, 0, kSyn);           // SYN in a known conversation: no bit either
+  add(kClient, 101, 501, kAck);
+  add(kServer, 900, 101, kSyn | kAck);  // a second SYN-ACK ISN: rebase
+  add(kClient, 101, 901, kAck);
+
+  auto run = [&](StreamTracker& t, std::vector<TcpPacketAnalysis>* out,
+                 std::vector<TcpNumbers>* nums) {
+    PacketDecoder d;
+    std::uint64_t n = 0;
+    for (const auto& b : pkts) {
+      RawPacket raw = test::raw_packet(b, ++n, static_cast<std::int64_t>(n), 0);
+      const DecodedPacket& p = d.decode(raw);
+      const TcpPacketAnalysis& a = t.on_packet(p, n, raw.ts);
+      if (out) out->push_back(a);
+      if (nums) nums->push_back(StreamTracker::numbers(p.tcp, a, t.summary(a.stream)));
+    }
+  };
+  StreamTracker first;
+  run(first, nullptr, nullptr);
+  // The first SYN-ACK opened the conversation (no bit), the SYN came to a known one (no bit);
+  // the ACKs and the second SYN-ACK count.
+  EXPECT_EQ(first.summary(0).completeness, completeness::kAck | completeness::kSynAck);
+  StreamTracker second;
+  second.set_first_pass(&first);
+  std::vector<TcpPacketAnalysis> a;
+  std::vector<TcpNumbers> n;
+  run(second, &a, &n);
+  // Shown before each packet's update, starting from the first pass's final value.
+  EXPECT_EQ(a[0].completeness, 6);
+  EXPECT_EQ(a[4].completeness, 6);
+  // The first SYN-ACK is rebased again on the replay: both SYN-ACKs show relative seq 0.
+  EXPECT_TRUE(a[0].anomalies.has(Anomaly::ReusedPorts));
+  EXPECT_TRUE(a[3].anomalies.has(Anomaly::ReusedPorts));
+  EXPECT_EQ(n[0].seq, 0u);
+  EXPECT_EQ(n[2].ack, 1u);
+  EXPECT_EQ(n[3].seq, 0u);
+  EXPECT_EQ(n[4].ack, 1u);
+}
+
+}  // namespace
+}  // namespace tcplens
+
+namespace tcplens {
+namespace {
+
+TEST(Limits, EvictsLeastRecentlySeenWhenFull) {
+  StreamTracker::Limits limits;
+  limits.max_live = 8;
+  StreamTracker t(limits);
+  PacketDecoder d;
+  std::uint64_t n = 0;
+  auto syn_from_port = [&](std::uint16_t port) {
+    Segment s;
+    s.src = kClient;
+    s.src.port = port;
+    s.dst = kServer;
+    s.seq = 1000;
+    s.flags = tcpflag::kSyn;
+    auto bytes = test::build_ipv4_tcp(s);
+    ++n;
+    RawPacket raw = test::raw_packet(bytes, n, static_cast<std::int64_t>(n), 0);
+    return t.on_packet(d.decode(raw), n, raw.ts).stream;
+  };
+  for (std::uint16_t p = 1; p <= 20; ++p) EXPECT_EQ(syn_from_port(p), p - 1u);
+  EXPECT_GT(t.evictions(), 0u);
+  EXPECT_LE(t.live_stream_count(), 8u);
+  EXPECT_EQ(syn_from_port(20), 19u);  // recent: still tracked (a retransmitted SYN)
+  EXPECT_EQ(syn_from_port(1), 20u);   // evicted: comes back as a new stream
+}
+
+}  // namespace
+}  // namespace tcplens
