@@ -704,9 +704,10 @@ bool likely_server_port(std::uint16_t port) {
   return std::find(std::begin(kPorts), std::end(kPorts), port) != std::end(kPorts);
 }
 
-bool flip_at_start(std::uint16_t sport, std::uint16_t dport, std::uint16_t flags) {
+bool flip_at_start(std::uint16_t sport, std::uint16_t dport, std::uint16_t flags,
+                   bool use_likely_server_ports) {
   bool syn = flags & kSynBit, ack = flags & kAckBit;
-  if (syn && !ack) return false;
+  if ((syn && !ack) || !use_likely_server_ports) return false;
   if (!likely_server_port(sport)) return false;
   if (likely_server_port(dport)) return !syn && sport < dport;
   return true;
@@ -737,7 +738,7 @@ void ZeekConnTable::on_packet(const FlowKey& key, Direction dir, ZeekPacket p) {
   l.first_is_a = dir == Direction::AToB;
   std::uint16_t sport = l.first_is_a ? key.port_a : key.port_b;
   std::uint16_t dport = l.first_is_a ? key.port_b : key.port_a;
-  l.engine = std::make_unique<ZeekConnEngine>(p.ts, flip_at_start(sport, dport, p.flags), opt_);
+  l.engine = std::make_unique<ZeekConnEngine>(p.ts, flip_at_start(sport, dport, p.flags, opt_.use_likely_server_ports), opt_);
   p.from = Peer::First;
   l.engine->on_packet(p);
   live_.emplace(key, std::move(l));

@@ -85,7 +85,8 @@ struct ZeekOptions {
   double initial_inactivity_timeout = 60;  // udp_inactivity_timeout until the handshake ends
   std::uint64_t tcp_max_initial_window = 16384;
   std::uint64_t tcp_max_above_hole_without_any_acks = 16384;
-  bool reassemble = true;  // dpd_reassemble_first_packets: content gaps ('g') need it
+  bool reassemble = true;
+  bool use_likely_server_ports = true;  // false: likely_server_ports = {} (some Zeek tests)  // dpd_reassemble_first_packets: content gaps ('g') need it
 };
 
 class ZeekConnEngine {
@@ -180,7 +181,8 @@ ConnState conn_state(EndpointState orig, EndpointState resp, std::uint64_t orig_
 bool likely_server_port(std::uint16_t port);
 // WantConnection(): should a connection whose first packet goes `sport` -> `dport` with
 // these flags start with its roles flipped?
-bool flip_at_start(std::uint16_t sport, std::uint16_t dport, std::uint16_t flags);
+bool flip_at_start(std::uint16_t sport, std::uint16_t dport, std::uint16_t flags,
+                   bool use_likely_server_ports = true);
 
 // Splits packets into Zeek connections by 4-tuple. Finished connections (removed by Zeek's
 // timers, replaced on reuse, or still open at the end) are handed out in removal order.
