@@ -224,9 +224,9 @@ TestSetup setup_for(const std::string& test) {
   if (test == "core.tcp.rxmit-history" || test == "core.conn-size-flip" ||
       test == "core.tcp.tcp-dups")
     s.verify_checksums = false;
-  // connection_flipped, like connection_flip_roles, empties likely_server_ports so that the
-  // SYN/SYN-ACK reversal (not the port guess) flips the roles.
-  if (test == "core.connection_flipped") s.likely_server_ports = false;
+  // `zeek -b` (bare mode) loads no protocol scripts, so likely_server_ports is empty.
+  if (test == "core.connection_flipped" || test == "core.conn-size-flip")
+    s.likely_server_ports = false;
   return s;
 }
 
