@@ -1,0 +1,279 @@
+// ZeekConnEngine in a small helper language: syn(orig), syn_ack(resp), data(orig, 100),
+// fin(resp), rst(orig)... Each helper keeps per-side sequence numbers, as a TCP would, so a
+// test only says what happens. `orig` and `resp` name the first sender and the other side
+// as the capture saw them (before any '^' flip). Grouped by situation; together they cover
+// every conn_state value and every history letter.
+#include <gtest/gtest.h>
+
+#include "tcplens/tcp/zeek_conn.hpp"
+
+namespace tcplens::zeek {
+namespace {
+
+constexpr Peer orig = Peer::First;
+constexpr Peer resp = Peer::Second;
+
+constexpr std::uint16_t F = 0x01, S = 0x02, R = 0x04, P = 0x08, A = 0x10;
+
+class Conn {
+ public:
+  explicit Conn(bool flip = false, ZeekOptions o = {}) : e_(0.0, flip, o) {
+    next_[0] = 1000;
+    next_[1] = 5000;
+  }
+
+  Conn& send(Peer from, std::uint16_t flags, std::uint32_t len = 0, std::uint16_t window = 8192,
+             bool checksum_ok = true) {
+    int s = from == Peer::First ? 0 : 1;
+    ZeekPacket p;
+    p.from = from;
+    p.ts = (t_ += 0.01);
+    p.flags = flags;
+    p.seq = next_[s];
+    p.ack = next_[1 - s];
+    p.payload_len = p.captured_len = len;
+    p.window = window;
+    p.checksum_ok = checksum_ok;
+    e_.on_packet(p);
+    if (checksum_ok && !(flags & R)) next_[s] += len + ((flags & S) ? 1 : 0) + ((flags & F) ? 1 : 0);
+    return *this;
+  }
+  Conn& syn(Peer p) { return send(p, S); }
+  Conn& syn_ack(Peer p) { return send(p, S | A); }
+  Conn& ack(Peer p) { return send(p, A); }
+  Conn& data(Peer p, std::uint32_t n) { return send(p, A | P, n); }
+  Conn& fin(Peer p) { return send(p, F | A); }
+  Conn& rst(Peer p) { return send(p, R); }
+  Conn& rst_ack(Peer p) { return send(p, R | A); }
+  Conn& zero_window(Peer p) { return send(p, A, 0, 0); }
+  Conn& bad_checksum(Peer p) { return send(p, A, 0, 8192, false); }
+  // Retransmits the last `n` bytes this side sent.
+  Conn& retransmit(Peer p, std::uint32_t n) {
+    int s = p == Peer::First ? 0 : 1;
+    next_[s] -= n;
+    return send(p, A | P, n);
+  }
+  // Skips `n` bytes this side "sent" without them being captured.
+  Conn& lose(Peer p, std::uint32_t n) {
+    next_[p == Peer::First ? 0 : 1] += n;
+    return *this;
+  }
+
+  std::string history() const { return e_.history(); }
+  std::string state() const { return to_string(e_.conn_state()); }
+  const ZeekConnEngine& engine() const { return e_; }
+
+ private:
+  ZeekConnEngine e_;
+  std::uint32_t next_[2];
+  double t_ = 0;
+};
+
+// ---- tests for the handshake ----
+
+TEST(ZeekHandshake, UnansweredSynIsS0) {
+  Conn c;
+  c.syn(orig);
+  EXPECT_EQ(c.history(), "S");
+  EXPECT_EQ(c.state(), "S0");
+}
+
+TEST(ZeekHandshake, EstablishedIsS1) {
+  Conn c;
+  c.syn(orig).syn_ack(resp).ack(orig).data(orig, 10).data(resp, 20);
+  EXPECT_EQ(c.history(), "ShADd");
+  EXPECT_EQ(c.state(), "S1");
+}
+
+TEST(ZeekHandshake, RejectedIsREJ) {
+  Conn c;
+  c.syn(orig).rst_ack(resp);
+  EXPECT_EQ(c.history(), "Sr");
+  EXPECT_EQ(c.state(), "REJ");
+}
+
+TEST(ZeekHandshake, SynThenRstWithoutAnswerIsRSTOS0) {
+  Conn c;
+  c.syn(orig).rst(orig);
+  EXPECT_EQ(c.history(), "SR");
+  EXPECT_EQ(c.state(), "RSTOS0");
+}
+
+TEST(ZeekHandshake, SynFinWithoutAnswerIsSH) {
+  Conn c;
+  c.syn(orig).send(orig, F);
+  EXPECT_EQ(c.history(), "SF");
+  EXPECT_EQ(c.state(), "SH");
+}
+
+TEST(ZeekHandshake, RepeatedSynSameSeqLoggedOnce) {
+  ZeekConnEngine e(0);
+  ZeekPacket p;
+  p.flags = S;
+  p.seq = 1000;
+  p.window = 8192;
+  e.on_packet(p);
+  e.on_packet(p);
+  EXPECT_EQ(e.history(), "S");
+  EXPECT_FALSE(e.is_reuse(p, 1));
+  p.seq = 7000;  // a new ISN on the same 4-tuple starts a new connection in Zeek
+  EXPECT_TRUE(e.is_reuse(p, 1));
+}
+
+// ---- tests for the close ----
+
+TEST(ZeekClose, BothFinsIsSF) {
+  Conn c;
+  c.syn(orig).syn_ack(resp).ack(orig).data(orig, 5).fin(orig).fin(resp).ack(orig);
+  EXPECT_EQ(c.history(), "ShADFf");  // the final ACK: 'A' already logged
+  EXPECT_EQ(c.state(), "SF");
+}
+
+TEST(ZeekClose, OnlyOrigFinIsS2) {
+  Conn c;
+  c.syn(orig).syn_ack(resp).ack(orig).fin(orig);
+  EXPECT_EQ(c.state(), "S2");
+}
+
+TEST(ZeekClose, OnlyRespFinIsS3) {
+  Conn c;
+  c.syn(orig).syn_ack(resp).ack(orig).fin(resp);
+  EXPECT_EQ(c.state(), "S3");
+}
+
+TEST(ZeekClose, FinAndRstTogetherIsI) {
+  Conn c;
+  c.syn(orig).syn_ack(resp).ack(orig).send(orig, F | R | A);
+  EXPECT_EQ(c.history(), "ShAI");
+}
+
+// ---- tests for RST ----
+
+TEST(ZeekReset, OrigResetsEstablishedIsRSTO) {
+  Conn c;
+  c.syn(orig).syn_ack(resp).ack(orig).rst(orig);
+  EXPECT_EQ(c.history(), "ShAR");
+  EXPECT_EQ(c.state(), "RSTO");
+}
+
+TEST(ZeekReset, RespResetsEstablishedIsRSTR) {
+  Conn c;
+  c.syn(orig).syn_ack(resp).ack(orig).rst(resp);
+  EXPECT_EQ(c.history(), "ShAr");
+  EXPECT_EQ(c.state(), "RSTR");
+}
+
+TEST(ZeekReset, LoneRstIsOTH) {
+  Conn c;
+  c.rst(orig);
+  EXPECT_EQ(c.history(), "R");
+  EXPECT_EQ(c.state(), "OTH");
+}
+
+TEST(ZeekReset, SynAckThenRstFromResponderIsRSTRH) {
+  // First packet a SYN-ACK from a likely server port: flipped at start.
+  Conn c(/*flip=*/true);
+  c.syn_ack(orig).rst(orig);  // both from the first sender, which is the responder
+  EXPECT_EQ(c.history(), "^hr");
+  EXPECT_EQ(c.state(), "RSTRH");
+}
+
+TEST(ZeekReset, SynAckThenFinFromResponderIsSHR) {
+  Conn c(/*flip=*/true);
+  c.syn_ack(orig).send(orig, F | A);
+  EXPECT_EQ(c.history(), "^hf");
+  EXPECT_EQ(c.state(), "SHR");
+}
+
+// ---- tests for mid-stream pick-up and role flips ----
+
+TEST(ZeekMidstream, DataWithoutSynIsOTH) {
+  Conn c;
+  c.data(orig, 100).data(resp, 10);
+  EXPECT_EQ(c.history(), "Dd");
+  EXPECT_EQ(c.state(), "OTH");
+}
+
+TEST(ZeekFlip, SynAckFollowedByAckFlipsAndRewritesHistory) {
+  // zeek/zeek#2191: not flipped by port, flipped when an ACK follows the SYN-ACK.
+  Conn c;
+  c.syn_ack(orig).ack(resp).data(resp, 10);
+  EXPECT_EQ(c.history(), "^hAD");
+  EXPECT_FALSE(c.engine().orig_is_first());
+}
+
+TEST(ZeekFlip, SynSynAckReversalAppendsCaret) {
+  Conn c;
+  c.syn_ack(orig);
+  // the SYN the SYN-ACK answered, seen late: same ISN as the SYN-ACK's ack - 1
+  ZeekConnEngine& e = const_cast<ZeekConnEngine&>(c.engine());
+  ZeekPacket p;
+  p.from = resp;
+  p.ts = 1;
+  p.flags = S;
+  p.seq = 4999;  // the SYN-ACK acked 5000
+  p.window = 8192;
+  e.on_packet(p);
+  EXPECT_EQ(e.history(), "Hs^");
+  EXPECT_FALSE(e.orig_is_first());
+}
+
+TEST(ZeekFlip, MultiFlagPacketIsQ) {
+  Conn c;
+  c.send(orig, S | F);
+  EXPECT_EQ(c.history(), "Q");
+}
+
+// ---- tests for repeated events: c, g, t, w at 1, 10, 100 ----
+
+TEST(ZeekRepeats, RetransmissionsAreLoggedAtPowersOfTen) {
+  Conn c;
+  c.syn(orig).syn_ack(resp).ack(orig).data(orig, 10);
+  for (int i = 0; i < 10; ++i) c.retransmit(orig, 10);
+  EXPECT_EQ(c.history(), "ShADTT");
+}
+
+TEST(ZeekRepeats, ZeroWindowIsW) {
+  Conn c;
+  c.syn(orig).syn_ack(resp).ack(orig).zero_window(resp);
+  EXPECT_EQ(c.history(), "ShAaw");
+}
+
+TEST(ZeekRepeats, BadChecksumIsCAndPacketIgnored) {
+  Conn c;
+  c.bad_checksum(orig);
+  EXPECT_EQ(c.history(), "C");
+  EXPECT_EQ(c.state(), "OTH");
+  for (int i = 0; i < 9; ++i) c.bad_checksum(resp);
+  EXPECT_EQ(c.history(), "Cc");
+  c.bad_checksum(resp);
+  EXPECT_EQ(c.history(), "Ccc");
+}
+
+TEST(ZeekRepeats, AckedButUnseenDataIsAGap) {
+  Conn c;
+  c.syn(orig).syn_ack(resp).ack(orig).lose(resp, 100).ack(orig).data(resp, 10).ack(orig);
+  EXPECT_EQ(c.history(), "ShAgd");  // the ACK of 100 unseen bytes is the gap
+  EXPECT_EQ(c.state(), "S1");
+}
+
+// ---- the sentence table ----
+
+TEST(ZeekSentences, EveryStateAndLetterHasOne) {
+  EXPECT_EQ(zeek_state_sentences().size(), 13u);
+  for (int s = 0; s <= static_cast<int>(ConnState::OTH); ++s)
+    EXPECT_NE(zeek_state_sentence(static_cast<ConnState>(s)), nullptr);
+  for (char c : std::string("ShadfrcgtwiqSHADFRCGTWIQ^"))
+    EXPECT_NE(zeek_history_sentence(c), nullptr) << c;
+}
+
+TEST(ZeekConnStateFn, PureFunctionOfStatesAndHistory) {
+  using E = EndpointState;
+  EXPECT_EQ(conn_state(E::Reset, E::Inactive, 0, 0, "^SR"), ConnState::RSTOS0);
+  EXPECT_EQ(conn_state(E::Reset, E::Inactive, 0, 0, "SaFR"), ConnState::OTH);
+  EXPECT_EQ(conn_state(E::Reset, E::Reset, 0, 0, "SRr"), ConnState::REJ);
+  EXPECT_EQ(conn_state(E::Reset, E::Reset, 10, 0, "ShADRr"), ConnState::RSTR);
+}
+
+}  // namespace
+}  // namespace tcplens::zeek
