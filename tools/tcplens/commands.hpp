@@ -41,4 +41,12 @@ struct AnalyzeArgs {
 void add_analyze_options(CLI::App& app, AnalyzeArgs& args);
 int run_analyze(const AnalyzeArgs& args);
 
+struct ConnsArgs {
+  std::string read_file;
+  std::string format = "table";
+  std::vector<std::string> expression;
+};
+void add_conns_options(CLI::App& app, ConnsArgs& args);
+int run_conns(const ConnsArgs& args);
+
 }  // namespace tcplens::cli

@@ -27,6 +27,12 @@ int main(int argc, char** argv) {
       "analyze", "Analyse every TCP packet as tshark 4.0 does (tcp.stream, tcp.analysis.*).");
   tcplens::cli::add_analyze_options(*analyze, analyze_args);
 
+  tcplens::cli::ConnsArgs conns_args;
+  CLI::App* conns = app.add_subcommand(
+      "conns",
+      "One record per TCP connection: handshake, data each way, teardown, each side's state.");
+  tcplens::cli::add_conns_options(*conns, conns_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -35,5 +41,6 @@ int main(int argc, char** argv) {
   }
   if (print->parsed()) return tcplens::cli::run_print(print_args);
   if (analyze->parsed()) return tcplens::cli::run_analyze(analyze_args);
+  if (conns->parsed()) return tcplens::cli::run_conns(conns_args);
   return 2;
 }

@@ -1,0 +1,186 @@
+// What happened to one TCP connection: who opened it and how (handshake, ISNs, options), what
+// flowed each way, how it ended (teardown kind, who closed first, who reset, who waits in
+// TIME_WAIT) and each side's RFC 9293 state after every packet.
+//
+// The analyser is an observer somewhere on the path, so it infers each side's state from the
+// packets that side sends and from the acknowledgments that prove what it received:
+//  - a sender's own segments move it at once (SYN: SYN_SENT, FIN: FIN_WAIT_1 or LAST_ACK);
+//  - the handshake moves the receiver when the SYN-ACK / final ACK is seen;
+//  - a FIN moves its receiver only when the receiver acknowledges it (or its own FIN shows it
+//    had not yet received it), which is what tells a simultaneous close from a three- or
+//    four-packet one; an ACK covering a FIN moves the FIN's sender (FIN_WAIT_2, TIME_WAIT,
+//    CLOSED);
+//  - a RST closes both sides.
+// Retransmissions are counted as data segments that repeat bytes already seen in that
+// direction, or that fill a hole but were sent after the segments beyond it (a later IPv4 ID
+// or TCP timestamp); exact copies (same IP ID and timestamp) are the network's duplicates,
+// not retransmissions, and late originals (reordering) are not retransmissions either.
+// tshark's tcp.analysis flags are counted separately, with tshark's meaning.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "tcplens/capture/raw_packet.hpp"
+#include "tcplens/decode/decoded_packet.hpp"
+#include "tcplens/tcp/anomaly.hpp"
+#include "tcplens/tcp/stream_tracker.hpp"
+#include "tcplens/tcp/tcp_state.hpp"
+
+namespace tcplens {
+
+enum class Side : std::uint8_t { Client = 0, Server = 1 };
+inline Side other(Side s) { return s == Side::Client ? Side::Server : Side::Client; }
+std::string_view to_string(Side side);  // "client" / "server"
+
+enum class HandshakeResult : std::uint8_t {
+  NotSeen,           // no SYN in the capture (it started mid-connection)
+  Complete,          // SYN, SYN-ACK, ACK
+  SimultaneousOpen,  // both sides sent a SYN
+  Unanswered,        // SYNs only
+  Rejected,          // SYN answered by RST
+  NoFinalAck,        // SYN-ACK never acknowledged
+};
+std::string_view to_string(HandshakeResult r);  // "complete", "no_final_ack", ...
+
+enum class TeardownKind : std::uint8_t {
+  None,          // never established
+  Open,          // established and still open at the end of the capture
+  FourWay,       // FIN, ACK, FIN, ACK
+  ThreeWay,      // FIN, FIN+ACK acknowledging it, ACK
+  Simultaneous,  // both FINs sent before either was received
+  Reset,         // ended by RST
+  HalfClosed,    // one FIN, never answered by the peer's FIN within the capture
+};
+std::string_view to_string(TeardownKind k);  // "four_way", "half_closed", ...
+
+struct OfferedOptions {
+  bool seen = false;  // the SYN (client) or SYN-ACK (server) was captured
+  bool has_mss = false;
+  std::uint16_t mss = 0;
+  bool has_window_scale = false;
+  std::uint8_t window_scale = 0;
+  bool sack_permitted = false;
+  bool timestamps = false;
+  bool ecn = false;  // SYN with ECE+CWR, SYN-ACK with ECE
+  bool tfo = false;  // a Fast Open cookie or cookie request
+};
+
+struct DirectionStats {
+  std::uint64_t packets = 0;
+  std::uint64_t bytes = 0;         // payload bytes, retransmissions included
+  std::uint64_t unique_bytes = 0;  // payload bytes seen for the first time
+  std::uint32_t retransmissions = 0;  // data segments (see the header comment)
+  std::uint32_t network_duplicates = 0;
+  // tshark's tcp.analysis flags set on this direction's packets.
+  std::uint32_t tshark_retransmissions = 0;
+  std::uint32_t fast_retransmissions = 0;
+  std::uint32_t spurious_retransmissions = 0;
+  std::uint32_t out_of_order = 0;
+  std::uint32_t lost_segments = 0;
+  std::uint32_t dup_acks = 0;
+  std::uint32_t zero_windows = 0;
+  std::uint32_t keep_alives = 0;
+  // RTT samples of the ACKs this direction sent (tshark's ack_rtt), in nanoseconds.
+  std::uint32_t rtt_samples = 0;
+  std::int64_t rtt_min_ns = 0;
+  std::int64_t rtt_max_ns = 0;
+  std::int64_t rtt_sum_ns = 0;
+};
+
+struct StateChange {
+  std::uint64_t frame = 0;
+  Timestamp ts;
+  TcpState state = TcpState::Unknown;
+};
+
+struct Endpoint {
+  IpAddress ip;
+  std::uint16_t port = 0;
+  TcpState state = TcpState::Unknown;
+  std::vector<StateChange> history;  // capped (kMaxStateChanges)
+  bool isn_seen = false;
+  std::uint32_t isn = 0;
+  OfferedOptions options;
+  DirectionStats sent;
+  // Close bookkeeping.
+  bool fin_sent = false;
+  std::uint64_t fin_seq = 0;  // sequence number of the FIN (unwrapped)
+  std::uint64_t fin_frame = 0;
+  bool fin_acked = false;            // the peer acknowledged our FIN
+  bool received_peer_fin = false;    // proven by our acknowledgment
+  bool fin_covered_peer_fin = false;  // our FIN segment acknowledged the peer's FIN
+  bool acked_peer_fin_before_own_fin = false;
+};
+
+class ConnectionAnalyzer;
+
+struct Connection {
+  static constexpr std::size_t kMaxStateChanges = 64;
+
+  std::uint32_t stream = 0;
+  Timestamp first_ts;
+  Timestamp last_ts;
+  std::uint64_t first_frame = 0;
+  std::uint64_t last_frame = 0;
+  Endpoint client;
+  Endpoint server;
+  bool roles_from_syn = false;  // false: guessed from ports (mid-stream start)
+
+  HandshakeResult handshake = HandshakeResult::NotSeen;
+  std::uint32_t client_syns = 0;
+  std::uint32_t server_syn_acks = 0;
+  Timestamp syn_ts, syn_ack_ts, handshake_ack_ts;
+  bool syn_ack_seen = false;
+  bool handshake_done = false;
+  bool established = false;
+
+  TeardownKind teardown = TeardownKind::None;
+  bool reset_seen = false;
+  Side reset_by = Side::Client;
+  bool close_started = false;  // a FIN or RST after establishment
+  Side close_initiator = Side::Client;
+
+  const Endpoint& side(Side s) const { return s == Side::Client ? client : server; }
+  Endpoint& side(Side s) { return s == Side::Client ? client : server; }
+  // Handshake RTT: SYN -> SYN-ACK (capture point to server and back) and SYN-ACK -> ACK
+  // (capture point to client and back); negative when not seen.
+  double rtt_server_s() const;
+  double rtt_client_s() const;
+  double irtt_s() const;
+  // The side(s) that end in TIME_WAIT: "client", "server", "both" or "none".
+  std::string_view time_wait() const;
+  // "client", "server", "both" (simultaneous close) or "none".
+  std::string_view initiator() const;
+  std::string_view reset_by_name() const;
+};
+
+// Follows every TCP connection of a capture, by tshark stream index (StreamTracker).
+class ConnectionAnalyzer {
+ public:
+  ConnectionAnalyzer();
+  ~ConnectionAnalyzer();
+  ConnectionAnalyzer(const ConnectionAnalyzer&) = delete;
+  ConnectionAnalyzer& operator=(const ConnectionAnalyzer&) = delete;
+
+  // Call for every packet after StreamTracker::on_packet.
+  void on_packet(const DecodedPacket& pkt, const TcpPacketAnalysis& analysis, std::uint64_t frame,
+                 const Timestamp& ts);
+  // Decides the handshake result and teardown of every connection as of now; call at the
+  // end of the capture (calling it earlier and feeding more packets is allowed).
+  void finish();
+
+  const std::vector<Connection>& connections() const { return connections_; }
+
+ private:
+  struct DirectionTrack;  // per-direction sequence-space bookkeeping
+  struct Slot;
+  void on_segment(Slot& slot, Side from, const DecodedPacket& pkt, const TcpPacketAnalysis& a,
+                  std::uint64_t frame, const Timestamp& ts);
+
+  std::vector<Connection> connections_;
+  std::vector<Slot> slots_;
+};
+
+}  // namespace tcplens

@@ -1,0 +1,340 @@
+#include "tcplens/render/connection_summary.hpp"
+
+#include <cstdio>
+#include <string>
+
+namespace tcplens {
+
+namespace {
+
+void put_ip(Output& out, const IpAddress& ip) {
+  if (ip.family == 6)
+    out.put_ipv6(ip.bytes.data());
+  else if (ip.family == 4)
+    out.put_ipv4(ip.bytes.data());
+}
+
+// Seconds with microsecond precision, as JSON numbers ("12.000345").
+void put_seconds(Output& out, double s) {
+  char buf[48];
+  int n = std::snprintf(buf, sizeof buf, "%.6f", s);
+  out.put(std::string_view(buf, static_cast<std::size_t>(n)));
+}
+
+void put_ts(Output& out, const Timestamp& ts) {
+  out.put_i64(ts.sec);
+  out.put('.');
+  out.put_u32_padded(static_cast<std::uint32_t>(ts.nsec / 1000), 6);
+}
+
+double seconds(const Timestamp& a, const Timestamp& b) {
+  return static_cast<double>(b.sec - a.sec) + static_cast<double>(b.nsec - a.nsec) / 1e9;
+}
+
+void put_bool(Output& out, bool b) { out.put(b ? "true" : "false"); }
+
+void put_str(Output& out, std::string_view s) {
+  out.put('"');
+  for (char c : s) {
+    if (c == '"' || c == '\\') out.put('\\');
+    out.put(c);
+  }
+  out.put('"');
+}
+
+void put_options(Output& out, const OfferedOptions& o) {
+  if (!o.seen) {
+    out.put("null");
+    return;
+  }
+  out.put("{\"mss\":");
+  if (o.has_mss)
+    out.put_u32(o.mss);
+  else
+    out.put("null");
+  out.put(",\"window_scale\":");
+  if (o.has_window_scale)
+    out.put_u32(o.window_scale);
+  else
+    out.put("null");
+  out.put(",\"sack_permitted\":");
+  put_bool(out, o.sack_permitted);
+  out.put(",\"timestamps\":");
+  put_bool(out, o.timestamps);
+  out.put(",\"ecn\":");
+  put_bool(out, o.ecn);
+  out.put(",\"tfo\":");
+  put_bool(out, o.tfo);
+  out.put('}');
+}
+
+void put_rtt(Output& out, std::int64_t ns, bool have) {
+  if (have)
+    put_seconds(out, static_cast<double>(ns) / 1e9);
+  else
+    out.put("null");
+}
+
+void put_direction(Output& out, const DirectionStats& d) {
+  out.put("{\"packets\":");
+  out.put_u64(d.packets);
+  out.put(",\"bytes\":");
+  out.put_u64(d.bytes);
+  out.put(",\"unique_bytes\":");
+  out.put_u64(d.unique_bytes);
+  out.put(",\"retransmissions\":");
+  out.put_u32(d.retransmissions);
+  out.put(",\"network_duplicates\":");
+  out.put_u32(d.network_duplicates);
+  out.put(",\"tshark_retransmissions\":");
+  out.put_u32(d.tshark_retransmissions);
+  out.put(",\"fast_retransmissions\":");
+  out.put_u32(d.fast_retransmissions);
+  out.put(",\"spurious_retransmissions\":");
+  out.put_u32(d.spurious_retransmissions);
+  out.put(",\"out_of_order\":");
+  out.put_u32(d.out_of_order);
+  out.put(",\"lost_segments\":");
+  out.put_u32(d.lost_segments);
+  out.put(",\"dup_acks\":");
+  out.put_u32(d.dup_acks);
+  out.put(",\"zero_windows\":");
+  out.put_u32(d.zero_windows);
+  out.put(",\"keep_alives\":");
+  out.put_u32(d.keep_alives);
+  const bool have = d.rtt_samples > 0;
+  out.put(",\"rtt_min\":");
+  put_rtt(out, d.rtt_min_ns, have);
+  out.put(",\"rtt_avg\":");
+  put_rtt(out, have ? d.rtt_sum_ns / d.rtt_samples : 0, have);
+  out.put(",\"rtt_max\":");
+  put_rtt(out, d.rtt_max_ns, have);
+  out.put('}');
+}
+
+void put_endpoint(Output& out, const Endpoint& e) {
+  out.put("{\"ip\":\"");
+  put_ip(out, e.ip);
+  out.put("\",\"port\":");
+  out.put_u32(e.port);
+  out.put('}');
+}
+
+void put_opt_seconds(Output& out, double s) {
+  if (s < 0)
+    out.put("null");
+  else
+    put_seconds(out, s);
+}
+
+}  // namespace
+
+void write_connection_json(Output& out, const Connection& c, const ConnectionExtras& x) {
+  out.put("{\"stream\":");
+  out.put_u32(c.stream);
+  out.put(",\"client\":");
+  put_endpoint(out, c.client);
+  out.put(",\"server\":");
+  put_endpoint(out, c.server);
+  out.put(",\"roles_from_syn\":");
+  put_bool(out, c.roles_from_syn);
+  out.put(",\"first_ts\":");
+  put_ts(out, c.first_ts);
+  out.put(",\"last_ts\":");
+  put_ts(out, c.last_ts);
+  out.put(",\"duration\":");
+  put_seconds(out, seconds(c.first_ts, c.last_ts));
+  out.put(",\"handshake\":{\"result\":");
+  put_str(out, to_string(c.handshake));
+  out.put(",\"syns\":");
+  out.put_u32(c.client_syns);
+  out.put(",\"syn_acks\":");
+  out.put_u32(c.server_syn_acks);
+  out.put(",\"client_isn\":");
+  if (c.client.isn_seen)
+    out.put_u32(c.client.isn);
+  else
+    out.put("null");
+  out.put(",\"server_isn\":");
+  if (c.server.isn_seen)
+    out.put_u32(c.server.isn);
+  else
+    out.put("null");
+  out.put(",\"irtt\":");
+  put_opt_seconds(out, c.irtt_s());
+  out.put(",\"rtt_client\":");
+  put_opt_seconds(out, c.rtt_client_s());
+  out.put(",\"rtt_server\":");
+  put_opt_seconds(out, c.rtt_server_s());
+  out.put(",\"client_options\":");
+  put_options(out, c.client.options);
+  out.put(",\"server_options\":");
+  put_options(out, c.server.options);
+  out.put("},\"client_to_server\":");
+  put_direction(out, c.client.sent);
+  out.put(",\"server_to_client\":");
+  put_direction(out, c.server.sent);
+  out.put(",\"teardown\":{\"kind\":");
+  put_str(out, to_string(c.teardown));
+  out.put(",\"initiator\":");
+  put_str(out, c.initiator());
+  out.put(",\"reset_by\":");
+  put_str(out, c.reset_by_name());
+  out.put(",\"time_wait\":");
+  put_str(out, c.time_wait());
+  out.put("},\"states\":{\"client\":");
+  put_str(out, to_string(c.client.state));
+  out.put(",\"server\":");
+  put_str(out, to_string(c.server.state));
+  out.put('}');
+  if (!x.zeek_conn_state.empty()) {
+    out.put(",\"zeek\":{\"conn_state\":");
+    put_str(out, x.zeek_conn_state);
+    out.put(",\"history\":");
+    put_str(out, x.zeek_history);
+    out.put('}');
+  }
+  out.put(",\"completeness\":");
+  out.put_u32(x.completeness);
+  out.put("}\n");
+}
+
+namespace {
+
+constexpr const char* kCsvColumns =
+    "stream,client_ip,client_port,server_ip,server_port,first_ts,last_ts,duration,handshake,syns,"
+    "client_isn,server_isn,irtt,c2s_packets,c2s_bytes,c2s_retransmissions,s2c_packets,s2c_bytes,"
+    "s2c_retransmissions,teardown,initiator,reset_by,time_wait,state_client,state_server,"
+    "zeek_conn_state,zeek_history,completeness";
+
+}  // namespace
+
+void write_connection_csv_header(Output& out) {
+  out.put(kCsvColumns);
+  out.put('\n');
+}
+
+void write_connection_csv(Output& out, const Connection& c, const ConnectionExtras& x) {
+  out.put_u32(c.stream);
+  out.put(',');
+  put_ip(out, c.client.ip);
+  out.put(',');
+  out.put_u32(c.client.port);
+  out.put(',');
+  put_ip(out, c.server.ip);
+  out.put(',');
+  out.put_u32(c.server.port);
+  out.put(',');
+  put_ts(out, c.first_ts);
+  out.put(',');
+  put_ts(out, c.last_ts);
+  out.put(',');
+  put_seconds(out, seconds(c.first_ts, c.last_ts));
+  out.put(',');
+  out.put(to_string(c.handshake));
+  out.put(',');
+  out.put_u32(c.client_syns);
+  out.put(',');
+  if (c.client.isn_seen) out.put_u32(c.client.isn);
+  out.put(',');
+  if (c.server.isn_seen) out.put_u32(c.server.isn);
+  out.put(',');
+  if (c.irtt_s() >= 0) put_seconds(out, c.irtt_s());
+  out.put(',');
+  out.put_u64(c.client.sent.packets);
+  out.put(',');
+  out.put_u64(c.client.sent.bytes);
+  out.put(',');
+  out.put_u32(c.client.sent.retransmissions);
+  out.put(',');
+  out.put_u64(c.server.sent.packets);
+  out.put(',');
+  out.put_u64(c.server.sent.bytes);
+  out.put(',');
+  out.put_u32(c.server.sent.retransmissions);
+  out.put(',');
+  out.put(to_string(c.teardown));
+  out.put(',');
+  out.put(c.initiator());
+  out.put(',');
+  out.put(c.reset_by_name());
+  out.put(',');
+  out.put(c.time_wait());
+  out.put(',');
+  out.put(to_string(c.client.state));
+  out.put(',');
+  out.put(to_string(c.server.state));
+  out.put(',');
+  out.put(x.zeek_conn_state);
+  out.put(',');
+  out.put(x.zeek_history);
+  out.put(',');
+  out.put_u32(x.completeness);
+  out.put('\n');
+}
+
+void write_connection_table(Output& out, const std::vector<const Connection*>& connections,
+                            const std::vector<ConnectionExtras>& extras) {
+  // Columns are sized to their widest cell, so the text is built first.
+  const std::vector<std::string> head = {"stream", "client", "server", "handshake", "teardown",
+                                         "closed by", "client state", "server state",
+                                         "c->s bytes", "s->c bytes", "retrans c/s", "duration",
+                                         "zeek"};
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(connections.size());
+  for (std::size_t i = 0; i < connections.size(); ++i) {
+    const Connection& c = *connections[i];
+    Output cell(-1, 64);
+    auto take = [&cell]() {
+      std::string s(cell.text());
+      cell.clear();
+      return s;
+    };
+    std::vector<std::string> r;
+    r.push_back(std::to_string(c.stream));
+    put_ip(cell, c.client.ip);
+    cell.put(':');
+    cell.put_u32(c.client.port);
+    r.push_back(take());
+    put_ip(cell, c.server.ip);
+    cell.put(':');
+    cell.put_u32(c.server.port);
+    r.push_back(take());
+    r.emplace_back(to_string(c.handshake));
+    r.emplace_back(to_string(c.teardown));
+    // Who closed first, and who sent a reset if anyone did: "client", "server, RST server".
+    std::string closer = c.initiator() == "none" ? "-" : std::string(c.initiator());
+    if (c.reset_by_name() != "none") {
+      closer = closer == "-" ? "" : closer + ", ";
+      closer += "RST " + std::string(c.reset_by_name());
+    }
+    r.push_back(closer);
+    r.emplace_back(to_string(c.client.state));
+    r.emplace_back(to_string(c.server.state));
+    r.push_back(std::to_string(c.client.sent.bytes));
+    r.push_back(std::to_string(c.server.sent.bytes));
+    r.push_back(std::to_string(c.client.sent.retransmissions) + "/" +
+                std::to_string(c.server.sent.retransmissions));
+    put_seconds(cell, seconds(c.first_ts, c.last_ts));
+    r.push_back(take() + " s");
+    const ConnectionExtras& x = extras[i];
+    r.push_back(x.zeek_conn_state.empty() ? "" : std::string(x.zeek_conn_state) + " " + std::string(x.zeek_history));
+    rows.push_back(std::move(r));
+  }
+  std::vector<std::size_t> width(head.size());
+  for (std::size_t k = 0; k < head.size(); ++k) width[k] = head[k].size();
+  for (const auto& r : rows)
+    for (std::size_t k = 0; k < r.size(); ++k) width[k] = std::max(width[k], r[k].size());
+  auto line = [&](const std::vector<std::string>& cells) {
+    for (std::size_t k = 0; k < cells.size(); ++k) {
+      out.put(cells[k]);
+      if (k + 1 < cells.size())
+        for (std::size_t p = cells[k].size(); p < width[k] + 2; ++p) out.put(' ');
+    }
+    out.put('\n');
+  };
+  line(head);
+  for (const auto& r : rows) line(r);
+}
+
+}  // namespace tcplens

@@ -1,0 +1,525 @@
+#include "tcplens/tcp/connection.hpp"
+
+#include <algorithm>
+
+namespace tcplens {
+
+namespace {
+
+constexpr std::uint16_t kFin = 0x01;
+constexpr std::uint16_t kSyn = 0x02;
+constexpr std::uint16_t kRst = 0x04;
+constexpr std::uint16_t kAck = 0x10;
+constexpr std::uint16_t kEce = 0x40;
+constexpr std::uint16_t kCwr = 0x80;
+
+// Unwraps 32-bit sequence numbers into a 64-bit space around the last one seen.
+struct SeqUnwrapper {
+  bool started = false;
+  std::uint64_t last = 0;
+  std::uint64_t operator()(std::uint32_t seq) {
+    if (!started) {
+      started = true;
+      last = (std::uint64_t{1} << 32) + seq;  // room below for old segments
+      return last;
+    }
+    auto delta = static_cast<std::int32_t>(seq - static_cast<std::uint32_t>(last));
+    std::uint64_t v = last + static_cast<std::uint64_t>(static_cast<std::int64_t>(delta));
+    if (v > last) last = v;
+    return v;
+  }
+};
+
+double seconds_between(const Timestamp& a, const Timestamp& b) {
+  return static_cast<double>(b.sec - a.sec) + static_cast<double>(b.nsec - a.nsec) / 1e9;
+}
+
+}  // namespace
+
+// The byte ranges one direction has carried, to tell retransmissions from new data, and the
+// newest IPv4 ID and TCP timestamp it has sent, to tell when a segment was sent. Bounded: at
+// most kMaxRanges disjoint ranges (the oldest holes are merged away).
+struct ConnectionAnalyzer::DirectionTrack {
+  static constexpr std::size_t kMaxRanges = 64;
+  struct Range {
+    std::uint64_t start, end;
+  };
+  SeqUnwrapper seq;
+  std::vector<Range> ranges;  // sorted, disjoint
+  std::uint64_t max_end = 0;
+  bool ip_id_seen = false;
+  std::uint32_t max_ip_id = 0;
+  bool ts_seen = false;
+  std::uint32_t max_tsval = 0;
+
+  // Bytes of [s, e) already covered.
+  std::uint64_t covered(std::uint64_t s, std::uint64_t e) const {
+    std::uint64_t n = 0;
+    for (const Range& r : ranges) {
+      std::uint64_t a = std::max(s, r.start), b = std::min(e, r.end);
+      if (a < b) n += b - a;
+    }
+    return n;
+  }
+  void add(std::uint64_t s, std::uint64_t e) {
+    Range nr{s, e};
+    std::vector<Range> out;
+    out.reserve(ranges.size() + 1);
+    bool placed = false;
+    for (const Range& r : ranges) {
+      if (r.end < nr.start) {
+        out.push_back(r);
+      } else if (nr.end < r.start) {
+        if (!placed) {
+          out.push_back(nr);
+          placed = true;
+        }
+        out.push_back(r);
+      } else {
+        nr.start = std::min(nr.start, r.start);
+        nr.end = std::max(nr.end, r.end);
+      }
+    }
+    if (!placed) out.push_back(nr);
+    // Forget the detail of old holes rather than grow: merge the two lowest ranges.
+    while (out.size() > kMaxRanges) {
+      out[1].start = out[0].start;
+      out.erase(out.begin());
+    }
+    ranges.swap(out);
+    max_end = std::max(max_end, e);
+  }
+};
+
+struct ConnectionAnalyzer::Slot {
+  bool used = false;
+  Direction client_dir = Direction::AToB;  // direction of packets sent by the client
+  DirectionTrack track[2];                 // indexed by Side
+  SeqUnwrapper ack_unwrap[2];              // acks sent by each side, in the peer's space
+};
+
+ConnectionAnalyzer::ConnectionAnalyzer() = default;
+ConnectionAnalyzer::~ConnectionAnalyzer() = default;
+
+std::string_view to_string(Side side) { return side == Side::Client ? "client" : "server"; }
+
+std::string_view to_string(HandshakeResult r) {
+  switch (r) {
+    case HandshakeResult::NotSeen: return "not_seen";
+    case HandshakeResult::Complete: return "complete";
+    case HandshakeResult::SimultaneousOpen: return "simultaneous_open";
+    case HandshakeResult::Unanswered: return "unanswered";
+    case HandshakeResult::Rejected: return "rejected";
+    case HandshakeResult::NoFinalAck: return "no_final_ack";
+  }
+  return "?";
+}
+
+std::string_view to_string(TeardownKind k) {
+  switch (k) {
+    case TeardownKind::None: return "none";
+    case TeardownKind::Open: return "open";
+    case TeardownKind::FourWay: return "four_way";
+    case TeardownKind::ThreeWay: return "three_way";
+    case TeardownKind::Simultaneous: return "simultaneous";
+    case TeardownKind::Reset: return "reset";
+    case TeardownKind::HalfClosed: return "half_closed";
+  }
+  return "?";
+}
+
+double Connection::rtt_server_s() const {
+  return syn_ack_seen && client_syns > 0 ? seconds_between(syn_ts, syn_ack_ts) : -1;
+}
+double Connection::rtt_client_s() const {
+  return handshake_done ? seconds_between(syn_ack_ts, handshake_ack_ts) : -1;
+}
+double Connection::irtt_s() const {
+  return handshake_done && client_syns > 0 ? seconds_between(syn_ts, handshake_ack_ts) : -1;
+}
+
+std::string_view Connection::time_wait() const {
+  bool c = client.state == TcpState::TimeWait, s = server.state == TcpState::TimeWait;
+  return c && s ? "both" : c ? "client" : s ? "server" : "none";
+}
+
+std::string_view Connection::initiator() const {
+  if (!close_started) return "none";
+  if (teardown == TeardownKind::Simultaneous) return "both";
+  return to_string(close_initiator);
+}
+
+std::string_view Connection::reset_by_name() const {
+  return reset_seen ? to_string(reset_by) : "none";
+}
+
+namespace {
+
+void move_to(Endpoint& e, TcpState state, std::uint64_t frame, const Timestamp& ts) {
+  if (e.state == state) return;
+  e.state = state;
+  if (e.history.size() < Connection::kMaxStateChanges) e.history.push_back({frame, ts, state});
+}
+
+// Roles for a connection first seen mid-stream: the side on a well-known port (or the
+// lower port) is the server.
+bool first_sender_is_client(const TcpSegment& tcp) {
+  const bool src_low = tcp.src_port < 1024, dst_low = tcp.dst_port < 1024;
+  if (src_low != dst_low) return dst_low;
+  return tcp.dst_port <= tcp.src_port;
+}
+
+}  // namespace
+
+void ConnectionAnalyzer::on_packet(const DecodedPacket& pkt, const TcpPacketAnalysis& a,
+                                   std::uint64_t frame, const Timestamp& ts) {
+  if (!a.tracked || !pkt.has_tcp()) return;
+  if (a.stream >= connections_.size()) {
+    connections_.resize(a.stream + 1);
+    slots_.resize(a.stream + 1);
+  }
+  Connection& c = connections_[a.stream];
+  Slot& slot = slots_[a.stream];
+  const TcpSegment& tcp = pkt.tcp;
+  if (!slot.used) {
+    slot.used = true;
+    c.stream = a.stream;
+    c.first_ts = ts;
+    c.first_frame = frame;
+    const bool syn = tcp.flags & kSyn, ack = tcp.flags & kAck;
+    bool from_client;
+    if (syn && !ack) {
+      from_client = true;
+      c.roles_from_syn = true;
+    } else if (syn && ack) {
+      from_client = false;
+      c.roles_from_syn = true;
+    } else {
+      from_client = first_sender_is_client(tcp);
+    }
+    slot.client_dir = from_client ? a.dir : reverse(a.dir);
+    Endpoint& src = from_client ? c.client : c.server;
+    Endpoint& dst = from_client ? c.server : c.client;
+    src.ip = pkt.ip.src;
+    src.port = tcp.src_port;
+    dst.ip = pkt.ip.dst;
+    dst.port = tcp.dst_port;
+  }
+  c.last_ts = ts;
+  c.last_frame = frame;
+  on_segment(slot, a.dir == slot.client_dir ? Side::Client : Side::Server, pkt, a, frame, ts);
+}
+
+void ConnectionAnalyzer::on_segment(Slot& slot, Side from, const DecodedPacket& pkt,
+                                    const TcpPacketAnalysis& a, std::uint64_t frame,
+                                    const Timestamp& ts) {
+  Connection& c = connections_[a.stream];
+  const TcpSegment& tcp = pkt.tcp;
+  Endpoint& me = c.side(from);
+  Endpoint& peer = c.side(other(from));
+  const std::uint16_t flags = tcp.flags;
+  const bool syn = flags & kSyn, ack = flags & kAck, fin = flags & kFin, rst = flags & kRst;
+
+  // --- statistics -------------------------------------------------------------------------
+  DirectionStats& st = me.sent;
+  ++st.packets;
+  st.bytes += tcp.payload_len;
+  const AnomalySet an = a.anomalies;
+  if (an.has(Anomaly::Retransmission)) ++st.tshark_retransmissions;
+  if (an.has(Anomaly::FastRetransmission)) ++st.fast_retransmissions;
+  if (an.has(Anomaly::SpuriousRetransmission)) ++st.spurious_retransmissions;
+  if (an.has(Anomaly::OutOfOrder)) ++st.out_of_order;
+  if (an.has(Anomaly::LostSegment)) ++st.lost_segments;
+  if (an.has(Anomaly::DuplicateAck)) ++st.dup_acks;
+  if (an.has(Anomaly::ZeroWindow)) ++st.zero_windows;
+  if (an.has(Anomaly::KeepAlive)) ++st.keep_alives;
+  if (a.acks_frame != 0 && !a.ack_rtt.is_zero()) {
+    std::int64_t ns = a.ack_rtt.total_ns();
+    if (st.rtt_samples == 0 || ns < st.rtt_min_ns) st.rtt_min_ns = ns;
+    if (st.rtt_samples == 0 || ns > st.rtt_max_ns) st.rtt_max_ns = ns;
+    st.rtt_sum_ns += ns;
+    ++st.rtt_samples;
+  }
+
+  // --- sequence space: retransmissions and unique bytes ---------------------------------
+  DirectionTrack& tr = slot.track[static_cast<int>(from)];
+  const std::uint64_t seq64 = tr.seq(tcp.seq);
+  if (tcp.payload_len > 0 && !syn) {
+    const std::uint64_t s = seq64, e = seq64 + tcp.payload_len;
+    const bool has_ip_id = pkt.ip.version == 4 && pkt.ip.ident != 0;
+    const std::uint32_t ip_id = pkt.ip.ident;
+    const std::uint64_t seen = tr.covered(s, e);
+    // Was this copy sent after everything seen so far in this direction? A later IPv4 ID
+    // says so (Linux numbers each socket's packets), else a later TCP timestamp; without
+    // either, assume it was.
+    bool sent_later = true;
+    if (has_ip_id && tr.ip_id_seen)
+      sent_later = static_cast<std::int16_t>(ip_id - tr.max_ip_id) > 0;
+    else if (tcp.options.has_timestamps && tr.ts_seen)
+      sent_later = static_cast<std::int32_t>(tcp.options.ts_val - tr.max_tsval) > 0;
+    if (seen == tcp.payload_len) {
+      // All bytes seen before: the sender's retransmission, or an old copy the network
+      // delivered twice.
+      if (sent_later)
+        ++st.retransmissions;
+      else
+        ++st.network_duplicates;
+    } else if (seen > 0) {
+      ++st.retransmissions;  // repacketized: old and new bytes together
+    } else if (e <= tr.max_end && sent_later) {
+      ++st.retransmissions;  // fills a hole, but was sent after what lies beyond it
+    }
+    st.unique_bytes += tcp.payload_len - seen;
+    tr.add(s, e);
+    if (has_ip_id && (!tr.ip_id_seen || static_cast<std::int16_t>(ip_id - tr.max_ip_id) > 0)) {
+      tr.max_ip_id = ip_id;
+      tr.ip_id_seen = true;
+    }
+    if (tcp.options.has_timestamps &&
+        (!tr.ts_seen || static_cast<std::int32_t>(tcp.options.ts_val - tr.max_tsval) > 0)) {
+      tr.max_tsval = tcp.options.ts_val;
+      tr.ts_seen = true;
+    }
+  }
+
+  if (me.state == TcpState::Unknown) move_to(me, TcpState::Closed, frame, ts);
+
+  // --- RST ---------------------------------------------------------------------------------
+  if (rst) {
+    if (!c.reset_seen) {
+      c.reset_seen = true;
+      c.reset_by = from;
+    }
+    if (c.established && !c.close_started) {
+      c.close_started = true;
+      c.close_initiator = from;
+    }
+    if (!c.established && c.handshake == HandshakeResult::NotSeen) {
+      // RST during the handshake: rejected (answering the SYN) or aborted half-open.
+      if (from == Side::Server && !c.syn_ack_seen && c.client_syns > 0)
+        c.handshake = HandshakeResult::Rejected;
+    }
+    move_to(me, TcpState::Closed, frame, ts);
+    if (peer.state != TcpState::Unknown) move_to(peer, TcpState::Closed, frame, ts);
+    return;
+  }
+
+  // --- SYN and SYN-ACK -------------------------------------------------------------------
+  if (syn && !ack) {
+    if (from == Side::Client) {
+      ++c.client_syns;
+      if (c.client_syns == 1 || !me.isn_seen) c.syn_ts = ts;
+    } else if (c.client_syns > 0) {
+      c.handshake = HandshakeResult::SimultaneousOpen;
+    }
+    if (!me.isn_seen) {
+      me.isn_seen = true;
+      me.isn = tcp.seq;
+    }
+    if (!me.options.seen) {
+      me.options.seen = true;
+      me.options.has_mss = tcp.options.has_mss;
+      me.options.mss = tcp.options.mss;
+      me.options.has_window_scale = tcp.options.has_window_scale;
+      me.options.window_scale = tcp.options.window_scale;
+      me.options.sack_permitted = tcp.options.sack_permitted;
+      me.options.timestamps = tcp.options.has_timestamps;
+      me.options.ecn = (flags & (kEce | kCwr)) == (kEce | kCwr);
+      me.options.tfo = tcp.options.has_tfo_cookie || tcp.options.tfo_cookie_request;
+    }
+    if (me.state == TcpState::Closed || me.state == TcpState::Listen) move_to(me, TcpState::SynSent, frame, ts);
+    if (peer.state == TcpState::Unknown) move_to(peer, TcpState::Listen, frame, ts);
+    return;
+  }
+  if (syn && ack) {
+    if (from == Side::Server) {
+      ++c.server_syn_acks;
+      if (!c.syn_ack_seen) {
+        c.syn_ack_seen = true;
+        c.syn_ack_ts = ts;
+      }
+    }
+    if (!me.isn_seen) {
+      me.isn_seen = true;
+      me.isn = tcp.seq;
+    }
+    if (!me.options.seen) {
+      me.options.seen = true;
+      me.options.has_mss = tcp.options.has_mss;
+      me.options.mss = tcp.options.mss;
+      me.options.has_window_scale = tcp.options.has_window_scale;
+      me.options.window_scale = tcp.options.window_scale;
+      me.options.sack_permitted = tcp.options.sack_permitted;
+      me.options.timestamps = tcp.options.has_timestamps;
+      me.options.ecn = (flags & kEce) != 0;
+      me.options.tfo = tcp.options.has_tfo_cookie;
+    }
+    if (me.state == TcpState::Closed || me.state == TcpState::Listen ||
+        me.state == TcpState::SynSent)
+      move_to(me, TcpState::SynReceived, frame, ts);
+    // The SYN's sender moves to ESTABLISHED when the SYN-ACK reaches it.
+    if (peer.state == TcpState::SynSent) move_to(peer, TcpState::Established, frame, ts);
+    return;
+  }
+
+  // --- ACK field: the handshake's last ACK, and FINs acknowledged ------------------------
+  if (ack) {
+    if (!c.handshake_done && peer.state == TcpState::SynReceived && peer.isn_seen &&
+        tcp.ack == peer.isn + 1) {
+      c.handshake_done = true;
+      c.established = true;
+      c.handshake_ack_ts = ts;
+      if (c.client_syns > 0 && c.handshake != HandshakeResult::SimultaneousOpen)
+        c.handshake = HandshakeResult::Complete;
+      if (me.state == TcpState::SynSent || me.state == TcpState::Closed)
+        move_to(me, TcpState::Established, frame, ts);
+      move_to(peer, TcpState::Established, frame, ts);
+    }
+    if (!c.established && (me.state == TcpState::Closed || me.state == TcpState::Unknown) &&
+        c.client_syns == 0 && !c.syn_ack_seen) {
+      // Mid-stream: both sides are taken to be established from the first segment.
+      c.established = true;
+      move_to(me, TcpState::Established, frame, ts);
+      move_to(peer, TcpState::Established, frame, ts);
+    }
+    if (peer.fin_sent) {
+      const std::uint64_t ack64 = slot.ack_unwrap[static_cast<int>(from)](tcp.ack);
+      (void)ack64;
+      // Compare in 32-bit space against the FIN's sequence number + 1.
+      const auto fin_next = static_cast<std::uint32_t>(peer.fin_seq + 1);
+      const bool covers = static_cast<std::int32_t>(tcp.ack - fin_next) >= 0;
+      if (covers) {
+        if (!peer.fin_acked) {
+          peer.fin_acked = true;
+          if (peer.state == TcpState::FinWait1)
+            move_to(peer, TcpState::FinWait2, frame, ts);
+          else if (peer.state == TcpState::Closing)
+            move_to(peer, TcpState::TimeWait, frame, ts);
+          else if (peer.state == TcpState::LastAck)
+            move_to(peer, TcpState::Closed, frame, ts);
+        }
+        if (!me.received_peer_fin) {
+          me.received_peer_fin = true;
+          if (!me.fin_sent && !fin) me.acked_peer_fin_before_own_fin = true;
+          if (fin && !me.fin_sent) me.fin_covered_peer_fin = true;
+          if (me.state == TcpState::Established || me.state == TcpState::SynReceived)
+            move_to(me, TcpState::CloseWait, frame, ts);
+          else if (me.state == TcpState::FinWait1)
+            move_to(me, me.fin_acked ? TcpState::TimeWait : TcpState::Closing, frame, ts);
+          else if (me.state == TcpState::FinWait2)
+            move_to(me, TcpState::TimeWait, frame, ts);
+        }
+      }
+    }
+  }
+
+  // --- FIN ---------------------------------------------------------------------------------
+  if (fin && !me.fin_sent) {
+    me.fin_sent = true;
+    me.fin_seq = static_cast<std::uint32_t>(tcp.seq + tcp.payload_len);
+    me.fin_frame = frame;
+    if (c.established && !c.close_started) {
+      c.close_started = true;
+      c.close_initiator = from;
+    }
+    switch (me.state) {
+      case TcpState::Established:
+      case TcpState::SynReceived:
+        move_to(me, TcpState::FinWait1, frame, ts);
+        break;
+      case TcpState::CloseWait:
+        move_to(me, TcpState::LastAck, frame, ts);
+        break;
+      case TcpState::SynSent:
+        move_to(me, TcpState::Closed, frame, ts);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+void ConnectionAnalyzer::finish() {
+  for (Connection& c : connections_) {
+    // Complete, Rejected and SimultaneousOpen are decided as the packets come; the rest
+    // only at the end (they say what never came).
+    const bool decided = c.handshake == HandshakeResult::Complete ||
+                         c.handshake == HandshakeResult::Rejected ||
+                         c.handshake == HandshakeResult::SimultaneousOpen;
+    if (!decided) {
+      if (c.client_syns > 0 && c.syn_ack_seen)
+        c.handshake = HandshakeResult::NoFinalAck;
+      else if (c.client_syns > 0)
+        c.handshake = HandshakeResult::Unanswered;
+      else
+        c.handshake = HandshakeResult::NotSeen;
+    }
+    if (!c.established) {
+      c.teardown = TeardownKind::None;
+      continue;
+    }
+    const Endpoint* first = nullptr;
+    const Endpoint* second = nullptr;
+    if (c.client.fin_sent && c.server.fin_sent) {
+      const bool client_first = c.client.fin_frame < c.server.fin_frame;
+      first = client_first ? &c.client : &c.server;
+      second = client_first ? &c.server : &c.client;
+    }
+    if (c.reset_seen && c.close_started && !(first && first->fin_acked && second->fin_acked)) {
+      c.teardown = TeardownKind::Reset;
+    } else if (first != nullptr) {
+      // The second FIN was sent before its sender had received the first: simultaneous.
+      if (!second->received_peer_fin || (!second->fin_covered_peer_fin &&
+                                         !second->acked_peer_fin_before_own_fin))
+        c.teardown = TeardownKind::Simultaneous;
+      else if (second->fin_covered_peer_fin)
+        c.teardown = TeardownKind::ThreeWay;
+      else
+        c.teardown = TeardownKind::FourWay;
+    } else if (c.client.fin_sent || c.server.fin_sent) {
+      c.teardown = TeardownKind::HalfClosed;
+    } else {
+      c.teardown = TeardownKind::Open;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+
+std::string_view to_string(TcpState state) {
+  switch (state) {
+    case TcpState::Unknown: return "-";
+    case TcpState::Closed: return "CLOSED";
+    case TcpState::Listen: return "LISTEN";
+    case TcpState::SynSent: return "SYN_SENT";
+    case TcpState::SynReceived: return "SYN_RECEIVED";
+    case TcpState::Established: return "ESTABLISHED";
+    case TcpState::FinWait1: return "FIN_WAIT_1";
+    case TcpState::FinWait2: return "FIN_WAIT_2";
+    case TcpState::CloseWait: return "CLOSE_WAIT";
+    case TcpState::Closing: return "CLOSING";
+    case TcpState::LastAck: return "LAST_ACK";
+    case TcpState::TimeWait: return "TIME_WAIT";
+  }
+  return "?";
+}
+
+std::string_view describe(TcpState state) {
+  switch (state) {
+    case TcpState::Unknown: return "Nothing has been seen of this side yet.";
+    case TcpState::Closed: return "No connection: never opened, or ended by a reset or a completed close.";
+    case TcpState::Listen: return "Waiting for a connection request (a server socket).";
+    case TcpState::SynSent: return "Sent a SYN and waits for the peer's SYN-ACK.";
+    case TcpState::SynReceived: return "Received a SYN and answered with a SYN-ACK; waits for the final ACK.";
+    case TcpState::Established: return "The connection is open: data can flow both ways.";
+    case TcpState::FinWait1: return "Closed its sending side (sent a FIN) and waits for it to be acknowledged.";
+    case TcpState::FinWait2: return "Its FIN was acknowledged; waits for the peer to close its side too.";
+    case TcpState::CloseWait: return "The peer closed its side (sent a FIN); this side may still send before closing.";
+    case TcpState::Closing: return "Both sides sent a FIN at about the same time; waits for its own FIN to be acknowledged.";
+    case TcpState::LastAck: return "Closed after the peer did; waits for the acknowledgment of its FIN.";
+    case TcpState::TimeWait: return "Closed first and waits (twice the maximum segment lifetime) so that late segments die out.";
+  }
+  return "";
+}
+
+}  // namespace tcplens
