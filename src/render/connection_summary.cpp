@@ -186,6 +186,20 @@ void write_connection_json(Output& out, const Connection& c, const ConnectionExt
   put_str(out, to_string(c.client.state));
   out.put(",\"server\":");
   put_str(out, to_string(c.server.state));
+  // Every state each side went through, with the frame that moved it there.
+  for (Side side : {Side::Client, Side::Server}) {
+    out.put(side == Side::Client ? ",\"client_changes\":[" : ",\"server_changes\":[");
+    const auto& changes = c.side(side).history;
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+      if (i) out.put(',');
+      out.put("{\"frame\":");
+      out.put_u64(changes[i].frame);
+      out.put(",\"state\":");
+      put_str(out, to_string(changes[i].state));
+      out.put('}');
+    }
+    out.put(']');
+  }
   out.put('}');
   if (!x.zeek_conn_state.empty()) {
     out.put(",\"zeek\":{\"conn_state\":");

@@ -282,7 +282,8 @@ void ConnectionAnalyzer::on_segment(Slot& slot, Side from, const DecodedPacket& 
     }
   }
 
-  if (me.state == TcpState::Unknown) move_to(me, TcpState::Closed, frame, ts);
+  // A side starts CLOSED (not a change worth recording: it is where every side begins).
+  if (me.state == TcpState::Unknown) me.state = TcpState::Closed;
 
   // --- RST ---------------------------------------------------------------------------------
   if (rst) {
