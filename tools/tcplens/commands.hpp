@@ -45,6 +45,7 @@ struct ConnsArgs {
   std::string read_file;
   std::string format = "table";
   std::vector<std::string> expression;
+  bool zeek_ignore_checksums = false;
 };
 void add_conns_options(CLI::App& app, ConnsArgs& args);
 int run_conns(const ConnsArgs& args);

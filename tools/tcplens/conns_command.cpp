@@ -26,6 +26,9 @@ void add_conns_options(CLI::App& app, ConnsArgs& args) {
                  "table (default), json (one object per line), csv, or zeek (a conn.log of the "
                  "connections as Zeek splits them)")
       ->check(CLI::IsMember({"table", "json", "csv", "zeek"}));
+  app.add_flag("-C,--zeek-ignore-checksums", args.zeek_ignore_checksums,
+               "Zeek columns as `zeek -C` computes them: do not drop packets with a bad TCP "
+               "checksum (loopback and offloaded captures have them)");
   app.add_option("expression", args.expression,
                  "Show only connections with a packet matching this filter (tcpdump syntax); "
                  "every packet is still tracked");
@@ -76,7 +79,7 @@ int run_conns(const ConnsArgs& args) {
     FlowKey zkey;
     Direction zdir;
     zeek::ZeekPacket zp;
-    if (zeek::to_zeek_packet(pkt, raw.ts, /*verify_checksums=*/true, zkey, zdir, zp))
+    if (zeek::to_zeek_packet(pkt, raw.ts, !args.zeek_ignore_checksums, zkey, zdir, zp))
       zeek_table.on_packet(zkey, zdir, zp);
     if (a.tracked) {
       if (a.stream >= selected.size()) selected.resize(a.stream + 1, !filter);
