@@ -421,6 +421,15 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
         }
       }
     }
+    // FTP control connection (packet-ftp.c): the first line of each segment.
+    if (analysed && app_info.empty() && !segment_of_pdu && seg.have_seglen && !seg.payload.empty() &&
+        seg.payload.size() == seg.payload_len && (seg.src_port == 21 || seg.dst_port == 21)) {
+      std::string_view s(reinterpret_cast<const char*>(seg.payload.data()), seg.payload.size());
+      std::string_view line = s.substr(0, s.find('\n'));
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      app_info = (seg.dst_port == 21 ? "Request: " : "Response: ") + format_text(line);
+      app_proto = "FTP";
+    }
     if (!app_info.empty()) {
       c.info = prefix + app_info;
       c.protocol = app_proto;
