@@ -344,6 +344,7 @@ void Walker::tcp(Slice s, TcpSegment& seg) {
     seg.header_len = static_cast<std::uint32_t>(s.cap[TcpView::kDataOffset] >> 4) * 4;
     seg.have_seglen = s.wire >= seg.header_len;
     seg.payload_len = seg.have_seglen ? s.wire - seg.header_len : 0;
+    seg.header = s.cap.subspan(0, std::min<std::size_t>(s.cap.size(), std::max<std::uint32_t>(seg.header_len, 16)));
   }
   if (st != DecodeStatus::Ok) return stop(Layer::Tcp, st);
   TcpView v(s.cap);

@@ -26,10 +26,13 @@ struct PrintArgs {
   bool packet_number = false;
   std::string precision = "micro";
   bool nano = false;
+  std::string style = "tcpdump";
 };
 
 void add_print_options(CLI::App& app, PrintArgs& args);
 int run_print(const PrintArgs& args);
+// print --style wireshark (print_wireshark.cpp).
+int run_print_wireshark(const PrintArgs& args, const std::string& expression);
 
 struct AnalyzeArgs {
   std::string read_file;

@@ -45,6 +45,9 @@ void add_print_options(CLI::App& app, PrintArgs& args) {
                  "Timestamp precision: micro (default) or nano")
       ->check(CLI::IsMember({"micro", "nano"}));
   app.add_flag("--nano", args.nano, "Same as --time-stamp-precision=nano");
+  app.add_option("--style", args.style,
+                 "Output style: tcpdump (default) or wireshark (lines as `tshark -n -r FILE`)")
+      ->check(CLI::IsMember({"tcpdump", "wireshark"}));
   app.add_option("expression", args.expression,
                  "Filter expression in tcpdump's (libpcap's) syntax, e.g. 'tcp port 80'");
   app.footer(
@@ -83,6 +86,21 @@ std::string join(const std::vector<std::string>& words) {
 }  // namespace
 
 int run_print(const PrintArgs& args) {
+  if (args.style == "wireshark") {
+    std::string expression = join(args.expression);
+    if (!args.filter_file.empty()) {
+      std::ifstream in(args.filter_file);
+      if (!in) {
+        std::fprintf(stderr, "tcplens: can't open %s: %s\n", args.filter_file.c_str(),
+                     std::strerror(errno));
+        return 1;
+      }
+      std::stringstream text;
+      text << in.rdbuf();
+      expression = text.str();
+    }
+    return run_print_wireshark(args, expression);
+  }
   std::string error;
   auto source = PcapFileSource::open(args.read_file, error);
   if (!source) {

@@ -83,6 +83,7 @@ struct TcpSegment {
   std::uint32_t header_len = 0;
   std::uint32_t payload_len = 0;  // on the wire: reported IP payload minus header (see have_seglen)
   TcpOptions options;
+  ByteView header;   // captured bytes of the header from its first byte (options in order)
   ByteView payload;  // captured part of the payload
 };
 

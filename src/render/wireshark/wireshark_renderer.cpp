@@ -1,0 +1,478 @@
+// WiresharkRenderer: columns of `tshark -n -r FILE` (tshark.c print_columns() for the
+// layout, packet-tcp.c for the TCP Info column, packet-http.c and packet-dns.c for the
+// application summaries).
+#include "tcplens/render/wireshark_renderer.hpp"
+
+#include <cstdio>
+#include <cstring>
+
+#include "render/wireshark/wireshark_private.hpp"
+#include "tcplens/capture/link_type.hpp"
+
+namespace tcplens {
+
+namespace {
+
+std::string ip_string(const IpAddress& a) {
+  char buf[64];
+  std::size_t n = format_ip(a, buf);
+  return std::string(buf, n);
+}
+
+std::string mac_string(ByteView b, std::size_t off) {
+  char buf[18];
+  std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", b[off], b[off + 1], b[off + 2],
+                b[off + 3], b[off + 4], b[off + 5]);
+  return buf;
+}
+
+// Wireshark's display_signed_time() for a relative time with 6 or 9 decimals.
+std::string relative_time(NsTime d, bool nano) {
+  std::int64_t total = d.total_ns();
+  const bool neg = total < 0;
+  if (neg) total = -total;
+  char buf[48];
+  if (nano)
+    std::snprintf(buf, sizeof buf, "%s%lld.%09lld", neg ? "-" : "", static_cast<long long>(total / 1000000000),
+                  static_cast<long long>(total % 1000000000));
+  else
+    std::snprintf(buf, sizeof buf, "%s%lld.%06lld", neg ? "-" : "", static_cast<long long>(total / 1000000000),
+                  static_cast<long long>((total % 1000000000) / 1000));
+  return buf;
+}
+
+const char* ip_protocol_name(std::uint8_t proto) {
+  switch (proto) {
+    case 1: return "ICMP";
+    case 2: return "IGMP";
+    case 6: return "TCP";
+    case 17: return "UDP";
+    case 47: return "GRE";
+    case 50: return "ESP";
+    case 58: return "ICMPv6";
+    case 132: return "SCTP";
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+// HTTP as tshark 4.0 shows it with its default preferences (desegment headers and body):
+// a message whose headers or body are still incomplete marks its segments
+// "[TCP segment of a reassembled PDU]" (Protocol TCP); the segment that completes it shows
+// the request or status line (packet-http.c dissect_http_message, req_resp_hdrs.c).
+
+namespace {
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+bool is_http_method(std::string_view line) {
+  static constexpr std::string_view kMethods[] = {
+      "GET ",      "POST ",    "HEAD ",  "PUT ",       "DELETE ", "OPTIONS ", "CONNECT ",
+      "TRACE ",    "PATCH ",   "PROPFIND ", "PROPPATCH ", "MKCOL ", "COPY ",   "MOVE ",
+      "LOCK ",     "UNLOCK ",  "SEARCH ", "NOTIFY ",   "SUBSCRIBE ", "UNSUBSCRIBE ", "M-SEARCH "};
+  for (auto m : kMethods)
+    if (starts_with(line, m)) return true;
+  return false;
+}
+
+bool is_http_first_line(std::string_view line) {
+  return starts_with(line, "HTTP/") || is_http_method(line);
+}
+
+std::string lower(std::string_view s) {
+  std::string r(s);
+  for (char& c : r)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return r;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+// format_text(): non-printable bytes as C escapes.
+std::string format_text(std::string_view s) {
+  std::string r;
+  for (unsigned char c : s) {
+    if (c >= 0x20 && c < 0x7f) {
+      r += static_cast<char>(c);
+    } else {
+      char buf[8];
+      switch (c) {
+        case '\t': r += "\\t"; break;
+        case '\r': r += "\\r"; break;
+        case '\n': r += "\\n"; break;
+        default:
+          std::snprintf(buf, sizeof buf, "\\%03o", c);
+          r += buf;
+      }
+    }
+  }
+  return r;
+}
+
+struct HttpMessage {
+  std::string first_line;
+  std::string content_type;  // lower case, without parameters
+  bool chunked = false;
+  bool has_length = false;
+  std::uint64_t length = 0;
+  bool is_response = false;
+  int status = 0;
+};
+
+// Parses complete headers (`text` ends with the blank line).
+HttpMessage parse_headers(std::string_view text) {
+  HttpMessage m;
+  std::size_t pos = text.find('\n');
+  std::string_view first = text.substr(0, pos);
+  if (!first.empty() && first.back() == '\r') first.remove_suffix(1);
+  m.first_line = format_text(first);
+  m.is_response = starts_with(first, "HTTP/");
+  if (m.is_response && first.size() >= 12) m.status = std::atoi(std::string(first.substr(9, 3)).c_str());
+  while (pos != std::string_view::npos && pos + 1 < text.size()) {
+    std::size_t next = text.find('\n', pos + 1);
+    std::string_view line = text.substr(pos + 1, next == std::string_view::npos ? next : next - pos - 1);
+    pos = next;
+    std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    std::string name = lower(trim(line.substr(0, colon)));
+    std::string_view value = trim(line.substr(colon + 1));
+    if (name == "content-length") {
+      m.has_length = true;
+      m.length = std::strtoull(std::string(value).c_str(), nullptr, 10);
+    } else if (name == "transfer-encoding") {
+      if (lower(value).find("chunked") != std::string::npos) m.chunked = true;
+    } else if (name == "content-type") {
+      std::string_view t = value.substr(0, value.find(';'));
+      m.content_type = lower(trim(t));
+    }
+  }
+  return m;
+}
+
+}  // namespace
+
+struct WiresharkRenderer::AppState {
+  struct HttpDir {
+    bool active = false;     // inside a message that is being reassembled
+    bool until_fin = false;  // body runs to the end of the connection
+    bool called = true;      // HTTP sees the next segment (headers or chunks incomplete)
+    std::string buf;         // bytes of the message so far
+    std::uint32_t next_seq = 0;
+    bool have_next = false;
+  };
+  struct HttpStream {
+    bool decided = false;
+    bool is_http = false;
+    bool seen_http = false;
+    std::string last_method;
+    HttpDir dir[2];
+  };
+  std::vector<HttpStream> http;  // by stream index
+};
+
+WiresharkRenderer::WiresharkRenderer(const WiresharkOptions& options)
+    : options_(options), app_(std::make_unique<AppState>()) {}
+WiresharkRenderer::~WiresharkRenderer() = default;
+
+namespace {
+
+bool http_port(std::uint16_t p) {
+  switch (p) {
+    case 80: case 3128: case 3132: case 5985: case 8080: case 8088: case 11371: case 1900:
+    case 2869: case 2710:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Ports whose own dissector answers before the HTTP heuristic could.
+bool claimed_port(std::uint16_t p) {
+  switch (p) {
+    case 21: case 22: case 23: case 25: case 53: case 110: case 143: case 443: case 6379:
+    case 7000: case 3306: case 5222: case 6667: case 993: case 995: case 465: case 587:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// How much of `msg` a complete HTTP message takes, or 0 while it is incomplete.
+// `fin`: the segment ends the stream (no body desegmentation, as tshark's end_of_stream).
+std::size_t http_message_size(std::string_view msg, bool fin, const std::string& last_method,
+                              HttpMessage& parsed, bool& until_fin) {
+  until_fin = false;
+  std::size_t hdr_end = msg.find("\r\n\r\n");
+  std::size_t hdr_len = hdr_end == std::string_view::npos ? 0 : hdr_end + 4;
+  if (hdr_end == std::string_view::npos) {
+    std::size_t lf = msg.find("\n\n");
+    if (lf == std::string_view::npos) return 0;
+    hdr_len = lf + 2;
+  }
+  parsed = parse_headers(msg.substr(0, hdr_len));
+  bool body = !fin;
+  if (parsed.is_response &&
+      (last_method == "HEAD" || parsed.status / 100 == 1 || parsed.status == 204 ||
+       parsed.status == 304 || (parsed.status / 100 == 2 && last_method == "CONNECT")))
+    body = false;
+  if (!body) {
+    std::size_t len = hdr_len;
+    if (parsed.has_length) len = std::min<std::size_t>(msg.size(), hdr_len + parsed.length);
+    return len;
+  }
+  if (parsed.has_length) {
+    if (msg.size() - hdr_len < parsed.length) return 0;
+    return hdr_len + parsed.length;
+  }
+  if (parsed.chunked) {
+    std::size_t p = hdr_len;
+    for (;;) {
+      std::size_t eol = msg.find("\r\n", p);
+      if (eol == std::string_view::npos) return 0;
+      std::uint64_t n = std::strtoull(std::string(msg.substr(p, eol - p)).c_str(), nullptr, 16);
+      p = eol + 2;
+      if (n == 0) {
+        // Trailer headers end with a blank line.
+        for (;;) {
+          std::size_t e = msg.find("\r\n", p);
+          if (e == std::string_view::npos) return 0;
+          bool blank = e == p;
+          p = e + 2;
+          if (blank) return p;
+        }
+      }
+      if (msg.size() < p + n + 2) return 0;
+      p += n + 2;
+    }
+  }
+  if (parsed.is_response) {
+    until_fin = true;
+    return 0;
+  }
+  return hdr_len;
+}
+
+void http_summary(const HttpMessage& m, std::string& info, std::string& protocol,
+                  bool has_body) {
+  info += m.first_line;
+  info += ' ';
+  protocol = "HTTP";
+  if (!has_body || m.content_type.empty()) return;
+  const std::string& t = m.content_type;
+  if (t == "text/xml" || t == "application/xml" || (t.size() > 4 && t.compare(t.size() - 4, 4, "+xml") == 0)) {
+    protocol = "HTTP/XML";
+    return;
+  }
+  if (t == "application/json") {
+    protocol = "HTTP/JSON";
+    return;
+  }
+  if (starts_with(t, "image/")) return;  // the image dissectors add their own summary
+  info += " (";
+  info += t;
+  info += ')';
+}
+
+}  // namespace
+
+const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const DecodedPacket& pkt,
+                                                     const TcpPacketAnalysis& a,
+                                                     const StreamTracker& tracker) {
+  WiresharkColumns& c = cols_;
+  c.number = raw.number;
+  c.length = raw.wirelen;
+  const NsTime ts = NsTime::from(raw.ts);
+  if (!have_first_) {
+    have_first_ = true;
+    first_ts_ = ts;
+  }
+  c.time = relative_time(NsTime::delta(ts, first_ts_), options_.nanosecond);
+  c.source.clear();
+  c.destination.clear();
+  c.protocol.clear();
+  c.info.clear();
+
+  // Link layer: Ethernet addresses until an IP layer replaces them.
+  if (raw.linktype == linktype::kEthernet && raw.data.size() >= 14) {
+    c.destination = mac_string(raw.data, 0);
+    c.source = mac_string(raw.data, 6);
+    const std::uint16_t type = load_be16(raw.data, 12);
+    if (type == 0x0806) c.protocol = "ARP";
+    else if (type == 0x8035) c.protocol = "RARP";
+    else if (type == 0x88cc) c.protocol = "LLDP";
+    else c.protocol = "Ethernet";
+  }
+  if (pkt.ip_depth > 0) {
+    c.source = ip_string(pkt.ip.src);
+    c.destination = ip_string(pkt.ip.dst);
+    c.protocol = pkt.ip.version == 6 ? "IPv6" : "IPv4";
+    if (!(pkt.ip.fragment && !pkt.reassembled)) {
+      if (const char* name = ip_protocol_name(pkt.ip.protocol)) c.protocol = name;
+    }
+  }
+
+  if (pkt.has(Layer::Tcp) && !pkt.in_icmp_error && pkt.tcp.ports_valid) {
+    const TcpSegment& seg = pkt.tcp;
+    c.protocol = seg.options.has_mptcp ? "MPTCP" : "TCP";
+    std::string prefix;
+    std::string body;
+    TcpNumbers n;
+    if (a.tracked) n = StreamTracker::numbers(seg, a, tracker.summary(a.stream));
+    else {
+      n.seq = seg.seq;
+      n.ack = seg.ack;
+      n.window = seg.window;
+    }
+    const bool analysed = format_tcp_body(body, seg, a, n);
+    if (analysed) format_tcp_expert_prefix(prefix, a);
+    std::string app_info;
+    std::string app_proto;
+    bool segment_of_pdu = false;
+    std::string pending_line;  // HTTP's first line of a message still being reassembled
+    if (analysed && a.tracked && seg.have_seglen) {
+      if (app_->http.size() <= a.stream) app_->http.resize(a.stream + 1);
+      AppState::HttpStream& hs = app_->http[a.stream];
+      const ByteView data = seg.payload;
+      if (!hs.decided && !data.empty()) {
+        hs.decided = true;
+        if (http_port(seg.src_port) || http_port(seg.dst_port)) {
+          hs.is_http = true;
+        } else if (!claimed_port(seg.src_port) && !claimed_port(seg.dst_port)) {
+          std::string_view s(reinterpret_cast<const char*>(data.data()), data.size());
+          hs.is_http = is_http_first_line(s.substr(0, s.find('\n')));
+        }
+      }
+      const bool fin = seg.flags & tcpflag::kFin;
+      AppState::HttpDir& d = hs.dir[a.dir == Direction::AToB ? 0 : 1];
+      const bool complete_capture = data.size() == seg.payload_len;
+      if (hs.is_http && (!data.empty() || (fin && d.until_fin))) {
+        bool retransmitted = d.have_next && seg.payload_len > 0 &&
+                             static_cast<std::int32_t>(seg.seq + seg.payload_len - d.next_seq) <= 0;
+        if (retransmitted && d.active) {
+          // Inside a message being reassembled: tshark does not hand it to HTTP again.
+        } else if (complete_capture) {
+          if (!retransmitted) {
+            d.next_seq = seg.seq + seg.payload_len;
+            d.have_next = true;
+          }
+          std::string_view chunk(reinterpret_cast<const char*>(data.data()), data.size());
+          bool first_pdu = true;
+          bool first_msg_shown = false;
+          while (!chunk.empty() || (fin && d.until_fin && d.active)) {
+            if (!d.active) {
+              std::string_view line = chunk.substr(0, chunk.find('\n'));
+              if (!is_http_first_line(line)) {
+                if (hs.seen_http && !first_msg_shown) {
+                  app_proto = "HTTP";
+                  app_info = "Continuation";
+                }
+                break;
+              }
+              d.active = true;
+              d.buf.clear();
+              d.called = true;
+            }
+            // With a known remaining length (Content-Length) or "until FIN", TCP collects the
+            // segments without calling HTTP; otherwise (headers or chunks still incomplete)
+            // HTTP sees the data so far again and puts the first line in Info.
+            const bool called = d.called;
+            const std::size_t before = d.buf.size();
+            d.buf.append(chunk.data(), chunk.size());
+            HttpMessage m;
+            bool until_fin = false;
+            std::size_t size = http_message_size(d.buf, fin, hs.last_method, m, until_fin);
+            if (size == 0 && until_fin && fin) size = d.buf.size();
+            if (size == 0) {
+              d.until_fin = until_fin;
+              const std::size_t hdr = d.buf.find("\r\n\r\n");
+              d.called = hdr == std::string::npos || (m.chunked && !m.has_length);
+              if (first_pdu) {
+                segment_of_pdu = true;
+                const std::size_t eol = d.buf.find('\n');
+                if (called && eol != std::string::npos && !first_msg_shown) {
+                  std::string_view line(d.buf.data(), eol);
+                  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+                  pending_line = format_text(line) + " ";
+                }
+              }
+              break;
+            }
+            // One message complete in this segment.
+            const bool has_body = size > d.buf.find("\r\n\r\n") + 4 || m.chunked;
+            if (!first_msg_shown) {
+              http_summary(m, app_info, app_proto, has_body);
+              first_msg_shown = true;
+            }
+            if (!m.is_response) hs.last_method = m.first_line.substr(0, m.first_line.find(' '));
+            hs.seen_http = true;
+            const std::size_t used = size - before;
+            chunk.remove_prefix(std::min(used, chunk.size()));
+            d.active = false;
+            d.until_fin = false;
+            d.buf.clear();
+            first_pdu = false;
+          }
+        }
+      }
+    }
+    // FTP control connection (packet-ftp.c): the first line of each segment.
+    if (analysed && app_info.empty() && !segment_of_pdu && seg.have_seglen && !seg.payload.empty() &&
+        seg.payload.size() == seg.payload_len && (seg.src_port == 21 || seg.dst_port == 21)) {
+      std::string_view s(reinterpret_cast<const char*>(seg.payload.data()), seg.payload.size());
+      std::string_view line = s.substr(0, s.find('\n'));
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      app_info = (seg.dst_port == 21 ? "Request: " : "Response: ") + format_text(line);
+      app_proto = "FTP";
+    }
+    if (!app_info.empty()) {
+      c.info = prefix + app_info;
+      c.protocol = app_proto;
+    } else {
+      c.info = prefix + (pending_line.empty() ? body : pending_line);
+      if (segment_of_pdu) c.info += " [TCP segment of a reassembled PDU]";
+    }
+    return c;
+  }
+
+  if (pkt.has(Layer::Udp) && !pkt.in_icmp_error && pkt.ip_depth > 0) {
+    c.info = std::to_string(pkt.udp.src_port) + " \xe2\x86\x92 " + std::to_string(pkt.udp.dst_port) +
+             " Len=" + std::to_string(pkt.udp.length >= 8 ? pkt.udp.length - 8 : 0);
+  }
+  return c;
+}
+
+void WiresharkRenderer::print(Output& out) const {
+  const WiresharkColumns& c = cols_;
+  auto pad_left = [&out](std::string_view s, std::size_t width) {
+    for (std::size_t i = s.size(); i < width; ++i) out.put(' ');
+    out.put(s);
+  };
+  auto pad_right = [&out](std::string_view s, std::size_t width) {
+    out.put(s);
+    for (std::size_t i = s.size(); i < width; ++i) out.put(' ');
+  };
+  // tshark.c print_columns(): number >= 5 wide and time >= 10 wide, right-aligned; source
+  // right-aligned and destination left-aligned in at least 12, joined by an arrow.
+  pad_left(std::to_string(c.number), 5);
+  out.put(' ');
+  pad_left(c.time, 10);
+  out.put(' ');
+  pad_left(c.source, 12);
+  out.put(" \xe2\x86\x92 ");
+  pad_right(c.destination, 12);
+  out.put(' ');
+  out.put(c.protocol);
+  out.put(' ');
+  out.put_u32(c.length);
+  out.put(' ');
+  out.put(c.info);
+  out.put('\n');
+}
+
+}  // namespace tcplens
