@@ -35,7 +35,7 @@ void add_track_limit_options(CLI::App& app, TrackLimitArgs& args) {
       ->check(CLI::Range(std::size_t{8}, std::size_t{1} << 31));
   app.add_option("--idle-timeout", args.idle_timeout,
                  "Forget a connection after this many seconds of capture time without a "
-                 "packet (default 300)")
+                 "packet (default 3600; a connection that comes back after it is reported twice by conns)")
       ->check(CLI::Range(0.0, 1e9));
   app.add_option("--close-linger", args.close_linger,
                  "Free a closed connection (both FINs acknowledged, or a RST) after this many "

@@ -36,7 +36,7 @@ int run_print(const PrintArgs& args);
 // Bounds on tracking state shared by analyze and conns (StreamTracker::Limits).
 struct TrackLimitArgs {
   std::size_t max_conns = 200000;
-  double idle_timeout = 300;
+  double idle_timeout = 3600;
   double close_linger = 5;
 };
 void add_track_limit_options(CLI::App& app, TrackLimitArgs& args);

@@ -150,7 +150,7 @@ class StreamTracker {
   // numbering (12 bytes each at most twice over, in two generations).
   struct Limits {
     std::size_t max_live = 200000;
-    std::int64_t idle_timeout_sec = 300;
+    std::int64_t idle_timeout_sec = 3600;
     std::int64_t close_linger_sec = 5;
     std::size_t max_remembered = 2u << 20;
   };
