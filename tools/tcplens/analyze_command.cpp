@@ -29,8 +29,8 @@ void add_analyze_options(CLI::App& app, AnalyzeArgs& args) {
 
 void add_track_limit_options(CLI::App& app, TrackLimitArgs& args) {
   app.add_option("--max-conns", args.max_conns,
-                 "Cap on connections tracked at once (default 200000: a SYN flood stays under "
-                 "about 600 MB with conns, 250 MB with analyze); when reached, idle ones and "
+                 "Cap on connections tracked at once (default 150000: a 5 M SYN flood stays under "
+                 "1 GB with conns (about 0.9), 0.6 with analyze; tests/flood); when reached, idle ones and "
                  "then the least recently seen eighth are evicted, and the count is reported")
       ->check(CLI::Range(std::size_t{8}, std::size_t{1} << 31));
   app.add_option("--idle-timeout", args.idle_timeout,

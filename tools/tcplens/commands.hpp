@@ -35,7 +35,7 @@ int run_print(const PrintArgs& args);
 
 // Bounds on tracking state shared by analyze and conns (StreamTracker::Limits).
 struct TrackLimitArgs {
-  std::size_t max_conns = 200000;
+  std::size_t max_conns = 150000;
   double idle_timeout = 3600;
   double close_linger = 5;
 };

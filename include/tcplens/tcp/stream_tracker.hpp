@@ -145,11 +145,11 @@ class StreamTracker {
   // `idle_timeout_sec` are freed. When `max_live` streams are live and a new one arrives,
   // every stream idle for `idle_timeout_sec` is evicted, and if that frees less than an
   // eighth, the least recently seen eighth. About 0.5 KB per live stream here, 2 KB with
-  // tcplens conns (ConnectionAnalyzer and Zeek's view): the default cap keeps a flood under
-  // about 600 MB. `max_remembered` bounds the freed 4-tuples remembered for tshark's stream
+  // tcplens conns (ConnectionAnalyzer and Zeek's view): with the default cap a 5 M SYN flood
+  // peaks at 0.9 GB (conns) and 0.6 GB (analyze) (tests/flood). `max_remembered` bounds the freed 4-tuples remembered for tshark's stream
   // numbering (12 bytes each at most twice over, in two generations).
   struct Limits {
-    std::size_t max_live = 200000;
+    std::size_t max_live = 150000;
     std::int64_t idle_timeout_sec = 3600;
     std::int64_t close_linger_sec = 5;
     std::size_t max_remembered = 2u << 20;
