@@ -98,6 +98,11 @@ struct ConnectionAnalyzer::Slot {
   SeqUnwrapper ack_unwrap[2];              // acks sent by each side, in the peer's space
 };
 
+struct ConnectionAnalyzer::Live {
+  Connection c;
+  Slot slot;
+};
+
 ConnectionAnalyzer::ConnectionAnalyzer() = default;
 ConnectionAnalyzer::~ConnectionAnalyzer() = default;
 
@@ -174,12 +179,31 @@ bool first_sender_is_client(const TcpSegment& tcp) {
 void ConnectionAnalyzer::on_packet(const DecodedPacket& pkt, const TcpPacketAnalysis& a,
                                    std::uint64_t frame, const Timestamp& ts) {
   if (!a.tracked || !pkt.has_tcp()) return;
-  if (a.stream >= connections_.size()) {
-    connections_.resize(a.stream + 1);
-    slots_.resize(a.stream + 1);
+  Connection* cp;
+  Slot* sp;
+  if (sink_) {
+    auto [it, fresh] = index_.try_emplace(a.stream, 0);
+    if (fresh) {
+      if (!free_.empty()) {
+        it->second = free_.back();
+        free_.pop_back();
+      } else {
+        it->second = static_cast<std::uint32_t>(pool_.size());
+        pool_.emplace_back();
+      }
+    }
+    cp = &pool_[it->second].c;
+    sp = &pool_[it->second].slot;
+  } else {
+    if (a.stream >= connections_.size()) {
+      connections_.resize(a.stream + 1);
+      slots_.resize(a.stream + 1);
+    }
+    cp = &connections_[a.stream];
+    sp = &slots_[a.stream];
   }
-  Connection& c = connections_[a.stream];
-  Slot& slot = slots_[a.stream];
+  Connection& c = *cp;
+  Slot& slot = *sp;
   const TcpSegment& tcp = pkt.tcp;
   if (!slot.used) {
     slot.used = true;
@@ -207,13 +231,23 @@ void ConnectionAnalyzer::on_packet(const DecodedPacket& pkt, const TcpPacketAnal
   }
   c.last_ts = ts;
   c.last_frame = frame;
-  on_segment(slot, a.dir == slot.client_dir ? Side::Client : Side::Server, pkt, a, frame, ts);
+  on_segment(c, slot, a.dir == slot.client_dir ? Side::Client : Side::Server, pkt, a, frame, ts);
 }
 
-void ConnectionAnalyzer::on_segment(Slot& slot, Side from, const DecodedPacket& pkt,
+void ConnectionAnalyzer::end_stream(std::uint32_t stream) {
+  auto it = index_.find(stream);
+  if (it == index_.end()) return;
+  Live& l = pool_[it->second];
+  decide(l.c);
+  if (sink_) sink_(l.c);
+  l = Live{};  // gives back the history and range lists
+  free_.push_back(it->second);
+  index_.erase(it);
+}
+
+void ConnectionAnalyzer::on_segment(Connection& c, Slot& slot, Side from, const DecodedPacket& pkt,
                                     const TcpPacketAnalysis& a, std::uint64_t frame,
                                     const Timestamp& ts) {
-  Connection& c = connections_[a.stream];
   const TcpSegment& tcp = pkt.tcp;
   Endpoint& me = c.side(from);
   Endpoint& peer = c.side(other(from));
@@ -441,7 +475,19 @@ void ConnectionAnalyzer::on_segment(Slot& slot, Side from, const DecodedPacket& 
 }
 
 void ConnectionAnalyzer::finish() {
-  for (Connection& c : connections_) {
+  if (sink_) {
+    std::vector<std::uint32_t> ids;
+    ids.reserve(index_.size());
+    for (const auto& [id, i] : index_) ids.push_back(id);
+    std::sort(ids.begin(), ids.end());
+    for (std::uint32_t id : ids) end_stream(id);
+    return;
+  }
+  for (Connection& c : connections_) decide(c);
+}
+
+void ConnectionAnalyzer::decide(Connection& c) {
+  {
     // Complete, Rejected and SimultaneousOpen are decided as the packets come; the rest
     // only at the end (they say what never came).
     const bool decided = c.handshake == HandshakeResult::Complete ||
@@ -457,7 +503,7 @@ void ConnectionAnalyzer::finish() {
     }
     if (!c.established) {
       c.teardown = TeardownKind::None;
-      continue;
+      return;
     }
     const Endpoint* first = nullptr;
     const Endpoint* second = nullptr;

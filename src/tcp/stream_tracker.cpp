@@ -31,9 +31,12 @@ StreamTracker::StreamTracker(const Limits& limits) : table_(4096), limits_(limit
 }
 
 void StreamTracker::reset(Stream& s) {
-  // Keep the segment lists' capacity, reset everything else.
+  // Keep the segment lists' capacity when small (no allocation when the slot is reused);
+  // give back what a bulk transfer grew.
+  constexpr std::size_t kKeepCapacity = 64;
   std::vector<Unacked> keep[2];
-  for (int i = 0; i < 2; ++i) keep[i].swap(s.flow[i].segments);
+  for (int i = 0; i < 2; ++i)
+    if (s.flow[i].segments.capacity() <= kKeepCapacity) keep[i].swap(s.flow[i].segments);
   s = Stream{};
   for (int i = 0; i < 2; ++i) {
     keep[i].clear();
@@ -41,31 +44,132 @@ void StreamTracker::reset(Stream& s) {
   }
 }
 
+namespace {
+std::uint64_t remembered_hash(const FlowKey& key) {
+  std::uint64_t h = key.hash();
+  // Mix again: the table's bucket comes from the low bits, the check from all of them.
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return h == 0 ? 1 : h;
+}
+}  // namespace
+
+const StreamTracker::Remembered* StreamTracker::RememberedTable::find(std::uint64_t h) const {
+  if (slots.empty()) return nullptr;
+  const auto hi = static_cast<std::uint32_t>(h >> 32), lo = static_cast<std::uint32_t>(h);
+  const std::size_t mask = slots.size() - 1;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    const Remembered& r = slots[i];
+    if (r.hash_hi == hi && r.hash_lo == lo) return &r;
+    if (r.hash_hi == 0 && r.hash_lo == 0) return nullptr;
+  }
+}
+
+void StreamTracker::RememberedTable::put(const Remembered& r) {
+  if ((size + 1) * 2 > slots.size()) {
+    std::vector<Remembered> old;
+    old.swap(slots);
+    slots.assign(std::max<std::size_t>(1024, old.size() * 2), Remembered{});
+    size = 0;
+    for (const Remembered& o : old)
+      if (o.hash_hi || o.hash_lo) put(o);
+  }
+  const std::uint64_t h = (std::uint64_t{r.hash_hi} << 32) | r.hash_lo;
+  const std::size_t mask = slots.size() - 1;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    Remembered& e = slots[i];
+    if (e.hash_hi == r.hash_hi && e.hash_lo == r.hash_lo) {
+      e = r;
+      return;
+    }
+    if (e.hash_hi == 0 && e.hash_lo == 0) {
+      e = r;
+      ++size;
+      return;
+    }
+  }
+}
+
+void StreamTracker::remember(const Stream& s) {
+  const std::size_t per_generation = std::max<std::size_t>(1, limits_.max_remembered / 2);
+  if (remembered_[0].size >= per_generation) {
+    counters_.remembered_dropped += remembered_[1].size;
+    remembered_[1] = RememberedTable{};
+    std::swap(remembered_[0], remembered_[1]);
+  }
+  const std::uint64_t h = remembered_hash(s.key);
+  Remembered r;
+  r.hash_hi = static_cast<std::uint32_t>(h >> 32);
+  r.hash_lo = static_cast<std::uint32_t>(h);
+  r.id = s.id;
+  remembered_[0].put(r);
+}
+
+const StreamTracker::Remembered* StreamTracker::recall(std::uint64_t h) const {
+  if (const Remembered* r = remembered_[0].find(h)) return r;
+  return remembered_[1].find(h);
+}
+
+void StreamTracker::free_slot(std::uint32_t slot, StreamEnd why) {
+  Stream& s = pool_[slot];
+  ended_.push_back({s.id, why, s.key});
+  switch (why) {
+    case StreamEnd::Closed: ++counters_.closed_freed; break;
+    case StreamEnd::Idle: ++counters_.idle_evicted; break;
+    case StreamEnd::Cap: ++counters_.cap_evicted; break;
+    default: break;
+  }
+  remember(s);
+  table_.erase(s.key);
+  reset(s);
+  free_.push_back(slot);
+}
+
+void StreamTracker::sweep(std::int64_t now_ns) {
+  const std::int64_t idle_before = now_ns - limits_.idle_timeout_sec * 1000000000;
+  const std::int64_t closed_before = now_ns - limits_.close_linger_sec * 1000000000;
+  for (std::uint32_t i = 0; i < pool_.size(); ++i) {
+    const Stream& s = pool_[i];
+    if (!s.in_use) continue;
+    const bool closed = s.reset || (s.flow[0].fin_acked && s.flow[1].fin_acked);
+    if (closed && s.last_seen_ns <= closed_before)
+      free_slot(i, StreamEnd::Closed);
+    else if (s.last_seen_ns <= idle_before)
+      free_slot(i, StreamEnd::Idle);
+  }
+}
+
 void StreamTracker::evict(std::int64_t now_ns) {
   const std::int64_t idle_before = now_ns - limits_.idle_timeout_sec * 1000000000;
   std::vector<std::pair<std::int64_t, std::uint32_t>> live;  // (last seen, slot)
   live.reserve(pool_.size());
-  std::vector<bool> is_free(pool_.size(), false);
-  for (std::uint32_t f : free_) is_free[f] = true;
   for (std::uint32_t i = 0; i < pool_.size(); ++i)
-    if (!is_free[i]) live.emplace_back(pool_[i].last_seen_ns, i);
+    if (pool_[i].in_use) live.emplace_back(pool_[i].last_seen_ns, i);
+  if (live.empty()) return;
   std::size_t want = std::max<std::size_t>(1, limits_.max_live / 8);
   std::size_t n_idle = 0;
   for (const auto& e : live) n_idle += e.first < idle_before;
   std::size_t n = std::max(n_idle, std::min(want, live.size()));
   std::nth_element(live.begin(), live.begin() + static_cast<long>(n - 1), live.end());
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t slot = live[i].second;
-    table_.erase(pool_[slot].key);
-    reset(pool_[slot]);
-    free_.push_back(slot);
-    ++evictions_;
-  }
+  for (std::size_t i = 0; i < n; ++i)
+    free_slot(live[i].second, live[i].first < idle_before ? StreamEnd::Idle : StreamEnd::Cap);
+}
+
+void StreamTracker::finish() {
+  ended_.clear();
+  for (std::uint32_t i = 0; i < pool_.size(); ++i)
+    if (pool_[i].in_use) ended_.push_back({pool_[i].id, StreamEnd::Finish, pool_[i].key});
+  std::sort(ended_.begin(), ended_.end(),
+            [](const EndedStream& a, const EndedStream& b) { return a.stream < b.stream; });
 }
 
 void StreamTracker::release_live_state() {
   std::vector<Stream>().swap(pool_);
   std::vector<std::uint32_t>().swap(free_);
+  remembered_[0] = RememberedTable{};
+  remembered_[1] = RememberedTable{};
+  std::vector<EndedStream>().swap(ended_);
   table_ = FlowTable(16);
 }
 
@@ -82,9 +186,11 @@ std::uint32_t StreamTracker::open_stream(const FlowKey& key, std::uint32_t slot)
     }
     table_.put(key, slot);
   } else {
+    ended_.push_back({pool_[slot].id, StreamEnd::Reused, key});
     reset(pool_[slot]);  // the old stream of this 4-tuple can no longer be reached
   }
   Stream& s = pool_[slot];
+  s.in_use = true;
   s.key = key;
   s.id = id;
   if (first_pass_ && id < first_pass_->summaries_.size()) {
@@ -95,6 +201,7 @@ std::uint32_t StreamTracker::open_stream(const FlowKey& key, std::uint32_t slot)
       s.shown_base_set[i] = fin.base_set[i];
     }
   }
+  counters_.peak_live = std::max(counters_.peak_live, live_stream_count());
   return slot;
 }
 
@@ -120,6 +227,7 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
                                                   const Timestamp& raw_ts) {
   out_ = TcpPacketAnalysis{};
   last_slot_ = kNoSlot;
+  ended_.clear();
   analyze_packet(pkt, frame, NsTime::from(raw_ts));
   if (last_slot_ != kNoSlot) {
     // The bases the relative numbers use: in replay mode tshark's second-pass bases, else
@@ -152,15 +260,54 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
   Direction dir;
   FlowKey key = FlowKey::make(ip->src, seg.src_port, ip->dst, seg.dst_port, ipproto::kTcp, dir);
 
+  // Free what the timers allow, once per second of capture time.
+  const std::int64_t now_ns = ts.total_ns();
+  if (!swept_once_ || now_ns >= next_sweep_ns_) {
+    if (swept_once_) sweep(now_ns);
+    swept_once_ = true;
+    next_sweep_ns_ = now_ns + 1000000000;
+  }
+
   // dissect_tcp: find or create the conversation.
   bool conversation_is_new = false;
+  bool resumed = false;
   std::uint32_t slot;
   if (auto found = table_.find(key)) {
     slot = *found;
   } else {
-    if (live_stream_count() >= limits_.max_live) evict(ts.total_ns());
-    slot = open_stream(key, kNoSlot);
-    conversation_is_new = true;
+    if (live_stream_count() >= limits_.max_live) evict(now_ns);
+    const Remembered* back = (remembered_[0].size || remembered_[1].size)
+                                 ? recall(remembered_hash(key)) : nullptr;
+    if (back != nullptr) {
+      // A freed 4-tuple comes back: tshark still has its conversation, so it continues the
+      // same stream; its analysis starts again from a fresh state.
+      const std::uint32_t id = back->id;
+      if (!free_.empty()) {
+        slot = free_.back();
+        free_.pop_back();
+      } else {
+        slot = static_cast<std::uint32_t>(pool_.size());
+        pool_.emplace_back();
+      }
+      table_.put(key, slot);
+      Stream& r = pool_[slot];
+      r.in_use = true;
+      r.key = key;
+      r.id = id;
+      if (first_pass_ && id < first_pass_->summaries_.size()) {
+        const StreamSummary& fin = first_pass_->summaries_[id];
+        r.shown_completeness = fin.completeness;
+        for (int i = 0; i < 2; ++i) {
+          r.shown_base[i] = fin.base_seq[i];
+          r.shown_base_set[i] = fin.base_set[i];
+        }
+      }
+      resumed = true;
+      counters_.peak_live = std::max(counters_.peak_live, live_stream_count());
+    } else {
+      slot = open_stream(key, kNoSlot);
+      conversation_is_new = true;
+    }
   }
   Stream& s = pool_[slot];  // stays valid: recycling a slot does not move the pool
   last_slot_ = slot;
@@ -184,6 +331,8 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
     }
     s.acc_ecn_syn = (flags & (kAe | kCwr | kEce)) == (kAe | kCwr | kEce);
   }
+  // A SYN with a new ISN on a freed 4-tuple starts a new stream, as in tshark: no difference.
+  if (resumed && !out_.anomalies.has(Anomaly::ReusedPorts)) ++counters_.resumed;
   const std::uint32_t id = s.id;
   StreamSummary& sum = summaries_[id];
   if ((flags & (kSyn | kAck)) == (kSyn | kAck)) {
@@ -202,7 +351,7 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
     s.acc_ecn_synack = ((flags & (kAe | kCwr)) == kCwr) || ((flags & (kAe | kEce)) == kAe);
   }
 
-  s.last_seen_ns = ts.total_ns();
+  s.last_seen_ns = now_ns;
   out_.tracked = !in_error;
   out_.stream = id;
   out_.completeness = first_pass_ ? s.shown_completeness : sum.completeness;
@@ -229,6 +378,14 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
         sum.base_set[r] = true;
       }
       analyze_sequence(s, dir, seg.seq, seg.ack, seg.payload_len, flags, seg.window, frame, ts);
+      // Close detection, only to know when the state can be freed.
+      if (flags & kRst) s.reset = true;
+      if ((flags & kFin) && !s.flow[f].fin_seen) {
+        s.flow[f].fin_seen = true;
+        s.flow[f].fin_next = seg.seq + seg.payload_len + 1;
+      }
+      if ((flags & kAck) && s.flow[r].fin_seen && !lt(seg.ack, s.flow[r].fin_next))
+        s.flow[r].fin_acked = true;
     }
   }
   out_.use_ace = (flags & kSyn) == 0 && s.acc_ecn_syn && s.acc_ecn_synack;

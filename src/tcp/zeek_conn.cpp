@@ -744,6 +744,30 @@ void ZeekConnTable::on_packet(const FlowKey& key, Direction dir, ZeekPacket p) {
   live_.emplace(key, std::move(l));
 }
 
+void ZeekConnTable::expire(double t, std::size_t max_live) {
+  for (auto it = live_.begin(); it != live_.end();) {
+    if (it->second.engine->expired_by(t)) {
+      done_.push_back({it->second.key, it->second.first_is_a, std::move(it->second.engine)});
+      it = live_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (live_.size() <= max_live) return;
+  std::vector<std::pair<double, FlowKey>> by_age;
+  by_age.reserve(live_.size());
+  for (const auto& [k, l] : live_) by_age.emplace_back(l.engine->last_ts(), k);
+  const std::size_t n = std::max<std::size_t>(live_.size() - max_live, max_live / 8);
+  std::nth_element(by_age.begin(), by_age.begin() + static_cast<long>(std::min(n, by_age.size()) - 1),
+                   by_age.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (std::size_t i = 0; i < n && i < by_age.size(); ++i) {
+    auto it = live_.find(by_age[i].second);
+    done_.push_back({it->second.key, it->second.first_is_a, std::move(it->second.engine)});
+    live_.erase(it);
+    ++evictions_;
+  }
+}
+
 void ZeekConnTable::finish() {
   std::vector<Finished> rest;
   for (auto& [k, l] : live_) rest.push_back({l.key, l.first_is_a, std::move(l.engine)});

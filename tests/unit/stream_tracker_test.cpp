@@ -334,7 +334,87 @@ TEST(Limits, EvictsLeastRecentlySeenWhenFull) {
   EXPECT_GT(t.evictions(), 0u);
   EXPECT_LE(t.live_stream_count(), 8u);
   EXPECT_EQ(syn_from_port(20), 19u);  // recent: still tracked (a retransmitted SYN)
-  EXPECT_EQ(syn_from_port(1), 20u);   // evicted: comes back as a new stream
+  // Evicted but remembered: comes back in its stream, as in tshark, from a fresh state.
+  EXPECT_EQ(syn_from_port(1), 0u);
+  EXPECT_EQ(t.counters().resumed, 1u);
+  EXPECT_GT(t.counters().cap_evicted, 0u);
+}
+
+TEST(Limits, ForgottenFourTupleStartsNewStream) {
+  StreamTracker::Limits limits;
+  limits.max_live = 8;
+  limits.max_remembered = 4;  // two generations of two
+  StreamTracker t(limits);
+  PacketDecoder d;
+  std::uint64_t n = 0;
+  auto syn_from_port = [&](std::uint16_t port) {
+    Segment s;
+    s.src = kClient;
+    s.src.port = port;
+    s.dst = kServer;
+    s.seq = 1000;
+    s.flags = tcpflag::kSyn;
+    auto bytes = test::build_ipv4_tcp(s);
+    ++n;
+    RawPacket raw = test::raw_packet(bytes, n, static_cast<std::int64_t>(n), 0);
+    return t.on_packet(d.decode(raw), n, raw.ts).stream;
+  };
+  for (std::uint16_t p = 1; p <= 40; ++p) EXPECT_EQ(syn_from_port(p), p - 1u);
+  EXPECT_GT(t.counters().remembered_dropped, 0u);
+  EXPECT_EQ(syn_from_port(1), 40u);  // forgotten: a new stream (tshark would say 0)
+}
+
+TEST(Limits, IdleAndClosedStreamsAreFreedInCaptureTime) {
+  StreamTracker::Limits limits;
+  limits.idle_timeout_sec = 100;
+  limits.close_linger_sec = 5;
+  StreamTracker t(limits);
+  PacketDecoder d;
+  std::uint64_t n = 0;
+  auto send = [&](std::uint16_t sport, std::uint16_t dport, std::uint32_t seq, std::uint32_t ack,
+                  std::uint16_t flags, std::int64_t sec) {
+    Segment s;
+    s.src = sport == 40000 ? kClient : kServer;
+    s.dst = sport == 40000 ? kServer : kClient;
+    s.src.port = sport;
+    s.dst.port = dport;
+    s.seq = seq;
+    s.ack = ack;
+    s.flags = flags;
+    auto bytes = test::build_ipv4_tcp(s);
+    ++n;
+    RawPacket raw = test::raw_packet(bytes, n, sec, 0);
+    return t.on_packet(d.decode(raw), n, raw.ts).stream;
+  };
+  using namespace tcpflag;
+  // Stream 0: opened and closed (FIN, FIN-ACK, ACK) at t = 1.
+  send(40000, 80, 100, 0, kSyn, 1);
+  send(80, 40000, 500, 101, kSyn | kAck, 1);
+  send(40000, 80, 101, 501, kAck, 1);
+  send(40000, 80, 101, 501, kFin | kAck, 1);
+  send(80, 40000, 501, 102, kFin | kAck, 1);
+  send(40000, 80, 102, 502, kAck, 1);
+  EXPECT_EQ(t.live_stream_count(), 1u);
+  // Stream 1 (another client port), a SYN only, at t = 3: the sweep frees nothing yet.
+  send(40000, 81, 7, 0, kSyn, 3);
+  EXPECT_TRUE(t.ended().empty());
+  // At t = 7 the closed stream has lingered 6 s > 5 s: freed.
+  send(40000, 81, 7, 0, kSyn, 7);
+  ASSERT_EQ(t.ended().size(), 1u);
+  EXPECT_EQ(t.ended()[0].stream, 0u);
+  EXPECT_EQ(t.ended()[0].why, StreamEnd::Closed);
+  EXPECT_EQ(t.counters().closed_freed, 1u);
+  // A late ACK on the freed 4-tuple still belongs to stream 0, as in tshark.
+  EXPECT_EQ(send(40000, 80, 102, 502, kAck, 8), 0u);
+  EXPECT_EQ(t.counters().resumed, 1u);
+  // A SYN with a new ISN there starts stream 2 (tshark's reused ports): no difference.
+  // At t = 200 both streams are idle for more than 100 s.
+  EXPECT_EQ(send(40000, 82, 1, 0, kSyn, 200), 2u);
+  EXPECT_EQ(t.counters().idle_evicted, 2u);
+  t.finish();
+  ASSERT_EQ(t.ended().size(), 1u);
+  EXPECT_EQ(t.ended()[0].stream, 2u);
+  EXPECT_EQ(t.ended()[0].why, StreamEnd::Finish);
 }
 
 }  // namespace

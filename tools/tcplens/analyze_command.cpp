@@ -24,12 +24,54 @@ void add_analyze_options(CLI::App& app, AnalyzeArgs& args) {
       ->check(CLI::IsMember({"tsv"}));
   app.add_flag("--single-pass", args.single_pass,
                "Show the values known at each packet instead of each stream's final ones");
+  add_track_limit_options(app, args.limits);
+}
+
+void add_track_limit_options(CLI::App& app, TrackLimitArgs& args) {
+  app.add_option("--max-conns", args.max_conns,
+                 "Cap on connections tracked at once (default 150000: a 5 M SYN flood stays under "
+                 "1 GB with conns (about 0.9), 0.6 with analyze; tests/flood); when reached, idle ones and "
+                 "then the least recently seen eighth are evicted, and the count is reported")
+      ->check(CLI::Range(std::size_t{8}, std::size_t{1} << 31));
+  app.add_option("--idle-timeout", args.idle_timeout,
+                 "Forget a connection after this many seconds of capture time without a "
+                 "packet (default 3600; a connection that comes back after it is reported twice by conns)")
+      ->check(CLI::Range(0.0, 1e9));
+  app.add_option("--close-linger", args.close_linger,
+                 "Free a closed connection (both FINs acknowledged, or a RST) after this many "
+                 "seconds of capture time without a packet (default 5, as Zeek's tcp_close_delay)")
+      ->check(CLI::Range(0.0, 1e9));
+}
+
+StreamTracker::Limits to_limits(const TrackLimitArgs& a) {
+  StreamTracker::Limits l;
+  l.max_live = a.max_conns;
+  l.idle_timeout_sec = static_cast<std::int64_t>(a.idle_timeout);
+  l.close_linger_sec = static_cast<std::int64_t>(a.close_linger);
+  return l;
+}
+
+void report_tracker(const TrackerCounters& c) {
+  if (c.evictions() == 0 && c.resumed == 0 && c.remembered_dropped == 0) return;
+  std::fprintf(stderr,
+               "tcplens: connection cap or idle timeout acted: %llu evicted at the cap "
+               "(--max-conns), %llu idle (--idle-timeout), %llu closed and freed; %llu came back "
+               "after being freed and were analysed from a fresh state%s (peak %zu tracked)\n",
+               static_cast<unsigned long long>(c.cap_evicted),
+               static_cast<unsigned long long>(c.idle_evicted),
+               static_cast<unsigned long long>(c.closed_freed),
+               static_cast<unsigned long long>(c.resumed),
+               c.remembered_dropped ? "; older freed connections were forgotten, so one that came "
+                                      "back started a new stream"
+                                    : "",
+               c.peak_live);
 }
 
 namespace {
 
 // Runs a tracker over the whole file; returns false on an open error.
 bool first_pass(const std::string& path, StreamTracker& tracker, std::string& error) {
+  // Watch out: both passes must use the same limits, so that they number streams alike.
   auto source = PcapFileSource::open(path, error);
   if (!source) return false;
   PacketDecoder decoder;
@@ -48,7 +90,8 @@ int run_analyze(const AnalyzeArgs& args) {
   }
   const bool two_pass = !args.single_pass && args.read_file != "-";
   std::string error;
-  StreamTracker final_state;
+  const StreamTracker::Limits limits = to_limits(args.limits);
+  StreamTracker final_state(limits);
   if (two_pass && !first_pass(args.read_file, final_state, error)) {
     std::fprintf(stderr, "tcplens: %s: %s\n", args.read_file.c_str(), error.c_str());
     return 1;
@@ -63,7 +106,7 @@ int run_analyze(const AnalyzeArgs& args) {
   TsharkTsvWriter writer(out);
   writer.header();
   PacketDecoder decoder;
-  StreamTracker tracker;
+  StreamTracker tracker(limits);
   if (two_pass) tracker.set_first_pass(&final_state);
   RawPacket raw;
   ReadStatus st;
@@ -81,11 +124,7 @@ int run_analyze(const AnalyzeArgs& args) {
     out.flush_if_large();
   }
   if (!out.flush()) return 1;
-  if (tracker.evictions())
-    std::fprintf(stderr,
-                 "tcplens: %llu idle connections were evicted to stay under the connection cap; "
-                 "a 4-tuple that came back after eviction was counted as a new stream\n",
-                 static_cast<unsigned long long>(tracker.evictions()));
+  report_tracker(tracker.counters());
   if (st == ReadStatus::Error) {
     std::fprintf(stderr, "tcplens: %s\n", source->error().message.c_str());
     return 1;

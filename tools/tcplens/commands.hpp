@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "tcplens/tcp/stream_tracker.hpp"
+
 namespace tcplens::cli {
 
 struct PrintArgs {
@@ -34,7 +36,20 @@ int run_print(const PrintArgs& args);
 // print --style wireshark (print_wireshark.cpp).
 int run_print_wireshark(const PrintArgs& args, const std::string& expression);
 
+// Bounds on tracking state shared by analyze and conns (StreamTracker::Limits).
+struct TrackLimitArgs {
+  std::size_t max_conns = 150000;
+  double idle_timeout = 3600;
+  double close_linger = 5;
+};
+void add_track_limit_options(CLI::App& app, TrackLimitArgs& args);
+StreamTracker::Limits to_limits(const TrackLimitArgs& args);
+// Prints what the caps and timers did to stderr ("tcplens: ..."), when they may have changed
+// results (evictions, freed connections that came back).
+void report_tracker(const TrackerCounters& counters);
+
 struct AnalyzeArgs {
+  TrackLimitArgs limits;
   std::string read_file;
   bool per_packet = false;
   std::string format = "tsv";
@@ -45,6 +60,7 @@ void add_analyze_options(CLI::App& app, AnalyzeArgs& args);
 int run_analyze(const AnalyzeArgs& args);
 
 struct ConnsArgs {
+  TrackLimitArgs limits;
   std::string read_file;
   std::string format = "table";
   std::vector<std::string> expression;

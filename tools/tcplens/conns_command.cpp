@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <deque>
 #include <unordered_map>
 
 #include "commands.hpp"
@@ -56,12 +57,120 @@ int run_conns(const ConnsArgs& args) {
     }
   }
   PacketDecoder decoder;
-  StreamTracker tracker;
+  StreamTracker tracker(to_limits(args.limits));
   ConnectionAnalyzer connections;
   zeek::ZeekConnTable zeek_table;
-  std::vector<bool> selected;
+  const bool zeek_format = args.format == "zeek";
+  std::vector<bool> selected;  // by stream: one bit each
+  Output out(STDOUT_FILENO);
+  if (args.format == "csv") write_connection_csv_header(out);
+
+  // Records are written as connections end (StreamTracker::ended(): closed and lingered,
+  // idle, evicted, port reuse; the rest at the end of the capture in stream order), so
+  // memory follows live connections. The table format needs every row for its column
+  // widths, so it keeps them.
+  std::vector<Connection> table_rows;
+  std::vector<ConnectionExtras> table_extras;
+  struct ZeekInfo {
+    double start = 0, last = 0;
+    std::string_view state;
+    std::string history;
+  };
+  struct KeyHash {
+    std::size_t operator()(const FlowKey& k) const { return static_cast<std::size_t>(k.hash()); }
+  };
+  struct Waiting {
+    Connection c;
+    std::uint8_t completeness = 0;
+  };
+  // Zeek splits connections by its own rules (timers), so a stream takes the Zeek connection
+  // on the same 4-tuple that started last before it ended. Finished Zeek connections are
+  // kept only while a stream is live on their 4-tuple; a stream whose Zeek connection is
+  // still live waits for it.
+  std::unordered_map<FlowKey, std::vector<ZeekInfo>, KeyHash> recent;
+  std::unordered_map<FlowKey, std::vector<Waiting>, KeyHash> waiting;
+  std::deque<std::string> table_history;
+
+  auto emit = [&](Connection& c, std::uint8_t completeness, const ZeekInfo* z) {
+    if (c.stream < selected.size() && !selected[c.stream]) return;
+    ConnectionExtras x;
+    x.completeness = completeness;
+    if (z != nullptr) {
+      x.zeek_conn_state = z->state;
+      x.zeek_history = z->history;
+    }
+    if (args.format == "json") {
+      write_connection_json(out, c, x);
+      out.flush_if_large();
+    } else if (args.format == "csv") {
+      write_connection_csv(out, c, x);
+      out.flush_if_large();
+    } else {
+      if (z != nullptr) {
+        table_history.push_back(z->history);
+        x.zeek_history = table_history.back();
+      }
+      table_rows.push_back(std::move(c));
+      table_extras.push_back(x);
+    }
+  };
+  auto best_of = [](const Connection& c, const std::vector<ZeekInfo>* cands,
+                    const ZeekInfo* extra) -> const ZeekInfo* {
+    const double first = static_cast<double>(c.first_ts.sec) + static_cast<double>(c.first_ts.nsec) / 1e9;
+    const double last = static_cast<double>(c.last_ts.sec) + static_cast<double>(c.last_ts.nsec) / 1e9;
+    const ZeekInfo* best = nullptr;
+    auto consider = [&](const ZeekInfo& f) {
+      if (f.start > last + 1e-6 || f.last < first - 1e-6) return;
+      if (best == nullptr || f.start > best->start) best = &f;
+    };
+    if (cands != nullptr)
+      for (const ZeekInfo& f : *cands) consider(f);
+    if (extra != nullptr) consider(*extra);
+    return best;
+  };
+  auto key_of = [](const Connection& c) {
+    Direction dir;
+    return FlowKey::make(c.client.ip, c.client.port, c.server.ip, c.server.port, 6, dir);
+  };
+  connections.set_sink([&](Connection& c) {
+    if (c.first_frame == 0 || zeek_format) return;  // first_frame 0: only a quoted ICMP header
+    const std::uint8_t completeness = tracker.summary(c.stream).completeness;
+    const FlowKey key = key_of(c);
+    const double last = static_cast<double>(c.last_ts.sec) + static_cast<double>(c.last_ts.nsec) / 1e9;
+    auto ls = zeek_table.live_start(key);
+    if (ls && *ls <= last + 1e-6) {
+      waiting[key].push_back({std::move(c), completeness});
+      return;
+    }
+    auto it = recent.find(key);
+    emit(c, completeness, best_of(c, it == recent.end() ? nullptr : &it->second, nullptr));
+    if (it != recent.end() && !tracker.is_live(key) && !waiting.count(key)) recent.erase(it);
+  });
+  auto drain_zeek = [&]() {
+    auto& done = zeek_table.finished();
+    if (zeek_format) return;
+    for (auto& f : done) {
+      ZeekInfo info{f.engine->start_ts(), f.engine->last_ts(), zeek::to_string(f.engine->conn_state()),
+                    f.engine->history()};
+      auto w = waiting.find(f.key);
+      auto r = recent.find(f.key);
+      if (w != waiting.end()) {
+        for (Waiting& x : w->second)
+          emit(x.c, x.completeness, best_of(x.c, r == recent.end() ? nullptr : &r->second, &info));
+        waiting.erase(w);
+      }
+      if (tracker.is_live(f.key))
+        recent[f.key].push_back(std::move(info));
+      else if (r != recent.end())
+        recent.erase(r);
+    }
+    done.clear();
+  };
+
   RawPacket raw;
   int status = 0;
+  bool swept = false;
+  double next_sweep = 0;
   for (;;) {
     ReadStatus rs = source->next(raw);
     if (rs == ReadStatus::End) break;
@@ -75,12 +184,21 @@ int run_conns(const ConnsArgs& args) {
     }
     const DecodedPacket& pkt = decoder.decode(raw);
     const TcpPacketAnalysis& a = tracker.on_packet(pkt, raw.number, raw.ts);
+    for (const EndedStream& e : tracker.ended()) connections.end_stream(e.stream);
     connections.on_packet(pkt, a, raw.number, raw.ts);
     FlowKey zkey;
     Direction zdir;
     zeek::ZeekPacket zp;
-    if (zeek::to_zeek_packet(pkt, raw.ts, !args.zeek_ignore_checksums, zkey, zdir, zp))
+    if (zeek::to_zeek_packet(pkt, raw.ts, !args.zeek_ignore_checksums, zkey, zdir, zp)) {
       zeek_table.on_packet(zkey, zdir, zp);
+      if (!zeek_format && (!swept || zp.ts >= next_sweep)) {
+        // Zeek's timers, once per second of capture time, and its share of the cap.
+        if (swept) zeek_table.expire(zp.ts, args.limits.max_conns);
+        swept = true;
+        next_sweep = zp.ts + 1;
+      }
+      drain_zeek();
+    }
     if (a.tracked) {
       if (a.stream >= selected.size()) selected.resize(a.stream + 1, !filter);
       if (filter && filter->matches(raw)) selected[a.stream] = true;
@@ -88,73 +206,27 @@ int run_conns(const ConnsArgs& args) {
   }
   connections.finish();
   zeek_table.finish();
-  if (args.format == "zeek") {
-    Output out(STDOUT_FILENO);
+  if (zeek_format) {
     write_zeek_conn_log(out, zeek_table.finished());
     out.flush();
+    report_tracker(tracker.counters());
     return status;
   }
-  // Zeek's view of each connection: Zeek splits connections by its own rules (timers), so a
-  // stream takes the Zeek connection on the same 4-tuple that started last before it ended.
-  std::vector<std::pair<std::string_view, std::string_view>> zeek_of(connections.connections().size());
-  {
-    // Zeek connections by 4-tuple, in start order.
-    struct KeyHash {
-      std::size_t operator()(const FlowKey& k) const {
-        std::size_t h = (std::size_t{k.port_a} << 16) ^ k.port_b ^ (std::size_t{k.protocol} << 32);
-        for (std::size_t i = 0; i < 16; ++i) h = h * 131 + k.addr_a.bytes[i] * 7 + k.addr_b.bytes[i];
-        return h;
-      }
-    };
-    std::unordered_map<FlowKey, std::vector<const zeek::ZeekConnTable::Finished*>, KeyHash> by_key;
-    for (const auto& f : zeek_table.finished()) by_key[f.key].push_back(&f);
-    for (const Connection& c : connections.connections()) {
-      if (c.first_frame == 0) continue;
-      Direction dir;
-      FlowKey key = FlowKey::make(c.client.ip, c.client.port, c.server.ip, c.server.port, 6, dir);
-      auto it = by_key.find(key);
-      if (it == by_key.end()) continue;
-      const double first = static_cast<double>(c.first_ts.sec) + static_cast<double>(c.first_ts.nsec) / 1e9;
-      const double last = static_cast<double>(c.last_ts.sec) + static_cast<double>(c.last_ts.nsec) / 1e9;
-      const zeek::ZeekConnTable::Finished* best = nullptr;
-      for (const auto* f : it->second) {
-        const double s = f->engine->start_ts();
-        if (s > last + 1e-6 || f->engine->last_ts() < first - 1e-6) continue;
-        if (best == nullptr || s > best->engine->start_ts()) best = f;
-      }
-      if (best != nullptr)
-        zeek_of[c.stream] = {zeek::to_string(best->engine->conn_state()), best->engine->history()};
-    }
-  }
-
-  Output out(STDOUT_FILENO);
-  std::vector<const Connection*> shown;
-  std::vector<ConnectionExtras> extras;
-  for (const Connection& c : connections.connections()) {
-    if (c.first_frame == 0) continue;  // a stream index used only by a quoted ICMP header
-    if (c.stream < selected.size() && !selected[c.stream]) continue;
-    ConnectionExtras x;
-    x.completeness = tracker.summary(c.stream).completeness;
-    x.zeek_conn_state = zeek_of[c.stream].first;
-    x.zeek_history = zeek_of[c.stream].second;
-    shown.push_back(&c);
-    extras.push_back(x);
-  }
-  if (args.format == "json") {
-    for (std::size_t i = 0; i < shown.size(); ++i) {
-      write_connection_json(out, *shown[i], extras[i]);
-      out.flush_if_large();
-    }
-  } else if (args.format == "csv") {
-    write_connection_csv_header(out);
-    for (std::size_t i = 0; i < shown.size(); ++i) {
-      write_connection_csv(out, *shown[i], extras[i]);
-      out.flush_if_large();
-    }
-  } else {
-    write_connection_table(out, shown, extras);
+  drain_zeek();
+  for (auto& [k, list] : waiting)  // not expected: every Zeek connection has finished
+    for (Waiting& x : list) emit(x.c, x.completeness, nullptr);
+  waiting.clear();
+  if (args.format == "table") {
+    std::vector<const Connection*> shown;
+    shown.reserve(table_rows.size());
+    for (const Connection& c : table_rows) shown.push_back(&c);
+    write_connection_table(out, shown, table_extras);
   }
   out.flush();
+  report_tracker(tracker.counters());
+  if (zeek_table.evictions())
+    std::fprintf(stderr, "tcplens: %llu connections were evicted from Zeek's view (--max-conns)\n",
+                 static_cast<unsigned long long>(zeek_table.evictions()));
   return status;
 }
 

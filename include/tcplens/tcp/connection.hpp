@@ -19,7 +19,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "tcplens/capture/raw_packet.hpp"
@@ -157,6 +159,14 @@ struct Connection {
 };
 
 // Follows every TCP connection of a capture, by tshark stream index (StreamTracker).
+//
+// Two modes. By default every Connection is kept, by stream index, until the end
+// (connections()). With set_sink(), a connection is decided and handed to the sink when
+// end_stream() says its tracker state was freed (StreamTracker::ended(): closed and lingered,
+// idle, evicted, reused 4-tuple) and at finish(); its memory is then reused, so memory
+// follows live connections. Watch out: in that mode a stream whose 4-tuple comes back after
+// it was freed (StreamTracker counters().resumed) is reported twice, the second record
+// starting mid-stream.
 class ConnectionAnalyzer {
  public:
   ConnectionAnalyzer();
@@ -171,16 +181,30 @@ class ConnectionAnalyzer {
   // end of the capture (calling it earlier and feeding more packets is allowed).
   void finish();
 
+  using Sink = std::function<void(Connection&)>;
+  void set_sink(Sink sink) { sink_ = std::move(sink); }
+  // Streaming mode: decides the connection of `stream` (if any packet was seen) and hands it
+  // to the sink. Call for every StreamTracker::ended() entry, before on_packet().
+  void end_stream(std::uint32_t stream);
+  std::size_t live_count() const { return index_.size(); }
+
   const std::vector<Connection>& connections() const { return connections_; }
 
  private:
   struct DirectionTrack;  // per-direction sequence-space bookkeeping
   struct Slot;
-  void on_segment(Slot& slot, Side from, const DecodedPacket& pkt, const TcpPacketAnalysis& a,
-                  std::uint64_t frame, const Timestamp& ts);
+  struct Live;
+  void on_segment(Connection& c, Slot& slot, Side from, const DecodedPacket& pkt,
+                  const TcpPacketAnalysis& a, std::uint64_t frame, const Timestamp& ts);
+  static void decide(Connection& c);
 
   std::vector<Connection> connections_;
   std::vector<Slot> slots_;
+  // Streaming mode.
+  Sink sink_;
+  std::vector<Live> pool_;
+  std::vector<std::uint32_t> free_;
+  std::unordered_map<std::uint32_t, std::uint32_t> index_;  // stream -> pool_ index
 };
 
 }  // namespace tcplens

@@ -14,10 +14,21 @@
 // reproduce that, run a first tracker over the capture, keep its summaries(), and give them
 // to numbers() while a second tracker replays the capture (see tools/tcplens analyze).
 //
-// Memory: a small StreamSummary per stream; analysis state (with the unacknowledged segments
-// of each direction, capped at 10000 as Wireshark's TCP_MAX_UNACKED_SEGMENTS) per 4-tuple,
-// recycled when the 4-tuple starts a new stream. Watch out: the state of a 4-tuple is never
-// evicted yet (tshark never forgets one either), so memory grows with distinct 4-tuples.
+// Memory: a 32-byte StreamSummary per stream; analysis state (with the unacknowledged
+// segments of each direction, capped at 10000 as Wireshark's TCP_MAX_UNACKED_SEGMENTS) per
+// live 4-tuple only. A stream's analysis state is freed (and the stream reported by ended())
+// when it is closed (both FINs acknowledged, or a RST) and has been quiet for
+// Limits::close_linger_sec of capture time, when it has been idle for
+// Limits::idle_timeout_sec, or when Limits::max_live streams are live and a new one starts
+// (the least recently seen eighth goes). A freed 4-tuple leaves a 24-byte "remembered" entry
+// (12 bytes; bounded by Limits::max_remembered, oldest generation dropped first), so that a packet
+// that comes back on it joins the same stream as in tshark, and a SYN with a new ISN is
+// flagged as reused ports as tshark does. Watch out: tshark never forgets a 4-tuple; here a
+// packet that comes back after its 4-tuple was freed is analysed from a fresh state (no
+// retransmission or dup-ACK history: counted in counters().resumed), and one that comes back
+// after its remembered entry was dropped starts a new stream (counters().remembered_dropped
+// says whether any was).
+// Neither happens on the corpus; both are reported by the tools when they happen.
 #pragma once
 
 #include <cstdint>
@@ -81,12 +92,39 @@ struct TcpPacketAnalysis {
 
 // What tshark's second pass sees of a stream (or, mid-capture, what is known so far).
 struct StreamSummary {
-  std::uint8_t completeness = 0;
   NsTime initial_rtt;  // zero: handshake not seen
   std::uint32_t base_seq[2] = {0, 0};  // indexed by Direction
+  std::uint8_t completeness = 0;
   bool base_set[2] = {false, false};
   std::int8_t win_scale[2] = {-1, -1};  // -1 unknown, -2 no scaling, else the shift
   bool tfo_syn_data = false;  // a SYN carried data and a Fast Open cookie
+};
+
+// Why a stream's analysis state was freed.
+enum class StreamEnd : std::uint8_t {
+  Closed,  // both FINs acknowledged or a RST, then quiet for the close linger
+  Idle,    // no packet for the idle timeout
+  Cap,     // evicted to stay under the cap on live streams
+  Reused,  // its 4-tuple started a new stream (SYN with a new ISN)
+  Finish,  // still live at the end of the capture (finish())
+};
+
+struct EndedStream {
+  std::uint32_t stream = 0;
+  StreamEnd why = StreamEnd::Finish;
+  FlowKey key;
+};
+
+// What the caps and timers did, for the tools to report.
+struct TrackerCounters {
+  std::uint64_t closed_freed = 0;     // closed streams freed after the linger
+  std::uint64_t idle_evicted = 0;     // idle timeout
+  std::uint64_t cap_evicted = 0;      // cap on live streams
+  std::uint64_t resumed = 0;          // a freed 4-tuple came back (fresh analysis state)
+  std::uint64_t remembered_dropped = 0;  // freed 4-tuples forgotten (oldest generation)
+  std::size_t peak_live = 0;
+  // Non-zero only when results may differ from tshark's (tshark never forgets a 4-tuple).
+  std::uint64_t evictions() const { return idle_evicted + cap_evicted; }
 };
 
 // Relative numbers and scaled window of one packet, as tshark shows them.
@@ -102,14 +140,19 @@ struct TcpNumbers {
 
 class StreamTracker {
  public:
-  // Bounds on the analysis state. When `max_live` 4-tuples are tracked and a new one
-  // arrives, every 4-tuple idle for `idle_timeout_sec` is evicted, and if that frees less than
-  // an eighth, the least recently seen eighth. Watch out: tshark never forgets a 4-tuple, so
-  // an evicted 4-tuple that comes back starts a new stream here (evictions() says whether it
-  // happened).
+  // Bounds on the analysis state (times are capture time). Every second of capture time
+  // live streams are swept: closed ones quiet for `close_linger_sec` and any idle for
+  // `idle_timeout_sec` are freed. When `max_live` streams are live and a new one arrives,
+  // every stream idle for `idle_timeout_sec` is evicted, and if that frees less than an
+  // eighth, the least recently seen eighth. About 0.5 KB per live stream here, 2 KB with
+  // tcplens conns (ConnectionAnalyzer and Zeek's view): with the default cap a 5 M SYN flood
+  // peaks at 0.9 GB (conns) and 0.6 GB (analyze) (tests/flood). `max_remembered` bounds the freed 4-tuples remembered for tshark's stream
+  // numbering (12 bytes each at most twice over, in two generations).
   struct Limits {
-    std::size_t max_live = 4u << 20;
-    std::int64_t idle_timeout_sec = 300;
+    std::size_t max_live = 150000;
+    std::int64_t idle_timeout_sec = 3600;
+    std::int64_t close_linger_sec = 5;
+    std::size_t max_remembered = 2u << 20;
   };
 
   StreamTracker();
@@ -126,11 +169,20 @@ class StreamTracker {
   // Analyses one decoded packet; `frame` is its 1-based number.
   const TcpPacketAnalysis& on_packet(const DecodedPacket& pkt, std::uint64_t frame, const Timestamp& ts);
 
+  // Streams whose analysis state the last on_packet() (or finish()) freed, before it
+  // analysed its packet. A stream ended by Idle, Cap or Closed may come back (resumed()).
+  const std::vector<EndedStream>& ended() const { return ended_; }
+  // Ends every live stream (ended() lists them, by stream index).
+  void finish();
+  const TrackerCounters& counters() const { return counters_; }
+  // Is a stream live on this 4-tuple?
+  bool is_live(const FlowKey& key) const { return table_.find(key).has_value(); }
+
   std::size_t stream_count() const { return summaries_.size(); }
   const StreamSummary& summary(std::uint32_t stream) const { return summaries_[stream]; }
   // Streams whose analysis state is kept: one per 4-tuple (a reused 4-tuple recycles it).
   std::size_t live_stream_count() const { return pool_.size() - free_.size(); }
-  std::uint64_t evictions() const { return evictions_; }
+  std::uint64_t evictions() const { return counters_.evictions(); }
 
   // Relative numbers use a.rel_base; the window scale comes from `s` (the final summary, for
   // tshark's two-pass output).
@@ -160,6 +212,9 @@ class StreamTracker {
     std::uint32_t dupacknum = 0;
     AnomalySet lastsegmentflags;
     std::uint8_t num_sack_ranges = 0;
+    bool fin_seen = false;   // close detection (for freeing), not tshark analysis
+    bool fin_acked = false;
+    std::uint32_t fin_next = 0;
     std::uint32_t sack_left[3] = {0, 0, 0};
     std::uint32_t sack_right[3] = {0, 0, 0};
     std::vector<Unacked> segments;  // oldest first
@@ -167,6 +222,7 @@ class StreamTracker {
   // Analysis state of the latest stream of one 4-tuple.
   struct Stream {
     FlowKey key;
+    bool in_use = false;
     std::uint32_t id = 0;
     std::int64_t last_seen_ns = 0;
     Flow flow[2];
@@ -174,6 +230,7 @@ class StreamTracker {
     bool has_mru_syn = false;
     bool acc_ecn_syn = false;
     bool acc_ecn_synack = false;
+    bool reset = false;  // a RST was seen (close detection)
     std::uint8_t shown_completeness = 0;  // replay mode only
     std::uint32_t shown_base[2] = {0, 0};  // replay mode: tshark's second-pass bases
     bool shown_base_set[2] = {false, false};
@@ -189,6 +246,28 @@ class StreamTracker {
   void touch_record() { out_.has_acked_record = true; }
   void analyze_packet(const DecodedPacket& pkt, std::uint64_t frame, NsTime ts);
 
+  // Freed 4-tuples: hash of the key -> stream, in two generations of open addressing.
+  struct Remembered {  // 12 bytes
+    std::uint32_t hash_hi = 0, hash_lo = 0;  // both 0: empty
+    std::uint32_t id = 0;
+  };
+  struct RememberedTable {
+    std::vector<Remembered> slots;
+    std::size_t size = 0;
+    const Remembered* find(std::uint64_t h) const;
+    void put(const Remembered& r);
+  };
+  void remember(const Stream& s);
+  const Remembered* recall(std::uint64_t h) const;
+  void free_slot(std::uint32_t slot, StreamEnd why);
+  void sweep(std::int64_t now_ns);
+
+  RememberedTable remembered_[2];  // [0] current generation, [1] previous
+  std::vector<EndedStream> ended_;
+  TrackerCounters counters_;
+  std::int64_t next_sweep_ns_ = 0;
+  bool swept_once_ = false;
+
   FlowTable table_;                     // 4-tuple -> slot in pool_
   std::vector<Stream> pool_;            // live analysis state
   std::vector<std::uint32_t> free_;     // evicted slots, reused first
@@ -197,7 +276,6 @@ class StreamTracker {
   const StreamTracker* first_pass_ = nullptr;
   std::uint32_t last_slot_ = kNoSlot;
   Limits limits_;
-  std::uint64_t evictions_ = 0;
   void evict(std::int64_t now_ns);
   static void reset(Stream& s);
 };

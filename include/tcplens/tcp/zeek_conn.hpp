@@ -199,7 +199,22 @@ class ZeekConnTable {
   // `dir` and `key` as FlowKey::make gives them; `p.from` is ignored and set here.
   void on_packet(const FlowKey& key, Direction dir, ZeekPacket p);
   void finish();  // flushes every open connection
+  // Finished connections not yet taken; a caller that streams them clears the vector.
   std::vector<Finished>& finished() { return done_; }
+
+  // Moves every live connection that Zeek's timers would have removed by `t` to finished()
+  // (the same result as when the next packet of its 4-tuple triggers the timers), and, when
+  // more than `max_live` are live, the least recently active eighth (counted in
+  // evictions()). Call with increasing `t`, e.g. once per second of capture time.
+  void expire(double t, std::size_t max_live);
+  std::uint64_t evictions() const { return evictions_; }
+  std::size_t live_count() const { return live_.size(); }
+  // Start time of the live connection on `key`, if there is one.
+  std::optional<double> live_start(const FlowKey& key) const {
+    auto it = live_.find(key);
+    if (it == live_.end()) return std::nullopt;
+    return it->second.engine->start_ts();
+  }
 
  private:
   struct Live {
@@ -213,6 +228,7 @@ class ZeekConnTable {
   ZeekOptions opt_;
   std::unordered_map<FlowKey, Live, KeyHash> live_;
   std::vector<Finished> done_;
+  std::uint64_t evictions_ = 0;
 };
 
 }  // namespace tcplens::zeek
