@@ -1,0 +1,85 @@
+#!/bin/bash
+# Analysis benchmark: `tcplens analyze --per-packet --format tsv` and `tcplens conns --format
+# json` against a plain libpcap read loop (build/bench/pcap_loop, the floor), alternating the
+# runs (ROUNDS each) and reporting medians, ns/packet, peak RSS and the ratios; then, for
+# scale, `tshark -T fields` with the tcp.analysis fields once on a smaller capture (tshark
+# needs about 8 GB on big.pcap).
+#
+# Usage: bench/run-analyze-bench.sh [BIG.pcap [SMALL.pcap]]
+#   defaults: $BENCH_DATA/big.pcap and $BENCH_DATA/real.pcap (see run-print-bench.sh)
+#   TCPLENS, PCAP_LOOP (default build/bench/pcap_loop: configure with -DTCPLENS_BUILD_BENCH=ON),
+#   ROUNDS (default 3), TSHARK=0 skips the tshark run.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+BENCH_DATA=${BENCH_DATA:-$(cd "$REPO/.." && pwd)/bench-data}
+BIG=${1:-$BENCH_DATA/big.pcap}
+SMALL=${2:-$BENCH_DATA/real.pcap}
+TCPLENS=${TCPLENS:-$REPO/build/tcplens}
+PCAP_LOOP=${PCAP_LOOP:-$REPO/build/bench/pcap_loop}
+ROUNDS=${ROUNDS:-3}
+
+die() { echo "run-analyze-bench: $*" >&2; exit 1; }
+[ -x "$TCPLENS" ] || die "$TCPLENS not built"
+[ -x "$PCAP_LOOP" ] || die "$PCAP_LOOP not built (cmake -DTCPLENS_BUILD_BENCH=ON)"
+[ -s "$BIG" ] || die "$BIG missing (bench/run-print-bench.sh makes it)"
+
+# Runs "$@" with stdout and stderr discarded; prints "wall_s cpu_s maxrss_kib exit".
+measure() {
+    python3 - "$@" <<'PY'
+import os, sys, time
+t0 = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    fd = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(fd, 1); os.dup2(fd, 2)
+    try:
+        os.execvp(sys.argv[1], sys.argv[1:])
+    finally:
+        os._exit(127)
+_, status, ru = os.wait4(pid, 0)
+print(f"{time.perf_counter() - t0:.3f} {ru.ru_utime + ru.ru_stime:.3f} {ru.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+PY
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+packets=$("$PCAP_LOOP" "$BIG" | awk '{print $1}')
+echo "file:    $BIG ($packets packets)"
+declare -A wall rss
+names=(libpcap analyze conns)
+cmds_libpcap=("$PCAP_LOOP" "$BIG")
+cmds_analyze=("$TCPLENS" analyze -r "$BIG" --per-packet --format tsv)
+cmds_conns=("$TCPLENS" conns -r "$BIG" --format json)
+printf '%-6s %-9s %9s %9s %12s\n' round tool wall_s cpu_s maxrss_KiB
+for r in $(seq "$ROUNDS"); do
+  for n in "${names[@]}"; do
+    declare -n cmd="cmds_$n"
+    read -r w c m e < <(measure "${cmd[@]}")
+    [ "$e" = 0 ] || die "$n exited with $e"
+    printf '%-6s %-9s %9s %9s %12s\n' "$r" "$n" "$w" "$c" "$m"
+    wall[$n]+="$w "
+    rss[$n]=$(( ${rss[$n]:-0} > m ? ${rss[$n]:-0} : m ))
+  done
+done
+echo
+for n in "${names[@]}"; do
+  med=$(echo "${wall[$n]}" | tr ' ' '\n' | grep . | median)
+  printf '%-8s median wall %8.3f s  %7.1f ns/packet  peak RSS %7.1f MiB\n' "$n" "$med" \
+    "$(echo "$med * 1000000000 / $packets" | bc -l)" "$(echo "${rss[$n]} / 1024" | bc -l)"
+  eval "med_$n=$med"
+done
+printf 'analyze / libpcap loop = %.2f (target <= 3)\n' "$(echo "$med_analyze / $med_libpcap" | bc -l)"
+
+if [ "${TSHARK:-1}" != 0 ] && command -v tshark >/dev/null && [ -s "$SMALL" ]; then
+  small_packets=$("$PCAP_LOOP" "$SMALL" | awk '{print $1}')
+  echo
+  echo "tshark, once, on $SMALL ($small_packets packets):"
+  read -r tw tc tm te < <(measure tshark -n -r "$SMALL" -T fields -e frame.number -e tcp.stream \
+      -e tcp.analysis.flags -e tcp.analysis.ack_rtt -e tcp.analysis.bytes_in_flight)
+  read -r aw ac am ae < <(measure "$TCPLENS" analyze -r "$SMALL" --per-packet --format tsv)
+  printf 'tshark   %8.3f s  %9.1f ns/packet  peak RSS %7.1f MiB\n' "$tw" \
+    "$(echo "$tw * 1000000000 / $small_packets" | bc -l)" "$(echo "$tm / 1024" | bc -l)"
+  printf 'tcplens  %8.3f s  %9.1f ns/packet  peak RSS %7.1f MiB\n' "$aw" \
+    "$(echo "$aw * 1000000000 / $small_packets" | bc -l)" "$(echo "$am / 1024" | bc -l)"
+  printf 'tshark / tcplens analyze = %.0fx (target >= 100x)\n' "$(echo "$tw / $aw" | bc -l)"
+fi
