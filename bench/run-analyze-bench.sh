@@ -25,22 +25,7 @@ die() { echo "run-analyze-bench: $*" >&2; exit 1; }
 [ -s "$BIG" ] || die "$BIG missing (bench/run-print-bench.sh makes it)"
 
 # Runs "$@" with stdout and stderr discarded; prints "wall_s cpu_s maxrss_kib exit".
-measure() {
-    python3 - "$@" <<'PY'
-import os, sys, time
-t0 = time.perf_counter()
-pid = os.fork()
-if pid == 0:
-    fd = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(fd, 1); os.dup2(fd, 2)
-    try:
-        os.execvp(sys.argv[1], sys.argv[1:])
-    finally:
-        os._exit(127)
-_, status, ru = os.wait4(pid, 0)
-print(f"{time.perf_counter() - t0:.3f} {ru.ru_utime + ru.ru_stime:.3f} {ru.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
-PY
-}
+measure() { python3 "$REPO/bench/measure.py" "$@"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 packets=$("$PCAP_LOOP" "$BIG" | awk '{print $1}')

@@ -41,23 +41,7 @@ fi
 
 # Runs "$@" > /dev/null with stderr discarded; prints "wall_s cpu_s maxrss_kib exit".
 # wait4() gives the child's own peak RSS and CPU time (a tiny getrusage wrapper).
-measure() {
-    python3 - "$@" <<'EOF'
-import os, sys, time
-t0 = time.perf_counter()
-pid = os.fork()
-if pid == 0:
-    fd = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(fd, 1); os.dup2(fd, 2)
-    try:
-        os.execvp(sys.argv[1], sys.argv[1:])
-    finally:
-        os._exit(127)
-_, status, ru = os.wait4(pid, 0)
-wall = time.perf_counter() - t0
-print(f"{wall:.3f} {ru.ru_utime + ru.ru_stime:.3f} {ru.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
-EOF
-}
+measure() { python3 "$REPO/bench/measure.py" "$@"; }
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 

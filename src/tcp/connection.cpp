@@ -166,6 +166,25 @@ void move_to(Endpoint& e, TcpState state, std::uint64_t frame, const Timestamp& 
   if (e.history.size() < Connection::kMaxStateChanges) e.history.push_back({frame, ts, state});
 }
 
+// A side's ISN and what its first SYN (or SYN-ACK) offered.
+void note_opening(Endpoint& e, const TcpSegment& tcp, bool ecn, bool tfo) {
+  if (!e.isn_seen) {
+    e.isn_seen = true;
+    e.isn = tcp.seq;
+  }
+  if (e.options.seen) return;
+  OfferedOptions& o = e.options;
+  o.seen = true;
+  o.has_mss = tcp.options.has_mss;
+  o.mss = tcp.options.mss;
+  o.has_window_scale = tcp.options.has_window_scale;
+  o.window_scale = tcp.options.window_scale;
+  o.sack_permitted = tcp.options.sack_permitted;
+  o.timestamps = tcp.options.has_timestamps;
+  o.ecn = ecn;
+  o.tfo = tfo;
+}
+
 // Roles for a connection first seen mid-stream: the side on a well-known port (or the
 // lower port) is the server.
 bool first_sender_is_client(const TcpSegment& tcp) {
@@ -347,21 +366,9 @@ void ConnectionAnalyzer::on_segment(Connection& c, Slot& slot, Side from, const 
     } else if (c.client_syns > 0) {
       c.handshake = HandshakeResult::SimultaneousOpen;
     }
-    if (!me.isn_seen) {
-      me.isn_seen = true;
-      me.isn = tcp.seq;
-    }
-    if (!me.options.seen) {
-      me.options.seen = true;
-      me.options.has_mss = tcp.options.has_mss;
-      me.options.mss = tcp.options.mss;
-      me.options.has_window_scale = tcp.options.has_window_scale;
-      me.options.window_scale = tcp.options.window_scale;
-      me.options.sack_permitted = tcp.options.sack_permitted;
-      me.options.timestamps = tcp.options.has_timestamps;
-      me.options.ecn = (flags & (kEce | kCwr)) == (kEce | kCwr);
-      me.options.tfo = tcp.options.has_tfo_cookie || tcp.options.tfo_cookie_request;
-    }
+    // ECN-setup SYN: ECE and CWR (RFC 3168 6.1.1).
+    note_opening(me, tcp, (flags & (kEce | kCwr)) == (kEce | kCwr),
+                 tcp.options.has_tfo_cookie || tcp.options.tfo_cookie_request);
     if (me.state == TcpState::Closed || me.state == TcpState::Listen) move_to(me, TcpState::SynSent, frame, ts);
     if (peer.state == TcpState::Unknown) move_to(peer, TcpState::Listen, frame, ts);
     return;
@@ -374,21 +381,8 @@ void ConnectionAnalyzer::on_segment(Connection& c, Slot& slot, Side from, const 
         c.syn_ack_ts = ts;
       }
     }
-    if (!me.isn_seen) {
-      me.isn_seen = true;
-      me.isn = tcp.seq;
-    }
-    if (!me.options.seen) {
-      me.options.seen = true;
-      me.options.has_mss = tcp.options.has_mss;
-      me.options.mss = tcp.options.mss;
-      me.options.has_window_scale = tcp.options.has_window_scale;
-      me.options.window_scale = tcp.options.window_scale;
-      me.options.sack_permitted = tcp.options.sack_permitted;
-      me.options.timestamps = tcp.options.has_timestamps;
-      me.options.ecn = (flags & kEce) != 0;
-      me.options.tfo = tcp.options.has_tfo_cookie;
-    }
+    // ECN-setup SYN-ACK: ECE alone.
+    note_opening(me, tcp, (flags & kEce) != 0, tcp.options.has_tfo_cookie);
     if (me.state == TcpState::Closed || me.state == TcpState::Listen ||
         me.state == TcpState::SynSent)
       move_to(me, TcpState::SynReceived, frame, ts);

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "text_util.hpp"
+
 #include "tcplens/capture/pcap_file_source.hpp"
 #include "tcplens/decode/packet_decoder.hpp"
 #include "tcplens/tcp/connection.hpp"
@@ -18,22 +20,9 @@
 
 namespace {
 
-using namespace tcplens;
+using tcplens::golden::split;
 
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == sep) {
-      out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  out.push_back(cur);
-  return out;
-}
+using namespace tcplens;
 
 std::string endpoint_text(const Endpoint& e) {
   char buf[64];

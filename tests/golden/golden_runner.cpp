@@ -22,7 +22,11 @@
 #include <tuple>
 #include <vector>
 
+#include "text_util.hpp"
+
 namespace {
+
+using tcplens::golden::split;
 
 struct Mode {
   std::string name;
@@ -34,21 +38,6 @@ struct Known {
   long max_lines = 0;
   std::string reason;
 };
-
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == sep) {
-      out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  out.push_back(cur);
-  return out;
-}
 
 bool read_lines(const std::string& path, std::vector<std::string>& lines) {
   std::ifstream in(path, std::ios::binary);

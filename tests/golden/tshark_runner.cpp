@@ -25,24 +25,13 @@
 #include <string>
 #include <vector>
 
+#include "text_util.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == sep) {
-      out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  out.push_back(cur);
-  return out;
-}
+using tcplens::golden::split;
 
 std::string shell_quote(const std::string& s) {
   std::string out = "'";

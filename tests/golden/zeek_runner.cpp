@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "text_util.hpp"
+
 #include "tcplens/decode/decoded_packet.hpp"
 #include "tcplens/tcp/zeek_conn.hpp"
 #include "tcplens/tcp/zeek_decode.hpp"
@@ -25,6 +27,8 @@ using namespace tcplens;
 using namespace tcplens::zeek;
 
 namespace {
+
+using tcplens::golden::split;
 
 struct Expected {
   std::string orig_h, orig_p, resp_h, resp_p;  // empty when the baseline does not say
@@ -39,21 +43,6 @@ struct Ours {
   std::string orig_h, orig_p, resp_h, resp_p, history, conn_state;
   int orig_state, resp_state;
 };
-
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == sep) {
-      out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  out.push_back(cur);
-  return out;
-}
 
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\r' || s.back() == ' ')) s.pop_back();

@@ -254,6 +254,31 @@ unsigned ether_common_print(PrintContext& ctx, const std::uint8_t* p, unsigned l
   return hdrlen;
 }
 
+// The protocol field of a cooked header and the length, as sll_print and sll2_print end.
+void sll_protocol_print(PrintContext& ctx, std::uint16_t ether_type, unsigned length) {
+  if (ether_type <= kMaxEthernetLength) {
+    if (ether_type == 1) {
+      ctx.put("802.3");
+    } else if (ether_type == 4) {
+      ctx.put("802.2");
+    } else {
+      ctx.put("ethertype Unknown (0x");
+      ctx.out.put_hex(ether_type, 4);
+      ctx.put(')');
+    }
+  } else {
+    const char* n = tok_lookup(kEthertypeValues, ether_type);
+    ctx.put("ethertype ");
+    ctx.put(n ? n : "Unknown");
+    ctx.put(" (0x");
+    ctx.out.put_hex(ether_type, 4);
+    ctx.put(')');
+  }
+  ctx.put(", length ");
+  ctx.put_u(length);
+  ctx.put(": ");
+}
+
 void sll_print(PrintContext& ctx, const std::uint8_t* sllp, unsigned length) {
   ctx.protocol = "sll";
   const char* type = tok_lookup(kSllPacketTypes, ctx.be16(sllp));
@@ -265,30 +290,7 @@ void sll_print(PrintContext& ctx, const std::uint8_t* sllp, unsigned length) {
     ctx.put_mac(sllp + 6);
     ctx.put(' ');
   }
-  if (!ctx.opt.quiet) {
-    std::uint16_t ether_type = ctx.be16(sllp + 14);
-    if (ether_type <= kMaxEthernetLength) {
-      if (ether_type == 1)
-        ctx.put("802.3");
-      else if (ether_type == 4)
-        ctx.put("802.2");
-      else {
-        ctx.put("ethertype Unknown (0x");
-        ctx.out.put_hex(ether_type, 4);
-        ctx.put(')');
-      }
-    } else {
-      const char* n = tok_lookup(kEthertypeValues, ether_type);
-      ctx.put("ethertype ");
-      ctx.put(n ? n : "Unknown");
-      ctx.put(" (0x");
-      ctx.out.put_hex(ether_type, 4);
-      ctx.put(')');
-    }
-    ctx.put(", length ");
-    ctx.put_u(length);
-    ctx.put(": ");
-  }
+  if (!ctx.opt.quiet) sll_protocol_print(ctx, ctx.be16(sllp + 14), length);
 }
 
 void sll2_print(PrintContext& ctx, const std::uint8_t* sllp, unsigned length) {
@@ -300,30 +302,7 @@ void sll2_print(PrintContext& ctx, const std::uint8_t* sllp, unsigned length) {
     ctx.put_mac(sllp + 12);
     ctx.put(' ');
   }
-  if (!ctx.opt.quiet) {
-    std::uint16_t ether_type = ctx.be16(sllp);
-    if (ether_type <= kMaxEthernetLength) {
-      if (ether_type == 1)
-        ctx.put("802.3");
-      else if (ether_type == 4)
-        ctx.put("802.2");
-      else {
-        ctx.put("ethertype Unknown (0x");
-        ctx.out.put_hex(ether_type, 4);
-        ctx.put(')');
-      }
-    } else {
-      const char* n = tok_lookup(kEthertypeValues, ether_type);
-      ctx.put("ethertype ");
-      ctx.put(n ? n : "Unknown");
-      ctx.put(" (0x");
-      ctx.out.put_hex(ether_type, 4);
-      ctx.put(')');
-    }
-    ctx.put(", length ");
-    ctx.put_u(length);
-    ctx.put(": ");
-  }
+  if (!ctx.opt.quiet) sll_protocol_print(ctx, ctx.be16(sllp), length);
 }
 
 // Shared tail of sll_if_print and sll2_if_print: the protocol after the cooked header.
