@@ -11,7 +11,10 @@
 int main(int argc, char** argv) {
   CLI::App app{
       "tcplens: read captures and explain every TCP connection in them.\n"
-      "Prints packets exactly as tcpdump does (tcplens print).",
+      "  print    packets exactly as tcpdump prints them (or as tshark, --style wireshark)\n"
+      "  analyze  every TCP packet as tshark analyses it (tcp.stream, tcp.analysis.*)\n"
+      "  conns    every connection: handshake, data, teardown, each side's state, Zeek's view\n"
+      "Run `tcplens SUBCOMMAND --help` for its options.",
       "tcplens"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("tcplens ") + TCPLENS_VERSION);
