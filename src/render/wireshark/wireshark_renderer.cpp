@@ -3,6 +3,8 @@
 // application summaries).
 #include "tcplens/render/wireshark_renderer.hpp"
 
+#include "dns_info.hpp"
+
 #include <cstdio>
 #include <cstring>
 
@@ -430,6 +432,14 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
       app_info = (seg.dst_port == 21 ? "Request: " : "Response: ") + format_text(line);
       app_proto = "FTP";
     }
+    // DNS over TCP: a whole message (2-byte length prefix included) in this segment.
+    if (analysed && app_info.empty() && !segment_of_pdu && seg.have_seglen &&
+        seg.payload.size() == seg.payload_len && seg.payload_len > 2 &&
+        (seg.src_port == 53 || seg.dst_port == 53) &&
+        load_be16(seg.payload.data()) + 2u == seg.payload_len &&
+        wireshark::dns_info(seg.payload.subspan(2), false, app_info)) {
+      app_proto = "DNS";
+    }
     if (!app_info.empty()) {
       c.info = prefix + app_info;
       c.protocol = app_proto;
@@ -441,8 +451,17 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
   }
 
   if (pkt.has(Layer::Udp) && !pkt.in_icmp_error && pkt.ip_depth > 0) {
-    c.info = std::to_string(pkt.udp.src_port) + " \xe2\x86\x92 " + std::to_string(pkt.udp.dst_port) +
-             " Len=" + std::to_string(pkt.udp.length >= 8 ? pkt.udp.length - 8 : 0);
+    const std::uint16_t sp = pkt.udp.src_port, dp = pkt.udp.dst_port;
+    const bool dns = sp == 53 || dp == 53, mdns = sp == 5353 || dp == 5353;
+    if ((dns || mdns) && wireshark::dns_info(pkt.udp.payload, mdns, c.info)) {
+      c.protocol = mdns ? "MDNS" : "DNS";
+      // tshark reads the whole message; a capture cut short ends its dissection.
+      if (pkt.udp.length >= 8 && pkt.udp.payload.size() < pkt.udp.length - 8u)
+        c.info += "[Packet size limited during capture]";
+    } else {
+      c.info = std::to_string(sp) + " \xe2\x86\x92 " + std::to_string(dp) +
+               " Len=" + std::to_string(pkt.udp.length >= 8 ? pkt.udp.length - 8 : 0);
+    }
   }
   return c;
 }

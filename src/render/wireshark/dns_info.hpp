@@ -1,0 +1,16 @@
+// The Info column tshark shows for a DNS message (packet-dns.c's COL_INFO): "Standard query
+// 0x6379 A example.com", "Standard query response 0x6379 A example.com A 93.184.216.34 ...".
+#pragma once
+
+#include <string>
+
+#include "tcplens/bytes.hpp"
+
+namespace tcplens::wireshark {
+
+// `msg` starts at the DNS header (after TCP's length prefix). False when the message is too
+// short for its header; otherwise `info` holds as much as tshark would show for the part
+// that was captured.
+bool dns_info(ByteView msg, bool mdns, std::string& info);
+
+}  // namespace tcplens::wireshark
