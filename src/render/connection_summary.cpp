@@ -68,6 +68,48 @@ void put_options(Output& out, const OfferedOptions& o) {
   out.put('}');
 }
 
+// What the handshake settled (RFC 9293 3.7.1, RFC 7323, RFC 2018, RFC 3168): each side's MSS
+// is what the other may send; window scaling, SACK and timestamps need both offers; ECN
+// needs an ECN-setup SYN and SYN-ACK. Null when either SYN was not captured.
+void put_agreed(Output& out, const OfferedOptions& c, const OfferedOptions& s) {
+  if (!c.seen || !s.seen) {
+    out.put("null");
+    return;
+  }
+  out.put("{\"client_mss\":");
+  if (c.has_mss)
+    out.put_u32(c.mss);
+  else
+    out.put("null");
+  out.put(",\"server_mss\":");
+  if (s.has_mss)
+    out.put_u32(s.mss);
+  else
+    out.put("null");
+  const bool scaling = c.has_window_scale && s.has_window_scale;
+  out.put(",\"window_scaling\":");
+  put_bool(out, scaling);
+  out.put(",\"client_window_shift\":");
+  if (scaling)
+    out.put_u32(c.window_scale > 14 ? 14 : c.window_scale);
+  else
+    out.put("null");
+  out.put(",\"server_window_shift\":");
+  if (scaling)
+    out.put_u32(s.window_scale > 14 ? 14 : s.window_scale);
+  else
+    out.put("null");
+  out.put(",\"sack\":");
+  put_bool(out, c.sack_permitted && s.sack_permitted);
+  out.put(",\"timestamps\":");
+  put_bool(out, c.timestamps && s.timestamps);
+  out.put(",\"ecn\":");
+  put_bool(out, c.ecn && s.ecn);
+  out.put(",\"tfo\":");
+  put_bool(out, c.tfo && s.tfo);
+  out.put('}');
+}
+
 void put_rtt(Output& out, std::int64_t ns, bool have) {
   if (have)
     put_seconds(out, static_cast<double>(ns) / 1e9);
@@ -170,6 +212,8 @@ void write_connection_json(Output& out, const Connection& c, const ConnectionExt
   put_options(out, c.client.options);
   out.put(",\"server_options\":");
   put_options(out, c.server.options);
+  out.put(",\"agreed\":");
+  put_agreed(out, c.client.options, c.server.options);
   out.put("},\"client_to_server\":");
   put_direction(out, c.client.sent);
   out.put(",\"server_to_client\":");
