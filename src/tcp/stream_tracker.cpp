@@ -377,7 +377,8 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
         sum.base_seq[r] = seg.ack - 1;
         sum.base_set[r] = true;
       }
-      analyze_sequence(s, dir, seg.seq, seg.ack, seg.payload_len, flags, seg.window, frame, ts);
+      if (!summaries_only_)
+        analyze_sequence(s, dir, seg.seq, seg.ack, seg.payload_len, flags, seg.window, frame, ts);
       // Close detection, only to know when the state can be freed.
       if (flags & kRst) s.reset = true;
       if ((flags & kFin) && !s.flow[f].fin_seen) {

@@ -92,6 +92,7 @@ int run_analyze(const AnalyzeArgs& args) {
   std::string error;
   const StreamTracker::Limits limits = to_limits(args.limits);
   StreamTracker final_state(limits);
+  final_state.set_summaries_only(true);  // the second pass does the per-packet analysis
   if (two_pass && !first_pass(args.read_file, final_state, error)) {
     std::fprintf(stderr, "tcplens: %s: %s\n", args.read_file.c_str(), error.c_str());
     return 1;

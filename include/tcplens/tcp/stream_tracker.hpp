@@ -166,6 +166,12 @@ class StreamTracker {
   // `first` has seen all of it. Per-packet values then use each stream's final state.
   void set_first_pass(const StreamTracker* first) { first_pass_ = first; }
 
+  // Summaries only: skip the per-packet sequence analysis (flags, ACK frames, RTTs, bytes in
+  // flight, unacknowledged segments). Stream numbering, the summaries, ended() and the
+  // freeing of state are the same; on_packet() results hold only the stream assignment.
+  // For a first pass whose only use is set_first_pass(). Set before the first packet.
+  void set_summaries_only(bool on) { summaries_only_ = on; }
+
   // Analyses one decoded packet; `frame` is its 1-based number.
   const TcpPacketAnalysis& on_packet(const DecodedPacket& pkt, std::uint64_t frame, const Timestamp& ts);
 
@@ -274,6 +280,7 @@ class StreamTracker {
   std::vector<StreamSummary> summaries_;  // every stream, by index
   TcpPacketAnalysis out_;
   const StreamTracker* first_pass_ = nullptr;
+  bool summaries_only_ = false;
   std::uint32_t last_slot_ = kNoSlot;
   Limits limits_;
   void evict(std::int64_t now_ns);
