@@ -25,8 +25,6 @@ int idx(Direction d) { return static_cast<int>(d); }
 StreamTracker::StreamTracker() : StreamTracker(Limits{}) {}
 
 StreamTracker::StreamTracker(const Limits& limits) : table_(4096), limits_(limits) {
-  pool_.reserve(1024);
-  summaries_.reserve(1024);
   if (limits_.max_live < 8) limits_.max_live = 8;
 }
 
@@ -165,7 +163,7 @@ void StreamTracker::finish() {
 }
 
 void StreamTracker::release_live_state() {
-  std::vector<Stream>().swap(pool_);
+  pool_.release();
   std::vector<std::uint32_t>().swap(free_);
   remembered_[0] = RememberedTable{};
   remembered_[1] = RememberedTable{};

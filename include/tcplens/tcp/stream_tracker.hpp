@@ -32,6 +32,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "tcplens/capture/raw_packet.hpp"
@@ -136,6 +137,32 @@ struct TcpNumbers {
   std::uint32_t window = 0;  // after scaling
   bool has_scale = false;    // tshark shows no scale factor on SYNs
   std::int32_t scale = 0;    // -1 unknown, -2 no scaling, else the multiplier
+};
+
+// A vector in fixed chunks of 2^Shift elements: growing copies nothing and never holds two
+// copies (a plain vector doubling would, for a moment), elements never move, and at most one
+// chunk is allocated beyond what is used.
+template <typename T, unsigned Shift>
+class ChunkedVector {
+ public:
+  static constexpr std::size_t kChunk = std::size_t{1} << Shift;
+  T& operator[](std::size_t i) { return chunks_[i >> Shift][i & (kChunk - 1)]; }
+  const T& operator[](std::size_t i) const { return chunks_[i >> Shift][i & (kChunk - 1)]; }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  T& emplace_back() {
+    if ((size_ & (kChunk - 1)) == 0 && (size_ >> Shift) == chunks_.size())
+      chunks_.push_back(std::make_unique<T[]>(kChunk));
+    return (*this)[size_++];
+  }
+  void release() {
+    std::vector<std::unique_ptr<T[]>>().swap(chunks_);
+    size_ = 0;
+  }
+
+ private:
+  std::vector<std::unique_ptr<T[]>> chunks_;
+  std::size_t size_ = 0;
 };
 
 class StreamTracker {
@@ -275,9 +302,9 @@ class StreamTracker {
   bool swept_once_ = false;
 
   FlowTable table_;                     // 4-tuple -> slot in pool_
-  std::vector<Stream> pool_;            // live analysis state
+  ChunkedVector<Stream, 10> pool_;      // live analysis state
   std::vector<std::uint32_t> free_;     // evicted slots, reused first
-  std::vector<StreamSummary> summaries_;  // every stream, by index
+  ChunkedVector<StreamSummary, 16> summaries_;  // every stream, by index
   TcpPacketAnalysis out_;
   const StreamTracker* first_pass_ = nullptr;
   bool summaries_only_ = false;
