@@ -24,7 +24,7 @@ int idx(Direction d) { return static_cast<int>(d); }
 
 StreamTracker::StreamTracker() : StreamTracker(Limits{}) {}
 
-StreamTracker::StreamTracker(const Limits& limits) : table_(4096), limits_(limits) {
+StreamTracker::StreamTracker(const Limits& limits) : index_(8192), limits_(limits) {
   if (limits_.max_live < 8) limits_.max_live = 8;
 }
 
@@ -119,7 +119,7 @@ void StreamTracker::free_slot(std::uint32_t slot, StreamEnd why) {
     default: break;
   }
   remember(s);
-  table_.erase(s.key);
+  index_erase(s.key, s.key.hash());
   reset(s);
   free_.push_back(slot);
 }
@@ -168,7 +168,59 @@ void StreamTracker::release_live_state() {
   remembered_[0] = RememberedTable{};
   remembered_[1] = RememberedTable{};
   std::vector<EndedStream>().swap(ended_);
-  table_ = FlowTable(16);
+  std::vector<IndexEntry>().swap(index_);
+  index_used_ = index_size_ = 0;
+}
+
+std::uint32_t StreamTracker::index_find(const FlowKey& key, std::uint64_t h) const {
+  if (index_.empty()) return kNoSlot;
+  const std::uint32_t tag = index_tag(h);
+  const std::size_t mask = index_.size() - 1;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    const IndexEntry& e = index_[i];
+    if (e.tag == 0) return kNoSlot;
+    if (e.tag == tag && pool_[e.slot].key == key) return e.slot;
+  }
+}
+
+void StreamTracker::index_put(std::uint64_t h, std::uint32_t slot) {
+  if (index_.empty() || (index_used_ + 1) * 4 > index_.size() * 3)
+    index_rehash(index_.empty() ? 8192
+                 : (index_size_ + 1) * 2 > index_.size() ? index_.size() * 2 : index_.size());
+  const std::size_t mask = index_.size() - 1;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    IndexEntry& e = index_[i];
+    if (e.tag < 2) {
+      if (e.tag == 0) ++index_used_;
+      e.tag = index_tag(h);
+      e.slot = slot;
+      ++index_size_;
+      return;
+    }
+  }
+}
+
+void StreamTracker::index_erase(const FlowKey& key, std::uint64_t h) {
+  if (index_.empty()) return;
+  const std::uint32_t tag = index_tag(h);
+  const std::size_t mask = index_.size() - 1;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    IndexEntry& e = index_[i];
+    if (e.tag == 0) return;
+    if (e.tag == tag && pool_[e.slot].key == key) {
+      e.tag = 1;
+      --index_size_;
+      return;
+    }
+  }
+}
+
+void StreamTracker::index_rehash(std::size_t capacity) {
+  std::vector<IndexEntry> old(capacity);
+  old.swap(index_);
+  index_used_ = index_size_ = 0;
+  for (const IndexEntry& e : old)
+    if (e.tag >= 2) index_put(pool_[e.slot].key.hash(), e.slot);
 }
 
 std::uint32_t StreamTracker::open_stream(const FlowKey& key, std::uint32_t slot) {
@@ -182,7 +234,7 @@ std::uint32_t StreamTracker::open_stream(const FlowKey& key, std::uint32_t slot)
       slot = static_cast<std::uint32_t>(pool_.size());
       pool_.emplace_back();
     }
-    table_.put(key, slot);
+    index_put(key.hash(), slot);
   } else {
     ended_.push_back({pool_[slot].id, StreamEnd::Reused, key});
     reset(pool_[slot]);  // the old stream of this 4-tuple can no longer be reached
@@ -270,8 +322,9 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
   bool conversation_is_new = false;
   bool resumed = false;
   std::uint32_t slot;
-  if (auto found = table_.find(key)) {
-    slot = *found;
+  const std::uint64_t key_hash = key.hash();
+  if (const std::uint32_t found = index_find(key, key_hash); found != kNoSlot) {
+    slot = found;
   } else {
     if (live_stream_count() >= limits_.max_live) evict(now_ns);
     const Remembered* back = (remembered_[0].size || remembered_[1].size)
@@ -287,7 +340,7 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
         slot = static_cast<std::uint32_t>(pool_.size());
         pool_.emplace_back();
       }
-      table_.put(key, slot);
+      index_put(key_hash, slot);
       Stream& r = pool_[slot];
       r.in_use = true;
       r.key = key;

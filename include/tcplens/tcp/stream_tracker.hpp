@@ -209,7 +209,7 @@ class StreamTracker {
   void finish();
   const TrackerCounters& counters() const { return counters_; }
   // Is a stream live on this 4-tuple?
-  bool is_live(const FlowKey& key) const { return table_.find(key).has_value(); }
+  bool is_live(const FlowKey& key) const { return index_find(key, key.hash()) != kNoSlot; }
 
   std::size_t stream_count() const { return summaries_.size(); }
   const StreamSummary& summary(std::uint32_t stream) const { return summaries_[stream]; }
@@ -301,7 +301,23 @@ class StreamTracker {
   std::int64_t next_sweep_ns_ = 0;
   bool swept_once_ = false;
 
-  FlowTable table_;                     // 4-tuple -> slot in pool_
+  // 4-tuple -> slot in pool_: open addressing over 8-byte entries (32 bits of the hash and
+  // the slot; the key itself is the one in pool_), 0.5 MB per 65536 live streams.
+  struct IndexEntry {
+    std::uint32_t tag = 0;  // 0 empty, 1 deleted, else hash bits (>= 2)
+    std::uint32_t slot = 0;
+  };
+  static std::uint32_t index_tag(std::uint64_t h) {
+    const auto t = static_cast<std::uint32_t>(h >> 32);
+    return t < 2 ? t + 2 : t;
+  }
+  std::uint32_t index_find(const FlowKey& key, std::uint64_t h) const;
+  void index_put(std::uint64_t h, std::uint32_t slot);  // the key must not be present
+  void index_erase(const FlowKey& key, std::uint64_t h);
+  void index_rehash(std::size_t capacity);
+  std::vector<IndexEntry> index_;
+  std::size_t index_used_ = 0;  // full + deleted
+  std::size_t index_size_ = 0;
   ChunkedVector<Stream, 10> pool_;      // live analysis state
   std::vector<std::uint32_t> free_;     // evicted slots, reused first
   ChunkedVector<StreamSummary, 16> summaries_;  // every stream, by index
