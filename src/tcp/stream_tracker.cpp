@@ -172,6 +172,39 @@ void StreamTracker::release_live_state() {
   index_used_ = index_size_ = 0;
 }
 
+StreamSummary StreamTracker::unpack(std::uint32_t id) const {
+  const PackedSummary& p = summaries_[id];
+  StreamSummary s;
+  s.initial_rtt.secs = p.rtt_secs;
+  if (p.bits & kBigRtt) s.initial_rtt.secs = big_rtt_secs_.at(id);
+  s.initial_rtt.nsecs = p.rtt_nsecs;
+  s.base_seq[0] = p.base_seq[0];
+  s.base_seq[1] = p.base_seq[1];
+  s.completeness = p.completeness;
+  s.base_set[0] = p.bits & kBaseSet0;
+  s.base_set[1] = p.bits & kBaseSet1;
+  s.win_scale[0] = p.win_scale[0];
+  s.win_scale[1] = p.win_scale[1];
+  s.tfo_syn_data = p.bits & kTfoSynData;
+  return s;
+}
+
+void StreamTracker::pack(std::uint32_t id, const StreamSummary& s) {
+  PackedSummary& p = summaries_[id];
+  const bool big = s.initial_rtt.secs != static_cast<std::int32_t>(s.initial_rtt.secs);
+  if (big) big_rtt_secs_[id] = s.initial_rtt.secs;
+  else if (p.bits & kBigRtt) big_rtt_secs_.erase(id);
+  p.rtt_secs = static_cast<std::int32_t>(s.initial_rtt.secs);
+  p.rtt_nsecs = s.initial_rtt.nsecs;
+  p.base_seq[0] = s.base_seq[0];
+  p.base_seq[1] = s.base_seq[1];
+  p.completeness = s.completeness;
+  p.win_scale[0] = s.win_scale[0];
+  p.win_scale[1] = s.win_scale[1];
+  p.bits = static_cast<std::uint8_t>((s.base_set[0] ? kBaseSet0 : 0) | (s.base_set[1] ? kBaseSet1 : 0) |
+                                     (s.tfo_syn_data ? kTfoSynData : 0) | (big ? kBigRtt : 0));
+}
+
 std::uint32_t StreamTracker::index_find(const FlowKey& key, std::uint64_t h) const {
   if (index_.empty()) return kNoSlot;
   const std::uint32_t tag = index_tag(h);
@@ -244,7 +277,7 @@ std::uint32_t StreamTracker::open_stream(const FlowKey& key, std::uint32_t slot)
   s.key = key;
   s.id = id;
   if (first_pass_ && id < first_pass_->summaries_.size()) {
-    const StreamSummary& fin = first_pass_->summaries_[id];
+    const StreamSummary fin = first_pass_->summary(id);
     s.shown_completeness = fin.completeness;
     for (int i = 0; i < 2; ++i) {
       s.shown_base[i] = fin.base_seq[i];
@@ -284,7 +317,7 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
     // the ones known after this packet.
     const Stream& s = pool_[last_slot_];
     for (int i = 0; i < 2; ++i)
-      out_.rel_base[i] = first_pass_ ? s.shown_base[i] : summaries_[s.id].base_seq[i];
+      out_.rel_base[i] = first_pass_ ? s.shown_base[i] : sum(s.id).base_seq[i];
   }
   return out_;
 }
@@ -346,7 +379,7 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
       r.key = key;
       r.id = id;
       if (first_pass_ && id < first_pass_->summaries_.size()) {
-        const StreamSummary& fin = first_pass_->summaries_[id];
+        const StreamSummary fin = first_pass_->summary(id);
         r.shown_completeness = fin.completeness;
         for (int i = 0; i < 2; ++i) {
           r.shown_base[i] = fin.base_seq[i];
@@ -366,14 +399,14 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
   const int f = idx(dir), r = 1 - f;
 
   if ((flags & (kSyn | kAck)) == kSyn) {
-    if (summaries_[s.id].base_set[f]) {
-      if (seg.seq != summaries_[s.id].base_seq[f]) {
+    if (sum(s.id).base_set[f]) {
+      if (seg.seq != sum(s.id).base_seq[f]) {
         // Port reuse: a SYN with a new ISN starts a new stream. Watch out: tshark does not
         // treat it as a new conversation for completeness (it sets 1 directly).
         open_stream(key, slot);
         touch_record();
         out_.anomalies.set(Anomaly::ReusedPorts);
-        summaries_[s.id].completeness = completeness::kSyn;
+        sum(s.id).completeness = completeness::kSyn;
       } else {
         // Same ISN: a retransmitted SYN. Restore nextseq (Wireshark issue 17616).
         s.flow[f].nextseq = s.flow[f].maxseqtobeacked;
@@ -385,7 +418,7 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
   // A SYN with a new ISN on a freed 4-tuple starts a new stream, as in tshark: no difference.
   if (resumed && !out_.anomalies.has(Anomaly::ReusedPorts)) ++counters_.resumed;
   const std::uint32_t id = s.id;
-  StreamSummary& sum = summaries_[id];
+  StreamSummary& sum = this->sum(id);
   if ((flags & (kSyn | kAck)) == (kSyn | kAck)) {
     if (sum.base_set[f] && seg.seq != sum.base_seq[f]) {
       sum.base_seq[f] = seg.seq;  // Wireshark issue 16944
@@ -477,8 +510,12 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
   // TFO on the SYN-ACK (relative ack as tshark computes it on this pass).
   if ((flags & (kSyn | kAck)) == (kSyn | kAck)) {
     // tshark decides this while displaying, so on its second pass with final values.
-    const StreamSummary* fin =
-        first_pass_ && id < first_pass_->summaries_.size() ? &first_pass_->summaries_[id] : &sum;
+    StreamSummary fin_copy;
+    const StreamSummary* fin = &sum;
+    if (first_pass_ && id < first_pass_->summaries_.size()) {
+      fin_copy = first_pass_->summary(id);
+      fin = &fin_copy;
+    }
     std::uint32_t rel_ack = seg.ack - (first_pass_ ? s.shown_base[r] : sum.base_seq[r]);
     if (rel_ack > 1)
       out_.anomalies.set(Anomaly::TfoAck);
@@ -554,7 +591,7 @@ void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq
   const std::int64_t ts = ts_pair.total_ns();
   Flow& fwd = s.flow[idx(dir)];
   Flow& rev = s.flow[1 - idx(dir)];
-  const std::int8_t rev_scale = summaries_[s.id].win_scale[1 - idx(dir)];
+  const std::int8_t rev_scale = sum(s.id).win_scale[1 - idx(dir)];
   AnomalySet& fl = out_.anomalies;
 
   if (flags & kAck) rev.valid_bif = true;
@@ -625,7 +662,7 @@ void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq
       } else {
         // Watch out: Wireshark computes both as guint64, so a negative interval or a negative
         // initial RTT (capture timestamps going backwards) becomes huge.
-        const NsTime irtt = summaries_[s.id].initial_rtt;
+        const NsTime irtt = sum(s.id).initial_rtt;
         const std::uint64_t ooo_thres = irtt.is_zero() ? 3000000u : static_cast<std::uint64_t>(irtt.total_ns());
         std::uint32_t end = seq + seglen + ((flags & (kSyn | kFin)) ? 1 : 0);
         if (seq_not_advanced && static_cast<std::uint64_t>(ts - fwd.nextseqtime) < ooo_thres &&
@@ -681,7 +718,7 @@ void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq
 
   // Bytes in flight (the default, payload-based method).
   if (seglen != 0 && !fwd.segments.empty() && fwd.valid_bif) {
-    std::uint32_t base = summaries_[s.id].base_seq[idx(dir)];
+    std::uint32_t base = sum(s.id).base_seq[idx(dir)];
     std::uint32_t first = fwd.segments.back().seq - base;
     std::uint32_t last = fwd.segments.back().nextseq - base;
     for (const Unacked& u : fwd.segments) {

@@ -33,6 +33,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "tcplens/capture/raw_packet.hpp"
@@ -212,7 +213,9 @@ class StreamTracker {
   bool is_live(const FlowKey& key) const { return index_find(key, key.hash()) != kNoSlot; }
 
   std::size_t stream_count() const { return summaries_.size(); }
-  const StreamSummary& summary(std::uint32_t stream) const { return summaries_[stream]; }
+  StreamSummary summary(std::uint32_t stream) const {
+    return stream == cached_id_ ? cached_ : unpack(stream);
+  }
   // Streams whose analysis state is kept: one per 4-tuple (a reused 4-tuple recycles it).
   std::size_t live_stream_count() const { return pool_.size() - free_.size(); }
   std::uint64_t evictions() const { return counters_.evictions(); }
@@ -320,7 +323,34 @@ class StreamTracker {
   std::size_t index_size_ = 0;
   ChunkedVector<Stream, 10> pool_;      // live analysis state
   std::vector<std::uint32_t> free_;     // evicted slots, reused first
-  ChunkedVector<StreamSummary, 16> summaries_;  // every stream, by index
+  // Every stream's summary, by index, packed in 20 bytes (StreamSummary takes 32); the one
+  // being worked on is unpacked in cached_ (sum() switches it) and packed back when another
+  // is needed. An initial RTT whose seconds do not fit 32 bits (damaged captures) keeps its
+  // seconds in big_rtt_secs_.
+  struct PackedSummary {
+    std::uint32_t base_seq[2] = {0, 0};
+    std::int32_t rtt_secs = 0;
+    std::int32_t rtt_nsecs = 0;
+    std::uint8_t completeness = 0;
+    std::int8_t win_scale[2] = {-1, -1};
+    std::uint8_t bits = 0;  // kBaseSet0, kBaseSet1, kTfoSynData, kBigRtt
+  };
+  static constexpr std::uint8_t kBaseSet0 = 1, kBaseSet1 = 2, kTfoSynData = 4, kBigRtt = 8;
+  StreamSummary unpack(std::uint32_t id) const;
+  void pack(std::uint32_t id, const StreamSummary& s);
+  // The summary of stream `id`, to read or change (valid until sum() is called for another).
+  StreamSummary& sum(std::uint32_t id) {
+    if (id != cached_id_) {
+      if (cached_id_ != kNoSlot) pack(cached_id_, cached_);
+      cached_ = unpack(id);
+      cached_id_ = id;
+    }
+    return cached_;
+  }
+  ChunkedVector<PackedSummary, 16> summaries_;
+  std::unordered_map<std::uint32_t, std::int64_t> big_rtt_secs_;
+  StreamSummary cached_;
+  std::uint32_t cached_id_ = kNoSlot;
   TcpPacketAnalysis out_;
   const StreamTracker* first_pass_ = nullptr;
   bool summaries_only_ = false;
