@@ -14,7 +14,7 @@
 // reproduce that, run a first tracker over the capture, keep its summaries(), and give them
 // to numbers() while a second tracker replays the capture (see tools/tcplens analyze).
 //
-// Memory: a 32-byte StreamSummary per stream; analysis state (with the unacknowledged
+// Memory: a StreamSummary per stream (packed in 20 bytes); analysis state (with the unacknowledged
 // segments of each direction, capped at 10000 as Wireshark's TCP_MAX_UNACKED_SEGMENTS) per
 // live 4-tuple only. A stream's analysis state is freed (and the stream reported by ended())
 // when it is closed (both FINs acknowledged, or a RST) and has been quiet for
