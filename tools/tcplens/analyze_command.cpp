@@ -5,8 +5,6 @@
 // to its end, a second pass replays the capture and prints each packet with its stream's
 // final values (relative-number bases, window scale, initial RTT, completeness). Standard
 // input cannot be read twice: there the values known at each packet are printed.
-#include <malloc.h>
-
 #include <cstdio>
 
 #include "commands.hpp"
@@ -102,9 +100,6 @@ int run_analyze(const AnalyzeArgs& args) {
     return 1;
   }
   final_state.release_live_state();
-  // Give the freed first-pass state back to the system: otherwise the heap keeps it (held
-  // in place by smaller blocks around it) while the second pass allocates its own.
-  malloc_trim(0);
   auto source = PcapFileSource::open(args.read_file, error);
   if (!source) {
     std::fprintf(stderr, "tcplens: %s: %s\n", args.read_file.c_str(), error.c_str());
