@@ -1,5 +1,6 @@
 #!/bin/bash
-# Analysis benchmark: `tcplens analyze --per-packet --format tsv` and `tcplens conns --format
+# Analysis benchmark: `tcplens analyze --per-packet --format tsv` (and `--format none`, the
+# analysis without printing) and `tcplens conns --format
 # json` against a plain libpcap read loop (build/bench/pcap_loop, the floor), alternating the
 # runs (ROUNDS each) and reporting medians, ns/packet, peak RSS and the ratios; then, for
 # scale, `tshark -T fields` with the tcp.analysis fields once on a smaller capture (tshark
@@ -31,17 +32,18 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 packets=$("$PCAP_LOOP" "$BIG" | awk '{print $1}')
 echo "file:    $BIG ($packets packets)"
 declare -A wall rss
-names=(libpcap analyze conns)
+names=(libpcap analyze analyze_none conns)
 cmds_libpcap=("$PCAP_LOOP" "$BIG")
 cmds_analyze=("$TCPLENS" analyze -r "$BIG" --per-packet --format tsv)
+cmds_analyze_none=("$TCPLENS" analyze -r "$BIG" --per-packet --format none)
 cmds_conns=("$TCPLENS" conns -r "$BIG" --format json)
-printf '%-6s %-9s %9s %9s %12s\n' round tool wall_s cpu_s maxrss_KiB
+printf '%-6s %-12s %9s %9s %12s\n' round tool wall_s cpu_s maxrss_KiB
 for r in $(seq "$ROUNDS"); do
   for n in "${names[@]}"; do
     declare -n cmd="cmds_$n"
     read -r w c m e < <(measure "${cmd[@]}")
     [ "$e" = 0 ] || die "$n exited with $e"
-    printf '%-6s %-9s %9s %9s %12s\n' "$r" "$n" "$w" "$c" "$m"
+    printf '%-6s %-12s %9s %9s %12s\n' "$r" "$n" "$w" "$c" "$m"
     wall[$n]+="$w "
     rss[$n]=$(( ${rss[$n]:-0} > m ? ${rss[$n]:-0} : m ))
   done
@@ -49,11 +51,13 @@ done
 echo
 for n in "${names[@]}"; do
   med=$(echo "${wall[$n]}" | tr ' ' '\n' | grep . | median)
-  printf '%-8s median wall %8.3f s  %7.1f ns/packet  peak RSS %7.1f MiB\n' "$n" "$med" \
+  printf '%-12s median wall %8.3f s  %7.1f ns/packet  peak RSS %7.1f MiB\n' "$n" "$med" \
     "$(echo "$med * 1000000000 / $packets" | bc -l)" "$(echo "${rss[$n]} / 1024" | bc -l)"
   eval "med_$n=$med"
 done
 printf 'analyze / libpcap loop = %.2f (target <= 3)\n' "$(echo "$med_analyze / $med_libpcap" | bc -l)"
+printf 'analyze --format none (analysis only, both passes) / libpcap loop = %.2f\n' \
+  "$(echo "$med_analyze_none / $med_libpcap" | bc -l)"
 
 if [ "${TSHARK:-1}" != 0 ] && command -v tshark >/dev/null && [ -s "$SMALL" ]; then
   small_packets=$("$PCAP_LOOP" "$SMALL" | awk '{print $1}')

@@ -57,9 +57,11 @@ void DecodedPacket::reset() {
   outer_ip = IpHeader{};
   tcp = TcpSegment{};
   udp = UdpDatagram{};
+  // icmp_error is written only after in_icmp_error is set (Walker::icmp_error): 192 bytes
+  // not cleared for every other packet.
+  if (in_icmp_error) icmp_error = IcmpError{};
   in_icmp_error = false;
   reassembled = false;
-  icmp_error = IcmpError{};
 }
 
 namespace {

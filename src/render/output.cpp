@@ -94,8 +94,9 @@ void Output::put_hex(std::uint64_t v, int min_digits) {
   cur_ = q;
 }
 
-void Output::put_ipv4(const std::uint8_t* addr) {
-  char* p = reserve(16);
+void Output::put_ipv4(const std::uint8_t* addr) { cur_ = format_ipv4(reserve(16), addr); }
+
+char* Output::format_ipv4(char* p, const std::uint8_t* addr) {
   for (int i = 0; i < 4; ++i) {
     const unsigned b = addr[i];
     if (b >= 100) {
@@ -110,7 +111,7 @@ void Output::put_ipv4(const std::uint8_t* addr) {
     }
     *p++ = '.';
   }
-  cur_ = p - 1;  // no dot after the last byte
+  return p - 1;  // no dot after the last byte
 }
 // RFC 5952 text form, as inet_ntop prints it: the longest run of two or more zero groups
 // becomes "::" (the first such run on a tie), and an IPv4-mapped or -compatible address ends

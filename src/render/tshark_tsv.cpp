@@ -37,37 +37,59 @@ void TsharkTsvWriter::header() {
   out_.put('\n');
 }
 
-// Wireshark's display_signed_time(): one sign for both parts, then their magnitudes.
-void TsharkTsvWriter::put_time(std::int64_t sec, std::int32_t nsec) {
-  if (sec < 0 || nsec < 0) out_.put('-');
-  out_.put_u64(sec < 0 ? 0 - static_cast<std::uint64_t>(sec) : static_cast<std::uint64_t>(sec));
-  out_.put('.');
+namespace {
+constexpr char kHex[] = "0123456789abcdef";
+
+// Wireshark's display_signed_time(): one sign for both parts, then their magnitudes. At most
+// 32 bytes.
+char* format_time(char* p, std::int64_t sec, std::int32_t nsec) {
+  if (sec < 0 || nsec < 0) *p++ = '-';
+  p = Output::format_u64(p, sec < 0 ? 0 - static_cast<std::uint64_t>(sec) : static_cast<std::uint64_t>(sec));
+  *p++ = '.';
   std::uint32_t ns = nsec < 0 ? 0u - static_cast<std::uint32_t>(nsec) : static_cast<std::uint32_t>(nsec);
   // Watch out: a damaged file can hold nsec >= 10^9; tshark prints it as %09u does.
-  if (ns >= 1000000000u)
-    out_.put_u32(ns);
-  else
-    out_.put_u32_padded(ns, 9);
+  if (ns >= 1000000000u) return Output::format_u32(p, ns);
+  return Output::format_u32_padded(p, ns, 9);
+}
+
+// Room for every column of a row after the addresses (well under this).
+constexpr std::size_t kRowTail = 512;
+}  // namespace
+
+void TsharkTsvWriter::put_time(std::int64_t sec, std::int32_t nsec) {
+  out_.commit(format_time(out_.raw(32), sec, nsec));
 }
 
 void TsharkTsvWriter::put_addresses(const DecodedPacket& pkt) {
-  auto tab = [&] { out_.put('\t'); };
   // tshark's occurrence=l: the last IPv4 and the last IPv6 header of the packet.
   const IpHeader* v4 = nullptr;
   const IpHeader* v6 = nullptr;
-  for (const IpHeader* h : {&pkt.outer_ip, &pkt.ip}) {
-    if (h == &pkt.outer_ip && pkt.ip_depth < 2) continue;
-    if (h->version == 4) v4 = h;
-    if (h->version == 6) v6 = h;
+  if (pkt.ip_depth >= 2) {
+    if (pkt.outer_ip.version == 4) v4 = &pkt.outer_ip;
+    if (pkt.outer_ip.version == 6) v6 = &pkt.outer_ip;
   }
+  if (pkt.ip.version == 4) v4 = &pkt.ip;
+  if (pkt.ip.version == 6) v6 = &pkt.ip;
+  if (v6 == nullptr) {
+    char* p = out_.raw(40);
+    *p++ = '\t';
+    if (v4) p = Output::format_ipv4(p, v4->src.bytes.data());
+    *p++ = '\t';
+    if (v4) p = Output::format_ipv4(p, v4->dst.bytes.data());
+    p[0] = '\t';
+    p[1] = '\t';
+    out_.commit(p + 2);
+    return;
+  }
+  auto tab = [&] { out_.put('\t'); };
   tab();
   if (v4) out_.put_ipv4(v4->src.bytes.data());
   tab();
   if (v4) out_.put_ipv4(v4->dst.bytes.data());
   tab();
-  if (v6) out_.put_ipv6(v6->src.bytes.data());
+  out_.put_ipv6(v6->src.bytes.data());
   tab();
-  if (v6) out_.put_ipv6(v6->dst.bytes.data());
+  out_.put_ipv6(v6->dst.bytes.data());
 }
 
 void TsharkTsvWriter::short_row(const RawPacket& raw, const DecodedPacket& pkt) {
@@ -90,82 +112,99 @@ void TsharkTsvWriter::row(const RawPacket& raw, const DecodedPacket& pkt, const 
                           const StreamSummary& summary) {
   const TcpSegment& seg = pkt.tcp;
   const TcpNumbers n = StreamTracker::numbers(seg, a, summary);
-  auto tab = [&] { out_.put('\t'); };
 
-  out_.put_u64(raw.number);
-  tab();
-  put_time(raw.ts.sec, static_cast<std::int32_t>(raw.ts.nsec));
-  tab();
-  out_.put_u32(a.stream);
+  // Written through a local pointer into room reserved once per part (see Output::raw).
+  char* p = out_.raw(80);
+  p = Output::format_u64(p, raw.number);
+  *p++ = '\t';
+  p = format_time(p, raw.ts.sec, static_cast<std::int32_t>(raw.ts.nsec));
+  *p++ = '\t';
+  p = Output::format_u32(p, a.stream);
+  out_.commit(p);
   put_addresses(pkt);
-  tab();
-  out_.put_u32(seg.src_port);
-  tab();
-  out_.put_u32(seg.dst_port);
-  tab();
-  out_.put_u32(n.seq);
+
+  p = out_.raw(kRowTail);
+  *p++ = '\t';
+  p = Output::format_u32(p, seg.src_port);
+  *p++ = '\t';
+  p = Output::format_u32(p, seg.dst_port);
+  *p++ = '\t';
+  p = Output::format_u32(p, n.seq);
   const bool full = !a.short_header;
-  tab();
-  if (full) out_.put_u32(n.ack);
-  tab();
-  out_.put_u32(seg.seq);
-  tab();
-  if (full) out_.put_u32(seg.ack);
-  tab();
-  if (a.have_seglen) out_.put_u32(a.seglen);
-  tab();
-  if (full && n.has_nxtseq) out_.put_u32(n.nxtseq);
-  tab();
+  *p++ = '\t';
+  if (full) p = Output::format_u32(p, n.ack);
+  *p++ = '\t';
+  p = Output::format_u32(p, seg.seq);
+  *p++ = '\t';
+  if (full) p = Output::format_u32(p, seg.ack);
+  *p++ = '\t';
+  if (a.have_seglen) p = Output::format_u32(p, a.seglen);
+  *p++ = '\t';
+  if (full && n.has_nxtseq) p = Output::format_u32(p, n.nxtseq);
+  *p++ = '\t';
   if (full) {
-    out_.put("0x");
-    out_.put_hex(seg.flags, 4);
+    const unsigned fl = seg.flags;
+    p[0] = '0';
+    p[1] = 'x';
+    p[2] = kHex[(fl >> 12) & 15];
+    p[3] = kHex[(fl >> 8) & 15];
+    p[4] = kHex[(fl >> 4) & 15];
+    p[5] = kHex[fl & 15];
+    p += 6;
   }
-  tab();
+  *p++ = '\t';
   if (full) {
     static constexpr char kLetters[] = "RRRACEUAPRSF";
     const unsigned ace = ((seg.flags & tcpflag::kAe) ? 4u : 0u) | ((seg.flags & tcpflag::kCwr) ? 2u : 0u) |
                          ((seg.flags & tcpflag::kEce) ? 1u : 0u);
     for (int i = 0; i < 12; ++i) {
       if (a.use_ace && i >= 3 && i <= 5) {
-        out_.put(i == 4 ? static_cast<char>('0' + ace) : '-');
+        *p++ = i == 4 ? static_cast<char>('0' + ace) : '-';
       } else if ((seg.flags >> (11 - i)) & 1) {
-        out_.put(kLetters[i]);
+        *p++ = kLetters[i];
       } else {
-        out_.put("\xc2\xb7");
+        p[0] = '\xc2';
+        p[1] = '\xb7';
+        p += 2;
       }
     }
   }
-  tab();
-  if (full) out_.put_u32(seg.window);
-  tab();
-  if (full) out_.put_u32(n.window);
-  tab();
-  if (full && n.has_scale) out_.put_i64(n.scale);
-  tab();
-  if (a.acks_frame) out_.put_u64(a.acks_frame);
-  tab();
-  if (a.bytes_in_flight) out_.put_u32(a.bytes_in_flight);
-  for (Anomaly f : kFlagColumns) {
-    tab();
-    bool on = a.anomalies.has(f);
-    // tshark adds the retransmission expert to fast and spurious retransmissions too.
-    if (f == Anomaly::Retransmission)
-      on = on || a.anomalies.has(Anomaly::FastRetransmission) ||
-           a.anomalies.has(Anomaly::SpuriousRetransmission);
-    out_.put(on ? '1' : '0');
+  *p++ = '\t';
+  if (full) p = Output::format_u32(p, seg.window);
+  *p++ = '\t';
+  if (full) p = Output::format_u32(p, n.window);
+  *p++ = '\t';
+  if (full && n.has_scale) {
+    if (n.scale < 0) *p++ = '-';
+    p = Output::format_u32(p, n.scale < 0 ? 0u - static_cast<std::uint32_t>(n.scale)
+                                          : static_cast<std::uint32_t>(n.scale));
   }
-  tab();
-  if (a.dupack_num) out_.put_u32(a.dupack_num);
-  tab();
-  if (a.dupack_num) out_.put_u64(a.dupack_frame);
-  tab();
+  *p++ = '\t';
+  if (a.acks_frame) p = Output::format_u64(p, a.acks_frame);
+  *p++ = '\t';
+  if (a.bytes_in_flight) p = Output::format_u32(p, a.bytes_in_flight);
+  // tshark adds the retransmission expert to fast and spurious retransmissions too.
+  const bool retrans = a.anomalies.has(Anomaly::Retransmission) ||
+                       a.anomalies.has(Anomaly::FastRetransmission) ||
+                       a.anomalies.has(Anomaly::SpuriousRetransmission);
+  for (Anomaly f : kFlagColumns) {
+    p[0] = '\t';
+    p[1] = (f == Anomaly::Retransmission ? retrans : a.anomalies.has(f)) ? '1' : '0';
+    p += 2;
+  }
+  *p++ = '\t';
+  if (a.dupack_num) p = Output::format_u32(p, a.dupack_num);
+  *p++ = '\t';
+  if (a.dupack_num) p = Output::format_u64(p, a.dupack_frame);
+  *p++ = '\t';
   if (a.has_acked_record && !summary.initial_rtt.is_zero())
-    put_time(summary.initial_rtt.secs, summary.initial_rtt.nsecs);
-  tab();
-  if (a.acks_frame && !a.ack_rtt.is_zero()) put_time(a.ack_rtt.secs, a.ack_rtt.nsecs);
-  tab();
-  out_.put_u32(a.completeness);
-  out_.put('\n');
+    p = format_time(p, summary.initial_rtt.secs, summary.initial_rtt.nsecs);
+  *p++ = '\t';
+  if (a.acks_frame && !a.ack_rtt.is_zero()) p = format_time(p, a.ack_rtt.secs, a.ack_rtt.nsecs);
+  *p++ = '\t';
+  p = Output::format_u32(p, a.completeness);
+  *p++ = '\n';
+  out_.commit(p);
 }
 
 }  // namespace tcplens

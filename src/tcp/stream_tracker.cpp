@@ -24,9 +24,7 @@ int idx(Direction d) { return static_cast<int>(d); }
 
 StreamTracker::StreamTracker() : StreamTracker(Limits{}) {}
 
-StreamTracker::StreamTracker(const Limits& limits) : table_(4096), limits_(limits) {
-  pool_.reserve(1024);
-  summaries_.reserve(1024);
+StreamTracker::StreamTracker(const Limits& limits) : index_(8192), limits_(limits) {
   if (limits_.max_live < 8) limits_.max_live = 8;
 }
 
@@ -121,7 +119,7 @@ void StreamTracker::free_slot(std::uint32_t slot, StreamEnd why) {
     default: break;
   }
   remember(s);
-  table_.erase(s.key);
+  index_erase(s.key, s.key.hash());
   reset(s);
   free_.push_back(slot);
 }
@@ -165,12 +163,97 @@ void StreamTracker::finish() {
 }
 
 void StreamTracker::release_live_state() {
-  std::vector<Stream>().swap(pool_);
+  pool_.release();
   std::vector<std::uint32_t>().swap(free_);
   remembered_[0] = RememberedTable{};
   remembered_[1] = RememberedTable{};
   std::vector<EndedStream>().swap(ended_);
-  table_ = FlowTable(16);
+  std::vector<IndexEntry>().swap(index_);
+  index_used_ = index_size_ = 0;
+}
+
+StreamSummary StreamTracker::unpack(std::uint32_t id) const {
+  const PackedSummary& p = summaries_[id];
+  StreamSummary s;
+  s.initial_rtt.secs = p.rtt_secs;
+  if (p.bits & kBigRtt) s.initial_rtt.secs = big_rtt_secs_.at(id);
+  s.initial_rtt.nsecs = p.rtt_nsecs;
+  s.base_seq[0] = p.base_seq[0];
+  s.base_seq[1] = p.base_seq[1];
+  s.completeness = p.completeness;
+  s.base_set[0] = p.bits & kBaseSet0;
+  s.base_set[1] = p.bits & kBaseSet1;
+  s.win_scale[0] = p.win_scale[0];
+  s.win_scale[1] = p.win_scale[1];
+  s.tfo_syn_data = p.bits & kTfoSynData;
+  return s;
+}
+
+void StreamTracker::pack(std::uint32_t id, const StreamSummary& s) {
+  PackedSummary& p = summaries_[id];
+  const bool big = s.initial_rtt.secs != static_cast<std::int32_t>(s.initial_rtt.secs);
+  if (big) big_rtt_secs_[id] = s.initial_rtt.secs;
+  else if (p.bits & kBigRtt) big_rtt_secs_.erase(id);
+  p.rtt_secs = static_cast<std::int32_t>(s.initial_rtt.secs);
+  p.rtt_nsecs = s.initial_rtt.nsecs;
+  p.base_seq[0] = s.base_seq[0];
+  p.base_seq[1] = s.base_seq[1];
+  p.completeness = s.completeness;
+  p.win_scale[0] = s.win_scale[0];
+  p.win_scale[1] = s.win_scale[1];
+  p.bits = static_cast<std::uint8_t>((s.base_set[0] ? kBaseSet0 : 0) | (s.base_set[1] ? kBaseSet1 : 0) |
+                                     (s.tfo_syn_data ? kTfoSynData : 0) | (big ? kBigRtt : 0));
+}
+
+std::uint32_t StreamTracker::index_find(const FlowKey& key, std::uint64_t h) const {
+  if (index_.empty()) return kNoSlot;
+  const std::uint32_t tag = index_tag(h);
+  const std::size_t mask = index_.size() - 1;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    const IndexEntry& e = index_[i];
+    if (e.tag == 0) return kNoSlot;
+    if (e.tag == tag && pool_[e.slot].key == key) return e.slot;
+  }
+}
+
+void StreamTracker::index_put(std::uint64_t h, std::uint32_t slot) {
+  if (index_.empty() || (index_used_ + 1) * 4 > index_.size() * 3)
+    index_rehash(index_.empty() ? 8192
+                 : (index_size_ + 1) * 2 > index_.size() ? index_.size() * 2 : index_.size());
+  const std::size_t mask = index_.size() - 1;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    IndexEntry& e = index_[i];
+    if (e.tag < 2) {
+      if (e.tag == 0) ++index_used_;
+      e.tag = index_tag(h);
+      e.slot = slot;
+      ++index_size_;
+      return;
+    }
+  }
+}
+
+void StreamTracker::index_erase(const FlowKey& key, std::uint64_t h) {
+  if (index_.empty()) return;
+  const std::uint32_t tag = index_tag(h);
+  const std::size_t mask = index_.size() - 1;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    IndexEntry& e = index_[i];
+    if (e.tag == 0) return;
+    if (e.tag == tag && pool_[e.slot].key == key) {
+      e.tag = 1;
+      --index_size_;
+      return;
+    }
+  }
+}
+
+void StreamTracker::index_rehash(std::size_t capacity) {
+  std::vector<IndexEntry> old(capacity);
+  old.swap(index_);
+  index_used_ = index_size_ = 0;
+  for (const IndexEntry& e : old)
+    if (e.tag >= 2) index_put(pool_[e.slot].key.hash(), e.slot);
 }
 
 std::uint32_t StreamTracker::open_stream(const FlowKey& key, std::uint32_t slot) {
@@ -184,7 +267,7 @@ std::uint32_t StreamTracker::open_stream(const FlowKey& key, std::uint32_t slot)
       slot = static_cast<std::uint32_t>(pool_.size());
       pool_.emplace_back();
     }
-    table_.put(key, slot);
+    index_put(key.hash(), slot);
   } else {
     ended_.push_back({pool_[slot].id, StreamEnd::Reused, key});
     reset(pool_[slot]);  // the old stream of this 4-tuple can no longer be reached
@@ -194,7 +277,7 @@ std::uint32_t StreamTracker::open_stream(const FlowKey& key, std::uint32_t slot)
   s.key = key;
   s.id = id;
   if (first_pass_ && id < first_pass_->summaries_.size()) {
-    const StreamSummary& fin = first_pass_->summaries_[id];
+    const StreamSummary fin = first_pass_->summary(id);
     s.shown_completeness = fin.completeness;
     for (int i = 0; i < 2; ++i) {
       s.shown_base[i] = fin.base_seq[i];
@@ -234,7 +317,7 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
     // the ones known after this packet.
     const Stream& s = pool_[last_slot_];
     for (int i = 0; i < 2; ++i)
-      out_.rel_base[i] = first_pass_ ? s.shown_base[i] : summaries_[s.id].base_seq[i];
+      out_.rel_base[i] = first_pass_ ? s.shown_base[i] : sum(s.id).base_seq[i];
   }
   return out_;
 }
@@ -272,8 +355,9 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
   bool conversation_is_new = false;
   bool resumed = false;
   std::uint32_t slot;
-  if (auto found = table_.find(key)) {
-    slot = *found;
+  const std::uint64_t key_hash = key.hash();
+  if (const std::uint32_t found = index_find(key, key_hash); found != kNoSlot) {
+    slot = found;
   } else {
     if (live_stream_count() >= limits_.max_live) evict(now_ns);
     const Remembered* back = (remembered_[0].size || remembered_[1].size)
@@ -289,13 +373,13 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
         slot = static_cast<std::uint32_t>(pool_.size());
         pool_.emplace_back();
       }
-      table_.put(key, slot);
+      index_put(key_hash, slot);
       Stream& r = pool_[slot];
       r.in_use = true;
       r.key = key;
       r.id = id;
       if (first_pass_ && id < first_pass_->summaries_.size()) {
-        const StreamSummary& fin = first_pass_->summaries_[id];
+        const StreamSummary fin = first_pass_->summary(id);
         r.shown_completeness = fin.completeness;
         for (int i = 0; i < 2; ++i) {
           r.shown_base[i] = fin.base_seq[i];
@@ -315,14 +399,14 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
   const int f = idx(dir), r = 1 - f;
 
   if ((flags & (kSyn | kAck)) == kSyn) {
-    if (summaries_[s.id].base_set[f]) {
-      if (seg.seq != summaries_[s.id].base_seq[f]) {
+    if (sum(s.id).base_set[f]) {
+      if (seg.seq != sum(s.id).base_seq[f]) {
         // Port reuse: a SYN with a new ISN starts a new stream. Watch out: tshark does not
         // treat it as a new conversation for completeness (it sets 1 directly).
         open_stream(key, slot);
         touch_record();
         out_.anomalies.set(Anomaly::ReusedPorts);
-        summaries_[s.id].completeness = completeness::kSyn;
+        sum(s.id).completeness = completeness::kSyn;
       } else {
         // Same ISN: a retransmitted SYN. Restore nextseq (Wireshark issue 17616).
         s.flow[f].nextseq = s.flow[f].maxseqtobeacked;
@@ -334,7 +418,7 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
   // A SYN with a new ISN on a freed 4-tuple starts a new stream, as in tshark: no difference.
   if (resumed && !out_.anomalies.has(Anomaly::ReusedPorts)) ++counters_.resumed;
   const std::uint32_t id = s.id;
-  StreamSummary& sum = summaries_[id];
+  StreamSummary& sum = this->sum(id);
   if ((flags & (kSyn | kAck)) == (kSyn | kAck)) {
     if (sum.base_set[f] && seg.seq != sum.base_seq[f]) {
       sum.base_seq[f] = seg.seq;  // Wireshark issue 16944
@@ -377,7 +461,8 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
         sum.base_seq[r] = seg.ack - 1;
         sum.base_set[r] = true;
       }
-      analyze_sequence(s, dir, seg.seq, seg.ack, seg.payload_len, flags, seg.window, frame, ts);
+      if (!summaries_only_)
+        analyze_sequence(s, dir, seg.seq, seg.ack, seg.payload_len, flags, seg.window, frame, ts);
       // Close detection, only to know when the state can be freed.
       if (flags & kRst) s.reset = true;
       if ((flags & kFin) && !s.flow[f].fin_seen) {
@@ -425,8 +510,12 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
   // TFO on the SYN-ACK (relative ack as tshark computes it on this pass).
   if ((flags & (kSyn | kAck)) == (kSyn | kAck)) {
     // tshark decides this while displaying, so on its second pass with final values.
-    const StreamSummary* fin =
-        first_pass_ && id < first_pass_->summaries_.size() ? &first_pass_->summaries_[id] : &sum;
+    StreamSummary fin_copy;
+    const StreamSummary* fin = &sum;
+    if (first_pass_ && id < first_pass_->summaries_.size()) {
+      fin_copy = first_pass_->summary(id);
+      fin = &fin_copy;
+    }
     std::uint32_t rel_ack = seg.ack - (first_pass_ ? s.shown_base[r] : sum.base_seq[r]);
     if (rel_ack > 1)
       out_.anomalies.set(Anomaly::TfoAck);
@@ -502,7 +591,7 @@ void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq
   const std::int64_t ts = ts_pair.total_ns();
   Flow& fwd = s.flow[idx(dir)];
   Flow& rev = s.flow[1 - idx(dir)];
-  const std::int8_t rev_scale = summaries_[s.id].win_scale[1 - idx(dir)];
+  const std::int8_t rev_scale = sum(s.id).win_scale[1 - idx(dir)];
   AnomalySet& fl = out_.anomalies;
 
   if (flags & kAck) rev.valid_bif = true;
@@ -573,7 +662,7 @@ void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq
       } else {
         // Watch out: Wireshark computes both as guint64, so a negative interval or a negative
         // initial RTT (capture timestamps going backwards) becomes huge.
-        const NsTime irtt = summaries_[s.id].initial_rtt;
+        const NsTime irtt = sum(s.id).initial_rtt;
         const std::uint64_t ooo_thres = irtt.is_zero() ? 3000000u : static_cast<std::uint64_t>(irtt.total_ns());
         std::uint32_t end = seq + seglen + ((flags & (kSyn | kFin)) ? 1 : 0);
         if (seq_not_advanced && static_cast<std::uint64_t>(ts - fwd.nextseqtime) < ooo_thres &&
@@ -629,7 +718,7 @@ void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq
 
   // Bytes in flight (the default, payload-based method).
   if (seglen != 0 && !fwd.segments.empty() && fwd.valid_bif) {
-    std::uint32_t base = summaries_[s.id].base_seq[idx(dir)];
+    std::uint32_t base = sum(s.id).base_seq[idx(dir)];
     std::uint32_t first = fwd.segments.back().seq - base;
     std::uint32_t last = fwd.segments.back().nextseq - base;
     for (const Unacked& u : fwd.segments) {

@@ -20,8 +20,10 @@ void add_analyze_options(CLI::App& app, AnalyzeArgs& args) {
   app.add_option("-r", args.read_file, "Read packets from FILE (pcap or pcapng; - for stdin)")
       ->required();
   app.add_flag("--per-packet", args.per_packet, "One row per TCP packet");
-  app.add_option("--format", args.format, "Output format: tsv (tshark-tcp.tsv columns)")
-      ->check(CLI::IsMember({"tsv"}));
+  app.add_option("--format", args.format,
+                 "Output format: tsv (tshark-tcp.tsv columns), or none (analyse, print nothing: "
+                 "to measure the analysis alone)")
+      ->check(CLI::IsMember({"tsv", "none"}));
   app.add_flag("--single-pass", args.single_pass,
                "Show the values known at each packet instead of each stream's final ones");
   add_track_limit_options(app, args.limits);
@@ -92,6 +94,7 @@ int run_analyze(const AnalyzeArgs& args) {
   std::string error;
   const StreamTracker::Limits limits = to_limits(args.limits);
   StreamTracker final_state(limits);
+  final_state.set_summaries_only(true);  // the second pass does the per-packet analysis
   if (two_pass && !first_pass(args.read_file, final_state, error)) {
     std::fprintf(stderr, "tcplens: %s: %s\n", args.read_file.c_str(), error.c_str());
     return 1;
@@ -102,9 +105,10 @@ int run_analyze(const AnalyzeArgs& args) {
     std::fprintf(stderr, "tcplens: %s: %s\n", args.read_file.c_str(), error.c_str());
     return 1;
   }
+  const bool print = args.format != "none";
   Output out(1);
   TsharkTsvWriter writer(out);
-  writer.header();
+  if (print) writer.header();
   PacketDecoder decoder;
   StreamTracker tracker(limits);
   if (two_pass) tracker.set_first_pass(&final_state);
@@ -113,6 +117,7 @@ int run_analyze(const AnalyzeArgs& args) {
   while ((st = source->next(raw)) == ReadStatus::Ok) {
     const DecodedPacket& pkt = decoder.decode(raw);
     const TcpPacketAnalysis& a = tracker.on_packet(pkt, raw.number, raw.ts);
+    if (!print) continue;
     if (!a.tracked) {
       if (pkt.has(Layer::Tcp) && pkt.tcp.ports_valid && !pkt.tcp.fixed_valid &&
           !pkt.has(Layer::Icmp) && !pkt.has(Layer::Icmpv6))

@@ -50,8 +50,13 @@ struct FlowKey {
  private:
   static int compare(const IpAddress& a, std::uint16_t pa, const IpAddress& b, std::uint16_t pb) {
     if (a.family != b.family) return a.family < b.family ? -1 : 1;
-    int c = std::memcmp(a.bytes.data(), b.bytes.data(), a.bytes.size());
-    if (c != 0) return c;
+    // memcmp order over all 16 bytes (unused ones are zero), as big-endian integers.
+    for (int i = 0; i < 16; i += 8) {
+      std::uint64_t x, y;
+      std::memcpy(&x, a.bytes.data() + i, 8);
+      std::memcpy(&y, b.bytes.data() + i, 8);
+      if (x != y) return __builtin_bswap64(x) < __builtin_bswap64(y) ? -1 : 1;
+    }
     if (pa != pb) return pa < pb ? -1 : 1;
     return 0;
   }

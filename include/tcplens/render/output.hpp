@@ -70,6 +70,42 @@ class Output {
   void put_ipv4(const std::uint8_t* addr);
   void put_ipv6(const std::uint8_t* addr);
 
+  // Direct writing for hot printers: raw(n) gives room for n bytes, the caller writes through
+  // the returned pointer (with the format_* helpers) and commit() sets the new end.
+  TCPLENS_INLINE char* raw(std::size_t n) { return reserve(n); }
+  TCPLENS_INLINE void commit(char* p) { cur_ = p; }
+  // Decimal digits of v at p; returns the end. At most 10 (u32) or 20 (u64) bytes.
+  TCPLENS_INLINE static char* format_u32(char* p, std::uint32_t v) {
+    const int n = digits(v);
+    write_digits(p + n, v);
+    return p + n;
+  }
+  static char* format_u64(char* p, std::uint64_t v) {
+    if (v <= 0xFFFFFFFFu) return format_u32(p, static_cast<std::uint32_t>(v));
+    char buf[20];
+    char* e = buf + sizeof buf;
+    char* b = e;
+    do {
+      *--b = static_cast<char>('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    std::memcpy(p, b, static_cast<std::size_t>(e - b));
+    return p + (e - b);
+  }
+  // Zero-padded to `width` digits (v must fit).
+  TCPLENS_INLINE static char* format_u32_padded(char* p, std::uint32_t v, int width) {
+    char* e = p + width;
+    while (e - p >= 2) {
+      e -= 2;
+      std::memcpy(e, kDigitPairs + 2 * (v % 100), 2);
+      v /= 100;
+    }
+    if (e != p) *p = static_cast<char>('0' + v % 10);
+    return p + width;
+  }
+  // Dotted quad; at most 15 bytes.
+  static char* format_ipv4(char* p, const std::uint8_t* addr);
+
   std::size_t size() const { return static_cast<std::size_t>(cur_ - buf_); }
   std::string_view text() const { return {buf_, size()}; }
   void truncate(std::size_t size) { cur_ = buf_ + size; }

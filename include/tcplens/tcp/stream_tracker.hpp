@@ -14,7 +14,7 @@
 // reproduce that, run a first tracker over the capture, keep its summaries(), and give them
 // to numbers() while a second tracker replays the capture (see tools/tcplens analyze).
 //
-// Memory: a 32-byte StreamSummary per stream; analysis state (with the unacknowledged
+// Memory: a StreamSummary per stream (packed in 20 bytes); analysis state (with the unacknowledged
 // segments of each direction, capped at 10000 as Wireshark's TCP_MAX_UNACKED_SEGMENTS) per
 // live 4-tuple only. A stream's analysis state is freed (and the stream reported by ended())
 // when it is closed (both FINs acknowledged, or a RST) and has been quiet for
@@ -32,6 +32,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "tcplens/capture/raw_packet.hpp"
@@ -138,6 +140,32 @@ struct TcpNumbers {
   std::int32_t scale = 0;    // -1 unknown, -2 no scaling, else the multiplier
 };
 
+// A vector in fixed chunks of 2^Shift elements: growing copies nothing and never holds two
+// copies (a plain vector doubling would, for a moment), elements never move, and at most one
+// chunk is allocated beyond what is used.
+template <typename T, unsigned Shift>
+class ChunkedVector {
+ public:
+  static constexpr std::size_t kChunk = std::size_t{1} << Shift;
+  T& operator[](std::size_t i) { return chunks_[i >> Shift][i & (kChunk - 1)]; }
+  const T& operator[](std::size_t i) const { return chunks_[i >> Shift][i & (kChunk - 1)]; }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  T& emplace_back() {
+    if ((size_ & (kChunk - 1)) == 0 && (size_ >> Shift) == chunks_.size())
+      chunks_.push_back(std::make_unique<T[]>(kChunk));
+    return (*this)[size_++];
+  }
+  void release() {
+    std::vector<std::unique_ptr<T[]>>().swap(chunks_);
+    size_ = 0;
+  }
+
+ private:
+  std::vector<std::unique_ptr<T[]>> chunks_;
+  std::size_t size_ = 0;
+};
+
 class StreamTracker {
  public:
   // Bounds on the analysis state (times are capture time). Every second of capture time
@@ -166,6 +194,12 @@ class StreamTracker {
   // `first` has seen all of it. Per-packet values then use each stream's final state.
   void set_first_pass(const StreamTracker* first) { first_pass_ = first; }
 
+  // Summaries only: skip the per-packet sequence analysis (flags, ACK frames, RTTs, bytes in
+  // flight, unacknowledged segments). Stream numbering, the summaries, ended() and the
+  // freeing of state are the same; on_packet() results hold only the stream assignment.
+  // For a first pass whose only use is set_first_pass(). Set before the first packet.
+  void set_summaries_only(bool on) { summaries_only_ = on; }
+
   // Analyses one decoded packet; `frame` is its 1-based number.
   const TcpPacketAnalysis& on_packet(const DecodedPacket& pkt, std::uint64_t frame, const Timestamp& ts);
 
@@ -176,10 +210,12 @@ class StreamTracker {
   void finish();
   const TrackerCounters& counters() const { return counters_; }
   // Is a stream live on this 4-tuple?
-  bool is_live(const FlowKey& key) const { return table_.find(key).has_value(); }
+  bool is_live(const FlowKey& key) const { return index_find(key, key.hash()) != kNoSlot; }
 
   std::size_t stream_count() const { return summaries_.size(); }
-  const StreamSummary& summary(std::uint32_t stream) const { return summaries_[stream]; }
+  StreamSummary summary(std::uint32_t stream) const {
+    return stream == cached_id_ ? cached_ : unpack(stream);
+  }
   // Streams whose analysis state is kept: one per 4-tuple (a reused 4-tuple recycles it).
   std::size_t live_stream_count() const { return pool_.size() - free_.size(); }
   std::uint64_t evictions() const { return counters_.evictions(); }
@@ -268,12 +304,56 @@ class StreamTracker {
   std::int64_t next_sweep_ns_ = 0;
   bool swept_once_ = false;
 
-  FlowTable table_;                     // 4-tuple -> slot in pool_
-  std::vector<Stream> pool_;            // live analysis state
+  // 4-tuple -> slot in pool_: open addressing over 8-byte entries (32 bits of the hash and
+  // the slot; the key itself is the one in pool_), 0.5 MB per 65536 live streams.
+  struct IndexEntry {
+    std::uint32_t tag = 0;  // 0 empty, 1 deleted, else hash bits (>= 2)
+    std::uint32_t slot = 0;
+  };
+  static std::uint32_t index_tag(std::uint64_t h) {
+    const auto t = static_cast<std::uint32_t>(h >> 32);
+    return t < 2 ? t + 2 : t;
+  }
+  std::uint32_t index_find(const FlowKey& key, std::uint64_t h) const;
+  void index_put(std::uint64_t h, std::uint32_t slot);  // the key must not be present
+  void index_erase(const FlowKey& key, std::uint64_t h);
+  void index_rehash(std::size_t capacity);
+  std::vector<IndexEntry> index_;
+  std::size_t index_used_ = 0;  // full + deleted
+  std::size_t index_size_ = 0;
+  ChunkedVector<Stream, 10> pool_;      // live analysis state
   std::vector<std::uint32_t> free_;     // evicted slots, reused first
-  std::vector<StreamSummary> summaries_;  // every stream, by index
+  // Every stream's summary, by index, packed in 20 bytes (StreamSummary takes 32); the one
+  // being worked on is unpacked in cached_ (sum() switches it) and packed back when another
+  // is needed. An initial RTT whose seconds do not fit 32 bits (damaged captures) keeps its
+  // seconds in big_rtt_secs_.
+  struct PackedSummary {
+    std::uint32_t base_seq[2] = {0, 0};
+    std::int32_t rtt_secs = 0;
+    std::int32_t rtt_nsecs = 0;
+    std::uint8_t completeness = 0;
+    std::int8_t win_scale[2] = {-1, -1};
+    std::uint8_t bits = 0;  // kBaseSet0, kBaseSet1, kTfoSynData, kBigRtt
+  };
+  static constexpr std::uint8_t kBaseSet0 = 1, kBaseSet1 = 2, kTfoSynData = 4, kBigRtt = 8;
+  StreamSummary unpack(std::uint32_t id) const;
+  void pack(std::uint32_t id, const StreamSummary& s);
+  // The summary of stream `id`, to read or change (valid until sum() is called for another).
+  StreamSummary& sum(std::uint32_t id) {
+    if (id != cached_id_) {
+      if (cached_id_ != kNoSlot) pack(cached_id_, cached_);
+      cached_ = unpack(id);
+      cached_id_ = id;
+    }
+    return cached_;
+  }
+  ChunkedVector<PackedSummary, 16> summaries_;
+  std::unordered_map<std::uint32_t, std::int64_t> big_rtt_secs_;
+  StreamSummary cached_;
+  std::uint32_t cached_id_ = kNoSlot;
   TcpPacketAnalysis out_;
   const StreamTracker* first_pass_ = nullptr;
+  bool summaries_only_ = false;
   std::uint32_t last_slot_ = kNoSlot;
   Limits limits_;
   void evict(std::int64_t now_ns);
