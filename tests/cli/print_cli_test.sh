@@ -47,6 +47,14 @@ for tz in Asia/Tokyo America/New_York Australia/Adelaide Europe/London; do
   TZ=$tz check "local time in $tz" same_output -n -r "$HTTP"
 done
 
+# Local time across a daylight-saving change in zones with :30 and :45 offsets (the capture:
+# one SYN an hour, ten minutes and a second around Adelaide's DST start, 2026-10-04 16:30 UTC).
+DST=$(dirname "$0")/../data/time/adelaide-dst-start.pcap
+for tz in Australia/Adelaide Australia/Lord_Howe Pacific/Chatham America/St_Johns Europe/Berlin; do
+  TZ=$tz check "DST change in $tz" same_output -n -r "$DST"
+  TZ=$tz check "DST change in $tz, -tttt" same_output -n -tttt -r "$DST"
+done
+
 # -w writes exactly the file tcpdump writes.
 "$TCPLENS" print -r "$HTTP" -w "$WORK/ours.pcap" 'tcp port 8000 and greater 100' 2>/dev/null
 tcpdump -r "$HTTP" -w "$WORK/theirs.pcap" 'tcp port 8000 and greater 100' 2>/dev/null

@@ -710,7 +710,7 @@ void ascii_print(Output& out, const std::uint8_t* cp, unsigned length) {
 
 // ---------------------------------------------------------------------------------------
 // Timestamps. Local time as tcpdump prints it, without a localtime() call per packet: the
-// zone offset is looked up once per hour of capture time and cached.
+// zone offset is looked up once per quarter hour of capture time and cached.
 
 class TimeFormatter {
  public:
@@ -756,10 +756,13 @@ class TimeFormatter {
     out.put_u32_padded(static_cast<std::uint32_t>(secs % 60), 2);
   }
 
+  // The zone offset, looked up once per quarter hour of capture time. Watch out: a quarter
+  // hour, not an hour: zones with :30 and :45 offsets (Adelaide, Chatham) change offset at
+  // UTC times that are multiples of 15 minutes, never inside a quarter hour.
   std::int64_t offset_for(std::int64_t sec) {
-    std::int64_t hour = sec >= 0 ? sec / 3600 : (sec - 3599) / 3600;
-    if (hour != cached_hour_) {
-      cached_hour_ = hour;
+    std::int64_t quarter = sec >= 0 ? sec / 900 : (sec - 899) / 900;
+    if (quarter != cached_quarter_) {
+      cached_quarter_ = quarter;
       time_t t = static_cast<time_t>(sec);
       struct tm local {};
       if (localtime_r(&t, &local) != nullptr)
@@ -784,7 +787,7 @@ class TimeFormatter {
     if (m <= 2) ++y;
   }
 
-  std::int64_t cached_hour_ = INT64_MIN;
+  std::int64_t cached_quarter_ = INT64_MIN;
   std::int64_t cached_offset_ = 0;
   std::int64_t cached_day_ = INT64_MIN;
   std::int64_t year_ = 0;
