@@ -48,7 +48,8 @@ for tz in Asia/Tokyo America/New_York Australia/Adelaide Europe/London; do
 done
 
 # Local time across a daylight-saving change in zones with :30 and :45 offsets (the capture:
-# one SYN an hour, ten minutes and a second around Adelaide's DST start, 2026-10-04 16:30 UTC).
+# one SYN an hour, ten minutes and a second around Adelaide's DST start, 2026-10-03 16:30 UTC).
+# It fails with an offset cached per hour.
 DST=$(dirname "$0")/../data/time/adelaide-dst-start.pcap
 for tz in Australia/Adelaide Australia/Lord_Howe Pacific/Chatham America/St_Johns Europe/Berlin; do
   TZ=$tz check "DST change in $tz" same_output -n -r "$DST"
