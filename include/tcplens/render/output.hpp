@@ -130,6 +130,12 @@ class Output {
   void grow(std::size_t n);
   // memcpy without a library call for the short strings printers put (a literal's size is
   // known at compile time and the branches fold away; names from tables are not).
+  // Watch out: every branch reads only [s, s + n); GCC's -Warray-bounds cannot see that the
+  // 8- and 4-byte branches are dead for a short literal when sanitizers keep them alive.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#endif
   TCPLENS_INLINE static void copy(char* d, const char* s, std::size_t n) {
     if (n > 16) {
       std::memcpy(d, s, n);
@@ -151,6 +157,9 @@ class Output {
       d[n - 1] = s[n - 1];
     }
   }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
   static int digits(std::uint32_t v) {
     // floor(log10(v)) from the bit width, corrected by one comparison.
     static constexpr std::uint32_t kPow10[] = {1,      10,      100,      1000,      10000,
