@@ -220,6 +220,11 @@ void hex_and_ascii_print(Output& out, std::string_view ident, const std::uint8_t
 void hex_print(Output& out, std::string_view ident, const std::uint8_t* p, unsigned length);
 void ascii_print(Output& out, const std::uint8_t* p, unsigned length);
 
+// tcpdump's print_unknown_data(): a hex dump of what was captured of `len` bytes, each line
+// starting with `ident` (ICMP extensions, ICMPv6 options).
+void print_unknown_data(PrintContext& ctx, const std::uint8_t* cp, std::string_view ident,
+                        unsigned len);
+
 // Payload printing when a printer has nothing better (ND_DEFAULTPRINT).
 void default_print(PrintContext& ctx, const std::uint8_t* p, unsigned caplen);
 

@@ -119,19 +119,6 @@ void put_icmp_tstamp(PrintContext& ctx, std::uint32_t tstamp) {
   put_zero_padded(ctx, msec, 3);
 }
 
-// print_unknown_data(): a hex dump of what was captured of `len` bytes.
-void print_unknown_data(PrintContext& ctx, const std::uint8_t* cp, std::string_view ident,
-                        unsigned len) {
-  if (!ctx.ttest(cp, 0)) {
-    ctx.put(ident);
-    ctx.put("Dissector error: print_unknown_data called with pointer past end of packet");
-    return;
-  }
-  std::size_t avail = ctx.available(cp);
-  if (avail < len) len = static_cast<unsigned>(avail);
-  hex_print(ctx.out, ident, cp, len);
-}
-
 // The description between "ICMP " and ", length N".
 void put_description(PrintContext& ctx, const std::uint8_t* dp, std::uint8_t type,
                      std::uint8_t code) {

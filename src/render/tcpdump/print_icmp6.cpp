@@ -151,18 +151,6 @@ void put_prefixed_ipv6(PrintContext& ctx, std::string_view prefix, const std::ui
   ctx.out.put_ipv6(p);
 }
 
-void print_unknown_data(PrintContext& ctx, const std::uint8_t* cp, std::string_view ident,
-                        unsigned len) {
-  if (!ctx.ttest(cp, 0)) {
-    ctx.put(ident);
-    ctx.put("Dissector error: print_unknown_data called with pointer past end of packet");
-    return;
-  }
-  std::size_t avail = ctx.available(cp);
-  if (avail < len) len = static_cast<unsigned>(avail);
-  hex_print(ctx.out, ident, cp, len);
-}
-
 
 // --- neighbour discovery options ---------------------------------------------------------
 

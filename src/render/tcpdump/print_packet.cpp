@@ -626,6 +626,18 @@ void put_bittok(PrintContext& ctx, const Tok* table, std::uint32_t value, std::s
   if (!any) ctx.put(none);
 }
 
+void print_unknown_data(PrintContext& ctx, const std::uint8_t* cp, std::string_view ident,
+                        unsigned len) {
+  if (!ctx.ttest(cp, 0)) {
+    ctx.put(ident);
+    ctx.put("Dissector error: print_unknown_data called with pointer past end of packet");
+    return;
+  }
+  std::size_t avail = ctx.available(cp);
+  if (avail < len) len = static_cast<unsigned>(avail);
+  hex_print(ctx.out, ident, cp, len);
+}
+
 void default_print(PrintContext& ctx, const std::uint8_t* p, unsigned caplen) {
   hex_and_ascii_print(ctx.out, "\n\t", p, std::min<unsigned>(caplen, static_cast<unsigned>(ctx.available(p))));
   if (caplen > ctx.available(p)) throw Truncated{};
