@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "tcplens/tcp/send_history.hpp"
+
 namespace tcplens {
 
 namespace {
@@ -13,88 +15,16 @@ constexpr std::uint16_t kAck = 0x10;
 constexpr std::uint16_t kEce = 0x40;
 constexpr std::uint16_t kCwr = 0x80;
 
-// Unwraps 32-bit sequence numbers into a 64-bit space around the last one seen.
-struct SeqUnwrapper {
-  bool started = false;
-  std::uint64_t last = 0;
-  std::uint64_t operator()(std::uint32_t seq) {
-    if (!started) {
-      started = true;
-      last = (std::uint64_t{1} << 32) + seq;  // room below for old segments
-      return last;
-    }
-    auto delta = static_cast<std::int32_t>(seq - static_cast<std::uint32_t>(last));
-    std::uint64_t v = last + static_cast<std::uint64_t>(static_cast<std::int64_t>(delta));
-    if (v > last) last = v;
-    return v;
-  }
-};
-
 double seconds_between(const Timestamp& a, const Timestamp& b) {
   return static_cast<double>(b.sec - a.sec) + static_cast<double>(b.nsec - a.nsec) / 1e9;
 }
 
 }  // namespace
 
-// The byte ranges one direction has carried, to tell retransmissions from new data, and the
-// newest IPv4 ID and TCP timestamp it has sent, to tell when a segment was sent. Bounded: at
-// most kMaxRanges disjoint ranges (the oldest holes are merged away).
-struct ConnectionAnalyzer::DirectionTrack {
-  static constexpr std::size_t kMaxRanges = 64;
-  struct Range {
-    std::uint64_t start, end;
-  };
-  SeqUnwrapper seq;
-  std::vector<Range> ranges;  // sorted, disjoint
-  std::uint64_t max_end = 0;
-  bool ip_id_seen = false;
-  std::uint32_t max_ip_id = 0;
-  bool ts_seen = false;
-  std::uint32_t max_tsval = 0;
-
-  // Bytes of [s, e) already covered.
-  std::uint64_t covered(std::uint64_t s, std::uint64_t e) const {
-    std::uint64_t n = 0;
-    for (const Range& r : ranges) {
-      std::uint64_t a = std::max(s, r.start), b = std::min(e, r.end);
-      if (a < b) n += b - a;
-    }
-    return n;
-  }
-  void add(std::uint64_t s, std::uint64_t e) {
-    Range nr{s, e};
-    std::vector<Range> out;
-    out.reserve(ranges.size() + 1);
-    bool placed = false;
-    for (const Range& r : ranges) {
-      if (r.end < nr.start) {
-        out.push_back(r);
-      } else if (nr.end < r.start) {
-        if (!placed) {
-          out.push_back(nr);
-          placed = true;
-        }
-        out.push_back(r);
-      } else {
-        nr.start = std::min(nr.start, r.start);
-        nr.end = std::max(nr.end, r.end);
-      }
-    }
-    if (!placed) out.push_back(nr);
-    // Forget the detail of old holes rather than grow: merge the two lowest ranges.
-    while (out.size() > kMaxRanges) {
-      out[1].start = out[0].start;
-      out.erase(out.begin());
-    }
-    ranges.swap(out);
-    max_end = std::max(max_end, e);
-  }
-};
-
 struct ConnectionAnalyzer::Slot {
   bool used = false;
   Direction client_dir = Direction::AToB;  // direction of packets sent by the client
-  DirectionTrack track[2];                 // indexed by Side
+  SendHistory sent[2];                     // indexed by Side
   SeqUnwrapper ack_unwrap[2];              // acks sent by each side, in the peer's space
 };
 
@@ -295,44 +225,20 @@ void ConnectionAnalyzer::on_segment(Connection& c, Slot& slot, Side from, const 
   }
 
   // --- sequence space: retransmissions and unique bytes ---------------------------------
-  DirectionTrack& tr = slot.track[static_cast<int>(from)];
-  const std::uint64_t seq64 = tr.seq(tcp.seq);
   if (tcp.payload_len > 0 && !syn) {
-    const std::uint64_t s = seq64, e = seq64 + tcp.payload_len;
-    const bool has_ip_id = pkt.ip.version == 4 && pkt.ip.ident != 0;
-    const std::uint32_t ip_id = pkt.ip.ident;
-    const std::uint64_t seen = tr.covered(s, e);
-    // Was this copy sent after everything seen so far in this direction? A later IPv4 ID
-    // says so (Linux numbers each socket's packets), else a later TCP timestamp; without
-    // either, assume it was.
-    bool sent_later = true;
-    if (has_ip_id && tr.ip_id_seen)
-      sent_later = static_cast<std::int16_t>(ip_id - tr.max_ip_id) > 0;
-    else if (tcp.options.has_timestamps && tr.ts_seen)
-      sent_later = static_cast<std::int32_t>(tcp.options.ts_val - tr.max_tsval) > 0;
-    if (seen == tcp.payload_len) {
-      // All bytes seen before: the sender's retransmission, or an old copy the network
-      // delivered twice.
-      if (sent_later)
-        ++st.retransmissions;
-      else
-        ++st.network_duplicates;
-    } else if (seen > 0) {
-      ++st.retransmissions;  // repacketized: old and new bytes together
-    } else if (e <= tr.max_end && sent_later) {
-      ++st.retransmissions;  // fills a hole, but was sent after what lies beyond it
+    SendHistory::Sender sender;
+    sender.has_ip_id = pkt.ip.version == 4 && pkt.ip.ident != 0;
+    sender.ip_id = static_cast<std::uint16_t>(pkt.ip.ident);
+    sender.has_tsval = tcp.options.has_timestamps;
+    sender.tsval = tcp.options.ts_val;
+    std::uint64_t seen = 0;
+    switch (slot.sent[static_cast<int>(from)].add(tcp.seq, tcp.payload_len, sender, seen)) {
+      case SegmentOrigin::Retransmission: ++st.retransmissions; break;
+      case SegmentOrigin::NetworkDuplicate: ++st.network_duplicates; break;
+      case SegmentOrigin::New:
+      case SegmentOrigin::LateOriginal: break;
     }
     st.unique_bytes += tcp.payload_len - seen;
-    tr.add(s, e);
-    if (has_ip_id && (!tr.ip_id_seen || static_cast<std::int16_t>(ip_id - tr.max_ip_id) > 0)) {
-      tr.max_ip_id = ip_id;
-      tr.ip_id_seen = true;
-    }
-    if (tcp.options.has_timestamps &&
-        (!tr.ts_seen || static_cast<std::int32_t>(tcp.options.ts_val - tr.max_tsval) > 0)) {
-      tr.max_tsval = tcp.options.ts_val;
-      tr.ts_seen = true;
-    }
   }
 
   // A side starts CLOSED (not a change worth recording: it is where every side begins).

@@ -461,8 +461,14 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
         sum.base_seq[r] = seg.ack - 1;
         sum.base_set[r] = true;
       }
-      if (!summaries_only_)
-        analyze_sequence(s, dir, seg.seq, seg.ack, seg.payload_len, flags, seg.window, frame, ts);
+      if (!summaries_only_) {
+        SendHistory::Sender sender;
+        sender.has_ip_id = ip->version == 4 && ip->ident != 0;
+        sender.ip_id = static_cast<std::uint16_t>(ip->ident);
+        sender.has_tsval = seg.options.has_timestamps;
+        sender.tsval = seg.options.ts_val;
+        analyze_sequence(s, dir, seg.seq, seg.ack, seg.payload_len, flags, seg.window, frame, ts, sender);
+      }
       // Close detection, only to know when the state can be freed.
       if (flags & kRst) s.reset = true;
       if ((flags & kFin) && !s.flow[f].fin_seen) {
@@ -583,10 +589,39 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
   return;
 }
 
+// Replaces tshark's retransmission or out-of-order verdict where the sender's IP ID or TSval
+// proves it wrong.
+void StreamTracker::apply_ground_truth(SegmentOrigin origin, AnomalySet& fl) {
+  const bool resent = fl.has(Anomaly::Retransmission) || fl.has(Anomaly::FastRetransmission) ||
+                      fl.has(Anomaly::SpuriousRetransmission);
+  auto clear_resent = [&fl] {
+    fl.clear(Anomaly::Retransmission);
+    fl.clear(Anomaly::FastRetransmission);
+    fl.clear(Anomaly::SpuriousRetransmission);
+  };
+  switch (origin) {
+    case SegmentOrigin::Retransmission:
+      if (fl.has(Anomaly::OutOfOrder)) {
+        fl.clear(Anomaly::OutOfOrder);
+        fl.set(Anomaly::Retransmission);
+      }
+      break;
+    case SegmentOrigin::LateOriginal:
+      if (resent) {
+        clear_resent();
+        fl.set(Anomaly::OutOfOrder);
+      }
+      break;
+    case SegmentOrigin::NetworkDuplicate:  // no tcp.analysis flag fits: tshark's stay
+    case SegmentOrigin::New: break;
+  }
+}
+
 // tcp_analyze_sequence_number, in the same order and with the same precedence.
 void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq, std::uint32_t ack,
                                      std::uint32_t seglen, std::uint16_t flags, std::uint32_t window,
-                                     std::uint64_t frame, NsTime ts_pair) {
+                                     std::uint64_t frame, NsTime ts_pair,
+                                     const SendHistory::Sender& sender) {
   // Wireshark compares times as (secs difference) * 10^9 + nsecs difference, unsigned.
   const std::int64_t ts = ts_pair.total_ns();
   Flow& fwd = s.flow[idx(dir)];
@@ -596,7 +631,15 @@ void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq
 
   if (flags & kAck) rev.valid_bif = true;
 
+  SegmentOrigin origin = SegmentOrigin::New;
+  if (ground_truth_ && seglen > 0 && !(flags & kSyn)) {
+    if (!s.truth) s.truth = std::make_unique<GroundTruth>();
+    std::uint64_t seen = 0;
+    origin = s.truth->sent[idx(dir)].add(seq, seglen, sender, seen);
+  }
+
   bool to_finished_fwd = false;
+  bool probe_below_next = false;  // ground truth: a zero-window probe shaped as a keep-alive
   // Zero window probe: one byte at the next expected seq while the peer's window is zero.
   if (seglen == 1 && seq == fwd.nextseq && rev.window == 0) {
     fl.set(Anomaly::ZeroWindowProbe);
@@ -608,8 +651,14 @@ void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq
       fl.set(Anomaly::LostSegment);
       fwd.valid_bif = false;
     }
-    if ((seglen == 0 || seglen == 1) && seq == fwd.nextseq - 1 && (flags & (kSyn | kFin | kRst)) == 0)
-      fl.set(Anomaly::KeepAlive);
+    if ((seglen == 0 || seglen == 1) && seq == fwd.nextseq - 1 && (flags & (kSyn | kFin | kRst)) == 0) {
+      if (ground_truth_ && rev.window == 0) {
+        fl.set(Anomaly::ZeroWindowProbe);
+        probe_below_next = true;
+      } else {
+        fl.set(Anomaly::KeepAlive);
+      }
+    }
     if (seglen == 0 && window && window != fwd.window && seq == fwd.nextseq && ack == fwd.lastack &&
         (flags & (kSyn | kFin | kRst)) == 0)
       fl.set(Anomaly::WindowUpdate);
@@ -652,7 +701,7 @@ void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq
   // Retransmission, fast retransmission, spurious retransmission, out of order.
   if (seglen > 0 || (flags & (kSyn | kFin))) {
     bool seq_not_advanced = fwd.nextseq && lt(seq, fwd.nextseq);
-    if (!fl.has(Anomaly::KeepAlive)) {
+    if (!fl.has(Anomaly::KeepAlive) && !probe_below_next) {
       if (seglen > 1 && fwd.nextseq - 1 == seq) seq_not_advanced = false;
       if (seglen > 0 && rev.lastack && le(seq + seglen, rev.lastack)) {
         fl.set(Anomaly::SpuriousRetransmission);
@@ -674,6 +723,9 @@ void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq
       }
     }
   }
+  // Only segments with TCP timestamps: a stack that sends them (Linux, the BSDs, macOS) also
+  // numbers its packets predictably; older captures without them keep tshark's verdict.
+  if (origin != SegmentOrigin::New && sender.has_tsval) apply_ground_truth(origin, fl);
   // finished_checking_retransmission_type:
   std::uint32_t nextseq = seq + seglen;
   if ((seglen || (flags & (kSyn | kFin))) && fwd.segments.size() < kMaxUnackedSegments) {

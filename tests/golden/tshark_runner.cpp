@@ -9,12 +9,23 @@
 //
 //   golden_tshark --tool build/tcplens --corpus ../shared/corpus
 //       [--show NAME] [--column COL] [--max-show N] [--require COL=PCT ...]
-//       [--require-all PCT] [--per-capture]
+//       [--require-all PCT] [--per-capture] [--compat MODE]
+//       [--expect-differences FILE] [--check-wire-logs]
 // --show NAME prints the differing cells of captures whose path contains NAME (only column
 // COL with --column); --per-capture names, for each differing capture, its worst column.
+// --compat MODE is passed to tcplens analyze.
+// --expect-differences FILE: the cells allowed to differ, one per line: capture path suffix,
+// frame, column, tshark's value, tcplens's value, reason (tab-separated; # comments). The
+// run fails on any other differing cell and on a listed cell that does not differ as listed.
+// --check-wire-logs: for every capture with a NAME.wire.log (the relay's record of the
+// segments it delayed or duplicated), checks tcplens's flags against it: a delayed segment
+// that arrives behind later data is out of order and no retransmission, one that does not
+// is neither; a second copy of the same bytes (a relay duplicate, or the sender's resend) is
+// flagged retransmission, and no other data segment is flagged retransmission or out of order.
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -82,6 +93,105 @@ bool is_flag_column(const std::string& name) {
   return false;
 }
 
+struct ExpectedDifference {
+  std::string capture_suffix;
+  long frame = 0;
+  std::string column, tshark, tcplens;
+  bool seen = false;
+};
+
+std::vector<ExpectedDifference> read_expected(const std::string& path, bool& ok) {
+  std::vector<ExpectedDifference> out;
+  std::ifstream in(path);
+  ok = static_cast<bool>(in);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    auto f = split(line, '\t');
+    if (f.size() < 5) {
+      ok = false;
+      continue;
+    }
+    out.push_back({f[0], std::atol(f[1].c_str()), f[2], f[3], f[4], false});
+  }
+  return out;
+}
+
+// Checks our flags on a relay capture against its wire log; returns the number of problems
+// (each printed).
+long check_wire_log(const std::string& capture, const std::string& wire_log, const Table& ours) {
+  struct Entry {
+    std::string action;
+    std::uint32_t seq = 0, len = 0;
+  };
+  std::vector<Entry> entries;
+  {
+    std::ifstream in(wire_log);
+    std::string line;
+    while (std::getline(in, line)) {
+      auto f = split(line, ' ');
+      if (f.size() < 5 || f[3].rfind("seq=", 0) != 0 || f[4].rfind("len=", 0) != 0) continue;
+      entries.push_back({f[2], static_cast<std::uint32_t>(std::strtoul(f[3].c_str() + 4, nullptr, 10)),
+                         static_cast<std::uint32_t>(std::strtoul(f[4].c_str() + 4, nullptr, 10))});
+    }
+  }
+  auto col = [&](const std::string& name) {
+    auto it = std::find(ours.header.begin(), ours.header.end(), name);
+    return it == ours.header.end() ? std::size_t{0} : static_cast<std::size_t>(it - ours.header.begin());
+  };
+  const std::size_t c_stream = col("tcp.stream"), c_src = col("tcp.srcport"), c_seq = col("tcp.seq_raw"),
+                    c_len = col("tcp.len"), c_retx = col("tcp.analysis.retransmission"),
+                    c_ooo = col("tcp.analysis.out_of_order");
+  if (!c_stream || !c_seq || !c_len || !c_retx || !c_ooo) {
+    std::cout << "wire-log check: columns missing in our output for " << capture << "\n";
+    return 1;
+  }
+  auto field = [](const std::vector<std::string>& row, std::size_t c) {
+    return c < row.size() ? row[c] : std::string();
+  };
+  // Expected verdict per frame: 'o' out of order, 'r' retransmission, '-' neither.
+  std::map<long, char> expect;
+  std::map<std::string, std::uint64_t> highest_end;  // per stream and direction, unwrapped
+  std::map<std::string, int> copies;                 // per (stream, dir, seq, len)
+  std::map<std::string, std::uint64_t> base;
+  for (const auto& [frame, row] : ours.rows) {
+    const long len = std::atol(field(row, c_len).c_str());
+    if (len <= 0) continue;
+    const std::string dir = field(row, c_stream) + "/" + field(row, c_src);
+    const auto seq = static_cast<std::uint32_t>(std::strtoul(field(row, c_seq).c_str(), nullptr, 10));
+    if (!base.count(dir)) base[dir] = seq;
+    const std::uint64_t s = static_cast<std::uint32_t>(seq - static_cast<std::uint32_t>(base[dir]));
+    const std::uint64_t e = s + static_cast<std::uint64_t>(len);
+    const std::string key = dir + "/" + std::to_string(seq) + "/" + std::to_string(len);
+    const int copy = ++copies[key];
+    const bool delayed = std::any_of(entries.begin(), entries.end(), [&](const Entry& x) {
+      return x.action == "delay" && x.seq == seq && x.len == static_cast<std::uint32_t>(len);
+    });
+    if (copy > 1)
+      expect[frame] = 'r';
+    else if (delayed && e <= highest_end[dir])
+      expect[frame] = 'o';
+    else
+      expect[frame] = '-';
+    highest_end[dir] = std::max(highest_end[dir], e);
+  }
+  long problems = 0;
+  for (const auto& [frame, want] : expect) {
+    const auto& row = ours.rows.at(frame);
+    const bool retx = field(row, c_retx) == "1", ooo = field(row, c_ooo) == "1";
+    const char got = ooo ? 'o' : retx ? 'r' : '-';
+    if (got != want || (retx && ooo)) {
+      ++problems;
+      std::cout << "wire-log: " << capture << " frame " << frame << ": expected "
+                << (want == 'o' ? "out_of_order" : want == 'r' ? "retransmission" : "neither")
+                << ", got retransmission=" << retx << " out_of_order=" << ooo << "\n";
+    }
+  }
+  std::cout << "wire-log: " << capture << ": " << entries.size() << " relay entries, " << expect.size()
+            << " data segments checked, " << problems << " problems\n";
+  return problems;
+}
+
 struct ColumnTally {
   long rows = 0, same = 0;
   long tp = 0, fp = 0, fn = 0;  // flag columns only
@@ -95,6 +205,8 @@ int main(int argc, char** argv) {
   bool per_capture = false;
   std::vector<std::pair<std::string, double>> required;
   double require_all = -1;
+  std::string compat, expect_path;
+  bool check_wire_logs = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -105,6 +217,9 @@ int main(int argc, char** argv) {
     else if (a == "--max-show") max_show = std::atol(next().c_str());
     else if (a == "--per-capture") per_capture = true;
     else if (a == "--require-all") require_all = std::atof(next().c_str());
+    else if (a == "--compat") compat = next();
+    else if (a == "--expect-differences") expect_path = next();
+    else if (a == "--check-wire-logs") check_wire_logs = true;
     else if (a == "--require") {
       std::string r = next();
       auto eq = r.find('=');
@@ -115,7 +230,8 @@ int main(int argc, char** argv) {
       required.emplace_back(r.substr(0, eq), std::atof(r.c_str() + eq + 1));
     } else {
       std::cerr << "usage: golden_tshark --tool T --corpus DIR [--show NAME] [--column COL] "
-                   "[--max-show N] [--per-capture] [--require COL=PCT ...] [--require-all PCT]\n";
+                   "[--max-show N] [--per-capture] [--require COL=PCT ...] [--require-all PCT] "
+                   "[--compat MODE] [--expect-differences FILE] [--check-wire-logs]\n";
       return 2;
     }
   }
@@ -128,6 +244,16 @@ int main(int argc, char** argv) {
     return 1;
   }
   tool = fs::absolute(tool).string();
+  std::vector<ExpectedDifference> expected;
+  if (!expect_path.empty()) {
+    bool ok = false;
+    expected = read_expected(expect_path, ok);
+    if (!ok) {
+      std::cerr << "golden_tshark: cannot read " << expect_path << "\n";
+      return 2;
+    }
+  }
+  long unexpected = 0, wire_problems = 0, wire_logs = 0;
 
   std::vector<fs::path> oracles;
   for (const auto& e : fs::recursive_directory_iterator(corpus)) {
@@ -156,7 +282,8 @@ int main(int argc, char** argv) {
       parse_table(in, oracle);
     }
     std::string out;
-    int st = run(shell_quote(tool) + " analyze --per-packet --format tsv -r " + shell_quote(capture) +
+    const std::string mode = compat.empty() ? "" : " --compat " + shell_quote(compat);
+    int st = run(shell_quote(tool) + " analyze --per-packet --format tsv" + mode + " -r " + shell_quote(capture) +
                      " 2>/dev/null",
                  out);
     if (st < 0 || st > 1) {
@@ -194,6 +321,18 @@ int main(int argc, char** argv) {
             t->fn += w && !g;
           }
         }
+        if (!expect_path.empty() && want != got) {
+          auto e = std::find_if(expected.begin(), expected.end(), [&](const ExpectedDifference& x) {
+            return capture.ends_with(x.capture_suffix) && x.frame == frame && x.column == columns[c];
+          });
+          if (e != expected.end() && e->tshark == want && e->tcplens == got) {
+            e->seen = true;
+          } else {
+            ++unexpected;
+            std::cout << "unexpected difference: " << capture << " frame " << frame << " " << columns[c]
+                      << ": tshark '" << want << "' tcplens '" << got << "'\n";
+          }
+        }
         if (showing && want != got && (show_column.empty() || show_column == columns[c]) &&
             shown < max_show) {
           ++shown;
@@ -211,6 +350,10 @@ int main(int argc, char** argv) {
         ++shown;
         std::cout << capture << " frame " << frame << ": extra row\n";
       }
+    }
+    if (check_wire_logs && fs::exists(base + ".wire.log")) {
+      ++wire_logs;
+      wire_problems += check_wire_log(capture, base + ".wire.log", ours);
     }
     if (per_capture) {
       long worst_same = 0, worst_rows = 0;
@@ -237,6 +380,22 @@ int main(int argc, char** argv) {
     std::printf("\n");
   }
   int rc = crashes ? 1 : 0;
+  if (!expect_path.empty()) {
+    long listed_missing = 0;
+    for (const ExpectedDifference& e : expected)
+      if (!e.seen) {
+        ++listed_missing;
+        std::cout << "listed difference not seen: " << e.capture_suffix << " frame " << e.frame << " "
+                  << e.column << " (tshark '" << e.tshark << "', tcplens '" << e.tcplens << "')\n";
+      }
+    std::printf("expected differences: %zu listed, %ld unexpected, %ld listed but not seen\n",
+                expected.size(), unexpected, listed_missing);
+    if (unexpected || listed_missing) rc = 1;
+  }
+  if (check_wire_logs) {
+    std::printf("wire logs: %ld checked, %ld problems\n", wire_logs, wire_problems);
+    if (wire_logs == 0 || wire_problems) rc = 1;
+  }
   if (require_all >= 0)
     for (const std::string& col : columns) required.emplace_back(col, require_all);
   for (const auto& [col, pct] : required) {

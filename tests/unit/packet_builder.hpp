@@ -29,6 +29,7 @@ struct Segment {
   std::uint16_t window = 64240;
   std::uint32_t payload = 0;
   std::vector<std::uint8_t> options;  // must be a multiple of 4 bytes
+  std::uint16_t ip_id = 1;
 };
 
 inline void put16(std::vector<std::uint8_t>& b, std::uint16_t v) {
@@ -40,6 +41,14 @@ inline void put32(std::vector<std::uint8_t>& b, std::uint32_t v) {
   put16(b, static_cast<std::uint16_t>(v));
 }
 
+// NOP, NOP, Timestamps: 12 bytes of TCP options.
+inline std::vector<std::uint8_t> timestamp_option(std::uint32_t tsval, std::uint32_t tsecr) {
+  std::vector<std::uint8_t> o = {1, 1, 8, 10};
+  put32(o, tsval);
+  put32(o, tsecr);
+  return o;
+}
+
 // IPv4 header (20 bytes, protocol TCP) + TCP header + options + zero payload.
 inline std::vector<std::uint8_t> build_ipv4_tcp(const Segment& s) {
   std::vector<std::uint8_t> b;
@@ -48,7 +57,7 @@ inline std::vector<std::uint8_t> build_ipv4_tcp(const Segment& s) {
   b.push_back(0x45);                              // version 4, IHL 5
   b.push_back(0);                                 // TOS
   put16(b, static_cast<std::uint16_t>(total));    // total length
-  put16(b, 1);                                    // identification
+  put16(b, s.ip_id);                               // identification
   put16(b, 0x4000);                               // DF
   b.push_back(64);                                // TTL
   b.push_back(6);                                 // protocol TCP

@@ -26,7 +26,23 @@ void add_analyze_options(CLI::App& app, AnalyzeArgs& args) {
       ->check(CLI::IsMember({"tsv", "none"}));
   app.add_flag("--single-pass", args.single_pass,
                "Show the values known at each packet instead of each stream's final ones");
+  add_compat_option(app, args.compat);
   add_track_limit_options(app, args.limits);
+}
+
+void add_compat_option(CLI::App& app, std::string& compat) {
+  app.add_option("--compat", compat,
+                 "tcp.analysis flags: none (default) corrects tshark where the capture proves it "
+                 "wrong (retransmission vs out-of-order by the sender's IP ID or TSval, network "
+                 "duplicates, Linux zero-window probes); tshark gives tshark 4.0's flags exactly "
+                 "(docs/differences.md)")
+      ->check(CLI::IsMember({"none", "tshark"}));
+}
+
+StreamTracker make_tracker(const TrackLimitArgs& limits, const std::string& compat) {
+  StreamTracker tracker(to_limits(limits));
+  tracker.set_ground_truth(compat != "tshark");
+  return tracker;
 }
 
 void add_track_limit_options(CLI::App& app, TrackLimitArgs& args) {
@@ -110,7 +126,7 @@ int run_analyze(const AnalyzeArgs& args) {
   TsharkTsvWriter writer(out);
   if (print) writer.header();
   PacketDecoder decoder;
-  StreamTracker tracker(limits);
+  StreamTracker tracker = make_tracker(args.limits, args.compat);
   if (two_pass) tracker.set_first_pass(&final_state);
   RawPacket raw;
   ReadStatus st;

@@ -29,6 +29,7 @@ struct PrintArgs {
   std::string precision = "micro";
   bool nano = false;
   std::string style = "tcpdump";
+  std::string compat = "none";
 };
 
 void add_print_options(CLI::App& app, PrintArgs& args);
@@ -43,6 +44,10 @@ struct TrackLimitArgs {
   double close_linger = 5;
 };
 void add_track_limit_options(CLI::App& app, TrackLimitArgs& args);
+// --compat none|tshark: tcp.analysis flags from the ground truth (default) or as tshark 4.0.
+void add_compat_option(CLI::App& app, std::string& compat);
+// A tracker with the limits and the flag semantics --compat asked for.
+StreamTracker make_tracker(const TrackLimitArgs& limits, const std::string& compat);
 StreamTracker::Limits to_limits(const TrackLimitArgs& args);
 // Prints what the caps and timers did to stderr ("tcplens: ..."), when they may have changed
 // results (evictions, freed connections that came back).
@@ -54,6 +59,7 @@ struct AnalyzeArgs {
   bool per_packet = false;
   std::string format = "tsv";
   bool single_pass = false;
+  std::string compat = "none";
 };
 
 void add_analyze_options(CLI::App& app, AnalyzeArgs& args);
@@ -65,6 +71,7 @@ struct ConnsArgs {
   std::string format = "table";
   std::vector<std::string> expression;
   bool zeek_ignore_checksums = false;
+  std::string compat = "none";
 };
 void add_conns_options(CLI::App& app, ConnsArgs& args);
 int run_conns(const ConnsArgs& args);

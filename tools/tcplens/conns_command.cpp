@@ -33,6 +33,8 @@ void add_conns_options(CLI::App& app, ConnsArgs& args) {
   app.add_option("expression", args.expression,
                  "Show only connections with a packet matching this filter (tcpdump syntax); "
                  "every packet is still tracked");
+  add_compat_option(app, args.compat);
+  add_track_limit_options(app, args.limits);
   app.footer(
       "Fields are described in docs/conns.md. Exit status: 0 when every packet was read; 1 when\n"
       "the file cannot be opened, the filter does not compile or the file is damaged (every\n"
@@ -57,7 +59,7 @@ int run_conns(const ConnsArgs& args) {
     }
   }
   PacketDecoder decoder;
-  StreamTracker tracker(to_limits(args.limits));
+  StreamTracker tracker = make_tracker(args.limits, args.compat);
   ConnectionAnalyzer connections;
   zeek::ZeekConnTable zeek_table;
   const bool zeek_format = args.format == "zeek";

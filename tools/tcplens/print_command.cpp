@@ -48,6 +48,7 @@ void add_print_options(CLI::App& app, PrintArgs& args) {
   app.add_option("--style", args.style,
                  "Output style: tcpdump (default) or wireshark (lines as `tshark -n -r FILE`)")
       ->check(CLI::IsMember({"tcpdump", "wireshark"}));
+  add_compat_option(app, args.compat);
   app.add_option("expression", args.expression,
                  "Filter expression in tcpdump's (libpcap's) syntax, e.g. 'tcp port 80'");
   app.footer(

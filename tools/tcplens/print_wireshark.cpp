@@ -36,7 +36,7 @@ int run_print_wireshark(const PrintArgs& args, const std::string& expression) {
   options.nanosecond = info.nanosecond_file;
   WiresharkRenderer renderer(options);
   PacketDecoder decoder;
-  StreamTracker tracker;
+  StreamTracker tracker = make_tracker(TrackLimitArgs{}, args.compat);
   Output out(STDOUT_FILENO);
   RawPacket raw;
   long long shown = 0;

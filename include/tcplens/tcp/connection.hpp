@@ -191,7 +191,6 @@ class ConnectionAnalyzer {
   const std::vector<Connection>& connections() const { return connections_; }
 
  private:
-  struct DirectionTrack;  // per-direction sequence-space bookkeeping
   struct Slot;
   struct Live;
   void on_segment(Connection& c, Slot& slot, Side from, const DecodedPacket& pkt,

@@ -31,3 +31,25 @@ class SeqNum {
 };
 
 }  // namespace tcplens
+
+namespace tcplens {
+
+// Unwraps 32-bit sequence numbers into a 64-bit space around the newest one seen, so that
+// byte ranges of long transfers compare without wrap-around.
+struct SeqUnwrapper {
+  bool started = false;
+  std::uint64_t last = 0;
+  std::uint64_t operator()(std::uint32_t seq) {
+    if (!started) {
+      started = true;
+      last = (std::uint64_t{1} << 32) + seq;  // room below for old segments
+      return last;
+    }
+    auto delta = static_cast<std::int32_t>(seq - static_cast<std::uint32_t>(last));
+    std::uint64_t v = last + static_cast<std::uint64_t>(static_cast<std::int64_t>(delta));
+    if (v > last) last = v;
+    return v;
+  }
+};
+
+}  // namespace tcplens

@@ -41,6 +41,7 @@
 #include "tcplens/flow/flow_key.hpp"
 #include "tcplens/flow/flow_table.hpp"
 #include "tcplens/tcp/anomaly.hpp"
+#include "tcplens/tcp/send_history.hpp"
 #include "tcplens/tcp/seq_num.hpp"
 
 namespace tcplens {
@@ -200,6 +201,15 @@ class StreamTracker {
   // For a first pass whose only use is set_first_pass(). Set before the first packet.
   void set_summaries_only(bool on) { summaries_only_ = on; }
 
+  // Ground truth instead of tshark's heuristics where the capture proves tshark wrong (see
+  // send_history.hpp and docs/differences.md): a segment below the highest sequence number
+  // is a retransmission when the sender sent it after the rest (newer IPv4 ID or TSval) and
+  // out of order when it is a late original; the network's duplicates are no retransmission;
+  // a keep-alive-shaped segment (seq one below the next) while the peer's window is zero is a
+  // zero-window probe (Linux's persist timer sends these). Off: tshark 4.0's flags exactly.
+  // Set before the first packet.
+  void set_ground_truth(bool on) { ground_truth_ = on; }
+
   // Analyses one decoded packet; `frame` is its 1-based number.
   const TcpPacketAnalysis& on_packet(const DecodedPacket& pkt, std::uint64_t frame, const Timestamp& ts);
 
@@ -255,6 +265,9 @@ class StreamTracker {
     std::uint32_t sack_right[3] = {0, 0, 0};
     std::vector<Unacked> segments;  // oldest first
   };
+  struct GroundTruth {
+    SendHistory sent[2];  // indexed by Direction
+  };
   // Analysis state of the latest stream of one 4-tuple.
   struct Stream {
     FlowKey key;
@@ -270,6 +283,7 @@ class StreamTracker {
     std::uint8_t shown_completeness = 0;  // replay mode only
     std::uint32_t shown_base[2] = {0, 0};  // replay mode: tshark's second-pass bases
     bool shown_base_set[2] = {false, false};
+    std::unique_ptr<GroundTruth> truth;  // ground-truth mode, from the first payload on
   };
 
   static constexpr std::uint32_t kNoSlot = 0xffffffffu;
@@ -278,7 +292,8 @@ class StreamTracker {
   std::uint32_t open_stream(const FlowKey& key, std::uint32_t slot);
   void analyze_sequence(Stream& s, Direction dir, std::uint32_t seq, std::uint32_t ack,
                         std::uint32_t seglen, std::uint16_t flags, std::uint32_t window,
-                        std::uint64_t frame, NsTime ts);
+                        std::uint64_t frame, NsTime ts, const SendHistory::Sender& sender);
+  static void apply_ground_truth(SegmentOrigin origin, AnomalySet& fl);
   void touch_record() { out_.has_acked_record = true; }
   void analyze_packet(const DecodedPacket& pkt, std::uint64_t frame, NsTime ts);
 
@@ -354,6 +369,7 @@ class StreamTracker {
   TcpPacketAnalysis out_;
   const StreamTracker* first_pass_ = nullptr;
   bool summaries_only_ = false;
+  bool ground_truth_ = false;
   std::uint32_t last_slot_ = kNoSlot;
   Limits limits_;
   void evict(std::int64_t now_ns);
