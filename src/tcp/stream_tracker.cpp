@@ -130,7 +130,7 @@ void StreamTracker::sweep(std::int64_t now_ns) {
   for (std::uint32_t i = 0; i < pool_.size(); ++i) {
     const Stream& s = pool_[i];
     if (!s.in_use) continue;
-    const bool closed = s.reset || (s.flow[0].fin_acked && s.flow[1].fin_acked);
+    const bool closed = is_closed(s);
     if (closed && s.last_seen_ns <= closed_before)
       free_slot(i, StreamEnd::Closed);
     else if (s.last_seen_ns <= idle_before)
@@ -139,19 +139,31 @@ void StreamTracker::sweep(std::int64_t now_ns) {
 }
 
 void StreamTracker::evict(std::int64_t now_ns) {
+  // Closed streams go first (they would be freed after the linger anyway), then those idle
+  // for the idle timeout, then the least recently seen, until an eighth of the cap is free.
   const std::int64_t idle_before = now_ns - limits_.idle_timeout_sec * 1000000000;
-  std::vector<std::pair<std::int64_t, std::uint32_t>> live;  // (last seen, slot)
+  constexpr std::int64_t kClosedFirst = std::int64_t{1} << 62;
+  std::vector<std::pair<std::int64_t, std::uint32_t>> live;  // (rank, slot)
   live.reserve(pool_.size());
-  for (std::uint32_t i = 0; i < pool_.size(); ++i)
-    if (pool_[i].in_use) live.emplace_back(pool_[i].last_seen_ns, i);
+  std::size_t n_early = 0;  // closed or idle: freed whatever the count
+  for (std::uint32_t i = 0; i < pool_.size(); ++i) {
+    const Stream& s = pool_[i];
+    if (!s.in_use) continue;
+    const bool closed = is_closed(s);
+    n_early += closed || s.last_seen_ns < idle_before;
+    live.emplace_back(closed ? s.last_seen_ns - kClosedFirst : s.last_seen_ns, i);
+  }
   if (live.empty()) return;
-  std::size_t want = std::max<std::size_t>(1, limits_.max_live / 8);
-  std::size_t n_idle = 0;
-  for (const auto& e : live) n_idle += e.first < idle_before;
-  std::size_t n = std::max(n_idle, std::min(want, live.size()));
+  const std::size_t want = std::max<std::size_t>(1, limits_.max_live / 8);
+  const std::size_t n = std::min(live.size(), std::max(want, n_early));
   std::nth_element(live.begin(), live.begin() + static_cast<long>(n - 1), live.end());
-  for (std::size_t i = 0; i < n; ++i)
-    free_slot(live[i].second, live[i].first < idle_before ? StreamEnd::Idle : StreamEnd::Cap);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Stream& s = pool_[live[i].second];
+    const StreamEnd why = is_closed(s) ? StreamEnd::Closed
+                          : s.last_seen_ns < idle_before ? StreamEnd::Idle
+                                                         : StreamEnd::Cap;
+    free_slot(live[i].second, why);
+  }
 }
 
 void StreamTracker::finish() {

@@ -742,6 +742,8 @@ void ZeekConnTable::on_packet(const FlowKey& key, Direction dir, ZeekPacket p) {
   p.from = Peer::First;
   l.engine->on_packet(p);
   live_.emplace(key, std::move(l));
+  // The cap holds between expire() calls too: a flood adds connections faster than timers run.
+  if (max_live_ != 0 && live_.size() > max_live_) evict_oldest(max_live_);
 }
 
 void ZeekConnTable::expire(double t, std::size_t max_live) {
@@ -753,7 +755,10 @@ void ZeekConnTable::expire(double t, std::size_t max_live) {
       ++it;
     }
   }
-  if (live_.size() <= max_live) return;
+  if (live_.size() > max_live) evict_oldest(max_live);
+}
+
+void ZeekConnTable::evict_oldest(std::size_t max_live) {
   std::vector<std::pair<double, FlowKey>> by_age;
   by_age.reserve(live_.size());
   for (const auto& [k, l] : live_) by_age.emplace_back(l.engine->last_ts(), k);

@@ -39,7 +39,7 @@ int run_print_wireshark(const PrintArgs& args, const std::string& expression);
 
 // Bounds on tracking state shared by analyze and conns (StreamTracker::Limits).
 struct TrackLimitArgs {
-  std::size_t max_conns = 150000;
+  std::size_t max_conns = 100000;
   double idle_timeout = 3600;
   double close_linger = 5;
 };

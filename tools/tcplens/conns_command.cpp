@@ -62,6 +62,7 @@ int run_conns(const ConnsArgs& args) {
   StreamTracker tracker = make_tracker(args.limits, args.compat);
   ConnectionAnalyzer connections;
   zeek::ZeekConnTable zeek_table;
+  zeek_table.set_max_live(args.limits.max_conns);
   const bool zeek_format = args.format == "zeek";
   std::vector<bool> selected;  // by stream: one bit each
   Output out(STDOUT_FILENO);

@@ -201,7 +201,7 @@ class ConnectionAnalyzer {
   std::vector<Slot> slots_;
   // Streaming mode.
   Sink sink_;
-  std::vector<Live> pool_;
+  ChunkedVector<Live, 10> pool_;  // grows without copying (no doubling peak in a flood)
   std::vector<std::uint32_t> free_;
   std::unordered_map<std::uint32_t, std::uint32_t> index_;  // stream -> pool_ index
 };

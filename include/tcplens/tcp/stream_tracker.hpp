@@ -172,13 +172,15 @@ class StreamTracker {
   // Bounds on the analysis state (times are capture time). Every second of capture time
   // live streams are swept: closed ones quiet for `close_linger_sec` and any idle for
   // `idle_timeout_sec` are freed. When `max_live` streams are live and a new one arrives,
-  // every stream idle for `idle_timeout_sec` is evicted, and if that frees less than an
-  // eighth, the least recently seen eighth. About 0.5 KB per live stream here, 2 KB with
-  // tcplens conns (ConnectionAnalyzer and Zeek's view): with the default cap a 5 M SYN flood
-  // peaks at 0.9 GB (conns) and 0.6 GB (analyze) (tests/flood). `max_remembered` bounds the freed 4-tuples remembered for tshark's stream
-  // numbering (12 bytes each at most twice over, in two generations).
+  // every closed or idle stream is freed, and if that frees less than an eighth of the cap,
+  // the least recently seen up to an eighth (closed ones first). About 0.5 KB per live
+  // stream here, 2 KB with tcplens conns (ConnectionAnalyzer and Zeek's view): with the
+  // default cap a 5 M SYN flood peaks at 0.43 GiB (conns) and 0.33 GiB (analyze)
+  // (tests/flood); the benchmark capture (up to ~90000 connections live, most of them closed
+  // and lingering) loses nothing to it. `max_remembered` bounds the freed 4-tuples remembered
+  // for tshark's stream numbering (12 bytes each at most twice over, in two generations).
   struct Limits {
-    std::size_t max_live = 150000;
+    std::size_t max_live = 100000;
     std::int64_t idle_timeout_sec = 3600;
     std::int64_t close_linger_sec = 5;
     std::size_t max_remembered = 2u << 20;
@@ -294,6 +296,8 @@ class StreamTracker {
                         std::uint32_t seglen, std::uint16_t flags, std::uint32_t window,
                         std::uint64_t frame, NsTime ts, const SendHistory::Sender& sender);
   static void apply_ground_truth(SegmentOrigin origin, AnomalySet& fl);
+  // Both FINs acknowledged, or a RST: what the close linger waits on.
+  static bool is_closed(const Stream& s) { return s.reset || (s.flow[0].fin_acked && s.flow[1].fin_acked); }
   void touch_record() { out_.has_acked_record = true; }
   void analyze_packet(const DecodedPacket& pkt, std::uint64_t frame, NsTime ts);
 

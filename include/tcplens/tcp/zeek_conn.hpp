@@ -207,6 +207,9 @@ class ZeekConnTable {
   // more than `max_live` are live, the least recently active eighth (counted in
   // evictions()). Call with increasing `t`, e.g. once per second of capture time.
   void expire(double t, std::size_t max_live);
+  // Applies the same eviction as soon as a new connection makes more than `max_live` live
+  // (0: only in expire()).
+  void set_max_live(std::size_t max_live) { max_live_ = max_live; }
   std::uint64_t evictions() const { return evictions_; }
   std::size_t live_count() const { return live_.size(); }
   // Start time of the live connection on `key`, if there is one.
@@ -225,7 +228,10 @@ class ZeekConnTable {
   struct KeyHash {
     std::size_t operator()(const FlowKey& k) const;
   };
+  void evict_oldest(std::size_t max_live);  // the least recently active, at least an eighth
+
   ZeekOptions opt_;
+  std::size_t max_live_ = 0;
   std::unordered_map<FlowKey, Live, KeyHash> live_;
   std::vector<Finished> done_;
   std::uint64_t evictions_ = 0;
