@@ -20,8 +20,7 @@ constexpr std::size_t kListCap = 1024;  // longest name-list kept for the kex ch
 
 enum class Step { Ok, NeedMore, Malformed };
 
-constexpr std::uint32_t kOneMoreSegment = 0xffffffff;  // DESEGMENT_ONE_MORE_SEGMENT
-constexpr std::size_t kHoldCap = 4096;                  // bytes of a split PDU kept per side
+constexpr std::uint32_t kOneMoreSegment = SplitPdu::kOneMoreSegment;
 
 // A tvb as packet-ssh.c reads it: a read past the captured bytes throws (here: fails).
 struct Tvb {
@@ -404,72 +403,32 @@ Step dissect(Call& c, bool server) {
 SshVerdict ssh_info(SshStream& s, ByteView data, bool from_server, std::uint64_t frame,
                     const std::string& prefix, std::string& protocol, std::string& info) {
   Peer& p = s.peer[from_server ? 1 : 0];
-  // A PDU split over segments: TCP calls the dissector again only once it has all the
-  // bytes asked for (or, for "one more segment", with the next one).
-  std::size_t used = 0;  // bytes of `data` that complete the held PDU
-  if (p.held_len > 0) {
-    const bool one_more = p.want == kOneMoreSegment;
-    if (!one_more && data.size() < p.want - p.held_len) {
-      p.held_len += data.size();
-      const std::size_t room = kHoldCap - std::min(kHoldCap, p.held.size());
-      p.held.append(reinterpret_cast<const char*>(data.data()), std::min(room, data.size()));
-      return SshVerdict::TcpSegment;
-    }
-    used = one_more ? data.size() : p.want - p.held_len;
-  }
+  std::size_t used = 0;  // bytes of `data` that complete a split PDU
+  bool reassembled = p.split.active();
+  if (reassembled && !p.split.complete(data, used)) return SshVerdict::TcpSegment;
   protocol = s.version == 0 ? "SSH" : s.version == 1 ? "SSHv1" : "SSHv2";
   info = prefix;  // col_clear() stops at the fence behind TCP's expert prefix
-  bool first_pdu = true;
-  std::size_t pos = 0;  // start of the next call's tvb in `data`
   std::string pdu;
-  while (true) {
-    ByteView tvb;
-    const bool reassembled = first_pdu && p.held_len > 0;
-    if (reassembled) {
-      if (p.held_len > p.held.size()) {
-        // Longer than we keep: its text is lost, what follows it is not.
-        p.held_len = 0;
-        p.held.clear();
-        pos = used;
-        first_pdu = false;
-        if (pos >= data.size()) return SshVerdict::Summary;
-        continue;
-      }
-      pdu = p.held;
-      pdu.append(reinterpret_cast<const char*>(data.data()), used);
-      tvb = ByteView(reinterpret_cast<const std::uint8_t*>(pdu.data()), pdu.size());
-      p.held_len = 0;
-      p.held.clear();
-      pos = used;
-    } else {
-      tvb = data.subspan(pos);
-      pos = data.size();
-    }
+  p.split.calls(data, reassembled, used, pdu, [&](ByteView tvb, bool first_pdu) {
     Call c{s, p, Tvb{tvb}, frame, info};
     const Step r = dissect(c, from_server);
     if (r == Step::Malformed) {
       info += "[Malformed Packet]";
-      return SshVerdict::Summary;
+      return false;
     }
     if (r == Step::NeedMore && c.deseg != 0) {
-      const ByteView rest = tvb.subspan(c.off);
-      p.held.assign(reinterpret_cast<const char*>(rest.data()), std::min(rest.size(), kHoldCap));
-      p.held_len = rest.size();
-      p.want = c.deseg == kOneMoreSegment ? kOneMoreSegment
-                                          : static_cast<std::uint32_t>(std::min<std::uint64_t>(
-                                                rest.size() + std::uint64_t{c.deseg}, kOneMoreSegment - 1));
+      p.split.hold(tvb.subspan(c.off), c.deseg);
       if (c.off == 0 && first_pdu) {
         // Nothing dissected: TCP names the segment; the dissector had cleared the text.
         protocol = "TCP";
         if (!info.empty()) info += ' ';
         info += "[TCP segment of a reassembled PDU]";
       }
-      return SshVerdict::Summary;
+      return false;
     }
-    // Any bytes after a reassembled PDU are a new call behind a column fence.
-    first_pdu = false;
-    if (pos >= data.size()) return SshVerdict::Summary;
-  }
+    return true;
+  });
+  return SshVerdict::Summary;
 }
 
 }  // namespace tcplens::wireshark

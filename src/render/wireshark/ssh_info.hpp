@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "render/wireshark/split_pdu.hpp"
 #include "tcplens/bytes.hpp"
 
 namespace tcplens::wireshark {
@@ -20,9 +21,7 @@ struct SshStream {
     bool cipher_known = false;  // a cipher packet-ssh.c would try to decrypt (keys unknown)
     bool decrypting = false;    // NEWKEYS seen with such a cipher: messages show nothing
     bool has_lists = false;
-    std::string held;            // start of a PDU split over segments (at most 4 KiB)
-    std::size_t held_len = 0;    // its length, even beyond what `held` keeps
-    std::uint32_t want = 0;      // bytes TCP waits for before calling again (all ones: next segment)
+    SplitPdu split;
     std::string kex_list, enc_list[2];  // KEXINIT name-lists, dropped once the kex is chosen
   };
   int version = 0;  // 0 unknown, 1, 2

@@ -4,6 +4,7 @@
 #include "tcplens/render/wireshark_renderer.hpp"
 
 #include "dns_info.hpp"
+#include "render/wireshark/resp_info.hpp"
 #include "render/wireshark/ssh_info.hpp"
 
 #include <algorithm>
@@ -179,6 +180,7 @@ struct WiresharkRenderer::AppState {
   };
   std::vector<HttpStream> http;  // by stream index
   std::vector<wireshark::SshStream> ssh;  // by stream index, for SSH ports only
+  std::vector<wireshark::RespStream> resp;  // by stream index, for port 6379 only
 };
 
 WiresharkRenderer::WiresharkRenderer(const WiresharkOptions& options)
@@ -447,6 +449,20 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
       std::string info;
       if (wireshark::ssh_info(app_->ssh[a.stream], seg.payload, seg.dst_port != match, raw.number, prefix,
                               app_proto, info) == wireshark::SshVerdict::Summary) {
+        c.info = std::move(info);
+        c.protocol = app_proto;
+        return c;
+      }
+      app_proto.clear();
+      segment_of_pdu = true;
+    }
+    // RESP (Redis), port 6379: a request goes to the port.
+    if (app_called && app_info.empty() && !segment_of_pdu && complete_payload &&
+        (seg.src_port == 6379 || seg.dst_port == 6379)) {
+      if (app_->resp.size() <= a.stream) app_->resp.resize(a.stream + 1);
+      std::string info;
+      if (wireshark::resp_info(app_->resp[a.stream], seg.payload, seg.dst_port != 6379, prefix, app_proto,
+                               info) == wireshark::RespVerdict::Summary) {
         c.info = std::move(info);
         c.protocol = app_proto;
         return c;
