@@ -51,16 +51,6 @@ bool is_ascii(std::string_view s) {
 // g_ascii_strtoll(s, NULL, 10).
 std::int64_t to_int(const std::string& s) { return std::strtoll(s.c_str(), nullptr, 10); }
 
-// tvb_find_line_end(..., desegment=TRUE): length of the line at `off`, or -1 when no end is
-// in the buffer (a CR as its last byte may still be followed by LF).
-long line_end(ByteView t, std::size_t off) {
-  for (std::size_t i = off; i < t.size(); ++i) {
-    if (t[i] == '\n') return static_cast<long>(i - off);
-    if (t[i] == '\r') return i + 1 < t.size() ? static_cast<long>(i - off) : -1;
-  }
-  return -1;
-}
-
 long need(Call& c, std::size_t off, std::uint32_t len) {
   c.deseg_offset = off;
   c.deseg_len = len;
@@ -131,7 +121,8 @@ long loop(Call& c, std::size_t off, int depth, std::int64_t expected) {
   std::int64_t done = 0;
   while (off < c.t.size()) {
     if (expected >= 0 && done == expected) return static_cast<long>(off);
-    const long line = line_end(c.t, off);
+    std::size_t next = 0;
+    const long line = find_line_end(c.t, off, true, next);
     if (line < 0) return need(c, off, SplitPdu::kOneMoreSegment);
     const long used = message(c, off, static_cast<std::size_t>(line), depth);
     if (used == kNeedMore) return kNeedMore;

@@ -13,6 +13,26 @@
 
 namespace tcplens::wireshark {
 
+// tvb_find_line_end(): length of the line at `off` (CRLF, LF or CR ends it) and in `next`
+// where the following line starts. With `desegment`, -1 when no end is in the buffer (a CR
+// as its last byte may still be followed by LF); without, the line runs to the end.
+inline long find_line_end(ByteView t, std::size_t off, bool desegment, std::size_t& next) {
+  for (std::size_t i = off; i < t.size(); ++i) {
+    if (t[i] == '\n') {
+      next = i + 1;
+      return static_cast<long>(i - off);
+    }
+    if (t[i] == '\r') {
+      if (i + 1 >= t.size() && desegment) return -1;
+      next = i + 1 < t.size() && t[i + 1] == '\n' ? i + 2 : i + 1;
+      return static_cast<long>(i - off);
+    }
+  }
+  if (desegment) return -1;
+  next = t.size();
+  return static_cast<long>(t.size() - std::min(off, t.size()));
+}
+
 class SplitPdu {
  public:
   static constexpr std::uint32_t kOneMoreSegment = 0xffffffff;  // DESEGMENT_ONE_MORE_SEGMENT

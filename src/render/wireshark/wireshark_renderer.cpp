@@ -5,6 +5,7 @@
 
 #include "dns_info.hpp"
 #include "render/wireshark/resp_info.hpp"
+#include "render/wireshark/smtp_info.hpp"
 #include "render/wireshark/ssh_info.hpp"
 
 #include <algorithm>
@@ -181,6 +182,7 @@ struct WiresharkRenderer::AppState {
   std::vector<HttpStream> http;  // by stream index
   std::vector<wireshark::SshStream> ssh;  // by stream index, for SSH ports only
   std::vector<wireshark::RespStream> resp;  // by stream index, for port 6379 only
+  std::vector<wireshark::SmtpStream> smtp;  // by stream index, for SMTP ports only
 };
 
 WiresharkRenderer::WiresharkRenderer(const WiresharkOptions& options)
@@ -201,6 +203,16 @@ bool http_port(std::uint16_t p) {
 
 // packet-ssh.c's tcp.port range.
 bool ssh_port(std::uint16_t p) { return p == 22 || p == 29418; }
+
+// packet-smtp.c's ports (465 is SMTP inside TLS).
+bool smtp_port(std::uint16_t p) { return p == 25 || p == 587; }
+
+// pinfo->match_uint: TCP tries the lower port first, so that one names the server side
+// when both ports are in `is_port`'s range.
+std::uint16_t matched_port(const TcpSegment& seg, bool (*is_port)(std::uint16_t)) {
+  const std::uint16_t lo = std::min(seg.src_port, seg.dst_port), hi = std::max(seg.src_port, seg.dst_port);
+  return is_port(lo) ? lo : hi;
+}
 
 // Ports whose own dissector answers before the HTTP heuristic could.
 bool claimed_port(std::uint16_t p) {
@@ -444,11 +456,10 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
     if (app_called && app_info.empty() && !segment_of_pdu && complete_payload &&
         (ssh_port(seg.src_port) || ssh_port(seg.dst_port))) {
       if (app_->ssh.size() <= a.stream) app_->ssh.resize(a.stream + 1);
-      const std::uint16_t lo = std::min(seg.src_port, seg.dst_port), hi = std::max(seg.src_port, seg.dst_port);
-      const std::uint16_t match = ssh_port(lo) ? lo : hi;
       std::string info;
-      if (wireshark::ssh_info(app_->ssh[a.stream], seg.payload, seg.dst_port != match, raw.number, prefix,
-                              app_proto, info) == wireshark::SshVerdict::Summary) {
+      const bool from_server = seg.dst_port != matched_port(seg, ssh_port);
+      if (wireshark::ssh_info(app_->ssh[a.stream], seg.payload, from_server, raw.number, prefix, app_proto,
+                              info) == wireshark::SshVerdict::Summary) {
         c.info = std::move(info);
         c.protocol = app_proto;
         return c;
@@ -469,6 +480,21 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
       }
       app_proto.clear();
       segment_of_pdu = true;
+    }
+    // SMTP: a request goes to the SMTP port TCP tries first.
+    if (app_called && app_info.empty() && !segment_of_pdu && complete_payload &&
+        (smtp_port(seg.src_port) || smtp_port(seg.dst_port))) {
+      if (app_->smtp.size() <= a.stream) app_->smtp.resize(a.stream + 1);
+      std::string info;
+      const bool request = seg.dst_port == matched_port(seg, smtp_port);
+      switch (wireshark::smtp_info(app_->smtp[a.stream], seg.payload, request, raw.number, prefix, info)) {
+        case wireshark::SmtpVerdict::Summary:
+          c.info = std::move(info);
+          c.protocol = "SMTP";
+          return c;
+        case wireshark::SmtpVerdict::TcpSegment: segment_of_pdu = true; break;
+        case wireshark::SmtpVerdict::NotSmtp: break;
+      }
     }
     // FTP control connection (packet-ftp.c): the first line of each segment.
     if (app_called && app_info.empty() && !segment_of_pdu && seg.have_seglen && !seg.payload.empty() &&
