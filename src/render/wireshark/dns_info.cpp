@@ -1,5 +1,7 @@
 #include "dns_info.hpp"
 
+#include "render/wireshark/wireshark_private.hpp"
+
 #include <cstdio>
 
 namespace tcplens::wireshark {
@@ -133,25 +135,6 @@ const char* rcode_name(unsigned r) {
   }
 }
 
-// Wireshark's format_text(): printable ASCII as is, the rest escaped.
-void append_text(std::string& out, const std::string& s) {
-  for (unsigned char c : s) {
-    if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      char buf[8];
-      switch (c) {
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-          std::snprintf(buf, sizeof buf, "\\%03o", c);
-          out += buf;
-      }
-    }
-  }
-}
-
 // A (possibly compressed) name at `off`; returns the bytes it takes in place, 0 when it
 // cannot be read. Pointers must point backwards, which also ends loops.
 std::size_t read_name(ByteView msg, std::size_t off, std::string& name) {
@@ -231,7 +214,7 @@ bool dns_info(ByteView msg, bool mdns, std::string& info) {
     info += ' ';
     append_type(info, type);
     info += ' ';
-    append_text(info, name);
+    info += format_text(name);
     if (mdns) info += (cls & 0x8000) ? ", \"QU\" question" : ", \"QM\" question";
   }
   for (unsigned i = 0; i < rr; ++i) {
@@ -303,20 +286,20 @@ bool dns_info(ByteView msg, bool mdns, std::string& info) {
       case 6:   // SOA: the primary name server
         if (read_name(msg, off, target) != 0) {
           info += ' ';
-          append_text(info, target);
+          info += format_text(target);
         }
         break;
       case 15:
         if (rdlen >= 3 && read_name(msg, off + 2, target) != 0) {
           info += ' ' + std::to_string(load_be16(d)) + ' ';
-          append_text(info, target);
+          info += format_text(target);
         }
         break;
       case 33:
         if (rdlen >= 7 && read_name(msg, off + 6, target) != 0) {
           info += ' ' + std::to_string(load_be16(d)) + ' ' + std::to_string(load_be16(d + 2)) + ' ' +
                   std::to_string(load_be16(d + 4)) + ' ';
-          append_text(info, target);
+          info += format_text(target);
         }
         break;
       case 13: {

@@ -4,7 +4,11 @@
 #include "tcplens/render/wireshark_renderer.hpp"
 
 #include "dns_info.hpp"
+#include "render/wireshark/resp_info.hpp"
+#include "render/wireshark/smtp_info.hpp"
+#include "render/wireshark/ssh_info.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -59,6 +63,27 @@ const char* ip_protocol_name(std::uint8_t proto) {
 
 }  // namespace
 
+// format_text(): non-printable bytes as C escapes.
+std::string format_text(std::string_view s) {
+  std::string r;
+  for (unsigned char c : s) {
+    if (c >= 0x20 && c < 0x7f) {
+      r += static_cast<char>(c);
+    } else {
+      char buf[8];
+      switch (c) {
+        case '\t': r += "\\t"; break;
+        case '\r': r += "\\r"; break;
+        case '\n': r += "\\n"; break;
+        default:
+          std::snprintf(buf, sizeof buf, "\\%03o", c);
+          r += buf;
+      }
+    }
+  }
+  return r;
+}
+
 // ---------------------------------------------------------------------------------------
 // HTTP as tshark 4.0 shows it with its default preferences (desegment headers and body):
 // a message whose headers or body are still incomplete marks its segments
@@ -94,27 +119,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
   return s;
-}
-
-// format_text(): non-printable bytes as C escapes.
-std::string format_text(std::string_view s) {
-  std::string r;
-  for (unsigned char c : s) {
-    if (c >= 0x20 && c < 0x7f) {
-      r += static_cast<char>(c);
-    } else {
-      char buf[8];
-      switch (c) {
-        case '\t': r += "\\t"; break;
-        case '\r': r += "\\r"; break;
-        case '\n': r += "\\n"; break;
-        default:
-          std::snprintf(buf, sizeof buf, "\\%03o", c);
-          r += buf;
-      }
-    }
-  }
-  return r;
 }
 
 struct HttpMessage {
@@ -176,6 +180,9 @@ struct WiresharkRenderer::AppState {
     HttpDir dir[2];
   };
   std::vector<HttpStream> http;  // by stream index
+  std::vector<wireshark::SshStream> ssh;  // by stream index, for SSH ports only
+  std::vector<wireshark::RespStream> resp;  // by stream index, for port 6379 only
+  std::vector<wireshark::SmtpStream> smtp;  // by stream index, for SMTP ports only
 };
 
 WiresharkRenderer::WiresharkRenderer(const WiresharkOptions& options)
@@ -192,6 +199,19 @@ bool http_port(std::uint16_t p) {
     default:
       return false;
   }
+}
+
+// packet-ssh.c's tcp.port range.
+bool ssh_port(std::uint16_t p) { return p == 22 || p == 29418; }
+
+// packet-smtp.c's ports (465 is SMTP inside TLS).
+bool smtp_port(std::uint16_t p) { return p == 25 || p == 587; }
+
+// pinfo->match_uint: TCP tries the lower port first, so that one names the server side
+// when both ports are in `is_port`'s range.
+std::uint16_t matched_port(const TcpSegment& seg, bool (*is_port)(std::uint16_t)) {
+  const std::uint16_t lo = std::min(seg.src_port, seg.dst_port), hi = std::max(seg.src_port, seg.dst_port);
+  return is_port(lo) ? lo : hi;
 }
 
 // Ports whose own dissector answers before the HTTP heuristic could.
@@ -337,6 +357,14 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
     std::string app_proto;
     bool segment_of_pdu = false;
     std::string pending_line;  // HTTP's first line of a message still being reassembled
+    // packet-tcp.c hands no payload to the application dissector for a plain or spurious
+    // retransmission, an out-of-order segment (tcp_no_subdissector_on_error, desegment_tcp)
+    // or a keep-alive; a fast retransmission is dissected again.
+    const AnomalySet& f = a.anomalies;
+    const bool tcp_skips = f.has(Anomaly::SpuriousRetransmission) || f.has(Anomaly::OutOfOrder) ||
+                           f.has(Anomaly::KeepAlive) ||
+                           (f.has(Anomaly::Retransmission) && !f.has(Anomaly::FastRetransmission));
+    const bool app_called = analysed && a.tracked && seg.have_seglen && !tcp_skips;
     if (analysed && a.tracked && seg.have_seglen) {
       if (app_->http.size() <= a.stream) app_->http.resize(a.stream + 1);
       AppState::HttpStream& hs = app_->http[a.stream];
@@ -353,7 +381,7 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
       const bool fin = seg.flags & tcpflag::kFin;
       AppState::HttpDir& d = hs.dir[a.dir == Direction::AToB ? 0 : 1];
       const bool complete_capture = data.size() == seg.payload_len;
-      if (hs.is_http && (!data.empty() || (fin && d.until_fin))) {
+      if (hs.is_http && (!data.empty() || (fin && d.until_fin)) && !(tcp_skips && !d.active)) {
         bool retransmitted = d.have_next && seg.payload_len > 0 &&
                              static_cast<std::int32_t>(seg.seq + seg.payload_len - d.next_seq) <= 0;
         if (retransmitted && d.active) {
@@ -423,8 +451,53 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
         }
       }
     }
+    // SSH: the dissector of the port TCP tries first (the lower one) decides the direction.
+    const bool complete_payload = seg.have_seglen && !seg.payload.empty() && seg.payload.size() == seg.payload_len;
+    if (app_called && app_info.empty() && !segment_of_pdu && complete_payload &&
+        (ssh_port(seg.src_port) || ssh_port(seg.dst_port))) {
+      if (app_->ssh.size() <= a.stream) app_->ssh.resize(a.stream + 1);
+      std::string info;
+      const bool from_server = seg.dst_port != matched_port(seg, ssh_port);
+      if (wireshark::ssh_info(app_->ssh[a.stream], seg.payload, from_server, raw.number, prefix, app_proto,
+                              info) == wireshark::SshVerdict::Summary) {
+        c.info = std::move(info);
+        c.protocol = app_proto;
+        return c;
+      }
+      app_proto.clear();
+      segment_of_pdu = true;
+    }
+    // RESP (Redis), port 6379: a request goes to the port.
+    if (app_called && app_info.empty() && !segment_of_pdu && complete_payload &&
+        (seg.src_port == 6379 || seg.dst_port == 6379)) {
+      if (app_->resp.size() <= a.stream) app_->resp.resize(a.stream + 1);
+      std::string info;
+      if (wireshark::resp_info(app_->resp[a.stream], seg.payload, seg.dst_port != 6379, prefix, app_proto,
+                               info) == wireshark::RespVerdict::Summary) {
+        c.info = std::move(info);
+        c.protocol = app_proto;
+        return c;
+      }
+      app_proto.clear();
+      segment_of_pdu = true;
+    }
+    // SMTP: a request goes to the SMTP port TCP tries first.
+    if (app_called && app_info.empty() && !segment_of_pdu && complete_payload &&
+        (smtp_port(seg.src_port) || smtp_port(seg.dst_port))) {
+      if (app_->smtp.size() <= a.stream) app_->smtp.resize(a.stream + 1);
+      std::string info;
+      const bool request = seg.dst_port == matched_port(seg, smtp_port);
+      switch (wireshark::smtp_info(app_->smtp[a.stream], seg.payload, request, raw.number, prefix, info)) {
+        case wireshark::SmtpVerdict::Summary:
+          c.info = std::move(info);
+          c.protocol = "SMTP";
+          return c;
+        case wireshark::SmtpVerdict::TcpSegment: segment_of_pdu = true; break;
+        case wireshark::SmtpVerdict::NotSmtp: break;
+      }
+    }
     // FTP control connection (packet-ftp.c): the first line of each segment.
-    if (analysed && app_info.empty() && !segment_of_pdu && seg.have_seglen && !seg.payload.empty() &&
+    if (app_called && app_info.empty() && !segment_of_pdu && seg.have_seglen && !seg.payload.empty() &&
         seg.payload.size() == seg.payload_len && (seg.src_port == 21 || seg.dst_port == 21)) {
       std::string_view s(reinterpret_cast<const char*>(seg.payload.data()), seg.payload.size());
       std::string_view line = s.substr(0, s.find('\n'));
@@ -433,7 +506,7 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
       app_proto = "FTP";
     }
     // DNS over TCP: a whole message (2-byte length prefix included) in this segment.
-    if (analysed && app_info.empty() && !segment_of_pdu && seg.have_seglen &&
+    if (app_called && app_info.empty() && !segment_of_pdu && seg.have_seglen &&
         seg.payload.size() == seg.payload_len && seg.payload_len > 2 &&
         (seg.src_port == 53 || seg.dst_port == 53) &&
         load_be16(seg.payload.data()) + 2u == seg.payload_len &&
