@@ -12,7 +12,15 @@
 #include "tcplens/capture/pcap_file_source.hpp"
 #include "tcplens/decode/packet_decoder.hpp"
 #include "tcplens/render/tcpdump_renderer.hpp"
+#include "tcplens/render/connection_summary.hpp"
+#include "tcplens/render/output.hpp"
+#include "tcplens/render/tshark_tsv.hpp"
+#include "tcplens/render/wireshark_renderer.hpp"
+#include "tcplens/render/zeek_conn_log.hpp"
+#include "tcplens/tcp/connection.hpp"
 #include "tcplens/tcp/stream_tracker.hpp"
+#include "tcplens/tcp/zeek_conn.hpp"
+#include "tcplens/tcp/zeek_decode.hpp"
 
 namespace tcplens::fuzz {
 
@@ -85,32 +93,93 @@ inline void decode_one(const std::uint8_t* data, std::size_t size) {
   if (a.tracked) (void)StreamTracker::numbers(decoded.tcp, a, tracker.summary(a.stream));
 }
 
-// A sequence of raw IP packets, each preceded by a 2-byte length (taken modulo 2048), through
-// one decoder and a tracker, then replayed into a second tracker as tshark's second pass.
+// A sequence of raw IP packets, each preceded by a 2-byte big-endian header: the low 11
+// bits are the packet's length, the top 5 bits its distance in time from the previous
+// packet (0, else 2^(n-1) microseconds: up to 18 minutes, so the out-of-order window, the
+// close linger and the idle timeout all come into play). Direction comes from the packets.
+// Everything that follows a packet runs: a stream tracker (tshark's flags) with a
+// connection analyser and Zeek's view as `tcplens conns` drives them, with caps small enough
+// to evict, then a second tracker replaying the capture as tshark's second pass with
+// ground-truth flags, the Wireshark-style renderer (with its application summaries) and the
+// tshark TSV writer.
 inline void flow_one(const std::uint8_t* data, std::size_t size) {
-  auto run = [&](StreamTracker& tracker) {
+  auto each_packet = [&](auto&& fn) {
     PacketDecoder decoder;
-    std::uint64_t frame = 0;
+    RawPacket raw;
+    raw.linktype = linktype::kRaw;
+    std::int64_t now_us = 1000000;
     std::size_t off = 0;
+    std::uint64_t frame = 0;
     while (off + 2 <= size) {
-      std::size_t len = ((std::size_t{data[off]} << 8) | data[off + 1]) % 2048;
+      const unsigned header = (unsigned{data[off]} << 8) | data[off + 1];
+      std::size_t len = header & 0x7ff;
+      const unsigned gap = header >> 11;
+      if (gap) now_us += std::int64_t{1} << (gap - 1);
       off += 2;
       if (len > size - off) len = size - off;
-      ++frame;
-      const DecodedPacket& pkt =
-          decoder.decode_ip(ByteView(data + off, len), static_cast<std::uint32_t>(len));
-      const TcpPacketAnalysis& a =
-          tracker.on_packet(pkt, frame, Timestamp{static_cast<std::int64_t>(frame), 0});
-      if (a.tracked) (void)StreamTracker::numbers(pkt.tcp, a, tracker.summary(a.stream));
+      raw.data = ByteView(data + off, len);
+      raw.caplen = raw.wirelen = static_cast<std::uint32_t>(len);
+      raw.number = ++frame;
+      raw.ts = {now_us / 1000000, static_cast<std::uint32_t>(now_us % 1000000) * 1000};
+      fn(raw, decoder.decode(raw));
       off += len;
     }
   };
-  StreamTracker first;
-  run(first);
+  StreamTracker::Limits limits;
+  limits.max_live = 8;
+  limits.idle_timeout_sec = 60;
+  limits.max_remembered = 16;
+
+  StreamTracker first(limits);
+  {
+    Output records(-1);
+    ConnectionAnalyzer connections;
+    connections.set_sink([&](Connection& c) {
+      ConnectionExtras extras;
+      extras.completeness = first.summary(c.stream).completeness;
+      write_connection_json(records, c, extras);
+      write_connection_csv(records, c, extras);
+      records.clear();
+    });
+    zeek::ZeekConnTable zeek_table;
+    zeek_table.set_max_live(limits.max_live);
+    each_packet([&](const RawPacket& raw, const DecodedPacket& pkt) {
+      const TcpPacketAnalysis& a = first.on_packet(pkt, raw.number, raw.ts);
+      for (const EndedStream& e : first.ended()) connections.end_stream(e.stream);
+      connections.on_packet(pkt, a, raw.number, raw.ts);
+      FlowKey key;
+      Direction dir;
+      zeek::ZeekPacket zp;
+      if (zeek::to_zeek_packet(pkt, raw.ts, (raw.number & 1) != 0, key, dir, zp)) {
+        zeek_table.on_packet(key, dir, zp);
+        zeek_table.expire(zp.ts, limits.max_live);
+        write_zeek_conn_log(records, zeek_table.finished());
+        zeek_table.finished().clear();
+        records.clear();
+      }
+    });
+    connections.finish();
+    zeek_table.finish();
+    write_zeek_conn_log(records, zeek_table.finished());
+  }
   first.release_live_state();
-  StreamTracker second;
+
+  StreamTracker second(limits);
   second.set_first_pass(&first);
-  run(second);
+  second.set_ground_truth(true);
+  Output out(-1);
+  WiresharkRenderer wireshark;
+  TsharkTsvWriter tsv(out);
+  each_packet([&](const RawPacket& raw, const DecodedPacket& pkt) {
+    const TcpPacketAnalysis& a = second.on_packet(pkt, raw.number, raw.ts);
+    wireshark.on_packet(raw, pkt, a, second);
+    wireshark.print(out);
+    if (a.tracked) {
+      (void)StreamTracker::numbers(pkt.tcp, a, first.summary(a.stream));
+      tsv.row(raw, pkt, a, first.summary(a.stream));
+    }
+    out.clear();
+  });
 }
 
 }  // namespace tcplens::fuzz

@@ -7,7 +7,7 @@
 // tshark names in the Protocol column). Prints per-column agreement over TCP rows and over
 // all rows; fails when Info agrees on fewer TCP rows than --min-tcp-info percent.
 //
-//   wireshark_cols_runner --corpus DIR [--min-tcp-info PCT] [--show N] [--only SUBSTRING]
+//   wireshark_cols_runner --corpus DIR [--min-tcp-info PCT] [--show N] [--only SUBSTRING] [--ground-truth]
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   double min_tcp_info = 0;
   int show = 0;
   std::string only;
+  bool ground_truth = false;  // tcplens's default flags instead of tshark's (--compat tshark)
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -80,8 +81,9 @@ int main(int argc, char** argv) {
     else if (a == "--min-tcp-info") min_tcp_info = std::atof(next().c_str());
     else if (a == "--show") show = std::atoi(next().c_str());
     else if (a == "--only") only = next();
+    else if (a == "--ground-truth") ground_truth = true;
     else {
-      std::fprintf(stderr, "usage: %s --corpus DIR [--min-tcp-info PCT] [--show N] [--only S]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s --corpus DIR [--min-tcp-info PCT] [--show N] [--only S] [--ground-truth]\n", argv[0]);
       return 2;
     }
   }
@@ -143,6 +145,7 @@ int main(int argc, char** argv) {
     WiresharkRenderer renderer(options);
     PacketDecoder decoder;
     StreamTracker tracker;
+    tracker.set_ground_truth(ground_truth);
     RawPacket raw;
     while (source->next(raw) == ReadStatus::Ok) {
       const DecodedPacket& pkt = decoder.decode(raw);
