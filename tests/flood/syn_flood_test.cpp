@@ -1,8 +1,9 @@
 // SYN-flood test (ctest label "flood"): writes a capture of FLOOD_SYNS (default 5,000,000)
 // SYNs from spoofed random sources to one server port, with a few real connections
 // (handshake, data both ways, FIN close) before, during and after the flood; runs
-// `tcplens conns --format json` and `tcplens analyze --per-packet --format tsv` on it and
-// checks, from wait4(), that each child's peak RSS stays under the documented cap
+// `tcplens conns --format json`, `tcplens analyze --per-packet --format tsv` and `tcplens print
+// --style wireshark` on it and checks, from wait4(), that each child's peak RSS stays under
+// the documented cap
 // (--max-conns default 100000: 512 MiB), that the evictions are reported on stderr, and that the
 // real connections are still analysed correctly. Prints the memory figures.
 //
@@ -214,6 +215,15 @@ int main(int argc, char** argv) {
   check(a.status == 0, "analyze exits 0");
   check(a.maxrss_kib / 1024 < kCapMiB, "analyze peak RSS under the cap");
   check(aerr.find("evicted at the cap") != std::string::npos, "analyze reports the evictions");
+
+  Run p = run({tool, "print", "--style", "wireshark", "-r", pcap}, "/dev/null", err);
+  std::printf("tcplens print --style wireshark: %.1f s, peak RSS %ld MiB (cap %ld MiB)\n", p.wall,
+              p.maxrss_kib / 1024, kCapMiB);
+  const std::string werr = slurp(err);
+  std::printf("  stderr: %s", werr.c_str());
+  check(p.status == 0, "print --style wireshark exits 0");
+  check(p.maxrss_kib / 1024 < kCapMiB, "print --style wireshark peak RSS under the cap");
+  check(werr.find("evicted at the cap") != std::string::npos, "print --style wireshark reports the evictions");
 
   std::remove(pcap.c_str());
   std::remove(out.c_str());

@@ -52,6 +52,7 @@ int run_print_wireshark(const PrintArgs& args, const std::string& expression) {
     if (!out.flush_if_large()) break;
   }
   out.flush();
+  report_tracker(tracker.counters());
   if (out.failed()) {
     std::fprintf(stderr, "tcplens: error writing output: %s\n", std::strerror(errno));
     return 1;

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <unordered_map>
 
 #include "render/wireshark/wireshark_private.hpp"
 #include "tcplens/capture/link_type.hpp"
@@ -179,10 +180,19 @@ struct WiresharkRenderer::AppState {
     std::string last_method;
     HttpDir dir[2];
   };
-  std::vector<HttpStream> http;  // by stream index
-  std::vector<wireshark::SshStream> ssh;  // by stream index, for SSH ports only
-  std::vector<wireshark::RespStream> resp;  // by stream index, for port 6379 only
-  std::vector<wireshark::SmtpStream> smtp;  // by stream index, for SMTP ports only
+  // By stream index, only for streams on the protocol's ports; freed when the tracker frees
+  // the stream (so memory follows live connections, also in a flood).
+  std::unordered_map<std::uint32_t, HttpStream> http;
+  std::unordered_map<std::uint32_t, wireshark::SshStream> ssh;
+  std::unordered_map<std::uint32_t, wireshark::RespStream> resp;
+  std::unordered_map<std::uint32_t, wireshark::SmtpStream> smtp;
+
+  void forget(std::uint32_t stream) {
+    http.erase(stream);
+    ssh.erase(stream);
+    resp.erase(stream);
+    smtp.erase(stream);
+  }
 };
 
 WiresharkRenderer::WiresharkRenderer(const WiresharkOptions& options)
@@ -306,6 +316,7 @@ void http_summary(const HttpMessage& m, std::string& info, std::string& protocol
 const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const DecodedPacket& pkt,
                                                      const TcpPacketAnalysis& a,
                                                      const StreamTracker& tracker) {
+  for (const EndedStream& e : tracker.ended()) app_->forget(e.stream);
   WiresharkColumns& c = cols_;
   c.number = raw.number;
   c.length = raw.wirelen;
@@ -366,7 +377,6 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
                            (f.has(Anomaly::Retransmission) && !f.has(Anomaly::FastRetransmission));
     const bool app_called = analysed && a.tracked && seg.have_seglen && !tcp_skips;
     if (analysed && a.tracked && seg.have_seglen) {
-      if (app_->http.size() <= a.stream) app_->http.resize(a.stream + 1);
       AppState::HttpStream& hs = app_->http[a.stream];
       const ByteView data = seg.payload;
       if (!hs.decided && !data.empty()) {
@@ -455,7 +465,6 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
     const bool complete_payload = seg.have_seglen && !seg.payload.empty() && seg.payload.size() == seg.payload_len;
     if (app_called && app_info.empty() && !segment_of_pdu && complete_payload &&
         (ssh_port(seg.src_port) || ssh_port(seg.dst_port))) {
-      if (app_->ssh.size() <= a.stream) app_->ssh.resize(a.stream + 1);
       std::string info;
       const bool from_server = seg.dst_port != matched_port(seg, ssh_port);
       if (wireshark::ssh_info(app_->ssh[a.stream], seg.payload, from_server, raw.number, prefix, app_proto,
@@ -470,7 +479,6 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
     // RESP (Redis), port 6379: a request goes to the port.
     if (app_called && app_info.empty() && !segment_of_pdu && complete_payload &&
         (seg.src_port == 6379 || seg.dst_port == 6379)) {
-      if (app_->resp.size() <= a.stream) app_->resp.resize(a.stream + 1);
       std::string info;
       if (wireshark::resp_info(app_->resp[a.stream], seg.payload, seg.dst_port != 6379, prefix, app_proto,
                                info) == wireshark::RespVerdict::Summary) {
@@ -484,7 +492,6 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
     // SMTP: a request goes to the SMTP port TCP tries first.
     if (app_called && app_info.empty() && !segment_of_pdu && complete_payload &&
         (smtp_port(seg.src_port) || smtp_port(seg.dst_port))) {
-      if (app_->smtp.size() <= a.stream) app_->smtp.resize(a.stream + 1);
       std::string info;
       const bool request = seg.dst_port == matched_port(seg, smtp_port);
       switch (wireshark::smtp_info(app_->smtp[a.stream], seg.payload, request, raw.number, prefix, info)) {
