@@ -8,6 +8,10 @@
 
 #include "packet_builder.hpp"
 #include "tcplens/decode/packet_decoder.hpp"
+#include "tcplens/render/output.hpp"
+#include "tcplens/render/tshark_tsv.hpp"
+#include "tcplens/render/wireshark_renderer.hpp"
+#include "tcplens/tcp/connection.hpp"
 #include "tcplens/tcp/stream_tracker.hpp"
 
 namespace {
@@ -25,10 +29,13 @@ void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 namespace tcplens {
 namespace {
 
-TEST(Allocations, NoneWhileDecodingAndTrackingASteadyConnection) {
+// Feeds a handshake and then 200 data/ACK rounds to `each` (decoded packet, frame, time);
+// returns the allocations counted over the last 180 rounds.
+template <typename Each>
+long allocations_in_steady_state(Each&& each) {
   using namespace tcpflag;
   auto make = [](const test::Host& from, std::uint32_t seq, std::uint32_t ack, std::uint16_t flags,
-                 std::uint32_t len) {
+                 std::uint32_t len, std::uint16_t ip_id) {
     test::Segment s;
     s.src = from;
     s.dst = from.port == test::kClient.port ? test::kServer : test::kClient;
@@ -36,31 +43,62 @@ TEST(Allocations, NoneWhileDecodingAndTrackingASteadyConnection) {
     s.ack = ack;
     s.flags = flags;
     s.payload = len;
+    s.ip_id = ip_id;
+    s.options = test::timestamp_option(ip_id, 1);
     return test::build_ipv4_tcp(s);
   };
   PacketDecoder decoder;
-  StreamTracker tracker;
   std::uint64_t frame = 0;
   auto feed = [&](const std::vector<std::uint8_t>& b) {
     ++frame;
     RawPacket raw = test::raw_packet(b, frame, static_cast<std::int64_t>(frame), 0);
-    tracker.on_packet(decoder.decode(raw), frame, raw.ts);
+    each(raw, decoder.decode(raw));
   };
-  feed(make(test::kClient, 100, 0, kSyn, 0));
-  feed(make(test::kServer, 500, 101, kSyn | kAck, 0));
-  feed(make(test::kClient, 101, 501, kAck, 0));
+  feed(make(test::kClient, 100, 0, kSyn, 0, 1));
+  feed(make(test::kServer, 500, 101, kSyn | kAck, 0, 1));
+  feed(make(test::kClient, 101, 501, kAck, 0, 2));
   // Prebuild the steady-state packets so that building them is not counted.
   std::vector<std::vector<std::uint8_t>> round;
   std::uint32_t seq = 101;
   for (int i = 0; i < 200; ++i) {
-    round.push_back(make(test::kClient, seq, 501, kAck | kPsh, 1000));
-    round.push_back(make(test::kServer, 501, seq + 1000, kAck, 0));
+    const auto id = static_cast<std::uint16_t>(i + 3);
+    round.push_back(make(test::kClient, seq, 501, kAck | kPsh, 1000, id));
+    round.push_back(make(test::kServer, 501, seq + 1000, kAck, 0, id));
     seq += 1000;
   }
   for (std::size_t i = 0; i < 20; ++i) feed(round[i]);  // warm up
-  long before = g_allocations.load();
+  const long before = g_allocations.load();
   for (std::size_t i = 20; i < round.size(); ++i) feed(round[i]);
-  EXPECT_EQ(g_allocations.load() - before, 0);
+  return g_allocations.load() - before;
+}
+
+TEST(Allocations, NoneWhileDecodingAndTrackingASteadyConnection) {
+  StreamTracker tracker;
+  EXPECT_EQ(allocations_in_steady_state([&](const RawPacket& raw, const DecodedPacket& pkt) {
+              tracker.on_packet(pkt, raw.number, raw.ts);
+            }),
+            0);
+}
+
+// The whole per-packet path of analyze, conns and print --style wireshark, with the
+// ground-truth flags.
+TEST(Allocations, NoneThroughAnalysisAndRendering) {
+  StreamTracker tracker;
+  tracker.set_ground_truth(true);
+  ConnectionAnalyzer connections;
+  connections.set_sink([](Connection&) {});
+  Output out(-1);
+  TsharkTsvWriter tsv(out);
+  WiresharkRenderer wireshark;
+  EXPECT_EQ(allocations_in_steady_state([&](const RawPacket& raw, const DecodedPacket& pkt) {
+              const TcpPacketAnalysis& a = tracker.on_packet(pkt, raw.number, raw.ts);
+              connections.on_packet(pkt, a, raw.number, raw.ts);
+              tsv.row(raw, pkt, a, tracker.summary(a.stream));
+              wireshark.on_packet(raw, pkt, a, tracker);
+              wireshark.print(out);
+              out.clear();
+            }),
+            0);
 }
 
 }  // namespace

@@ -20,21 +20,22 @@ namespace tcplens {
 
 namespace {
 
-std::string ip_string(const IpAddress& a) {
+// These write into `out`, reusing its buffer: no allocation per packet once warm.
+void assign_ip(std::string& out, const IpAddress& a) {
   char buf[64];
   std::size_t n = format_ip(a, buf);
-  return std::string(buf, n);
+  out.assign(buf, n);
 }
 
-std::string mac_string(ByteView b, std::size_t off) {
+void assign_mac(std::string& out, ByteView b, std::size_t off) {
   char buf[18];
   std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", b[off], b[off + 1], b[off + 2],
                 b[off + 3], b[off + 4], b[off + 5]);
-  return buf;
+  out.assign(buf, 17);
 }
 
 // Wireshark's display_signed_time() for a relative time with 6 or 9 decimals.
-std::string relative_time(NsTime d, bool nano) {
+void assign_relative_time(std::string& out, NsTime d, bool nano) {
   std::int64_t total = d.total_ns();
   const bool neg = total < 0;
   if (neg) total = -total;
@@ -45,7 +46,7 @@ std::string relative_time(NsTime d, bool nano) {
   else
     std::snprintf(buf, sizeof buf, "%s%lld.%06lld", neg ? "-" : "", static_cast<long long>(total / 1000000000),
                   static_cast<long long>((total % 1000000000) / 1000));
-  return buf;
+  out.assign(buf);
 }
 
 const char* ip_protocol_name(std::uint8_t proto) {
@@ -187,6 +188,9 @@ struct WiresharkRenderer::AppState {
   std::unordered_map<std::uint32_t, wireshark::RespStream> resp;
   std::unordered_map<std::uint32_t, wireshark::SmtpStream> smtp;
 
+  // Per-packet scratch text, kept so that its buffers are reused.
+  std::string prefix, body, app_info, app_proto, pending_line, info;
+
   void forget(std::uint32_t stream) {
     http.erase(stream);
     ssh.erase(stream);
@@ -325,7 +329,7 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
     have_first_ = true;
     first_ts_ = ts;
   }
-  c.time = relative_time(NsTime::delta(ts, first_ts_), options_.nanosecond);
+  assign_relative_time(c.time, NsTime::delta(ts, first_ts_), options_.nanosecond);
   c.source.clear();
   c.destination.clear();
   c.protocol.clear();
@@ -333,8 +337,8 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
 
   // Link layer: Ethernet addresses until an IP layer replaces them.
   if (raw.linktype == linktype::kEthernet && raw.data.size() >= 14) {
-    c.destination = mac_string(raw.data, 0);
-    c.source = mac_string(raw.data, 6);
+    assign_mac(c.destination, raw.data, 0);
+    assign_mac(c.source, raw.data, 6);
     const std::uint16_t type = load_be16(raw.data, 12);
     if (type == 0x0806) c.protocol = "ARP";
     else if (type == 0x8035) c.protocol = "RARP";
@@ -342,8 +346,8 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
     else c.protocol = "Ethernet";
   }
   if (pkt.ip_depth > 0) {
-    c.source = ip_string(pkt.ip.src);
-    c.destination = ip_string(pkt.ip.dst);
+    assign_ip(c.source, pkt.ip.src);
+    assign_ip(c.destination, pkt.ip.dst);
     c.protocol = pkt.ip.version == 6 ? "IPv6" : "IPv4";
     if (!(pkt.ip.fragment && !pkt.reassembled)) {
       if (const char* name = ip_protocol_name(pkt.ip.protocol)) c.protocol = name;
@@ -353,8 +357,10 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
   if (pkt.has(Layer::Tcp) && !pkt.in_icmp_error && pkt.tcp.ports_valid) {
     const TcpSegment& seg = pkt.tcp;
     c.protocol = seg.options.has_mptcp ? "MPTCP" : "TCP";
-    std::string prefix;
-    std::string body;
+    std::string& prefix = app_->prefix;
+    std::string& body = app_->body;
+    prefix.clear();
+    body.clear();
     TcpNumbers n;
     if (a.tracked) n = StreamTracker::numbers(seg, a, tracker.summary(a.stream));
     else {
@@ -364,10 +370,13 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
     }
     const bool analysed = format_tcp_body(body, seg, a, n);
     if (analysed) format_tcp_expert_prefix(prefix, a);
-    std::string app_info;
-    std::string app_proto;
+    std::string& app_info = app_->app_info;
+    std::string& app_proto = app_->app_proto;
+    std::string& pending_line = app_->pending_line;  // HTTP's first line of a message still being reassembled
+    app_info.clear();
+    app_proto.clear();
+    pending_line.clear();
     bool segment_of_pdu = false;
-    std::string pending_line;  // HTTP's first line of a message still being reassembled
     // packet-tcp.c hands no payload to the application dissector for a plain or spurious
     // retransmission, an out-of-order segment (tcp_no_subdissector_on_error, desegment_tcp)
     // or a keep-alive; a fast retransmission is dissected again.
@@ -465,11 +474,12 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
     const bool complete_payload = seg.have_seglen && !seg.payload.empty() && seg.payload.size() == seg.payload_len;
     if (app_called && app_info.empty() && !segment_of_pdu && complete_payload &&
         (ssh_port(seg.src_port) || ssh_port(seg.dst_port))) {
-      std::string info;
+      std::string& info = app_->info;
+      info.clear();
       const bool from_server = seg.dst_port != matched_port(seg, ssh_port);
       if (wireshark::ssh_info(app_->ssh[a.stream], seg.payload, from_server, raw.number, prefix, app_proto,
                               info) == wireshark::SshVerdict::Summary) {
-        c.info = std::move(info);
+        c.info.assign(info);
         c.protocol = app_proto;
         return c;
       }
@@ -479,10 +489,11 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
     // RESP (Redis), port 6379: a request goes to the port.
     if (app_called && app_info.empty() && !segment_of_pdu && complete_payload &&
         (seg.src_port == 6379 || seg.dst_port == 6379)) {
-      std::string info;
+      std::string& info = app_->info;
+      info.clear();
       if (wireshark::resp_info(app_->resp[a.stream], seg.payload, seg.dst_port != 6379, prefix, app_proto,
                                info) == wireshark::RespVerdict::Summary) {
-        c.info = std::move(info);
+        c.info.assign(info);
         c.protocol = app_proto;
         return c;
       }
@@ -492,11 +503,12 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
     // SMTP: a request goes to the SMTP port TCP tries first.
     if (app_called && app_info.empty() && !segment_of_pdu && complete_payload &&
         (smtp_port(seg.src_port) || smtp_port(seg.dst_port))) {
-      std::string info;
+      std::string& info = app_->info;
+      info.clear();
       const bool request = seg.dst_port == matched_port(seg, smtp_port);
       switch (wireshark::smtp_info(app_->smtp[a.stream], seg.payload, request, raw.number, prefix, info)) {
         case wireshark::SmtpVerdict::Summary:
-          c.info = std::move(info);
+          c.info.assign(info);
           c.protocol = "SMTP";
           return c;
         case wireshark::SmtpVerdict::TcpSegment: segment_of_pdu = true; break;
@@ -520,11 +532,12 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
         wireshark::dns_info(seg.payload.subspan(2), false, app_info)) {
       app_proto = "DNS";
     }
+    c.info.assign(prefix);
     if (!app_info.empty()) {
-      c.info = prefix + app_info;
+      c.info.append(app_info);
       c.protocol = app_proto;
     } else {
-      c.info = prefix + (pending_line.empty() ? body : pending_line);
+      c.info.append(pending_line.empty() ? body : pending_line);
       if (segment_of_pdu) c.info += " [TCP segment of a reassembled PDU]";
     }
     return c;
@@ -539,8 +552,10 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
       if (pkt.udp.length >= 8 && pkt.udp.payload.size() < pkt.udp.length - 8u)
         c.info += "[Packet size limited during capture]";
     } else {
-      c.info = std::to_string(sp) + " \xe2\x86\x92 " + std::to_string(dp) +
-               " Len=" + std::to_string(pkt.udp.length >= 8 ? pkt.udp.length - 8 : 0);
+      char buf[64];
+      const int n = std::snprintf(buf, sizeof buf, "%u \xe2\x86\x92 %u Len=%u", unsigned{sp}, unsigned{dp},
+                                  pkt.udp.length >= 8 ? unsigned{pkt.udp.length} - 8u : 0u);
+      c.info.assign(buf, static_cast<std::size_t>(n));
     }
   }
   return c;
