@@ -5,6 +5,10 @@
 namespace tcplens {
 
 std::uint64_t SendHistory::covered(std::uint64_t s, std::uint64_t e) const {
+  if (ranges_.empty()) {
+    const std::uint64_t a = std::max(s, single_.start), b = std::min(e, single_.end);
+    return a < b ? b - a : 0;
+  }
   std::uint64_t n = 0;
   for (const Range& r : ranges_) {
     if (r.start >= e) break;
@@ -16,6 +20,17 @@ std::uint64_t SendHistory::covered(std::uint64_t s, std::uint64_t e) const {
 
 void SendHistory::insert(std::uint64_t s, std::uint64_t e) {
   max_end_ = std::max(max_end_, e);
+  if (ranges_.empty()) {
+    if (single_.start == single_.end) {  // the first segment
+      single_ = {s, e};
+      return;
+    }
+    if (s <= single_.end && e >= single_.start) {  // overlaps or touches: still one range
+      single_ = {std::min(s, single_.start), std::max(e, single_.end)};
+      return;
+    }
+    ranges_.push_back(single_);  // a hole: from now on the list
+  }
   // The usual case: the next bytes after (or overlapping) the newest range.
   if (!ranges_.empty() && s >= ranges_.back().start && s <= ranges_.back().end) {
     ranges_.back().end = std::max(ranges_.back().end, e);

@@ -318,12 +318,51 @@ NsTime NsTime::delta(NsTime b, NsTime a) {
   return d;
 }
 
+namespace {
+// The TCP header a packet gives the tracker: its own, or one quoted in an ICMP error.
+bool tracked_header(const DecodedPacket& pkt, const TcpSegment*& seg, const IpHeader*& ip, bool& in_error) {
+  if (pkt.has_tcp() && pkt.ip.protocol == ipproto::kTcp) {
+    seg = &pkt.tcp;
+    ip = &pkt.ip;
+    in_error = false;
+    return true;
+  }
+  if (pkt.in_icmp_error && pkt.icmp_error.tcp.fixed_valid) {
+    // tshark dissects the quoted TCP header with pinfo->flags.in_error_pkt set: it finds or
+    // creates the conversation (using up a stream index) but skips the base sequence numbers
+    // and the sequence analysis; the packet gets no row.
+    seg = &pkt.icmp_error.tcp;
+    ip = &pkt.icmp_error.ip;
+    in_error = true;
+    return true;
+  }
+  return false;
+}
+}  // namespace
+
+StreamTracker::TrackKey StreamTracker::key_of(const DecodedPacket& pkt) {
+  TrackKey k;
+  const TcpSegment* seg;
+  const IpHeader* ip;
+  bool in_error;
+  if (!tracked_header(pkt, seg, ip, in_error)) return k;
+  k.valid = true;
+  k.key = FlowKey::make(ip->src, seg->src_port, ip->dst, seg->dst_port, ipproto::kTcp, k.dir);
+  k.hash = k.key.hash();
+  return k;
+}
+
 const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std::uint64_t frame,
                                                   const Timestamp& raw_ts) {
+  return on_packet(pkt, frame, raw_ts, key_of(pkt));
+}
+
+const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std::uint64_t frame,
+                                                  const Timestamp& raw_ts, const TrackKey& key) {
   out_ = TcpPacketAnalysis{};
   last_slot_ = kNoSlot;
   ended_.clear();
-  analyze_packet(pkt, frame, NsTime::from(raw_ts));
+  if (key.valid) analyze_packet(pkt, frame, NsTime::from(raw_ts), key);
   if (last_slot_ != kNoSlot) {
     // The bases the relative numbers use: in replay mode tshark's second-pass bases, else
     // the ones known after this packet.
@@ -334,26 +373,15 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
   return out_;
 }
 
-void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame, NsTime ts) {
+void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame, NsTime ts,
+                                   const TrackKey& tk) {
   const TcpSegment* segp = nullptr;
   const IpHeader* ip = nullptr;
   bool in_error = false;
-  if (pkt.has_tcp() && pkt.ip.protocol == ipproto::kTcp) {
-    segp = &pkt.tcp;
-    ip = &pkt.ip;
-  } else if (pkt.in_icmp_error && pkt.icmp_error.tcp.fixed_valid) {
-    // tshark dissects the quoted TCP header with pinfo->flags.in_error_pkt set: it finds or
-    // creates the conversation (using up a stream index) but skips the base sequence numbers
-    // and the sequence analysis; the packet gets no row.
-    segp = &pkt.icmp_error.tcp;
-    ip = &pkt.icmp_error.ip;
-    in_error = true;
-  } else {
-    return;
-  }
+  if (!tracked_header(pkt, segp, ip, in_error)) return;
   const TcpSegment& seg = *segp;
-  Direction dir;
-  FlowKey key = FlowKey::make(ip->src, seg.src_port, ip->dst, seg.dst_port, ipproto::kTcp, dir);
+  const Direction dir = tk.dir;
+  const FlowKey& key = tk.key;
 
   // Free what the timers allow, once per second of capture time.
   const std::int64_t now_ns = ts.total_ns();
@@ -367,7 +395,7 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
   bool conversation_is_new = false;
   bool resumed = false;
   std::uint32_t slot;
-  const std::uint64_t key_hash = key.hash();
+  const std::uint64_t key_hash = tk.hash;
   if (const std::uint32_t found = index_find(key, key_hash); found != kNoSlot) {
     slot = found;
   } else {
@@ -489,6 +517,10 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
       }
       if ((flags & kAck) && s.flow[r].fin_seen && !lt(seg.ack, s.flow[r].fin_next))
         s.flow[r].fin_acked = true;
+      // A closed connection sends no more new data: its ground-truth history goes now rather
+      // than after the linger (most live streams of a busy capture are closed and lingering).
+      // A late copy after this keeps tshark's verdict.
+      if (s.truth && is_closed(s)) s.truth.reset();
     }
   }
   out_.use_ace = (flags & kSyn) == 0 && s.acc_ecn_syn && s.acc_ecn_synack;

@@ -9,7 +9,8 @@
 // seen so far is a retransmission, and one sent earlier is a late original (or, with all its
 // bytes already seen, the network's duplicate). Without an IP ID or timestamp, a segment is
 // taken as sent later. Memory is bounded: at most kMaxRanges disjoint byte ranges are kept
-// (the oldest holes are merged away), and adding the next in-order segment allocates nothing.
+// (the oldest holes are merged away); a direction without holes keeps its one range inline
+// and allocates nothing.
 #pragma once
 
 #include <cstdint>
@@ -51,7 +52,8 @@ class SendHistory {
   void note_sender(const Sender& sender);
 
   SeqUnwrapper unwrap_;
-  std::vector<Range> ranges_;  // sorted, disjoint
+  Range single_{0, 0};         // the only range while ranges_ is empty (empty range: none yet)
+  std::vector<Range> ranges_;  // sorted, disjoint; used once there is a hole
   std::uint64_t max_end_ = 0;
   bool ip_id_seen_ = false;
   bool ts_seen_ = false;

@@ -215,6 +215,20 @@ class StreamTracker {
   // Analyses one decoded packet; `frame` is its 1-based number.
   const TcpPacketAnalysis& on_packet(const DecodedPacket& pkt, std::uint64_t frame, const Timestamp& ts);
 
+  // The 4-tuple of a packet as the tracker looks it up. key_of() reads only the packet, so it
+  // can run ahead on another thread (PacketPipeline's decoding side), sparing the tracker's
+  // thread the hashing.
+  struct TrackKey {
+    bool valid = false;  // the packet has a TCP header the tracker uses
+    Direction dir = Direction::AToB;
+    FlowKey key;
+    std::uint64_t hash = 0;
+  };
+  static TrackKey key_of(const DecodedPacket& pkt);
+  // on_packet() with the packet's key_of().
+  const TcpPacketAnalysis& on_packet(const DecodedPacket& pkt, std::uint64_t frame, const Timestamp& ts,
+                                     const TrackKey& key);
+
   // Streams whose analysis state the last on_packet() (or finish()) freed, before it
   // analysed its packet. A stream ended by Idle, Cap or Closed may come back (resumed()).
   const std::vector<EndedStream>& ended() const { return ended_; }
@@ -299,7 +313,7 @@ class StreamTracker {
   // Both FINs acknowledged, or a RST: what the close linger waits on.
   static bool is_closed(const Stream& s) { return s.reset || (s.flow[0].fin_acked && s.flow[1].fin_acked); }
   void touch_record() { out_.has_acked_record = true; }
-  void analyze_packet(const DecodedPacket& pkt, std::uint64_t frame, NsTime ts);
+  void analyze_packet(const DecodedPacket& pkt, std::uint64_t frame, NsTime ts, const TrackKey& key);
 
   // Freed 4-tuples: hash of the key -> stream, in two generations of open addressing.
   struct Remembered {  // 12 bytes
