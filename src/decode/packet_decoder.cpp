@@ -468,15 +468,11 @@ PacketDecoder::PacketDecoder() : frags_(std::make_unique<IpReassembler>()) {}
 PacketDecoder::~PacketDecoder() = default;
 
 const DecodedPacket& PacketDecoder::decode(const RawPacket& packet) {
-  decode(packet, out_);
-  return out_;
-}
-
-void PacketDecoder::decode(const RawPacket& packet, DecodedPacket& out) {
-  out.reset();
-  out.linktype = packet.linktype;
+  out_.reset();
+  out_.linktype = packet.linktype;
   Slice s{packet.data, std::max<std::uint32_t>(packet.wirelen, static_cast<std::uint32_t>(packet.data.size()))};
-  Walker(out, *frags_).link(packet.linktype, s);
+  Walker(out_, *frags_).link(packet.linktype, s);
+  return out_;
 }
 
 const DecodedPacket& PacketDecoder::decode_ip(ByteView bytes, std::uint32_t wirelen) {

@@ -354,11 +354,7 @@ StreamTracker::TrackKey StreamTracker::key_of(const DecodedPacket& pkt) {
 
 const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std::uint64_t frame,
                                                   const Timestamp& raw_ts) {
-  return on_packet(pkt, frame, raw_ts, key_of(pkt));
-}
-
-const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std::uint64_t frame,
-                                                  const Timestamp& raw_ts, const TrackKey& key) {
+  const TrackKey key = key_of(pkt);
   out_ = TcpPacketAnalysis{};
   last_slot_ = kNoSlot;
   ended_.clear();

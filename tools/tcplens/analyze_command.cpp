@@ -10,7 +10,6 @@
 #include "commands.hpp"
 #include "tcplens/capture/pcap_file_source.hpp"
 #include "tcplens/decode/packet_decoder.hpp"
-#include "tcplens/pipeline/packet_pipeline.hpp"
 #include "tcplens/render/output.hpp"
 #include "tcplens/render/tshark_tsv.hpp"
 #include "tcplens/tcp/stream_tracker.hpp"
@@ -89,19 +88,15 @@ void report_tracker(const TrackerCounters& c) {
 
 namespace {
 
-// Runs a tracker over the whole file (decoding on this thread, tracking on a second one);
-// returns false on an open error.
+// Runs a tracker over the whole file; returns false on an open error.
 bool first_pass(const std::string& path, StreamTracker& tracker, std::string& error) {
   // Watch out: both passes must use the same limits, so that they number streams alike.
   auto source = PcapFileSource::open(path, error);
   if (!source) return false;
   PacketDecoder decoder;
-  using Pipeline = PacketPipeline<StreamTracker::TrackKey>;
-  Pipeline pipeline;
-  pipeline.run(
-      *source, decoder, [](Pipeline::Slot& s) { s.extra = StreamTracker::key_of(s.pkt); },
-      [&](Pipeline::Slot& s) { tracker.on_packet(s.pkt, s.raw.number, s.raw.ts, s.extra); },
-      [](Pipeline::Slot&) {});
+  RawPacket raw;
+  while (source->next(raw) == ReadStatus::Ok)
+    tracker.on_packet(decoder.decode(raw), raw.number, raw.ts);
   return true;
 }
 
@@ -134,35 +129,22 @@ int run_analyze(const AnalyzeArgs& args) {
   PacketDecoder decoder;
   StreamTracker tracker = make_tracker(args.limits, args.compat);
   if (two_pass) tracker.set_first_pass(&final_state);
-  // Decoding and printing on this thread, tracking on a second one.
-  struct Row {
-    StreamTracker::TrackKey key;
-    TcpPacketAnalysis analysis;
-    StreamSummary summary;  // the stream's values to show
-  };
-  using Slot = PacketPipeline<Row>::Slot;
-  PacketPipeline<Row> pipeline;
-  const ReadStatus st = pipeline.run(
-      *source, decoder, [](Slot& slot) { slot.extra.key = StreamTracker::key_of(slot.pkt); },
-      [&](Slot& slot) {
-        const TcpPacketAnalysis& a =
-            tracker.on_packet(slot.pkt, slot.raw.number, slot.raw.ts, slot.extra.key);
-        slot.extra.analysis = a;
-        if (print && a.tracked && !two_pass) slot.extra.summary = tracker.summary(a.stream);
-      },
-      [&](Slot& slot) {
-        if (!print) return;
-        const TcpPacketAnalysis& a = slot.extra.analysis;
-        const DecodedPacket& pkt = slot.pkt;
-        if (!a.tracked) {
-          if (pkt.has(Layer::Tcp) && pkt.tcp.ports_valid && !pkt.tcp.fixed_valid &&
-              !pkt.has(Layer::Icmp) && !pkt.has(Layer::Icmpv6))
-            writer.short_row(slot.raw, pkt);
-          return;
-        }
-        writer.row(slot.raw, pkt, a, two_pass ? final_state.summary(a.stream) : slot.extra.summary);
-        out.flush_if_large();
-      });
+  RawPacket raw;
+  ReadStatus st;
+  while ((st = source->next(raw)) == ReadStatus::Ok) {
+    const DecodedPacket& pkt = decoder.decode(raw);
+    const TcpPacketAnalysis& a = tracker.on_packet(pkt, raw.number, raw.ts);
+    if (!print) continue;
+    if (!a.tracked) {
+      if (pkt.has(Layer::Tcp) && pkt.tcp.ports_valid && !pkt.tcp.fixed_valid &&
+          !pkt.has(Layer::Icmp) && !pkt.has(Layer::Icmpv6))
+        writer.short_row(raw, pkt);
+      continue;
+    }
+    const StreamSummary& s = two_pass ? final_state.summary(a.stream) : tracker.summary(a.stream);
+    writer.row(raw, pkt, a, s);
+    out.flush_if_large();
+  }
   if (!out.flush()) return 1;
   report_tracker(tracker.counters());
   if (st == ReadStatus::Error) {

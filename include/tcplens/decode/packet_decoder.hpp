@@ -30,9 +30,6 @@ class PacketDecoder {
   PacketDecoder& operator=(const PacketDecoder&) = delete;
 
   const DecodedPacket& decode(const RawPacket& packet);
-  // The same into `out` (e.g. a slot of a pipeline): valid until `out` is decoded into again,
-  // except that payload views of a reassembled datagram point into this decoder.
-  void decode(const RawPacket& packet, DecodedPacket& out);
 
   // Decodes an IP packet with no link layer (RAW); `wirelen` is the length on the wire.
   const DecodedPacket& decode_ip(ByteView bytes, std::uint32_t wirelen);

@@ -215,19 +215,6 @@ class StreamTracker {
   // Analyses one decoded packet; `frame` is its 1-based number.
   const TcpPacketAnalysis& on_packet(const DecodedPacket& pkt, std::uint64_t frame, const Timestamp& ts);
 
-  // The 4-tuple of a packet as the tracker looks it up. key_of() reads only the packet, so it
-  // can run ahead on another thread (PacketPipeline's decoding side), sparing the tracker's
-  // thread the hashing.
-  struct TrackKey {
-    bool valid = false;  // the packet has a TCP header the tracker uses
-    Direction dir = Direction::AToB;
-    FlowKey key;
-    std::uint64_t hash = 0;
-  };
-  static TrackKey key_of(const DecodedPacket& pkt);
-  // on_packet() with the packet's key_of().
-  const TcpPacketAnalysis& on_packet(const DecodedPacket& pkt, std::uint64_t frame, const Timestamp& ts,
-                                     const TrackKey& key);
 
   // Streams whose analysis state the last on_packet() (or finish()) freed, before it
   // analysed its packet. A stream ended by Idle, Cap or Closed may come back (resumed()).
@@ -251,6 +238,14 @@ class StreamTracker {
   static TcpNumbers numbers(const TcpSegment& seg, const TcpPacketAnalysis& a, const StreamSummary& s);
 
  private:
+  // The 4-tuple of a packet as the tracker looks it up (key_of() reads only the packet).
+  struct TrackKey {
+    bool valid = false;  // the packet has a TCP header the tracker uses
+    Direction dir = Direction::AToB;
+    FlowKey key;
+    std::uint64_t hash = 0;
+  };
+  static TrackKey key_of(const DecodedPacket& pkt);
   struct Unacked {
     std::uint64_t frame;
     std::uint32_t seq;
