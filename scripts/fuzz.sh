@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang, makes seeds from ../shared/corpus and runs each
-# target for SECONDS (default 60). Findings go to build-fuzz/findings/TARGET; a crash input
+# target for SECONDS (default 60), starting from its in-tree corpus (fuzz/corpus/TARGET.tar.xz,
+# what earlier long runs found: scripts/fuzz-campaign.sh) and the seeds. Findings go to build-fuzz/findings/TARGET; a crash input
 # is copied to fuzz/regressions/ (to be replayed by the unit tests once fixed) and fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,10 +12,13 @@ cmake --build build-fuzz -j"$(nproc)" --target fuzz_render fuzz_pcap fuzz_decode
 ./build-fuzz/fuzz/make_seeds "$corpus" build-fuzz/seeds
 status=0
 for target in render pcap decode flow; do
-  # decode reads render's input format; flow starts from nothing.
+  # decode reads render's input format.
   case $target in decode) seeds=build-fuzz/seeds/render ;; flow) seeds=build-fuzz/seeds/flow ;; *) seeds=build-fuzz/seeds/$target ;; esac
   mkdir -p "build-fuzz/findings/$target" "build-fuzz/artifacts/$target" "$seeds" "fuzz/regressions/$target"
-  if ! ./build-fuzz/fuzz/fuzz_$target "build-fuzz/findings/$target" "$seeds" \
+  kept=build-fuzz/corpus/$target
+  mkdir -p "$kept"
+  [ -f "fuzz/corpus/$target.tar.xz" ] && tar -C "$kept" -xJf "fuzz/corpus/$target.tar.xz"
+  if ! ./build-fuzz/fuzz/fuzz_$target "build-fuzz/findings/$target" "$kept" "$seeds" \
       -max_total_time="$seconds" -max_len=65536 -timeout=10 -print_final_stats=1 \
       -artifact_prefix="build-fuzz/artifacts/$target/" 2>&1 | grep -E "stat::|ERROR|SUMMARY|Test unit written"; then
     :
