@@ -142,6 +142,8 @@ void put_direction(Output& out, const DirectionStats& d) {
   out.put_u32(d.dup_acks);
   out.put(",\"zero_windows\":");
   out.put_u32(d.zero_windows);
+  out.put(",\"zero_window_probes\":");
+  out.put_u32(d.zero_window_probes);
   out.put(",\"keep_alives\":");
   out.put_u32(d.keep_alives);
   const bool have = d.rtt_samples > 0;

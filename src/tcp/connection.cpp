@@ -216,6 +216,7 @@ void ConnectionAnalyzer::on_segment(Connection& c, Slot& slot, Side from, const 
   if (an.has(Anomaly::DuplicateAck)) ++st.dup_acks;
   if (an.has(Anomaly::ZeroWindow)) ++st.zero_windows;
   if (an.has(Anomaly::KeepAlive)) ++st.keep_alives;
+  if (an.has(Anomaly::ZeroWindowProbe)) ++st.zero_window_probes;
   if (a.acks_frame != 0 && !a.ack_rtt.is_zero()) {
     std::int64_t ns = a.ack_rtt.total_ns();
     if (st.rtt_samples == 0 || ns < st.rtt_min_ns) st.rtt_min_ns = ns;

@@ -4,6 +4,7 @@
 
 #include "packet_builder.hpp"
 #include "tcplens/decode/packet_decoder.hpp"
+#include "tcplens/tcp/connection.hpp"
 #include "tcplens/tcp/send_history.hpp"
 #include "tcplens/tcp/stream_tracker.hpp"
 
@@ -124,6 +125,7 @@ class Truth : public ::testing::TestWithParam<bool> {
     ++frame_;
     now_ += gap_us * 1000;
     RawPacket raw = test::raw_packet(bytes_, frame_, now_ / 1000000000, static_cast<std::uint32_t>(now_ % 1000000000));
+    if (raw_keep_) raw_ = raw;
     return tracker_.on_packet(decoder_.decode(raw), frame_, raw.ts);
   }
   // Handshake with a 1 ms initial RTT: tshark's out-of-order window is 1 ms.
@@ -138,6 +140,8 @@ class Truth : public ::testing::TestWithParam<bool> {
   std::vector<std::uint8_t> bytes_;
   std::uint64_t frame_ = 0;
   std::int64_t now_ = 1000000000;
+  bool raw_keep_ = false;  // keep the last packet in raw_ (for a second consumer)
+  RawPacket raw_;
 };
 
 TEST_P(Truth, LinuxZeroWindowProbeIsNotAKeepAlive) {
@@ -152,6 +156,23 @@ TEST_P(Truth, LinuxZeroWindowProbeIsNotAKeepAlive) {
   EXPECT_EQ(answer.anomalies.has(Anomaly::ZeroWindowProbeAck), truth());
   EXPECT_FALSE(answer.anomalies.has(Anomaly::KeepAliveAck));
   EXPECT_FALSE(answer.anomalies.has(Anomaly::DuplicateAck));
+}
+
+TEST_P(Truth, ConnectionsCountTheProbesTheirWay) {
+  ConnectionAnalyzer connections;
+  auto feed = [&](const TcpPacketAnalysis& a) { connections.on_packet(decoder_.decode(raw_), a, frame_, raw_.ts); };
+  raw_keep_ = true;
+  feed(send(kClient, 100, 0, kSyn, 0, 1, 1000, 64240, 0));
+  feed(send(kServer, 500, 101, kSyn | kAck, 0, 1, 5000, 64240, 500));
+  feed(send(kClient, 101, 501, kAck, 0, 2, 1001, 64240, 500));
+  feed(send(kServer, 501, 101, kAck, 1000, 2, 5001));
+  feed(send(kClient, 101, 1501, kAck, 0, 3, 1002, 0));
+  feed(send(kServer, 1500, 101, kAck, 0, 3, 5200, 64240, 200000));
+  connections.finish();
+  ASSERT_EQ(connections.connections().size(), 1u);
+  const DirectionStats& server = connections.connections()[0].server.sent;
+  EXPECT_EQ(server.zero_window_probes, truth() ? 1u : 0u);
+  EXPECT_EQ(server.keep_alives, truth() ? 0u : 1u);
 }
 
 TEST_P(Truth, KeepAliveWhileTheWindowIsOpenStaysAKeepAlive) {

@@ -84,6 +84,7 @@ struct DirectionStats {
   std::uint32_t dup_acks = 0;
   std::uint32_t zero_windows = 0;
   std::uint32_t keep_alives = 0;
+  std::uint32_t zero_window_probes = 0;
   // RTT samples of the ACKs this direction sent (tshark's ack_rtt), in nanoseconds.
   std::uint32_t rtt_samples = 0;
   std::int64_t rtt_min_ns = 0;
