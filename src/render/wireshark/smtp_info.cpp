@@ -135,7 +135,9 @@ bool classify(SmtpStream& s, ByteView t, std::uint64_t frame, Pdu& pdu) {
 
 void client_columns(const SmtpStream& s, ByteView t, std::uint64_t frame, Pdu pdu, std::string& info) {
   if (pdu == Pdu::Message) {
-    info += "C: DATA fragment, " + std::to_string(t.size()) + (t.size() == 1 ? " byte" : " bytes");
+    info += "C: DATA fragment, ";
+    info += std::to_string(t.size());
+    info += t.size() == 1 ? " byte" : " bytes";
     return;
   }
   if (pdu == Pdu::EndOfMessage) {

@@ -6,6 +6,7 @@
 // prepended only when the loop ends without asking TCP for more data.
 #include "render/wireshark/ssh_info.hpp"
 
+#include <cstdio>
 #include <string_view>
 
 #include "render/wireshark/wireshark_private.hpp"
@@ -295,7 +296,9 @@ Step key_exchange(Call& c) {
 }
 
 void encrypted(std::size_t len, std::string& info) {
-  append_sep(info, "Encrypted packet (len=" + std::to_string(len) + ")");
+  char buf[48];  // formatted in place: this is every packet of an SSH session
+  const int n = std::snprintf(buf, sizeof buf, "Encrypted packet (len=%zu)", len);
+  append_sep(info, std::string_view(buf, static_cast<std::size_t>(n)));
 }
 
 Step ssh2(Call& c) {
