@@ -268,22 +268,20 @@ void StreamTracker::index_rehash(std::size_t capacity) {
     if (e.tag >= 2) index_put(pool_[e.slot].key.hash(), e.slot);
 }
 
-std::uint32_t StreamTracker::open_stream(const FlowKey& key, std::uint32_t slot) {
-  const auto id = static_cast<std::uint32_t>(summaries_.size());
-  summaries_.emplace_back();
-  if (slot == kNoSlot) {
-    if (!free_.empty()) {
-      slot = free_.back();
-      free_.pop_back();
-    } else {
-      slot = static_cast<std::uint32_t>(pool_.size());
-      pool_.emplace_back();
-    }
-    index_put(key.hash(), slot);
+std::uint32_t StreamTracker::take_slot(std::uint64_t key_hash) {
+  std::uint32_t slot;
+  if (!free_.empty()) {
+    slot = free_.back();
+    free_.pop_back();
   } else {
-    ended_.push_back({pool_[slot].id, StreamEnd::Reused, key});
-    reset(pool_[slot]);  // the old stream of this 4-tuple can no longer be reached
+    slot = static_cast<std::uint32_t>(pool_.size());
+    pool_.emplace_back();
   }
+  index_put(key_hash, slot);
+  return slot;
+}
+
+void StreamTracker::attach(std::uint32_t slot, const FlowKey& key, std::uint32_t id) {
   Stream& s = pool_[slot];
   s.in_use = true;
   s.key = key;
@@ -297,6 +295,18 @@ std::uint32_t StreamTracker::open_stream(const FlowKey& key, std::uint32_t slot)
     }
   }
   counters_.peak_live = std::max(counters_.peak_live, live_stream_count());
+}
+
+std::uint32_t StreamTracker::open_stream(const FlowKey& key, std::uint32_t slot) {
+  const auto id = static_cast<std::uint32_t>(summaries_.size());
+  summaries_.emplace_back();
+  if (slot == kNoSlot) {
+    slot = take_slot(key.hash());
+  } else {
+    ended_.push_back({pool_[slot].id, StreamEnd::Reused, key});
+    reset(pool_[slot]);  // the old stream of this 4-tuple can no longer be reached
+  }
+  attach(slot, key, id);
   return slot;
 }
 
@@ -340,25 +350,12 @@ bool tracked_header(const DecodedPacket& pkt, const TcpSegment*& seg, const IpHe
 }
 }  // namespace
 
-StreamTracker::TrackKey StreamTracker::key_of(const DecodedPacket& pkt) {
-  TrackKey k;
-  const TcpSegment* seg;
-  const IpHeader* ip;
-  bool in_error;
-  if (!tracked_header(pkt, seg, ip, in_error)) return k;
-  k.valid = true;
-  k.key = FlowKey::make(ip->src, seg->src_port, ip->dst, seg->dst_port, ipproto::kTcp, k.dir);
-  k.hash = k.key.hash();
-  return k;
-}
-
 const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std::uint64_t frame,
                                                   const Timestamp& raw_ts) {
-  const TrackKey key = key_of(pkt);
   out_ = TcpPacketAnalysis{};
   last_slot_ = kNoSlot;
   ended_.clear();
-  if (key.valid) analyze_packet(pkt, frame, NsTime::from(raw_ts), key);
+  analyze_packet(pkt, frame, NsTime::from(raw_ts));
   if (last_slot_ != kNoSlot) {
     // The bases the relative numbers use: in replay mode tshark's second-pass bases, else
     // the ones known after this packet.
@@ -369,15 +366,14 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
   return out_;
 }
 
-void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame, NsTime ts,
-                                   const TrackKey& tk) {
+void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame, NsTime ts) {
   const TcpSegment* segp = nullptr;
   const IpHeader* ip = nullptr;
   bool in_error = false;
   if (!tracked_header(pkt, segp, ip, in_error)) return;
   const TcpSegment& seg = *segp;
-  const Direction dir = tk.dir;
-  const FlowKey& key = tk.key;
+  Direction dir;
+  const FlowKey key = FlowKey::make(ip->src, seg.src_port, ip->dst, seg.dst_port, ipproto::kTcp, dir);
 
   // Free what the timers allow, once per second of capture time.
   const std::int64_t now_ns = ts.total_ns();
@@ -391,7 +387,7 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
   bool conversation_is_new = false;
   bool resumed = false;
   std::uint32_t slot;
-  const std::uint64_t key_hash = tk.hash;
+  const std::uint64_t key_hash = key.hash();
   if (const std::uint32_t found = index_find(key, key_hash); found != kNoSlot) {
     slot = found;
   } else {
@@ -401,29 +397,9 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
     if (back != nullptr) {
       // A freed 4-tuple comes back: tshark still has its conversation, so it continues the
       // same stream; its analysis starts again from a fresh state.
-      const std::uint32_t id = back->id;
-      if (!free_.empty()) {
-        slot = free_.back();
-        free_.pop_back();
-      } else {
-        slot = static_cast<std::uint32_t>(pool_.size());
-        pool_.emplace_back();
-      }
-      index_put(key_hash, slot);
-      Stream& r = pool_[slot];
-      r.in_use = true;
-      r.key = key;
-      r.id = id;
-      if (first_pass_ && id < first_pass_->summaries_.size()) {
-        const StreamSummary fin = first_pass_->summary(id);
-        r.shown_completeness = fin.completeness;
-        for (int i = 0; i < 2; ++i) {
-          r.shown_base[i] = fin.base_seq[i];
-          r.shown_base_set[i] = fin.base_set[i];
-        }
-      }
+      slot = take_slot(key_hash);
+      attach(slot, key, back->id);
       resumed = true;
-      counters_.peak_live = std::max(counters_.peak_live, live_stream_count());
     } else {
       slot = open_stream(key, kNoSlot);
       conversation_is_new = true;

@@ -238,14 +238,6 @@ class StreamTracker {
   static TcpNumbers numbers(const TcpSegment& seg, const TcpPacketAnalysis& a, const StreamSummary& s);
 
  private:
-  // The 4-tuple of a packet as the tracker looks it up (key_of() reads only the packet).
-  struct TrackKey {
-    bool valid = false;  // the packet has a TCP header the tracker uses
-    Direction dir = Direction::AToB;
-    FlowKey key;
-    std::uint64_t hash = 0;
-  };
-  static TrackKey key_of(const DecodedPacket& pkt);
   struct Unacked {
     std::uint64_t frame;
     std::uint32_t seq;
@@ -301,6 +293,10 @@ class StreamTracker {
   // Starts a stream for `key`: in `slot` (recycled: its stream can no longer be reached) or,
   // with kNoSlot, in a new slot. Returns the slot.
   std::uint32_t open_stream(const FlowKey& key, std::uint32_t slot);
+  // A free (or new) slot of the pool, entered in the index under `key_hash`.
+  std::uint32_t take_slot(std::uint64_t key_hash);
+  // Makes `slot` the live state of stream `id` on `key` (with its second-pass values).
+  void attach(std::uint32_t slot, const FlowKey& key, std::uint32_t id);
   void analyze_sequence(Stream& s, Direction dir, std::uint32_t seq, std::uint32_t ack,
                         std::uint32_t seglen, std::uint16_t flags, std::uint32_t window,
                         std::uint64_t frame, NsTime ts, const SendHistory::Sender& sender);
@@ -308,7 +304,7 @@ class StreamTracker {
   // Both FINs acknowledged, or a RST: what the close linger waits on.
   static bool is_closed(const Stream& s) { return s.reset || (s.flow[0].fin_acked && s.flow[1].fin_acked); }
   void touch_record() { out_.has_acked_record = true; }
-  void analyze_packet(const DecodedPacket& pkt, std::uint64_t frame, NsTime ts, const TrackKey& key);
+  void analyze_packet(const DecodedPacket& pkt, std::uint64_t frame, NsTime ts);
 
   // Freed 4-tuples: hash of the key -> stream, in two generations of open addressing.
   struct Remembered {  // 12 bytes
