@@ -189,7 +189,7 @@ struct WiresharkRenderer::AppState {
   std::unordered_map<std::uint32_t, wireshark::SmtpStream> smtp;
 
   // Per-packet scratch text, kept so that its buffers are reused.
-  std::string prefix, body, app_info, app_proto, pending_line, info;
+  std::string prefix, body, app_info, app_proto, pending_line;
 
   void forget(std::uint32_t stream) {
     http.erase(stream);
@@ -385,8 +385,16 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
                            f.has(Anomaly::KeepAlive) ||
                            (f.has(Anomaly::Retransmission) && !f.has(Anomaly::FastRetransmission));
     const bool app_called = analysed && a.tracked && seg.have_seglen && !tcp_skips;
+    // HTTP state exists only for streams that carried data: a bare SYN, ACK or FIN of an
+    // unknown stream has nothing for HTTP.
+    AppState::HttpStream* hsp = nullptr;
     if (analysed && a.tracked && seg.have_seglen) {
-      AppState::HttpStream& hs = app_->http[a.stream];
+      auto it = app_->http.find(a.stream);
+      if (it != app_->http.end()) hsp = &it->second;
+      else if (!seg.payload.empty()) hsp = &app_->http[a.stream];
+    }
+    if (hsp != nullptr) {
+      AppState::HttpStream& hs = *hsp;
       const ByteView data = seg.payload;
       if (!hs.decided && !data.empty()) {
         hs.decided = true;
@@ -474,12 +482,10 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
     const bool complete_payload = seg.have_seglen && !seg.payload.empty() && seg.payload.size() == seg.payload_len;
     if (app_called && app_info.empty() && !segment_of_pdu && complete_payload &&
         (ssh_port(seg.src_port) || ssh_port(seg.dst_port))) {
-      std::string& info = app_->info;
-      info.clear();
+      c.info.clear();  // a summariser writes the whole Info (prefix included)
       const bool from_server = seg.dst_port != matched_port(seg, ssh_port);
       if (wireshark::ssh_info(app_->ssh[a.stream], seg.payload, from_server, raw.number, prefix, app_proto,
-                              info) == wireshark::SshVerdict::Summary) {
-        c.info.assign(info);
+                              c.info) == wireshark::SshVerdict::Summary) {
         c.protocol = app_proto;
         return c;
       }
@@ -489,11 +495,9 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
     // RESP (Redis), port 6379: a request goes to the port.
     if (app_called && app_info.empty() && !segment_of_pdu && complete_payload &&
         (seg.src_port == 6379 || seg.dst_port == 6379)) {
-      std::string& info = app_->info;
-      info.clear();
+      c.info.clear();  // a summariser writes the whole Info (prefix included)
       if (wireshark::resp_info(app_->resp[a.stream], seg.payload, seg.dst_port != 6379, prefix, app_proto,
-                               info) == wireshark::RespVerdict::Summary) {
-        c.info.assign(info);
+                               c.info) == wireshark::RespVerdict::Summary) {
         c.protocol = app_proto;
         return c;
       }
@@ -503,12 +507,10 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
     // SMTP: a request goes to the SMTP port TCP tries first.
     if (app_called && app_info.empty() && !segment_of_pdu && complete_payload &&
         (smtp_port(seg.src_port) || smtp_port(seg.dst_port))) {
-      std::string& info = app_->info;
-      info.clear();
+      c.info.clear();  // a summariser writes the whole Info (prefix included)
       const bool request = seg.dst_port == matched_port(seg, smtp_port);
-      switch (wireshark::smtp_info(app_->smtp[a.stream], seg.payload, request, raw.number, prefix, info)) {
+      switch (wireshark::smtp_info(app_->smtp[a.stream], seg.payload, request, raw.number, prefix, c.info)) {
         case wireshark::SmtpVerdict::Summary:
-          c.info.assign(info);
           c.protocol = "SMTP";
           return c;
         case wireshark::SmtpVerdict::TcpSegment: segment_of_pdu = true; break;
