@@ -36,13 +36,7 @@ long allocations_in_steady_state(Each&& each) {
   using namespace tcpflag;
   auto make = [](const test::Host& from, std::uint32_t seq, std::uint32_t ack, std::uint16_t flags,
                  std::uint32_t len, std::uint16_t ip_id) {
-    test::Segment s;
-    s.src = from;
-    s.dst = from.port == test::kClient.port ? test::kServer : test::kClient;
-    s.seq = seq;
-    s.ack = ack;
-    s.flags = flags;
-    s.payload = len;
+    test::Segment s = test::segment(from, seq, ack, flags, len);
     s.ip_id = ip_id;
     s.options = test::timestamp_option(ip_id, 1);
     return test::build_ipv4_tcp(s);

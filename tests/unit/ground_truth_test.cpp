@@ -111,13 +111,7 @@ class Truth : public ::testing::TestWithParam<bool> {
   const TcpPacketAnalysis& send(const Host& from, std::uint32_t seq, std::uint32_t ack, std::uint16_t flags,
                                 std::uint32_t payload, std::uint16_t ip_id, std::uint32_t tsval,
                                 std::uint16_t window = 64240, std::int64_t gap_us = 100) {
-    test::Segment s;
-    s.src = from;
-    s.dst = from.port == kClient.port ? kServer : kClient;
-    s.seq = seq;
-    s.ack = ack;
-    s.flags = flags;
-    s.payload = payload;
+    test::Segment s = test::segment(from, seq, ack, flags, payload);
     s.window = window;
     s.ip_id = ip_id;
     s.options = test::timestamp_option(tsval, 1);

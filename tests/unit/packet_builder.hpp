@@ -41,6 +41,19 @@ inline void put32(std::vector<std::uint8_t>& b, std::uint32_t v) {
   put16(b, static_cast<std::uint16_t>(v));
 }
 
+// A segment from `from` to the other of kClient and kServer.
+inline Segment segment(const Host& from, std::uint32_t seq, std::uint32_t ack, std::uint16_t flags,
+                       std::uint32_t payload = 0) {
+  Segment s;
+  s.src = from;
+  s.dst = from.port == kClient.port ? kServer : kClient;
+  s.seq = seq;
+  s.ack = ack;
+  s.flags = flags;
+  s.payload = payload;
+  return s;
+}
+
 // NOP, NOP, Timestamps: 12 bytes of TCP options.
 inline std::vector<std::uint8_t> timestamp_option(std::uint32_t tsval, std::uint32_t tsecr) {
   std::vector<std::uint8_t> o = {1, 1, 8, 10};

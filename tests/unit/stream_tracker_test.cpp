@@ -23,13 +23,7 @@ class Conversation : public ::testing::Test {
   const TcpPacketAnalysis& send(const Host& from, std::uint32_t seq, std::uint32_t ack,
                                 std::uint16_t flags, std::uint32_t payload = 0,
                                 std::uint16_t window = 64240) {
-    Segment s;
-    s.src = from;
-    s.dst = from.port == kClient.port ? kServer : kClient;
-    s.seq = seq;
-    s.ack = ack;
-    s.flags = flags;
-    s.payload = payload;
+    Segment s = test::segment(from, seq, ack, flags, payload);
     s.window = window;
     bytes_ = test::build_ipv4_tcp(s);
     ++frame_;
@@ -258,13 +252,7 @@ TEST(Replay, CompletenessAndRebasedSynAck) {
   using namespace tcpflag;
   std::vector<std::vector<std::uint8_t>> pkts;
   auto add = [&](const Host& from, std::uint32_t seq, std::uint32_t ack, std::uint16_t flags) {
-    Segment s;
-    s.src = from;
-    s.dst = from.port == kClient.port ? kServer : kClient;
-    s.seq = seq;
-    s.ack = ack;
-    s.flags = flags;
-    pkts.push_back(test::build_ipv4_tcp(s));
+    pkts.push_back(test::build_ipv4_tcp(test::segment(from, seq, ack, flags)));
   };
   add(kServer, 500, 101, kSyn | kAck);  // SYN-ACK first: the conversation is new, no bit
   add(kClient, 100, 0, kSyn);           // SYN in a known conversation: no bit either
