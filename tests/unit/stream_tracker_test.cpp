@@ -300,24 +300,27 @@ TEST(Replay, CompletenessAndRebasedSynAck) {
 namespace tcplens {
 namespace {
 
+// Sends SYNs from kClient's address on a given port, one second apart; returns the stream.
+struct SynSender {
+  StreamTracker& tracker;
+  PacketDecoder decoder;
+  std::uint64_t n = 0;
+  std::uint32_t from_port(std::uint16_t port) {
+    Segment s = test::segment(kClient, 1000, 0, tcpflag::kSyn);
+    s.src.port = port;
+    auto bytes = test::build_ipv4_tcp(s);
+    ++n;
+    RawPacket raw = test::raw_packet(bytes, n, static_cast<std::int64_t>(n), 0);
+    return tracker.on_packet(decoder.decode(raw), n, raw.ts).stream;
+  }
+};
+
 TEST(Limits, EvictsLeastRecentlySeenWhenFull) {
   StreamTracker::Limits limits;
   limits.max_live = 8;
   StreamTracker t(limits);
-  PacketDecoder d;
-  std::uint64_t n = 0;
-  auto syn_from_port = [&](std::uint16_t port) {
-    Segment s;
-    s.src = kClient;
-    s.src.port = port;
-    s.dst = kServer;
-    s.seq = 1000;
-    s.flags = tcpflag::kSyn;
-    auto bytes = test::build_ipv4_tcp(s);
-    ++n;
-    RawPacket raw = test::raw_packet(bytes, n, static_cast<std::int64_t>(n), 0);
-    return t.on_packet(d.decode(raw), n, raw.ts).stream;
-  };
+  SynSender syn{t};
+  auto syn_from_port = [&](std::uint16_t port) { return syn.from_port(port); };
   for (std::uint16_t p = 1; p <= 20; ++p) EXPECT_EQ(syn_from_port(p), p - 1u);
   EXPECT_GT(t.evictions(), 0u);
   EXPECT_LE(t.live_stream_count(), 8u);
@@ -333,20 +336,8 @@ TEST(Limits, ForgottenFourTupleStartsNewStream) {
   limits.max_live = 8;
   limits.max_remembered = 4;  // two generations of two
   StreamTracker t(limits);
-  PacketDecoder d;
-  std::uint64_t n = 0;
-  auto syn_from_port = [&](std::uint16_t port) {
-    Segment s;
-    s.src = kClient;
-    s.src.port = port;
-    s.dst = kServer;
-    s.seq = 1000;
-    s.flags = tcpflag::kSyn;
-    auto bytes = test::build_ipv4_tcp(s);
-    ++n;
-    RawPacket raw = test::raw_packet(bytes, n, static_cast<std::int64_t>(n), 0);
-    return t.on_packet(d.decode(raw), n, raw.ts).stream;
-  };
+  SynSender syn{t};
+  auto syn_from_port = [&](std::uint16_t port) { return syn.from_port(port); };
   for (std::uint16_t p = 1; p <= 40; ++p) EXPECT_EQ(syn_from_port(p), p - 1u);
   EXPECT_GT(t.counters().remembered_dropped, 0u);
   EXPECT_EQ(syn_from_port(1), 40u);  // forgotten: a new stream (tshark would say 0)
