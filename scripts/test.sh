@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds tcplens and runs every test: unit tests, golden tests over
 # ../shared/corpus and end-to-end tests, first in the release build, then again in an
-# AddressSanitizer + UndefinedBehaviorSanitizer build (any sanitizer report fails the run).
+# AddressSanitizer + UndefinedBehaviorSanitizer build (any sanitizer report fails the run),
+# then analyze's worker threads under ThreadSanitizer, then each fuzz target for a minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -14,6 +15,13 @@ cmake --build build -j"$jobs"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTCPLENS_SANITIZE=ON
 cmake --build build-asan -j"$jobs"
 (cd build-asan && TZ=UTC ctest --output-on-failure -LE flood)  # the flood runs in the release build
+
+# ThreadSanitizer over analyze's worker threads: the corpus on 1, 2 and 3 threads must give
+# the same output (a report changes stderr and the exit status).
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTCPLENS_TSAN=ON -DTCPLENS_BUILD_TESTS=OFF
+cmake --build build-tsan -j"$jobs" --target tcplens
+TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
+  tests/cli/analyze_threads_test.sh build-tsan/tcplens "${TCPLENS_CORPUS:-../shared/corpus}"
 
 # Each fuzz target for a bounded time; a crash fails the run and is kept in fuzz/regressions.
 ./scripts/fuzz.sh "${TCPLENS_FUZZ_SECONDS:-60}"

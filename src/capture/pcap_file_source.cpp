@@ -72,8 +72,9 @@ class PcapFileSource::Input {
   // last kReleaseStep bytes before the read position are kept, so views handed out by
   // recent take() calls remain valid. (Populating the next step ahead with
   // MADV_POPULATE_READ was tried: no gain over the kernel's fault-around.)
-  // 2 MiB: up to three steps stay mapped (8 MiB steps cost 16-24 MiB of resident file pages).
-  static constexpr std::size_t kReleaseStep = 2u << 20;
+  // 1 MiB: up to three steps stay mapped (8 MiB steps cost 16-24 MiB of resident file pages,
+  // and analyze maps the file once per worker thread).
+  static constexpr std::size_t kReleaseStep = 1u << 20;
   virtual void release_behind() {}
 
   std::uint64_t offset_ = 0;

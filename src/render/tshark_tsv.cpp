@@ -109,7 +109,7 @@ void TsharkTsvWriter::short_row(const RawPacket& raw, const DecodedPacket& pkt) 
 }
 
 void TsharkTsvWriter::row(const RawPacket& raw, const DecodedPacket& pkt, const TcpPacketAnalysis& a,
-                          const StreamSummary& summary) {
+                          const StreamSummary& summary, std::uint32_t stream) {
   const TcpSegment& seg = pkt.tcp;
   const TcpNumbers n = StreamTracker::numbers(seg, a, summary);
 
@@ -119,7 +119,7 @@ void TsharkTsvWriter::row(const RawPacket& raw, const DecodedPacket& pkt, const 
   *p++ = '\t';
   p = format_time(p, raw.ts.sec, static_cast<std::int32_t>(raw.ts.nsec));
   *p++ = '\t';
-  p = Output::format_u32(p, a.stream);
+  p = Output::format_u32(p, stream);
   out_.commit(p);
   put_addresses(pkt);
 

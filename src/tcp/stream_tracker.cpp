@@ -65,7 +65,7 @@ const StreamTracker::Remembered* StreamTracker::RememberedTable::find(std::uint6
 }
 
 void StreamTracker::RememberedTable::put(const Remembered& r) {
-  if ((size + 1) * 2 > slots.size()) {
+  if ((size + 1) * 4 > slots.size() * 3) {  // at most three quarters full
     std::vector<Remembered> old;
     old.swap(slots);
     slots.assign(std::max<std::size_t>(1024, old.size() * 2), Remembered{});
@@ -350,6 +350,30 @@ bool tracked_header(const DecodedPacket& pkt, const TcpSegment*& seg, const IpHe
 }
 }  // namespace
 
+void StreamTracker::tick(std::int64_t now_ns) {
+  // Free what the timers allow, once per second of capture time.
+  if (!swept_once_ || now_ns >= next_sweep_ns_) {
+    if (swept_once_) sweep(now_ns);
+    swept_once_ = true;
+    next_sweep_ns_ = now_ns + 1000000000;
+  }
+}
+
+void StreamTracker::observe(const Timestamp& ts) {
+  ended_.clear();
+  tick(NsTime::from(ts).total_ns());
+}
+
+bool StreamTracker::tracked_key(const DecodedPacket& pkt, FlowKey& key) {
+  const TcpSegment* seg = nullptr;
+  const IpHeader* ip = nullptr;
+  bool in_error = false;
+  if (!tracked_header(pkt, seg, ip, in_error)) return false;
+  Direction dir;
+  key = FlowKey::make(ip->src, seg->src_port, ip->dst, seg->dst_port, ipproto::kTcp, dir);
+  return true;
+}
+
 const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std::uint64_t frame,
                                                   const Timestamp& raw_ts) {
   out_ = TcpPacketAnalysis{};
@@ -375,13 +399,8 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
   Direction dir;
   const FlowKey key = FlowKey::make(ip->src, seg.src_port, ip->dst, seg.dst_port, ipproto::kTcp, dir);
 
-  // Free what the timers allow, once per second of capture time.
   const std::int64_t now_ns = ts.total_ns();
-  if (!swept_once_ || now_ns >= next_sweep_ns_) {
-    if (swept_once_) sweep(now_ns);
-    swept_once_ = true;
-    next_sweep_ns_ = now_ns + 1000000000;
-  }
+  tick(now_ns);
 
   // dissect_tcp: find or create the conversation.
   bool conversation_is_new = false;
@@ -492,7 +511,13 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
       // A closed connection sends no more new data: its ground-truth history goes now rather
       // than after the linger (most live streams of a busy capture are closed and lingering).
       // A late copy after this keeps tshark's verdict.
-      if (s.truth && is_closed(s)) s.truth.reset();
+      if (is_closed(s)) {
+        s.truth.reset();
+        // So do the emptied segment lists' buffers: most live streams of a busy capture are
+        // closed ones waiting out the linger.
+        for (Flow& fl : s.flow)
+          if (fl.segments.empty() && fl.segments.capacity()) std::vector<Unacked>().swap(fl.segments);
+      }
     }
   }
   out_.use_ace = (flags & kSyn) == 0 && s.acc_ecn_syn && s.acc_ecn_synack;

@@ -5,7 +5,9 @@
 // to its end, a second pass replays the capture and prints each packet with its stream's
 // final values (relative-number bases, window scale, initial RTT, completeness). Standard
 // input cannot be read twice: there the values known at each packet are printed.
+#include <algorithm>
 #include <cstdio>
+#include <thread>
 
 #include "commands.hpp"
 #include "tcplens/capture/pcap_file_source.hpp"
@@ -26,6 +28,10 @@ void add_analyze_options(CLI::App& app, AnalyzeArgs& args) {
       ->check(CLI::IsMember({"tsv", "none"}));
   app.add_flag("--single-pass", args.single_pass,
                "Show the values known at each packet instead of each stream's final ones");
+  app.add_option("--threads", args.threads,
+                 "Worker threads for a file's two passes, each with a share of the connections "
+                 "(default: one per processor, at most 8; the output is the same as with 1)")
+      ->check(CLI::Range(0u, 64u));
   add_compat_option(app, args.compat);
   add_track_limit_options(app, args.limits);
 }
@@ -109,6 +115,15 @@ int run_analyze(const AnalyzeArgs& args) {
   }
   const bool two_pass = !args.single_pass && args.read_file != "-";
   std::string error;
+  const unsigned threads =
+      args.threads ? args.threads : std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  if (two_pass && threads > 1) {
+    if (!PcapFileSource::open(args.read_file, error)) {
+      std::fprintf(stderr, "tcplens: %s: %s\n", args.read_file.c_str(), error.c_str());
+      return 1;
+    }
+    return run_analyze_sharded(args, threads);
+  }
   const StreamTracker::Limits limits = to_limits(args.limits);
   StreamTracker final_state(limits);
   final_state.set_summaries_only(true);  // the second pass does the per-packet analysis

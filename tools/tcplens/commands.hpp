@@ -60,10 +60,13 @@ struct AnalyzeArgs {
   std::string format = "tsv";
   bool single_pass = false;
   std::string compat = "none";
+  unsigned threads = 0;  // 0: one per processor
 };
 
 void add_analyze_options(CLI::App& app, AnalyzeArgs& args);
 int run_analyze(const AnalyzeArgs& args);
+// The two passes of analyze over a file with its connections split between `threads` workers.
+int run_analyze_sharded(const AnalyzeArgs& args, std::uint32_t threads);
 
 struct ConnsArgs {
   TrackLimitArgs limits;

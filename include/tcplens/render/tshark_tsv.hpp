@@ -23,7 +23,13 @@ class TsharkTsvWriter {
   void header();
   // `summary` is the stream's summary to show (the final one, for tshark's two-pass output).
   void row(const RawPacket& raw, const DecodedPacket& pkt, const TcpPacketAnalysis& a,
-           const StreamSummary& summary);
+           const StreamSummary& summary) {
+    row(raw, pkt, a, summary, a.stream);
+  }
+  // The same with `stream` shown as tcp.stream (a tracker that numbers only some of the
+  // connections, see flow/shard.hpp, has its own numbers).
+  void row(const RawPacket& raw, const DecodedPacket& pkt, const TcpPacketAnalysis& a,
+           const StreamSummary& summary, std::uint32_t stream);
   // A TCP header cut off before the window: tshark stops before finding the stream and
   // shows only addresses and ports.
   void short_row(const RawPacket& raw, const DecodedPacket& pkt);

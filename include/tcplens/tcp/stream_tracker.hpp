@@ -216,7 +216,16 @@ class StreamTracker {
   const TcpPacketAnalysis& on_packet(const DecodedPacket& pkt, std::uint64_t frame, const Timestamp& ts);
 
 
-  // Streams whose analysis state the last on_packet() (or finish()) freed, before it
+  // For a tracker that sees only some of the capture's connections (one shard of them, see
+  // flow/shard.hpp): a tracked packet of another shard, at `ts`. Its time runs the timers
+  // that free state, as its on_packet() would have, so that connections are freed when a
+  // tracker seeing every packet frees them.
+  void observe(const Timestamp& ts);
+  // The 4-tuple on_packet() tracks the packet under (its TCP header, or the one quoted in an
+  // ICMP error); false when it tracks nothing.
+  static bool tracked_key(const DecodedPacket& pkt, FlowKey& key);
+
+  // Streams whose analysis state the last on_packet() (or observe(), or finish()) freed, before it
   // analysed its packet. A stream ended by Idle, Cap or Closed may come back (resumed()).
   const std::vector<EndedStream>& ended() const { return ended_; }
   // Ends every live stream (ended() lists them, by stream index).
@@ -321,6 +330,7 @@ class StreamTracker {
   const Remembered* recall(std::uint64_t h) const;
   void free_slot(std::uint32_t slot, StreamEnd why);
   void sweep(std::int64_t now_ns);
+  void tick(std::int64_t now_ns);  // sweeps once per second of capture time
 
   RememberedTable remembered_[2];  // [0] current generation, [1] previous
   std::vector<EndedStream> ended_;
@@ -371,7 +381,7 @@ class StreamTracker {
     }
     return cached_;
   }
-  ChunkedVector<PackedSummary, 16> summaries_;
+  ChunkedVector<PackedSummary, 12> summaries_;  // 80 KB chunks
   std::unordered_map<std::uint32_t, std::int64_t> big_rtt_secs_;
   StreamSummary cached_;
   std::uint32_t cached_id_ = kNoSlot;

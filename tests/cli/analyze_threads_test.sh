@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# `tcplens analyze` on several threads (each with a share of the connections) prints exactly
+# what it prints on one: every corpus capture, both flag modes, stdout, stderr and exit
+# status; and a write error ends it (no worker left waiting).
+# Usage: analyze_threads_test.sh TCPLENS CORPUS_DIR
+set -u
+TCPLENS=$1
+CORPUS=$2
+WORK=$(mktemp -d /tmp/tcplens-threads.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+passed=0 failed=0
+
+run() {  # run OUT_PREFIX ARGS...: stdout, stderr and exit status into files
+  local out=$1; shift
+  "$TCPLENS" analyze "$@" >"$out.stdout" 2>"$out.stderr.raw"
+  echo $? >"$out.status"
+  # The peak of tracked connections is the sum of the workers' peaks (at most the real peak
+  # times the workers); all else must be equal.
+  sed 's/ (peak [0-9]* tracked)//' "$out.stderr.raw" >"$out.stderr"
+}
+
+while IFS= read -r file; do
+  for compat in none tshark; do
+    run "$WORK/one" -r "$file" --per-packet --format tsv --compat "$compat" --threads 1
+    for threads in 2 3; do
+      run "$WORK/many" -r "$file" --per-packet --format tsv --compat "$compat" --threads "$threads"
+      if cmp -s "$WORK/one.stdout" "$WORK/many.stdout" && cmp -s "$WORK/one.stderr" "$WORK/many.stderr" &&
+         cmp -s "$WORK/one.status" "$WORK/many.status"; then
+        passed=$((passed + 1))
+      else
+        failed=$((failed + 1))
+        echo "FAIL ${file#"$CORPUS"/} --compat $compat --threads $threads differs from --threads 1"
+      fi
+    done
+  done
+done < <(find "$CORPUS" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) | sort)
+
+# A full disk: exit status 1, promptly.
+if [ -w /dev/full ]; then
+  timeout 60 "$TCPLENS" analyze -r "$CORPUS/live/http-get/get-http-server.pcap" --per-packet \
+    --threads 2 >/dev/full 2>/dev/null
+  status=$?
+  if [ "$status" = 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL /dev/full: exit $status"; fi
+fi
+
+echo "analyze threads: $passed passed, $failed failed"
+[ "$failed" = 0 ]
