@@ -51,6 +51,9 @@ std::string format(const char* fmt, auto... args) {
 // served here without a virtual call; streams override take_stream().
 class PcapFileSource::Input {
  public:
+  // 1 MiB: up to three steps stay mapped (8 MiB steps cost 16-24 MiB of resident file pages).
+  static constexpr std::size_t kReleaseStep = 1u << 20;
+
   virtual ~Input() = default;
   ByteView take(std::size_t n) {
     if (map_ == nullptr) return take_stream(n);
@@ -72,9 +75,6 @@ class PcapFileSource::Input {
   // last kReleaseStep bytes before the read position are kept, so views handed out by
   // recent take() calls remain valid. (Populating the next step ahead with
   // MADV_POPULATE_READ was tried: no gain over the kernel's fault-around.)
-  // 1 MiB: up to three steps stay mapped (8 MiB steps cost 16-24 MiB of resident file pages,
-  // and analyze maps the file once per worker thread).
-  static constexpr std::size_t kReleaseStep = 1u << 20;
   virtual void release_behind() {}
 
   std::uint64_t offset_ = 0;
@@ -155,6 +155,73 @@ class StreamInput final : public PcapFileSource::Input {
 
 }  // namespace
 
+// One reader of a SharedCaptureMap: reports how far it got instead of dropping pages itself.
+class SharedCaptureMap::Reader final : public PcapFileSource::Input {
+ public:
+  Reader(SharedCaptureMap& map, std::size_t index) : map_of_(map), index_(index) {
+    map_ = map.bytes_;
+    map_size_ = map.size_;
+  }
+  ~Reader() override { map_of_.passed(index_, map_size_); }  // done: holds no page back
+
+ private:
+  void release_behind() override {
+    const std::size_t upto = (static_cast<std::size_t>(offset_) - kReleaseStep) & ~(kReleaseStep - 1);
+    map_of_.passed(index_, upto);
+    released_ = upto;
+  }
+
+  SharedCaptureMap& map_of_;
+  std::size_t index_;
+};
+
+std::unique_ptr<SharedCaptureMap> SharedCaptureMap::map(const std::string& path, std::size_t readers) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  struct stat st {};
+  void* bytes = MAP_FAILED;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+    bytes = mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (bytes == MAP_FAILED) return nullptr;
+  madvise(bytes, static_cast<std::size_t>(st.st_size), MADV_SEQUENTIAL);
+  return std::unique_ptr<SharedCaptureMap>(new SharedCaptureMap(
+      static_cast<const std::uint8_t*>(bytes), static_cast<std::size_t>(st.st_size), readers));
+}
+
+SharedCaptureMap::SharedCaptureMap(const std::uint8_t* bytes, std::size_t size, std::size_t readers)
+    : bytes_(bytes), size_(size), passed_(new std::atomic<std::size_t>[readers]), readers_(readers) {
+  for (std::size_t i = 0; i < readers; ++i) passed_[i].store(0, std::memory_order_relaxed);
+}
+
+SharedCaptureMap::~SharedCaptureMap() { munmap(const_cast<std::uint8_t*>(bytes_), size_); }
+
+void SharedCaptureMap::passed(std::size_t reader, std::size_t offset) {
+  passed_[reader].store(offset, std::memory_order_relaxed);
+  auto lowest = [&] {
+    std::size_t low = size_;
+    for (std::size_t i = 0; i < readers_; ++i) low = std::min(low, passed_[i].load(std::memory_order_relaxed));
+    return low & ~(PcapFileSource::Input::kReleaseStep - 1);
+  };
+  {
+    std::lock_guard<std::mutex> lock(release_mutex_);
+    if (const std::size_t low = lowest(); low > released_) {
+      madvise(const_cast<std::uint8_t*>(bytes_) + released_, low - released_, MADV_DONTNEED);
+      released_ = low;
+    }
+  }
+  progress_.fetch_add(1, std::memory_order_release);
+  progress_.notify_all();
+  // What lies between the slowest reader and the others stays mapped: a reader more than
+  // kMaxLead ahead waits for the slowest to move (one that is done never waits).
+  if (offset >= size_) return;
+  for (;;) {
+    const std::uint64_t seen = progress_.load(std::memory_order_acquire);
+    if (offset <= lowest() + kMaxLead) return;
+    progress_.wait(seen, std::memory_order_acquire);
+  }
+}
+
 PcapFileSource::~PcapFileSource() = default;
 
 std::unique_ptr<PcapFileSource> PcapFileSource::open(const std::string& path,
@@ -198,6 +265,14 @@ std::unique_ptr<PcapFileSource> PcapFileSource::open_memory(ByteView bytes,
                                                             std::string& error) {
   std::unique_ptr<PcapFileSource> source(new PcapFileSource());
   source->input_ = std::make_unique<MappedInput>(bytes.data(), bytes.size(), false);
+  if (!source->read_header(error)) return nullptr;
+  return source;
+}
+
+std::unique_ptr<PcapFileSource> PcapFileSource::open_shared(SharedCaptureMap& map, std::size_t reader,
+                                                            std::string& error) {
+  std::unique_ptr<PcapFileSource> source(new PcapFileSource());
+  source->input_ = std::make_unique<SharedCaptureMap::Reader>(map, reader);
   if (!source->read_header(error)) return nullptr;
   return source;
 }

@@ -35,6 +35,23 @@ while IFS= read -r file; do
   done
 done < <(find "$CORPUS" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) | sort)
 
+# One connection only (one worker owns every packet, the others none), far longer than the
+# batches in flight: nobody waits for ever, and the output is still the same.
+BULK=$CORPUS/live/data-transfer/bulk-clean.pcap
+head -c 24 "$BULK" >"$WORK/one-flow.pcap"
+for _ in $(seq 30); do tail -c +25 "$BULK" >>"$WORK/one-flow.pcap"; done
+run "$WORK/one" -r "$WORK/one-flow.pcap" --per-packet --threads 1
+for threads in 2 3; do
+  timeout 120 "$TCPLENS" analyze -r "$WORK/one-flow.pcap" --per-packet --threads "$threads" >"$WORK/many.stdout"
+  status=$?
+  if [ "$status" = 0 ] && cmp -s "$WORK/one.stdout" "$WORK/many.stdout"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL one connection on $threads threads: exit $status or output differs"
+  fi
+done
+
 # A full disk: exit status 1, promptly.
 if [ -w /dev/full ]; then
   timeout 60 "$TCPLENS" analyze -r "$CORPUS/live/http-get/get-http-server.pcap" --per-packet \

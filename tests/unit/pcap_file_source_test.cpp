@@ -191,3 +191,58 @@ TEST(PcapFileSource, PcapngCutAtEveryOffsetOfThePacketBlockFailsCleanly) {
 
 }  // namespace
 }  // namespace tcplens
+
+namespace tcplens {
+namespace {
+
+// Readers of one SharedCaptureMap each see every record, as open() does; a reader that is
+// done (or failed to start) holds nobody back; damage stops every reader at the same record.
+TEST(SharedCaptureMap, EveryReaderSeesTheWholeFile) {
+  const Bytes bytes = make_pcap(false, false, 6000, 1000);  // 6 MB: several release steps
+  TempFile file(bytes);
+  auto map = SharedCaptureMap::map(file.path(), 3);
+  ASSERT_NE(map, nullptr);
+  std::string error;
+  auto a = PcapFileSource::open_shared(*map, 0, error);
+  auto b = PcapFileSource::open_shared(*map, 1, error);
+  ASSERT_TRUE(a && b) << error;
+  { auto c = PcapFileSource::open_shared(*map, 2, error); }  // done at once: no hold on a or b
+  RawPacket pa, pb;
+  int n = 0;
+  while (a->next(pa) == ReadStatus::Ok) {
+    ASSERT_EQ(b->next(pb), ReadStatus::Ok);
+    ASSERT_EQ(pa.number, pb.number);
+    ASSERT_EQ(pa.caplen, 1000u);
+    ASSERT_EQ(pa.data[7], pb.data[7]);
+    ASSERT_EQ(pa.data[7], static_cast<std::uint8_t>(n + 7));
+    ++n;
+  }
+  EXPECT_EQ(n, 6000);
+  EXPECT_EQ(b->next(pb), ReadStatus::End);
+
+  // Cut inside the last record: both readers get every record before it, then the error.
+  const Bytes cut(bytes.begin(), bytes.end() - 10);
+  TempFile damaged(cut);
+  auto map2 = SharedCaptureMap::map(damaged.path(), 2);
+  ASSERT_NE(map2, nullptr);
+  // (Read in turns: one reader alone would wait for the other once 2 MiB ahead.)
+  auto first = PcapFileSource::open_shared(*map2, 0, error);
+  auto second = PcapFileSource::open_shared(*map2, 1, error);
+  ASSERT_TRUE(first && second);
+  int got[2] = {0, 0};
+  ReadStatus st[2] = {ReadStatus::Ok, ReadStatus::Ok};
+  while (st[0] == ReadStatus::Ok || st[1] == ReadStatus::Ok) {
+    if (st[0] == ReadStatus::Ok && (st[0] = first->next(pa)) == ReadStatus::Ok) ++got[0];
+    if (st[1] == ReadStatus::Ok && (st[1] = second->next(pb)) == ReadStatus::Ok) ++got[1];
+  }
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(got[i], 5999);
+    EXPECT_EQ(st[i], ReadStatus::Error);
+  }
+  EXPECT_NE(first->error().message.find("truncated dump file"), std::string::npos);
+  EXPECT_EQ(SharedCaptureMap::map("/nonexistent/x.pcap", 2), nullptr);
+  EXPECT_EQ(SharedCaptureMap::map("/tmp", 2), nullptr);  // not a regular file
+}
+
+}  // namespace
+}  // namespace tcplens

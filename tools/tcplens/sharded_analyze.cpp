@@ -2,7 +2,7 @@
 // threads by their 4-tuple (flow/shard.hpp), each worker runs both of tshark's passes over its
 // share, and the calling thread merges the workers' rows back into frame order.
 //
-// Each worker reads the whole file (its own mapping of the same cached pages) but decodes and tracks only its
+// Each worker reads the whole file (one mapping shared by all) but decodes and tracks only its
 // own packets; the packets it passes over still drive its timers (StreamTracker::observe), so
 // connections are freed at the same packets as on one thread. Stream numbers are the
 // workers' own: after the first passes, the frame at which every stream began gives its
@@ -37,7 +37,7 @@ namespace {
 // Rows travel from a worker to the merging thread in batches of consecutive frames, through
 // a few slots per worker so that workers can run ahead of the merge.
 constexpr std::uint64_t kBatchFrames = 1024;
-constexpr std::size_t kSlots = 4;
+constexpr std::size_t kSlots = 8;
 
 struct Batch {
   Output text{-1, std::size_t{1} << 16};
@@ -61,11 +61,12 @@ struct Worker {
 };
 
 // Reads the file and calls owned(raw, packet) for every packet of shard `me` (and, on shard
-// 0, for packets no tracker tracks, which may still get a row) and passed(raw) for the
-// tracked packets of the other shards.
+// 0, for packets no tracker tracks, which may still get a row) and passed(raw, tracked) for
+// every other packet, `tracked` when another shard's tracker tracks it.
 template <typename Owned, typename Passed>
-bool for_each_packet(const std::string& path, Worker& w, std::uint32_t shards, Owned owned, Passed passed) {
-  auto source = PcapFileSource::open(path, w.error);
+bool for_each_packet(const std::string& path, SharedCaptureMap* map, Worker& w, std::uint32_t shards,
+                     Owned owned, Passed passed) {
+  auto source = map ? PcapFileSource::open_shared(*map, w.index, w.error) : PcapFileSource::open(path, w.error);
   if (!source) {
     w.status = ReadStatus::Error;
     return false;
@@ -78,7 +79,7 @@ bool for_each_packet(const std::string& path, Worker& w, std::uint32_t shards, O
       if (shard == w.index)
         owned(raw, decoder.decode(raw));
       else
-        passed(raw);
+        passed(raw, true);
       continue;
     }
     const DecodedPacket& pkt = decoder.decode(raw);
@@ -86,22 +87,24 @@ bool for_each_packet(const std::string& path, Worker& w, std::uint32_t shards, O
     shard = StreamTracker::tracked_key(pkt, key) ? shard_of(key, shards) : kShardUnknown;
     if (shard == w.index || (shard == kShardUnknown && w.index == 0))
       owned(raw, pkt);
-    else if (shard != kShardUnknown)
-      passed(raw);
+    else
+      passed(raw, shard != kShardUnknown);
   }
   if (w.status == ReadStatus::Error) w.error = source->error().message;
   return true;
 }
 
-void first_pass(const std::string& path, Worker& w, std::uint32_t shards) {
+void first_pass(const std::string& path, SharedCaptureMap* map, Worker& w, std::uint32_t shards) {
   for_each_packet(
-      path, w, shards,
+      path, map, w, shards,
       [&](const RawPacket& raw, const DecodedPacket& pkt) {
         const std::size_t before = w.first.stream_count();
         w.first.on_packet(pkt, raw.number, raw.ts);
         for (std::size_t i = before; i < w.first.stream_count(); ++i) w.began.push_back(raw.number);
       },
-      [&](const RawPacket& raw) { w.first.observe(raw.ts); });
+      [&](const RawPacket& raw, bool tracked) {
+        if (tracked) w.first.observe(raw.ts);
+      });
   w.first.release_live_state();
 }
 
@@ -134,18 +137,25 @@ void hand_over(Batch& b, bool last) {
   b.full.notify_one();
 }
 
-void second_pass(const std::string& path, Worker& w, std::uint32_t shards, bool print) {
+void second_pass(const std::string& path, SharedCaptureMap* map, Worker& w, std::uint32_t shards,
+                 bool print) {
   w.second.set_first_pass(&w.first);
   std::uint64_t batch = 0;
   Batch* b = &take_slot(w, 0);
+  // Every frame, owned or not, hands over the batches before it: the merge then never waits
+  // for a worker that is ahead in the file (the shared mapping makes a worker far ahead wait
+  // for the slowest one).
+  auto next_batch_at = [&](std::uint64_t frame) {
+    const std::uint64_t in = (frame - 1) / kBatchFrames;
+    while (batch < in) {
+      hand_over(*b, false);
+      b = &take_slot(w, ++batch);
+    }
+  };
   for_each_packet(
-      path, w, shards,
+      path, map, w, shards,
       [&](const RawPacket& raw, const DecodedPacket& pkt) {
-        const std::uint64_t in = (raw.number - 1) / kBatchFrames;
-        while (batch < in) {
-          hand_over(*b, false);
-          b = &take_slot(w, ++batch);
-        }
+        next_batch_at(raw.number);
         const TcpPacketAnalysis& a = w.second.on_packet(pkt, raw.number, raw.ts);
         if (!print) return;
         TsharkTsvWriter writer(b->text);
@@ -160,7 +170,10 @@ void second_pass(const std::string& path, Worker& w, std::uint32_t shards, bool 
         b->frames.push_back(raw.number);
         b->ends.push_back(b->text.size());
       },
-      [&](const RawPacket& raw) { w.second.observe(raw.ts); });
+      [&](const RawPacket& raw, bool tracked) {
+        next_batch_at(raw.number);
+        if (tracked) w.second.observe(raw.ts);
+      });
   hand_over(*b, true);
 }
 
@@ -267,7 +280,10 @@ int run_analyze_sharded(const AnalyzeArgs& args, std::uint32_t threads) {
     for (auto& t : running) t.join();
   };
 
-  run_all([&](Worker& w) { first_pass(args.read_file, w, threads); });
+  // The workers read the file together: mapped once per pass, when it can be.
+  auto map = SharedCaptureMap::map(args.read_file, threads);
+  run_all([&](Worker& w) { first_pass(args.read_file, map.get(), w, threads); });
+  map.reset();
   number_streams(workers);
   malloc_trim(0);  // what the first passes freed, before the second passes grow
 
@@ -275,11 +291,13 @@ int run_analyze_sharded(const AnalyzeArgs& args, std::uint32_t threads) {
   Output out(1);
   if (print) TsharkTsvWriter(out).header();
   if (!out.flush()) return 1;
+  map = SharedCaptureMap::map(args.read_file, threads);
   std::vector<std::thread> running;
   for (std::uint32_t k = 0; k < threads; ++k)
-    running.emplace_back([&, k] { second_pass(args.read_file, *workers[k], threads, print); });
+    running.emplace_back([&, k] { second_pass(args.read_file, map.get(), *workers[k], threads, print); });
   const bool written = merge_rows(workers, 1);
   for (auto& t : running) t.join();
+  map.reset();
   if (!written) return 1;
 
   TrackerCounters total;

@@ -8,7 +8,9 @@
 // unknown block type is skipped, as the format allows.
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,8 @@ namespace tcplens {
 
 enum class TimestampPrecision { Micro, Nano };
 
+class SharedCaptureMap;
+
 class PcapFileSource final : public PacketSource {
  public:
   // Opens `path` ("-" for standard input). On failure, returns nullptr and sets `error`
@@ -25,6 +29,9 @@ class PcapFileSource final : public PacketSource {
   static std::unique_ptr<PcapFileSource> open(const std::string& path, std::string& error);
   // Reads a capture held in memory (benchmarks, tests); `bytes` must outlive the source.
   static std::unique_ptr<PcapFileSource> open_memory(ByteView bytes, std::string& error);
+  // Reader `reader` of a file mapped once for several (see SharedCaptureMap::open).
+  static std::unique_ptr<PcapFileSource> open_shared(SharedCaptureMap& map, std::size_t reader,
+                                                     std::string& error);
   ~PcapFileSource() override;
 
   ReadStatus next(RawPacket& packet) override;
@@ -60,6 +67,42 @@ class PcapFileSource final : public PacketSource {
   };
   static constexpr std::size_t kMaxInterfaces = 4096;
   std::vector<Interface> interfaces_;
+};
+
+// A capture file mapped once for several sources that read it at the same time (analyze's
+// worker threads, one source each). Each source drops nothing itself: a page leaves the
+// mapping once every reader is past it, so the file is faulted in once rather than once per
+// reader; a reader more than 2 MiB ahead of the slowest waits for it, so the resident part
+// stays a few MiB whatever the file's size. Watch out: the readers must therefore not wait
+// for one another in other ways (analyze's workers wait only for the merge of rows, which
+// waits for the slowest).
+class SharedCaptureMap {
+ public:
+  // nullptr when `path` cannot be mapped (not a regular file, empty, ...): then open the
+  // readers one by one with PcapFileSource::open().
+  static std::unique_ptr<SharedCaptureMap> map(const std::string& path, std::size_t readers);
+  ~SharedCaptureMap();
+  SharedCaptureMap(const SharedCaptureMap&) = delete;
+  SharedCaptureMap& operator=(const SharedCaptureMap&) = delete;
+
+  // The source of reader `reader` (< readers): PcapFileSource::open_shared(*this, reader, error).
+  // The map must outlive its sources.
+
+ private:
+  friend class PcapFileSource;
+  class Reader;
+  SharedCaptureMap(const std::uint8_t* bytes, std::size_t size, std::size_t readers);
+  // Reader `reader` no longer needs the bytes before `offset`; drops what no reader needs.
+  void passed(std::size_t reader, std::size_t offset);
+
+  const std::uint8_t* bytes_;
+  std::size_t size_;
+  std::unique_ptr<std::atomic<std::size_t>[]> passed_;  // per reader
+  std::size_t readers_;
+  std::mutex release_mutex_;
+  std::size_t released_ = 0;  // [0, released_) dropped (under release_mutex_)
+  std::atomic<std::uint64_t> progress_{0};  // bumped whenever a reader reports
+  static constexpr std::size_t kMaxLead = 2u << 20;
 };
 
 }  // namespace tcplens
