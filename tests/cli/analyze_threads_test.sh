@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `tcplens analyze` on several threads (each with a share of the connections) prints exactly
 # what it prints on one: every corpus capture, both flag modes, stdout, stderr and exit
-# status; and a write error ends it (no worker left waiting).
+# status; one long connection; a write error ends it (no worker left waiting); a pipe is read
+# in one pass.
 # Usage: analyze_threads_test.sh TCPLENS CORPUS_DIR
 set -u
 TCPLENS=$1
@@ -52,9 +53,21 @@ for threads in 2 3; do
   fi
 done
 
+# A pipe can be read only once: one pass, as from standard input (it printed no rows when a
+# first pass had read it all).
+HTTP=$CORPUS/live/http-get/get-http-server.pcap
+"$TCPLENS" analyze -r "$HTTP" --per-packet --single-pass >"$WORK/one.stdout"
+if "$TCPLENS" analyze -r <(cat "$HTTP") --per-packet >"$WORK/many.stdout" &&
+   cmp -s "$WORK/one.stdout" "$WORK/many.stdout" && [ "$(wc -l <"$WORK/many.stdout")" -gt 30 ]; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  echo "FAIL a pipe given to -r is not read as one pass"
+fi
+
 # A full disk: exit status 1, promptly.
 if [ -w /dev/full ]; then
-  timeout 60 "$TCPLENS" analyze -r "$CORPUS/live/http-get/get-http-server.pcap" --per-packet \
+  timeout 60 "$TCPLENS" analyze -r "$HTTP" --per-packet \
     --threads 2 >/dev/full 2>/dev/null
   status=$?
   if [ "$status" = 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL /dev/full: exit $status"; fi

@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <thread>
 
+#include <sys/stat.h>
+
 #include "commands.hpp"
 #include "tcplens/capture/pcap_file_source.hpp"
 #include "tcplens/decode/packet_decoder.hpp"
@@ -113,7 +115,10 @@ int run_analyze(const AnalyzeArgs& args) {
     std::fprintf(stderr, "tcplens analyze: only --per-packet is implemented so far\n");
     return 2;
   }
-  const bool two_pass = !args.single_pass && args.read_file != "-";
+  // Only a regular file can be read twice (not standard input, a FIFO or a device).
+  struct stat file {};
+  const bool two_pass = !args.single_pass && args.read_file != "-" &&
+                        stat(args.read_file.c_str(), &file) == 0 && S_ISREG(file.st_mode);
   std::string error;
   const unsigned threads =
       args.threads ? args.threads : std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
