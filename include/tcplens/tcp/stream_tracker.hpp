@@ -20,10 +20,10 @@
 // when it is closed (both FINs acknowledged, or a RST) and has been quiet for
 // Limits::close_linger_sec of capture time, when it has been idle for
 // Limits::idle_timeout_sec, or when Limits::max_live streams are live and a new one starts
-// (the least recently seen eighth goes). A freed 4-tuple leaves a 24-byte "remembered" entry
-// (12 bytes; bounded by Limits::max_remembered, oldest generation dropped first), so that a packet
-// that comes back on it joins the same stream as in tshark, and a SYN with a new ISN is
-// flagged as reused ports as tshark does. Watch out: tshark never forgets a 4-tuple; here a
+// (the least recently seen eighth goes). A freed 4-tuple leaves a 12-byte "remembered" entry
+// (in tables at most three quarters full; bounded by Limits::max_remembered, oldest generation
+// dropped first), so that a packet that comes back on it joins the same stream as in tshark,
+// and a SYN with a new ISN is flagged as reused ports as tshark does. Watch out: tshark never forgets a 4-tuple; here a
 // packet that comes back after its 4-tuple was freed is analysed from a fresh state (no
 // retransmission or dup-ACK history: counted in counters().resumed), and one that comes back
 // after its remembered entry was dropped starts a new stream (counters().remembered_dropped
@@ -178,7 +178,8 @@ class StreamTracker {
   // default cap a 5 M SYN flood peaks at 0.43 GiB (conns) and 0.33 GiB (analyze)
   // (tests/flood); the benchmark capture (up to ~90000 connections live, most of them closed
   // and lingering) loses nothing to it. `max_remembered` bounds the freed 4-tuples remembered
-  // for tshark's stream numbering (12 bytes each at most twice over, in two generations).
+  // for tshark's stream numbering (12 bytes each, in tables at most three quarters full, in two
+  // generations).
   struct Limits {
     std::size_t max_live = 100000;
     std::int64_t idle_timeout_sec = 3600;
