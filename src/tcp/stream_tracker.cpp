@@ -471,7 +471,9 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
   out_.stream = id;
   out_.completeness = first_pass_ ? s.shown_completeness : sum.completeness;
   out_.dir = dir;
-  s.flow[f].num_sack_ranges = 0;
+  // Flow state only the sequence analysis reads: a first pass leaves it (and its cache lines) alone.
+  const bool sequence_analysis = !summaries_only_;
+  if (sequence_analysis) s.flow[f].num_sack_ranges = 0;
 
   if (!in_error) {
     if (seg.have_seglen) {
@@ -482,7 +484,6 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
       if (!sum.base_set[f]) {
         if (flags & kSyn) {
           sum.base_seq[f] = seg.seq;
-          s.flow[f].saw_syn = true;
         } else {
           sum.base_seq[f] = seg.seq - 1;
         }
@@ -502,12 +503,11 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
       }
       // Close detection, only to know when the state can be freed.
       if (flags & kRst) s.reset = true;
-      if ((flags & kFin) && !s.flow[f].fin_seen) {
-        s.flow[f].fin_seen = true;
-        s.flow[f].fin_next = seg.seq + seg.payload_len + 1;
+      if ((flags & kFin) && !s.fin_seen[f]) {
+        s.fin_seen[f] = true;
+        s.fin_next[f] = seg.seq + seg.payload_len + 1;
       }
-      if ((flags & kAck) && s.flow[r].fin_seen && !lt(seg.ack, s.flow[r].fin_next))
-        s.flow[r].fin_acked = true;
+      if ((flags & kAck) && s.fin_seen[r] && !lt(seg.ack, s.fin_next[r])) s.fin_acked[r] = true;
       // A closed connection sends no more new data: its ground-truth history goes now rather
       // than after the linger (most live streams of a busy capture are closed and lingering).
       // A late copy after this keeps tshark's verdict.
@@ -574,18 +574,18 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
       s.ts_mru_syn = ts;
       s.has_mru_syn = true;
     }
-    s.flow[f].is_first_ack = true;
+    if (sequence_analysis) s.flow[f].is_first_ack = true;
   }
   if ((flags & (kSyn | kAck)) == kAck) {
     if (s.has_mru_syn && sum.initial_rtt.is_zero()) sum.initial_rtt = NsTime::delta(ts, s.ts_mru_syn);
-    s.flow[f].is_first_ack = false;
+    if (sequence_analysis) s.flow[f].is_first_ack = false;
   }
 
   // Options (dissected after the sequence analysis, so they affect later packets only).
   if (seg.header_valid) {
     const TcpOptions& o = seg.options;
     if (o.has_window_scale) sum.win_scale[f] = static_cast<std::int8_t>(std::min<int>(o.window_scale, 14));
-    if (o.sack_count > 0) {
+    if (o.sack_count > 0 && sequence_analysis) {
       Flow& fl = s.flow[f];
       fl.num_sack_ranges = static_cast<std::uint8_t>(std::min<int>(o.sack_count, 3));
       for (int i = 0; i < fl.num_sack_ranges; ++i) {

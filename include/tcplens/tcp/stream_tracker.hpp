@@ -254,49 +254,51 @@ class StreamTracker {
     std::uint32_t nextseq;
     NsTime ts;
   };
-  struct Flow {
-    std::uint32_t window = 0xffffffffu;  // last raw window field; Wireshark starts at G_MAXUINT32
-    bool is_first_ack = false;
-    bool valid_bif = true;
-    bool saw_syn = false;
-    std::uint32_t nextseq = 0;
+  struct Flow {  // (largest fields first: 104 bytes)
     std::uint64_t nextseqframe = 0;
     std::int64_t nextseqtime = 0;
-    std::uint32_t maxseqtobeacked = 0;
-    std::uint32_t lastack = 0;
     std::int64_t lastacktime = 0;
     std::uint64_t lastnondupack = 0;
+    std::vector<Unacked> segments;  // oldest first
+    std::uint32_t window = 0xffffffffu;  // last raw window field; Wireshark starts at G_MAXUINT32
+    std::uint32_t nextseq = 0;
+    std::uint32_t maxseqtobeacked = 0;
+    std::uint32_t lastack = 0;
     // Watch out: unsigned as in Wireshark, where "-1" (set after an ACKed unseen segment)
     // compares as >= 2 in the fast-retransmission test.
     std::uint32_t dupacknum = 0;
     AnomalySet lastsegmentflags;
-    std::uint8_t num_sack_ranges = 0;
-    bool fin_seen = false;   // close detection (for freeing), not tshark analysis
-    bool fin_acked = false;
-    std::uint32_t fin_next = 0;
     std::uint32_t sack_left[3] = {0, 0, 0};
     std::uint32_t sack_right[3] = {0, 0, 0};
-    std::vector<Unacked> segments;  // oldest first
+    std::uint8_t num_sack_ranges = 0;
+    bool is_first_ack = false;
+    bool valid_bif = true;
   };
+
   struct GroundTruth {
     SendHistory sent[2];  // indexed by Direction
   };
-  // Analysis state of the latest stream of one 4-tuple.
+  // Analysis state of the latest stream of one 4-tuple. What every packet needs, even without
+  // the sequence analysis (a first pass), comes first: it fits the first two cache lines.
   struct Stream {
     FlowKey key;
     bool in_use = false;
     std::uint32_t id = 0;
     std::int64_t last_seen_ns = 0;
-    Flow flow[2];
-    NsTime ts_mru_syn;
+    // Close detection (for freeing), not tshark analysis; indexed by Direction.
+    std::uint32_t fin_next[2] = {0, 0};
+    bool fin_seen[2] = {false, false};
+    bool fin_acked[2] = {false, false};
+    bool reset = false;  // a RST was seen
     bool has_mru_syn = false;
     bool acc_ecn_syn = false;
     bool acc_ecn_synack = false;
-    bool reset = false;  // a RST was seen (close detection)
+    NsTime ts_mru_syn;
     std::uint8_t shown_completeness = 0;  // replay mode only
-    std::uint32_t shown_base[2] = {0, 0};  // replay mode: tshark's second-pass bases
     bool shown_base_set[2] = {false, false};
+    std::uint32_t shown_base[2] = {0, 0};  // replay mode: tshark's second-pass bases
     std::unique_ptr<GroundTruth> truth;  // ground-truth mode, from the first payload on
+    Flow flow[2];
   };
 
   static constexpr std::uint32_t kNoSlot = 0xffffffffu;
@@ -312,7 +314,7 @@ class StreamTracker {
                         std::uint64_t frame, NsTime ts, const SendHistory::Sender& sender);
   static void apply_ground_truth(SegmentOrigin origin, AnomalySet& fl);
   // Both FINs acknowledged, or a RST: what the close linger waits on.
-  static bool is_closed(const Stream& s) { return s.reset || (s.flow[0].fin_acked && s.flow[1].fin_acked); }
+  static bool is_closed(const Stream& s) { return s.reset || (s.fin_acked[0] && s.fin_acked[1]); }
   void touch_record() { out_.has_acked_record = true; }
   void analyze_packet(const DecodedPacket& pkt, std::uint64_t frame, NsTime ts);
 
