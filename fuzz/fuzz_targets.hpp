@@ -11,6 +11,7 @@
 #include "tcplens/capture/link_type.hpp"
 #include "tcplens/capture/pcap_file_source.hpp"
 #include "tcplens/decode/packet_decoder.hpp"
+#include "tcplens/flow/shard.hpp"
 #include "tcplens/render/tcpdump_renderer.hpp"
 #include "tcplens/render/connection_summary.hpp"
 #include "tcplens/render/output.hpp"
@@ -91,6 +92,15 @@ inline void decode_one(const std::uint8_t* data, std::size_t size) {
   const DecodedPacket& decoded = decoder.decode(packet);
   const TcpPacketAnalysis& a = tracker.on_packet(decoded, 1, packet.ts);
   if (a.tracked) (void)StreamTracker::numbers(decoded.tcp, a, tracker.summary(a.stream));
+  // analyze's workers rely on this: a shard read straight from the bytes is the one of the
+  // 4-tuple the tracker tracks the packet under.
+  for (std::uint32_t shards : {2u, 3u}) {
+    const std::uint32_t peeked = peek_shard(packet, shards);
+    if (peeked == kShardUnknown) continue;
+    FlowKey key;
+    if (!a.tracked || !StreamTracker::tracked_key(decoded, key) || shard_of(key, shards) != peeked)
+      __builtin_trap();
+  }
 }
 
 // A sequence of raw IP packets, each preceded by a 2-byte big-endian header: the low 11
