@@ -56,7 +56,7 @@ StreamTracker make_tracker(const TrackLimitArgs& limits, const std::string& comp
 void add_track_limit_options(CLI::App& app, TrackLimitArgs& args) {
   app.add_option("--max-conns", args.max_conns,
                  "Cap on connections tracked at once (default 100000: memory stays under 512 MiB even "
-                 "in a 5 M SYN flood, about 0.43 GiB with conns and 0.33 with analyze; tests/flood). When "
+                 "in a 5 M SYN flood, about 0.4 GiB with conns and 0.3 with analyze; tests/flood). When "
                  "reached, closed connections go first, then idle ones, then the least recently seen, an "
                  "eighth of the cap at a time; evictions are reported on stderr")
       ->check(CLI::Range(std::size_t{8}, std::size_t{1} << 31));
