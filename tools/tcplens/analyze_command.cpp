@@ -32,7 +32,8 @@ void add_analyze_options(CLI::App& app, AnalyzeArgs& args) {
                "Show the values known at each packet instead of each stream's final ones");
   app.add_option("--threads", args.threads,
                  "Worker threads for a file's two passes, each with a share of the connections "
-                 "(default: one per processor, at most 8; the output is the same as with 1)")
+                 "(0, the default: one per processor, at most 8). The output is the same as with 1, "
+                 "except which connections --max-conns evicts (each worker has its share of the cap)")
       ->check(CLI::Range(0u, 64u));
   add_compat_option(app, args.compat);
   add_track_limit_options(app, args.limits);
