@@ -157,9 +157,7 @@ int run_analyze(const AnalyzeArgs& args) {
     const TcpPacketAnalysis& a = tracker.on_packet(pkt, raw.number, raw.ts);
     if (!print) continue;
     if (!a.tracked) {
-      if (pkt.has(Layer::Tcp) && pkt.tcp.ports_valid && !pkt.tcp.fixed_valid &&
-          !pkt.has(Layer::Icmp) && !pkt.has(Layer::Icmpv6))
-        writer.short_row(raw, pkt);
+      if (TsharkTsvWriter::has_short_row(pkt)) writer.short_row(raw, pkt);
       continue;
     }
     const StreamSummary& s = two_pass ? final_state.summary(a.stream) : tracker.summary(a.stream);

@@ -60,16 +60,17 @@ struct Worker {
   explicit Worker(const StreamTracker::Limits& limits) : first(limits), second(limits) {}
 };
 
-// Reads the file and calls owned(raw, packet) for every packet of shard `me` (and, on shard
-// 0, for packets no tracker tracks, which may still get a row) and passed(raw, tracked) for
-// every other packet, `tracked` when another shard's tracker tracks it.
+// Reads the file and calls owned(raw, packet) for every packet of the worker's shard (and, on
+// worker 0, for packets no tracker tracks, which may still get a row) and passed(raw, tracked)
+// for every other packet, `tracked` when another worker's tracker tracks it. Read and open
+// errors are left in w.status and w.error.
 template <typename Owned, typename Passed>
-bool for_each_packet(const std::string& path, SharedCaptureMap* map, Worker& w, std::uint32_t shards,
+void for_each_packet(const std::string& path, SharedCaptureMap* map, Worker& w, std::uint32_t shards,
                      Owned owned, Passed passed) {
   auto source = map ? PcapFileSource::open_shared(*map, w.index, w.error) : PcapFileSource::open(path, w.error);
   if (!source) {
     w.status = ReadStatus::Error;
-    return false;
+    return;
   }
   PacketDecoder decoder;
   RawPacket raw;
@@ -91,7 +92,6 @@ bool for_each_packet(const std::string& path, SharedCaptureMap* map, Worker& w, 
       passed(raw, shard != kShardUnknown);
   }
   if (w.status == ReadStatus::Error) w.error = source->error().message;
-  return true;
 }
 
 void first_pass(const std::string& path, SharedCaptureMap* map, Worker& w, std::uint32_t shards) {
@@ -160,9 +160,7 @@ void second_pass(const std::string& path, SharedCaptureMap* map, Worker& w, std:
         if (!print) return;
         TsharkTsvWriter writer(b->text);
         if (!a.tracked) {
-          if (!pkt.has(Layer::Tcp) || !pkt.tcp.ports_valid || pkt.tcp.fixed_valid || pkt.has(Layer::Icmp) ||
-              pkt.has(Layer::Icmpv6))
-            return;
+          if (!TsharkTsvWriter::has_short_row(pkt)) return;
           writer.short_row(raw, pkt);
         } else {
           writer.row(raw, pkt, a, w.first.summary(a.stream), w.numbers[a.stream]);

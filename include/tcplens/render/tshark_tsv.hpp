@@ -33,6 +33,12 @@ class TsharkTsvWriter {
   // A TCP header cut off before the window: tshark stops before finding the stream and
   // shows only addresses and ports.
   void short_row(const RawPacket& raw, const DecodedPacket& pkt);
+  // Does a packet the tracker does not track get a short_row()? (Its own TCP header, with
+  // the ports but cut off before the window.)
+  static bool has_short_row(const DecodedPacket& pkt) {
+    return pkt.has(Layer::Tcp) && pkt.tcp.ports_valid && !pkt.tcp.fixed_valid && !pkt.has(Layer::Icmp) &&
+           !pkt.has(Layer::Icmpv6);
+  }
 
  private:
   void put_time(std::int64_t sec, std::int32_t nsec);
