@@ -57,7 +57,9 @@ struct Worker {
   ReadStatus status = ReadStatus::End;
   std::string error;  // the read or open error, if any
 
-  explicit Worker(const StreamTracker::Limits& limits) : first(limits), second(limits) {}
+  explicit Worker(const StreamTracker::Limits& limits) : first(limits), second(limits) {
+    first.set_summaries_only(true);  // the second pass does the per-packet analysis
+  }
 };
 
 // Reads the file and calls owned(raw, packet) for every packet of the worker's shard (and, on
