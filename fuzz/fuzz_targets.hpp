@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "tcplens/capture/link_type.hpp"
@@ -77,6 +78,48 @@ inline void pcap_one(const std::uint8_t* data, std::size_t size) {
   unlink(path);
 }
 
+// Do two decodings of one packet agree on everything the rest of tcplens reads? (The
+// decoder's fast path for plain Ethernet + IPv4 + TCP against its general one.)
+inline bool same_decoding(const DecodedPacket& a, const DecodedPacket& b) {
+  auto same_ip = [](const IpHeader& x, const IpHeader& y) {
+    return x.version == y.version && x.protocol == y.protocol && x.ttl == y.ttl && x.tos == y.tos &&
+           x.src == y.src && x.dst == y.dst && x.header_len == y.header_len &&
+           x.claimed_len == y.claimed_len && x.reported_len == y.reported_len &&
+           x.fragment == y.fragment && x.more_fragments == y.more_fragments &&
+           x.fragment_offset == y.fragment_offset && x.ident == y.ident;
+  };
+  // (Reassembled datagrams live in each decoder's own buffers: compare the bytes.)
+  auto same_view = [](ByteView x, ByteView y) {
+    return x.size() == y.size() && (x.empty() || std::memcmp(x.data(), y.data(), x.size()) == 0);
+  };
+  auto same_options = [](const TcpOptions& x, const TcpOptions& y) {
+    for (std::size_t i = 0; i < TcpOptions::kMaxSackBlocks; ++i)
+      if (x.sack[i].left != y.sack[i].left || x.sack[i].right != y.sack[i].right) return false;
+    return x.has_mss == y.has_mss && x.has_window_scale == y.has_window_scale &&
+           x.sack_permitted == y.sack_permitted && x.has_timestamps == y.has_timestamps &&
+           x.has_mptcp == y.has_mptcp && x.tfo_cookie_request == y.tfo_cookie_request &&
+           x.has_tfo_cookie == y.has_tfo_cookie && x.malformed == y.malformed && x.mss == y.mss &&
+           x.window_scale == y.window_scale && x.sack_count == y.sack_count &&
+           x.tfo_cookie_len == y.tfo_cookie_len && x.ts_val == y.ts_val && x.ts_ecr == y.ts_ecr;
+  };
+  const TcpSegment& s = a.tcp;
+  const TcpSegment& t = b.tcp;
+  const bool same_tcp =
+      s.ports_valid == t.ports_valid && s.fixed_valid == t.fixed_valid && s.header_valid == t.header_valid &&
+      s.have_seglen == t.have_seglen && s.src_port == t.src_port && s.dst_port == t.dst_port &&
+      s.seq == t.seq && s.ack == t.ack && s.flags == t.flags && s.window == t.window &&
+      s.checksum == t.checksum && s.urgent_ptr == t.urgent_ptr && s.header_len == t.header_len &&
+      s.payload_len == t.payload_len && same_view(s.header, t.header) && same_view(s.payload, t.payload) &&
+      same_options(s.options, t.options);
+  return a.layers == b.layers && a.status == b.status && a.stop_layer == b.stop_layer &&
+         a.linktype == b.linktype && a.ether_type == b.ether_type && a.vlan_count == b.vlan_count &&
+         a.vlan_ids == b.vlan_ids && a.ip_depth == b.ip_depth && same_ip(a.ip, b.ip) &&
+         same_ip(a.outer_ip, b.outer_ip) && same_tcp && a.udp.src_port == b.udp.src_port &&
+         a.udp.dst_port == b.udp.dst_port && a.udp.length == b.udp.length &&
+         same_view(a.udp.payload, b.udp.payload) && a.in_icmp_error == b.in_icmp_error &&
+         a.reassembled == b.reassembled;
+}
+
 // One packet through the decoder and a stream tracker, in render_one's input format (byte 0
 // link type, byte 2 added to the wire length), so the render seeds serve here too.
 inline void decode_one(const std::uint8_t* data, std::size_t size) {
@@ -90,6 +133,10 @@ inline void decode_one(const std::uint8_t* data, std::size_t size) {
   packet.wirelen = packet.caplen + data[2];
   packet.number = 1;
   const DecodedPacket& decoded = decoder.decode(packet);
+  // The fast path for plain Ethernet + IPv4 + TCP decodes as the general one does.
+  PacketDecoder general;
+  general.set_fast_path(false);
+  if (!same_decoding(decoded, general.decode(packet))) __builtin_trap();
   const TcpPacketAnalysis& a = tracker.on_packet(decoded, 1, packet.ts);
   if (a.tracked) (void)StreamTracker::numbers(decoded.tcp, a, tracker.summary(a.stream));
   // analyze's workers rely on this: a shard read straight from the bytes is the one of the

@@ -52,9 +52,10 @@ void DecodedPacket::reset() {
   linktype = 0;
   ether_type = 0;
   vlan_count = 0;
+  // outer_ip is written only when a second IP header is found (Walker::next_ip).
+  if (ip_depth >= 2) outer_ip = IpHeader{};
   ip_depth = 0;
   ip = IpHeader{};
-  outer_ip = IpHeader{};
   tcp = TcpSegment{};
   udp = UdpDatagram{};
   // icmp_error is written only after in_icmp_error is set (Walker::icmp_error): 192 bytes
@@ -85,6 +86,7 @@ class Walker {
   Walker(DecodedPacket& out, IpReassembler& frags) : out_(out), frags_(frags) {}
 
   void link(std::uint32_t linktype, Slice s);
+  bool ethernet_ipv4_tcp(Slice s);
   void ethernet(Slice s, int depth);
   void ether_payload(std::uint16_t type, Slice s, int depth);
   void ip(Slice s, int depth);
@@ -106,8 +108,7 @@ class Walker {
   void add(Layer layer) { out_.layers |= layer_bit(layer); }
   IpHeader& next_ip() {
     if (out_.ip_depth == 1) out_.outer_ip = out_.ip;
-    ++out_.ip_depth;
-    out_.ip = IpHeader{};
+    if (out_.ip_depth++ != 0) out_.ip = IpHeader{};  // the first is still as reset() left it
     return out_.ip;
   }
 
@@ -179,6 +180,40 @@ void Walker::link(std::uint32_t linktype, Slice s) {
       stop(Layer::Link, DecodeStatus::Unsupported);
       return;
   }
+}
+
+// Ethernet, then IPv4 with a 20-byte header that is no fragment, then TCP: most packets of
+// most captures. The same result as ethernet() -> ether_payload() -> ipv4() -> transport(),
+// without their general checks and resets; false (nothing written) for any other packet.
+bool Walker::ethernet_ipv4_tcp(Slice s) {
+  constexpr std::size_t kEth = EthernetView::kHeaderLen;
+  if (s.cap.size() < kEth + Ipv4View::kMinHeaderLen || load_be16(s.cap, 12) != ethertype::kIpv4) return false;
+  const std::uint8_t* ip = s.cap.data() + kEth;
+  // Version 4, IHL 5, TCP; neither more fragments nor an offset (the flags' other bits are
+  // not looked at, as in ipv4()).
+  if (ip[0] != 0x45 || ip[9] != ipproto::kTcp || (ip[6] & 0x3f) != 0 || ip[7] != 0) return false;
+  const Slice l3 = s.after(kEth);
+  const std::uint16_t total = load_be16(ip + 2);
+  const std::uint32_t reported = total == 0 ? l3.wire : std::min<std::uint32_t>(total, l3.wire);
+  if ((total != 0 && total < Ipv4View::kMinHeaderLen) || reported < Ipv4View::kMinHeaderLen) return false;
+  add(Layer::Link);
+  out_.ether_type = ethertype::kIpv4;
+  add(Layer::Ipv4);
+  IpHeader& h = next_ip();
+  h.version = 4;
+  h.protocol = ipproto::kTcp;
+  h.ttl = ip[8];
+  h.tos = ip[1];
+  h.src.family = h.dst.family = 4;
+  std::memcpy(h.src.bytes.data(), ip + 12, 4);
+  std::memcpy(h.dst.bytes.data(), ip + 16, 4);
+  h.header_len = Ipv4View::kMinHeaderLen;
+  h.claimed_len = total;
+  h.reported_len = reported;
+  h.ident = load_be16(ip + 4);
+  const Slice dgram{l3.cap.subspan(0, std::min<std::size_t>(l3.cap.size(), reported)), reported};
+  transport(ipproto::kTcp, dgram.after(Ipv4View::kMinHeaderLen), 0);
+  return true;
 }
 
 void Walker::ethernet(Slice s, int depth) {
@@ -291,8 +326,7 @@ void Walker::transport(std::uint8_t proto, Slice s, int depth) {
   if (depth >= kMaxDepth) return stop(Layer::Ipv4, DecodeStatus::Unsupported);
   switch (proto) {
     case ipproto::kTcp:
-      add(Layer::Tcp);
-      out_.tcp = TcpSegment{};
+      add(Layer::Tcp);  // out_.tcp is as reset() left it: no layer before writes it
       out_.udp = UdpDatagram{};
       out_.layers &= ~layer_bit(Layer::Udp);
       tcp(s, out_.tcp);
@@ -471,7 +505,9 @@ const DecodedPacket& PacketDecoder::decode(const RawPacket& packet) {
   out_.reset();
   out_.linktype = packet.linktype;
   Slice s{packet.data, std::max<std::uint32_t>(packet.wirelen, static_cast<std::uint32_t>(packet.data.size()))};
-  Walker(out_, *frags_).link(packet.linktype, s);
+  Walker walker(out_, *frags_);
+  if (packet.linktype == linktype::kEthernet && fast_path_ && walker.ethernet_ipv4_tcp(s)) return out_;
+  walker.link(packet.linktype, s);
   return out_;
 }
 
