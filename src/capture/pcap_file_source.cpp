@@ -53,6 +53,7 @@ class PcapFileSource::Input {
  public:
   // 1 MiB: up to three steps stay mapped (8 MiB steps cost 16-24 MiB of resident file pages).
   static constexpr std::size_t kReleaseStep = 1u << 20;
+  static constexpr std::size_t kPrefetchAhead = 2048;
 
   virtual ~Input() = default;
   ByteView take(std::size_t n) {
@@ -60,6 +61,7 @@ class PcapFileSource::Input {
     std::size_t left = map_size_ - static_cast<std::size_t>(offset_);
     if (n > left) n = left;
     if (offset_ >= released_ + 2 * kReleaseStep) release_behind();
+    if (offset_ + kPrefetchAhead < map_size_) __builtin_prefetch(map_ + offset_ + kPrefetchAhead);
     ByteView view(map_ + offset_, n);
     offset_ += n;
     return view;
