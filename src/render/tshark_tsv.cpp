@@ -1,6 +1,7 @@
 #include "tcplens/render/tshark_tsv.hpp"
 
 #include <array>
+#include <cstring>
 
 namespace tcplens {
 
@@ -117,7 +118,20 @@ void TsharkTsvWriter::row(const RawPacket& raw, const DecodedPacket& pkt, const 
   char* p = out_.raw(80);
   p = Output::format_u64(p, raw.number);
   *p++ = '\t';
-  p = format_time(p, raw.ts.sec, static_cast<std::int32_t>(raw.ts.nsec));
+  const auto nsec = static_cast<std::int32_t>(raw.ts.nsec);
+  if (raw.ts.sec == time_sec_ && nsec >= 0 && nsec < 1000000000) {
+    // Most rows fall in the previous row's second: its digits are kept.
+    std::memcpy(p, time_text_, sizeof time_text_);
+    p = Output::format_u32_padded(p + time_len_, static_cast<std::uint32_t>(nsec), 9);
+  } else {
+    char* start = p;
+    p = format_time(p, raw.ts.sec, nsec);
+    if (raw.ts.sec >= 0 && nsec >= 0 && nsec < 1000000000 && p - start - 9 <= static_cast<long>(sizeof time_text_)) {
+      time_len_ = static_cast<std::uint8_t>(p - start - 9);  // "SECONDS."
+      std::memcpy(time_text_, start, time_len_);
+      time_sec_ = raw.ts.sec;
+    }
+  }
   *p++ = '\t';
   p = Output::format_u32(p, stream);
   out_.commit(p);
@@ -154,20 +168,29 @@ void TsharkTsvWriter::row(const RawPacket& raw, const DecodedPacket& pkt, const 
   }
   *p++ = '\t';
   if (full) {
-    static constexpr char kLetters[] = "RRRACEUAPRSF";
-    const unsigned ace = ((seg.flags & tcpflag::kAe) ? 4u : 0u) | ((seg.flags & tcpflag::kCwr) ? 2u : 0u) |
-                         ((seg.flags & tcpflag::kEce) ? 1u : 0u);
-    for (int i = 0; i < 12; ++i) {
-      if (a.use_ace && i >= 3 && i <= 5) {
-        *p++ = i == 4 ? static_cast<char>('0' + ace) : '-';
-      } else if ((seg.flags >> (11 - i)) & 1) {
-        *p++ = kLetters[i];
-      } else {
-        p[0] = '\xc2';
-        p[1] = '\xb7';
-        p += 2;
+    // Most rows repeat the previous row's flags: the string is kept for them.
+    const unsigned key = seg.flags | (a.use_ace ? 0x1000u : 0u);
+    if (key != flags_key_) {
+      static constexpr char kLetters[] = "RRRACEUAPRSF";
+      const unsigned ace = ((seg.flags & tcpflag::kAe) ? 4u : 0u) | ((seg.flags & tcpflag::kCwr) ? 2u : 0u) |
+                           ((seg.flags & tcpflag::kEce) ? 1u : 0u);
+      char* f = flags_text_;
+      for (int i = 0; i < 12; ++i) {
+        if (a.use_ace && i >= 3 && i <= 5) {
+          *f++ = i == 4 ? static_cast<char>('0' + ace) : '-';
+        } else if ((seg.flags >> (11 - i)) & 1) {
+          *f++ = kLetters[i];
+        } else {
+          f[0] = '\xc2';
+          f[1] = '\xb7';
+          f += 2;
+        }
       }
+      flags_len_ = static_cast<std::uint8_t>(f - flags_text_);
+      flags_key_ = key;
     }
+    std::memcpy(p, flags_text_, sizeof flags_text_);  // the row's room has space for all of it
+    p += flags_len_;
   }
   *p++ = '\t';
   if (full) p = Output::format_u32(p, seg.window);
@@ -187,10 +210,17 @@ void TsharkTsvWriter::row(const RawPacket& raw, const DecodedPacket& pkt, const 
   const bool retrans = a.anomalies.has(Anomaly::Retransmission) ||
                        a.anomalies.has(Anomaly::FastRetransmission) ||
                        a.anomalies.has(Anomaly::SpuriousRetransmission);
-  for (Anomaly f : kFlagColumns) {
-    p[0] = '\t';
-    p[1] = (f == Anomaly::Retransmission ? retrans : a.anomalies.has(f)) ? '1' : '0';
-    p += 2;
+  if (a.anomalies.empty()) {  // most rows
+    static constexpr char kNoFlags[] = "\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0";
+    static_assert(sizeof kNoFlags - 1 == 2 * kFlagColumns.size());
+    std::memcpy(p, kNoFlags, sizeof kNoFlags - 1);
+    p += sizeof kNoFlags - 1;
+  } else {
+    for (Anomaly f : kFlagColumns) {
+      p[0] = '\t';
+      p[1] = (f == Anomaly::Retransmission ? retrans : a.anomalies.has(f)) ? '1' : '0';
+      p += 2;
+    }
   }
   *p++ = '\t';
   if (a.dupack_num) p = Output::format_u32(p, a.dupack_num);

@@ -41,6 +41,7 @@ constexpr std::size_t kSlots = 8;
 
 struct Batch {
   Output text{-1, std::size_t{1} << 16};
+  TsharkTsvWriter writer{text};
   std::vector<std::uint64_t> frames;  // frame number of each row, ascending
   std::vector<std::size_t> ends;      // where each row ends in `text`
   bool last = false;                  // the worker has no more rows after this batch
@@ -160,7 +161,7 @@ void second_pass(const std::string& path, SharedCaptureMap* map, Worker& w, std:
         next_batch_at(raw.number);
         const TcpPacketAnalysis& a = w.second.on_packet(pkt, raw.number, raw.ts);
         if (!print) return;
-        TsharkTsvWriter writer(b->text);
+        TsharkTsvWriter& writer = b->writer;
         if (!a.tracked) {
           if (!TsharkTsvWriter::has_short_row(pkt)) return;
           writer.short_row(raw, pkt);

@@ -44,6 +44,15 @@ class TsharkTsvWriter {
   void put_time(std::int64_t sec, std::int32_t nsec);
   void put_addresses(const DecodedPacket& pkt);
   Output& out_;
+  // What consecutive rows repeat, kept from the last row that changed it: tcp.flags.str for
+  // flags_key_ (the flags, | 0x1000 with the AccECN counter; 12 characters, a middle dot taking
+  // 2 bytes), and "SECONDS." of frame.time_epoch for time_sec_.
+  unsigned flags_key_ = ~0u;
+  std::uint8_t flags_len_ = 0;
+  char flags_text_[24] = {};
+  std::int64_t time_sec_ = -1;
+  std::uint8_t time_len_ = 0;
+  char time_text_[24] = {};
 };
 
 }  // namespace tcplens
