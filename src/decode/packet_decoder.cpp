@@ -189,11 +189,9 @@ bool Walker::ethernet_ipv4_tcp(Slice s) {
   constexpr std::size_t kEth = EthernetView::kHeaderLen;
   if (s.cap.size() < kEth + Ipv4View::kMinHeaderLen || load_be16(s.cap, 12) != ethertype::kIpv4) return false;
   const std::uint8_t* ip = s.cap.data() + kEth;
-  // Version 4, IHL 5, TCP; neither more fragments nor an offset (the flags' other bits are
-  // not looked at, as in ipv4()).
-  if (ip[0] != 0x45 || ip[9] != ipproto::kTcp || (ip[6] & 0x3f) != 0 || ip[7] != 0) return false;
+  if (!Ipv4View::is_plain_tcp(ip)) return false;
   const Slice l3 = s.after(kEth);
-  const std::uint16_t total = load_be16(ip + 2);
+  const std::uint16_t total = load_be16(ip + Ipv4View::kTotalLength);
   const std::uint32_t reported = total == 0 ? l3.wire : std::min<std::uint32_t>(total, l3.wire);
   if ((total != 0 && total < Ipv4View::kMinHeaderLen) || reported < Ipv4View::kMinHeaderLen) return false;
   add(Layer::Link);
@@ -202,15 +200,15 @@ bool Walker::ethernet_ipv4_tcp(Slice s) {
   IpHeader& h = next_ip();
   h.version = 4;
   h.protocol = ipproto::kTcp;
-  h.ttl = ip[8];
-  h.tos = ip[1];
+  h.ttl = ip[Ipv4View::kTtl];
+  h.tos = ip[Ipv4View::kTos];
   h.src.family = h.dst.family = 4;
-  std::memcpy(h.src.bytes.data(), ip + 12, 4);
-  std::memcpy(h.dst.bytes.data(), ip + 16, 4);
+  std::memcpy(h.src.bytes.data(), ip + Ipv4View::kSrc, 4);
+  std::memcpy(h.dst.bytes.data(), ip + Ipv4View::kDst, 4);
   h.header_len = Ipv4View::kMinHeaderLen;
   h.claimed_len = total;
   h.reported_len = reported;
-  h.ident = load_be16(ip + 4);
+  h.ident = load_be16(ip + Ipv4View::kIdent);
   const Slice dgram{l3.cap.subspan(0, std::min<std::size_t>(l3.cap.size(), reported)), reported};
   transport(ipproto::kTcp, dgram.after(Ipv4View::kMinHeaderLen), 0);
   return true;

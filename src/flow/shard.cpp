@@ -4,6 +4,9 @@
 
 #include "tcplens/bytes.hpp"
 #include "tcplens/capture/link_type.hpp"
+#include "tcplens/wire/ethernet.hpp"
+#include "tcplens/wire/ip.hpp"
+#include "tcplens/wire/tcp.hpp"
 
 namespace tcplens {
 
@@ -37,29 +40,29 @@ std::uint32_t shard_of(const FlowKey& key, std::uint32_t shards) {
 
 std::uint32_t peek_shard(const RawPacket& raw, std::uint32_t shards) {
   if (shards <= 1) return 0;
-  if (raw.linktype != linktype::kEthernet) return kShardUnknown;
-  const std::uint8_t* b = raw.data.data();
-  const std::uint32_t cap = raw.caplen;
-  constexpr std::uint32_t kEth = 14;
-  if (cap < kEth + 20 + 20) return kShardUnknown;
-  const std::uint16_t type = load_be16(b + 12);
-  if (type == 0x0800) {
-    const std::uint8_t* ip = b + kEth;
-    // Version 4 with a 20-byte header, TCP, neither a fragment nor the reserved flag (only
-    // DF may be set), a total length that holds a TCP header and a frame that does too: the
-    // decoder takes this header and the TCP header after it, and the tracker tracks it.
-    if (ip[0] != 0x45 || ip[9] != 6 || (ip[6] & 0xbf) != 0 || ip[7] != 0) return kShardUnknown;
-    if (load_be16(ip + 2) < 40 || raw.wirelen < kEth + 40) return kShardUnknown;
-    const std::uint8_t* tcp = ip + 20;
-    return pick(fold_address(ip + 12, 1) ^ fold_address(ip + 16, 1),
+  constexpr std::uint32_t kEth = EthernetView::kHeaderLen, kTcp = TcpView::kMinHeaderLen;
+  if (raw.linktype != linktype::kEthernet || raw.caplen < kEth + Ipv4View::kMinHeaderLen + kTcp)
+    return kShardUnknown;
+  const std::uint8_t* ip = raw.data.data() + kEth;
+  const std::uint16_t type = load_be16(raw.data.data() + 12);
+  // The IP length and the frame must hold a whole TCP header too: then the decoder takes
+  // this IP header and the TCP header after it, and the tracker tracks the packet.
+  if (type == ethertype::kIpv4) {
+    constexpr std::uint32_t kIp = Ipv4View::kMinHeaderLen;
+    if (!Ipv4View::is_plain_tcp(ip) || load_be16(ip + Ipv4View::kTotalLength) < kIp + kTcp ||
+        raw.wirelen < kEth + kIp + kTcp)
+      return kShardUnknown;
+    const std::uint8_t* tcp = ip + kIp;
+    return pick(fold_address(ip + Ipv4View::kSrc, 1) ^ fold_address(ip + Ipv4View::kDst, 1),
                 static_cast<std::uint16_t>(load_be16(tcp) ^ load_be16(tcp + 2)), shards);
   }
-  if (type == 0x86dd) {
-    const std::uint8_t* ip = b + kEth;
-    if (cap < kEth + 40 + 20 || (ip[0] >> 4) != 6 || ip[6] != 6) return kShardUnknown;
-    if (load_be16(ip + 4) < 20 || raw.wirelen < kEth + 40 + 20) return kShardUnknown;
-    const std::uint8_t* tcp = ip + 40;
-    return pick(fold_address(ip + 8, 4) ^ fold_address(ip + 24, 4),
+  if (type == ethertype::kIpv6) {
+    constexpr std::uint32_t kIp = Ipv6View::kHeaderLen;
+    if (raw.caplen < kEth + kIp + kTcp || (ip[0] >> 4) != 6 || ip[Ipv6View::kNextHeader] != ipproto::kTcp ||
+        load_be16(ip + Ipv6View::kPayloadLength) < kTcp || raw.wirelen < kEth + kIp + kTcp)
+      return kShardUnknown;
+    const std::uint8_t* tcp = ip + kIp;
+    return pick(fold_address(ip + 8, 4) ^ fold_address(ip + 24, 4),  // source, destination
                 static_cast<std::uint16_t>(load_be16(tcp) ^ load_be16(tcp + 2)), shards);
   }
   return kShardUnknown;
