@@ -3,8 +3,9 @@
 //
 // tshark makes that file with two passes (-2); so do we: a first pass tracks every stream
 // to its end, a second pass replays the capture and prints each packet with its stream's
-// final values (relative-number bases, window scale, initial RTT, completeness). Standard
-// input cannot be read twice: there the values known at each packet are printed.
+// final values (relative-number bases, window scale, initial RTT, completeness). Only a
+// regular file can be read twice: from standard input, a pipe or a device the values known at
+// each packet are printed. A file's passes run on worker threads (sharded_analyze.cpp).
 #include <algorithm>
 #include <cstdio>
 #include <thread>

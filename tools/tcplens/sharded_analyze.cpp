@@ -178,7 +178,7 @@ void second_pass(const std::string& path, SharedCaptureMap* map, Worker& w, std:
   hand_over(*b, true);
 }
 
-// Writes all of `iov` to `fd`; false on an error.
+// Writes all of `iov` to `fd` (and consumes it); false on an error.
 bool write_all(int fd, std::vector<iovec>& iov) {
   std::size_t first = 0;
   while (first < iov.size()) {
@@ -199,7 +199,6 @@ bool write_all(int fd, std::vector<iovec>& iov) {
       }
     }
   }
-  iov.clear();
   return true;
 }
 

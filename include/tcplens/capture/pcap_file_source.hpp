@@ -29,7 +29,8 @@ class PcapFileSource final : public PacketSource {
   static std::unique_ptr<PcapFileSource> open(const std::string& path, std::string& error);
   // Reads a capture held in memory (benchmarks, tests); `bytes` must outlive the source.
   static std::unique_ptr<PcapFileSource> open_memory(ByteView bytes, std::string& error);
-  // Reader `reader` of a file mapped once for several (see SharedCaptureMap::open).
+  // Reader `reader` (< the map's readers) of a file mapped once for several readers; the map
+  // must outlive the source.
   static std::unique_ptr<PcapFileSource> open_shared(SharedCaptureMap& map, std::size_t reader,
                                                      std::string& error);
   ~PcapFileSource() override;
@@ -84,9 +85,7 @@ class SharedCaptureMap {
   ~SharedCaptureMap();
   SharedCaptureMap(const SharedCaptureMap&) = delete;
   SharedCaptureMap& operator=(const SharedCaptureMap&) = delete;
-
-  // The source of reader `reader` (< readers): PcapFileSource::open_shared(*this, reader, error).
-  // The map must outlive its sources.
+  // Each reader's source: PcapFileSource::open_shared(map, reader, error).
 
  private:
   friend class PcapFileSource;

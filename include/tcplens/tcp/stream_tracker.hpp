@@ -23,8 +23,8 @@
 // (the least recently seen eighth goes). A freed 4-tuple leaves a 12-byte "remembered" entry
 // (in tables at most three quarters full; bounded by Limits::max_remembered, oldest generation
 // dropped first), so that a packet that comes back on it joins the same stream as in tshark,
-// and a SYN with a new ISN is flagged as reused ports as tshark does. Watch out: tshark never forgets a 4-tuple; here a
-// packet that comes back after its 4-tuple was freed is analysed from a fresh state (no
+// and a SYN with a new ISN is flagged as reused ports as tshark does. Watch out: tshark never
+// forgets a 4-tuple; here a packet that comes back after its 4-tuple was freed is analysed from a fresh state (no
 // retransmission or dup-ACK history: counted in counters().resumed), and one that comes back
 // after its remembered entry was dropped starts a new stream (counters().remembered_dropped
 // says whether any was).
@@ -216,7 +216,6 @@ class StreamTracker {
   // Analyses one decoded packet; `frame` is its 1-based number.
   const TcpPacketAnalysis& on_packet(const DecodedPacket& pkt, std::uint64_t frame, const Timestamp& ts);
 
-
   // For a tracker that sees only some of the capture's connections (one shard of them, see
   // flow/shard.hpp): a tracked packet of another shard, at `ts`. Its time runs the timers
   // that free state, as its on_packet() would have, so that connections are freed when a
@@ -226,8 +225,8 @@ class StreamTracker {
   // ICMP error); false when it tracks nothing.
   static bool tracked_key(const DecodedPacket& pkt, FlowKey& key);
 
-  // Streams whose analysis state the last on_packet() (or observe(), or finish()) freed, before it
-  // analysed its packet. A stream ended by Idle, Cap or Closed may come back (resumed()).
+  // Streams whose analysis state the last on_packet() (or observe(), or finish()) freed,
+  // before it analysed its packet. A stream ended by Idle, Cap or Closed may come back (resumed()).
   const std::vector<EndedStream>& ended() const { return ended_; }
   // Ends every live stream (ended() lists them, by stream index).
   void finish();
