@@ -4,12 +4,7 @@
 # status; one long connection; a write error ends it (no worker left waiting); a pipe is read
 # in one pass.
 # Usage: analyze_threads_test.sh TCPLENS CORPUS_DIR
-set -u
-TCPLENS=$1
-CORPUS=$2
-WORK=$(mktemp -d /tmp/tcplens-threads.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-passed=0 failed=0
+. "$(dirname "$0")/common.sh"
 
 run() {  # run OUT_PREFIX ARGS...: stdout, stderr and exit status into files
   local out=$1; shift
@@ -27,10 +22,9 @@ while IFS= read -r file; do
       run "$WORK/many" -r "$file" --per-packet --format tsv --compat "$compat" --threads "$threads"
       if cmp -s "$WORK/one.stdout" "$WORK/many.stdout" && cmp -s "$WORK/one.stderr" "$WORK/many.stderr" &&
          cmp -s "$WORK/one.status" "$WORK/many.status"; then
-        passed=$((passed + 1))
+        pass
       else
-        failed=$((failed + 1))
-        echo "FAIL ${file#"$CORPUS"/} --compat $compat --threads $threads differs from --threads 1"
+        bad "${file#"$CORPUS"/} --compat $compat --threads $threads differs from --threads 1"
       fi
     done
   done
@@ -46,10 +40,9 @@ for threads in 2 3; do
   timeout 120 "$TCPLENS" analyze -r "$WORK/one-flow.pcap" --per-packet --threads "$threads" >"$WORK/many.stdout"
   status=$?
   if [ "$status" = 0 ] && cmp -s "$WORK/one.stdout" "$WORK/many.stdout"; then
-    passed=$((passed + 1))
+    pass
   else
-    failed=$((failed + 1))
-    echo "FAIL one connection on $threads threads: exit $status or output differs"
+    bad "one connection on $threads threads: exit $status or output differs"
   fi
 done
 
@@ -59,10 +52,9 @@ HTTP=$CORPUS/live/http-get/get-http-server.pcap
 "$TCPLENS" analyze -r "$HTTP" --per-packet --single-pass >"$WORK/one.stdout"
 if "$TCPLENS" analyze -r <(cat "$HTTP") --per-packet >"$WORK/many.stdout" &&
    cmp -s "$WORK/one.stdout" "$WORK/many.stdout" && [ "$(wc -l <"$WORK/many.stdout")" -gt 30 ]; then
-  passed=$((passed + 1))
+  pass
 else
-  failed=$((failed + 1))
-  echo "FAIL a pipe given to -r is not read as one pass"
+  bad "a pipe given to -r is not read as one pass"
 fi
 
 # A full disk: exit status 1, promptly.
@@ -70,8 +62,7 @@ if [ -w /dev/full ]; then
   timeout 60 "$TCPLENS" analyze -r "$HTTP" --per-packet \
     --threads 2 >/dev/full 2>/dev/null
   status=$?
-  if [ "$status" = 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL /dev/full: exit $status"; fi
+  if [ "$status" = 1 ]; then pass; else bad "/dev/full: exit $status"; fi
 fi
 
-echo "analyze threads: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish "analyze threads"

@@ -2,15 +2,7 @@
 # End-to-end tests of `tcplens print` against the installed tcpdump (the reference):
 # options, filters, -w files, standard input, time zones and damaged input.
 # Usage: print_cli_test.sh TCPLENS CORPUS_DIR
-set -u
-TCPLENS=$1
-CORPUS=$2
-WORK=$(mktemp -d /tmp/tcplens-cli.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+. "$(dirname "$0")/common.sh"
 
 if ! command -v tcpdump >/dev/null; then
   echo "tcpdump is not installed: scripts/install-deps.sh installs it" >&2
@@ -119,5 +111,4 @@ for what in missing directory garbage empty; do
   check "$what file: error names the file" grep -q "tcplens: $f: " "$WORK/err"
 done
 
-echo "$passed passed, $failed failed"
-test "$failed" -eq 0
+finish
