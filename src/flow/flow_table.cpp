@@ -4,32 +4,11 @@
 
 namespace tcplens {
 
-namespace {
-std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
-  h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-  return h;
-}
-std::uint64_t load64(const std::uint8_t* p) {
-  std::uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
-}  // namespace
-
-std::uint64_t FlowKey::hash() const {
-  std::uint64_t h = protocol;
-  h = mix(h, load64(addr_a.bytes.data()));
-  h = mix(h, load64(addr_a.bytes.data() + 8));
-  h = mix(h, load64(addr_b.bytes.data()));
-  h = mix(h, load64(addr_b.bytes.data() + 8));
-  h = mix(h, (std::uint64_t{port_a} << 16) | port_b);
-  // Final avalanche (splitmix64) so that the low bits used for the bucket are well mixed.
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ull;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebull;
-  h ^= h >> 31;
-  return h;
+IpAddress FlowKey::address(const std::array<std::uint8_t, 16>& bytes) const {
+  IpAddress ip;
+  ip.family = family;
+  ip.bytes = bytes;
+  return ip;
 }
 
 FlowTable::FlowTable(std::size_t expected_flows) {

@@ -34,7 +34,7 @@ std::uint32_t pick(std::uint32_t addresses, std::uint16_t ports, std::uint32_t s
 std::uint32_t shard_of(const FlowKey& key, std::uint32_t shards) {
   if (shards <= 1) return 0;
   // IPv4 keeps its address in the first 4 bytes and zeros after: folding all 16 is the same.
-  const std::uint32_t a = fold_address(key.addr_a.bytes.data(), 4) ^ fold_address(key.addr_b.bytes.data(), 4);
+  const std::uint32_t a = fold_address(key.bytes_a.data(), 4) ^ fold_address(key.bytes_b.data(), 4);
   return pick(a, static_cast<std::uint16_t>(key.port_a ^ key.port_b), shards);
 }
 

@@ -56,8 +56,8 @@ void write_zeek_conn_log(Output& out, const std::vector<zeek::ZeekConnTable::Fin
     const zeek::ZeekConnEngine& e = *c->engine;
     // The originator is the first sender unless Zeek flipped the roles.
     const bool orig_is_a = c->first_is_a == e.orig_is_first();
-    const IpAddress& oh = orig_is_a ? c->key.addr_a : c->key.addr_b;
-    const IpAddress& rh = orig_is_a ? c->key.addr_b : c->key.addr_a;
+    const IpAddress oh = orig_is_a ? c->key.addr_a() : c->key.addr_b();
+    const IpAddress rh = orig_is_a ? c->key.addr_b() : c->key.addr_a();
     const std::uint16_t op = orig_is_a ? c->key.port_a : c->key.port_b;
     const std::uint16_t rp = orig_is_a ? c->key.port_b : c->key.port_a;
     put_fixed6(out, e.start_ts());

@@ -189,9 +189,9 @@ std::vector<Ours> run_capture(const fs::path& pcap, const ZeekOptions& opt, bool
     const ZeekConnEngine& e = *f.engine;
     bool orig_is_a = f.first_is_a == e.orig_is_first();
     Ours o;
-    o.orig_h = addr_str(orig_is_a ? f.key.addr_a : f.key.addr_b);
+    o.orig_h = addr_str(orig_is_a ? f.key.addr_a() : f.key.addr_b());
     o.orig_p = std::to_string(orig_is_a ? f.key.port_a : f.key.port_b);
-    o.resp_h = addr_str(orig_is_a ? f.key.addr_b : f.key.addr_a);
+    o.resp_h = addr_str(orig_is_a ? f.key.addr_b() : f.key.addr_a());
     o.resp_p = std::to_string(orig_is_a ? f.key.port_b : f.key.port_a);
     o.history = e.history();
     o.conn_state = to_string(e.conn_state());
