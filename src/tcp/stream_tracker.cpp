@@ -28,17 +28,22 @@ StreamTracker::StreamTracker(const Limits& limits) : index_(8192), limits_(limit
   if (limits_.max_live < 8) limits_.max_live = 8;
 }
 
-void StreamTracker::reset(Stream& s) {
+void StreamTracker::reset(std::uint32_t slot) {
+  Stream& s = pool_[slot];
+  pack(s.id, s.summary);
+  s = Stream{};
+  if (summaries_only_) return;
   // Keep the segment lists' capacity when small (no allocation when the slot is reused);
   // give back what a bulk transfer grew.
   constexpr std::size_t kKeepCapacity = 64;
+  SequenceState& q = flows_[slot];
   std::vector<Unacked> keep[2];
   for (int i = 0; i < 2; ++i)
-    if (s.flow[i].segments.capacity() <= kKeepCapacity) keep[i].swap(s.flow[i].segments);
-  s = Stream{};
+    if (q.flow[i].segments.capacity() <= kKeepCapacity) keep[i].swap(q.flow[i].segments);
+  q = SequenceState{};
   for (int i = 0; i < 2; ++i) {
     keep[i].clear();
-    s.flow[i].segments.swap(keep[i]);
+    q.flow[i].segments.swap(keep[i]);
   }
 }
 
@@ -120,7 +125,7 @@ void StreamTracker::free_slot(std::uint32_t slot, StreamEnd why) {
   }
   remember(s);
   index_erase(s.key, s.key.hash());
-  reset(s);
+  reset(slot);
   free_.push_back(slot);
 }
 
@@ -175,7 +180,10 @@ void StreamTracker::finish() {
 }
 
 void StreamTracker::release_live_state() {
+  for (std::uint32_t i = 0; i < pool_.size(); ++i)
+    if (pool_[i].in_use) pack(pool_[i].id, pool_[i].summary);
   pool_.release();
+  flows_.release();
   std::vector<std::uint32_t>().swap(free_);
   remembered_[0] = RememberedTable{};
   remembered_[1] = RememberedTable{};
@@ -187,34 +195,43 @@ void StreamTracker::release_live_state() {
 StreamSummary StreamTracker::unpack(std::uint32_t id) const {
   const PackedSummary& p = summaries_[id];
   StreamSummary s;
-  s.initial_rtt.secs = p.rtt_secs;
-  if (p.bits & kBigRtt) s.initial_rtt.secs = big_rtt_secs_.at(id);
-  s.initial_rtt.nsecs = p.rtt_nsecs;
-  s.base_seq[0] = p.base_seq[0];
-  s.base_seq[1] = p.base_seq[1];
-  s.completeness = p.completeness;
-  s.base_set[0] = p.bits & kBaseSet0;
-  s.base_set[1] = p.bits & kBaseSet1;
-  s.win_scale[0] = p.win_scale[0];
-  s.win_scale[1] = p.win_scale[1];
-  s.tfo_syn_data = p.bits & kTfoSynData;
+  const std::uint64_t r = p.rest;
+  if (r & kBigRtt) {
+    s.initial_rtt = big_rtt_.at(id);
+  } else {
+    const std::int64_t ns = static_cast<std::int64_t>(r >> 21);
+    s.initial_rtt.secs = ns / 1000000000;
+    s.initial_rtt.nsecs = static_cast<std::int32_t>(ns % 1000000000);
+  }
+  if (!(r & kLive)) {  // else base_seq[0] holds a slot
+    s.base_seq[0] = p.base_seq[0];
+    s.base_seq[1] = p.base_seq[1];
+  }
+  s.completeness = static_cast<std::uint8_t>((r >> 5) & 0x3f);
+  s.base_set[0] = r & kBaseSet0;
+  s.base_set[1] = r & kBaseSet1;
+  s.win_scale[0] = static_cast<std::int8_t>(static_cast<int>((r >> 11) & 0x1f) - 2);
+  s.win_scale[1] = static_cast<std::int8_t>(static_cast<int>((r >> 16) & 0x1f) - 2);
+  s.tfo_syn_data = r & kTfoSynData;
   return s;
 }
 
 void StreamTracker::pack(std::uint32_t id, const StreamSummary& s) {
   PackedSummary& p = summaries_[id];
-  const bool big = s.initial_rtt.secs != static_cast<std::int32_t>(s.initial_rtt.secs);
-  if (big) big_rtt_secs_[id] = s.initial_rtt.secs;
-  else if (p.bits & kBigRtt) big_rtt_secs_.erase(id);
-  p.rtt_secs = static_cast<std::int32_t>(s.initial_rtt.secs);
-  p.rtt_nsecs = s.initial_rtt.nsecs;
+  const NsTime& rtt = s.initial_rtt;
+  constexpr std::int64_t kMaxRttSecs = (std::int64_t{1} << 43) / 1000000000 - 1;
+  const bool big = rtt.secs < 0 || rtt.secs > kMaxRttSecs || rtt.nsecs < 0 || rtt.nsecs >= 1000000000;
+  if (big) big_rtt_[id] = rtt;
+  else if (p.rest & kBigRtt) big_rtt_.erase(id);
+  const std::uint64_t ns = big ? 0 : static_cast<std::uint64_t>(rtt.total_ns());
   p.base_seq[0] = s.base_seq[0];
   p.base_seq[1] = s.base_seq[1];
-  p.completeness = s.completeness;
-  p.win_scale[0] = s.win_scale[0];
-  p.win_scale[1] = s.win_scale[1];
-  p.bits = static_cast<std::uint8_t>((s.base_set[0] ? kBaseSet0 : 0) | (s.base_set[1] ? kBaseSet1 : 0) |
-                                     (s.tfo_syn_data ? kTfoSynData : 0) | (big ? kBigRtt : 0));
+  // Window scales are -2, -1 or 0..14.
+  p.rest = (s.base_set[0] ? kBaseSet0 : 0) | (s.base_set[1] ? kBaseSet1 : 0) |
+           (s.tfo_syn_data ? kTfoSynData : 0) | (big ? kBigRtt : 0) |
+           std::uint64_t{s.completeness & 0x3fu} << 5 |
+           static_cast<std::uint64_t>((s.win_scale[0] + 2) & 0x1f) << 11 |
+           static_cast<std::uint64_t>((s.win_scale[1] + 2) & 0x1f) << 16 | ns << 21;
 }
 
 std::uint32_t StreamTracker::index_find(const FlowKey& key, std::uint64_t h) const {
@@ -276,6 +293,7 @@ std::uint32_t StreamTracker::take_slot(std::uint64_t key_hash) {
   } else {
     slot = static_cast<std::uint32_t>(pool_.size());
     pool_.emplace_back();
+    if (!summaries_only_) flows_.emplace_back();
   }
   index_put(key_hash, slot);
   return slot;
@@ -286,6 +304,9 @@ void StreamTracker::attach(std::uint32_t slot, const FlowKey& key, std::uint32_t
   s.in_use = true;
   s.key = key;
   s.id = id;
+  s.summary = unpack(id);
+  summaries_[id].rest |= kLive;
+  summaries_[id].base_seq[0] = slot;
   if (first_pass_ && id < first_pass_->summaries_.size()) {
     const StreamSummary fin = first_pass_->summary(id);
     s.shown_completeness = fin.completeness;
@@ -304,7 +325,7 @@ std::uint32_t StreamTracker::open_stream(const FlowKey& key, std::uint32_t slot)
     slot = take_slot(key.hash());
   } else {
     ended_.push_back({pool_[slot].id, StreamEnd::Reused, key});
-    reset(pool_[slot]);  // the old stream of this 4-tuple can no longer be reached
+    reset(slot);  // the old stream of this 4-tuple can no longer be reached
   }
   attach(slot, key, id);
   return slot;
@@ -385,7 +406,7 @@ const TcpPacketAnalysis& StreamTracker::on_packet(const DecodedPacket& pkt, std:
     // the ones known after this packet.
     const Stream& s = pool_[last_slot_];
     for (int i = 0; i < 2; ++i)
-      out_.rel_base[i] = first_pass_ ? s.shown_base[i] : sum(s.id).base_seq[i];
+      out_.rel_base[i] = first_pass_ ? s.shown_base[i] : s.summary.base_seq[i];
   }
   return out_;
 }
@@ -430,17 +451,17 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
   const int f = idx(dir), r = 1 - f;
 
   if ((flags & (kSyn | kAck)) == kSyn) {
-    if (sum(s.id).base_set[f]) {
-      if (seg.seq != sum(s.id).base_seq[f]) {
+    if (s.summary.base_set[f]) {
+      if (seg.seq != s.summary.base_seq[f]) {
         // Port reuse: a SYN with a new ISN starts a new stream. Watch out: tshark does not
         // treat it as a new conversation for completeness (it sets 1 directly).
         open_stream(key, slot);
         touch_record();
         out_.anomalies.set(Anomaly::ReusedPorts);
-        sum(s.id).completeness = completeness::kSyn;
+        s.summary.completeness = completeness::kSyn;
       } else {
         // Same ISN: a retransmitted SYN. Restore nextseq (Wireshark issue 17616).
-        s.flow[f].nextseq = s.flow[f].maxseqtobeacked;
+        if (!summaries_only_) flows_[slot].flow[f].nextseq = flows_[slot].flow[f].maxseqtobeacked;
         touch_record();
       }
     }
@@ -449,7 +470,7 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
   // A SYN with a new ISN on a freed 4-tuple starts a new stream, as in tshark: no difference.
   if (resumed && !out_.anomalies.has(Anomaly::ReusedPorts)) ++counters_.resumed;
   const std::uint32_t id = s.id;
-  StreamSummary& sum = this->sum(id);
+  StreamSummary& sum = s.summary;
   if ((flags & (kSyn | kAck)) == (kSyn | kAck)) {
     if (sum.base_set[f] && seg.seq != sum.base_seq[f]) {
       sum.base_seq[f] = seg.seq;  // Wireshark issue 16944
@@ -473,7 +494,8 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
   out_.dir = dir;
   // Flow state only the sequence analysis reads: a first pass leaves it (and its cache lines) alone.
   const bool sequence_analysis = !summaries_only_;
-  if (sequence_analysis) s.flow[f].num_sack_ranges = 0;
+  SequenceState* q = sequence_analysis ? &flows_[slot] : nullptr;
+  if (q) q->flow[f].num_sack_ranges = 0;
 
   if (!in_error) {
     if (seg.have_seglen) {
@@ -499,7 +521,7 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
         sender.ip_id = static_cast<std::uint16_t>(ip->ident);
         sender.has_tsval = seg.options.has_timestamps;
         sender.tsval = seg.options.ts_val;
-        analyze_sequence(s, dir, seg.seq, seg.ack, seg.payload_len, flags, seg.window, frame, ts, sender);
+        analyze_sequence(s, *q, dir, seg.seq, seg.ack, seg.payload_len, flags, seg.window, frame, ts, sender);
       }
       // Close detection, only to know when the state can be freed.
       if (flags & kRst) s.reset = true;
@@ -511,11 +533,11 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
       // A closed connection sends no more new data: its ground-truth history goes now rather
       // than after the linger (most live streams of a busy capture are closed and lingering).
       // A late copy after this keeps tshark's verdict.
-      if (is_closed(s)) {
-        s.truth.reset();
+      if (q && is_closed(s)) {
+        q->truth.reset();
         // So do the emptied segment lists' buffers: most live streams of a busy capture are
         // closed ones waiting out the linger.
-        for (Flow& fl : s.flow)
+        for (Flow& fl : q->flow)
           if (fl.segments.empty() && fl.segments.capacity()) std::vector<Unacked>().swap(fl.segments);
       }
     }
@@ -574,19 +596,19 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
       s.ts_mru_syn = ts;
       s.has_mru_syn = true;
     }
-    if (sequence_analysis) s.flow[f].is_first_ack = true;
+    if (q) q->flow[f].is_first_ack = true;
   }
   if ((flags & (kSyn | kAck)) == kAck) {
     if (s.has_mru_syn && sum.initial_rtt.is_zero()) sum.initial_rtt = NsTime::delta(ts, s.ts_mru_syn);
-    if (sequence_analysis) s.flow[f].is_first_ack = false;
+    if (q) q->flow[f].is_first_ack = false;
   }
 
   // Options (dissected after the sequence analysis, so they affect later packets only).
   if (seg.header_valid) {
     const TcpOptions& o = seg.options;
     if (o.has_window_scale) sum.win_scale[f] = static_cast<std::int8_t>(std::min<int>(o.window_scale, 14));
-    if (o.sack_count > 0 && sequence_analysis) {
-      Flow& fl = s.flow[f];
+    if (o.sack_count > 0 && q) {
+      Flow& fl = q->flow[f];
       fl.num_sack_ranges = static_cast<std::uint8_t>(std::min<int>(o.sack_count, 3));
       for (int i = 0; i < fl.num_sack_ranges; ++i) {
         fl.sack_left[i] = o.sack[i].left - sum.base_seq[r];
@@ -659,24 +681,24 @@ void StreamTracker::apply_ground_truth(SegmentOrigin origin, AnomalySet& fl) {
 }
 
 // tcp_analyze_sequence_number, in the same order and with the same precedence.
-void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq, std::uint32_t ack,
+void StreamTracker::analyze_sequence(Stream& s, SequenceState& q, Direction dir, std::uint32_t seq, std::uint32_t ack,
                                      std::uint32_t seglen, std::uint16_t flags, std::uint32_t window,
                                      std::uint64_t frame, NsTime ts_pair,
                                      const SendHistory::Sender& sender) {
   // Wireshark compares times as (secs difference) * 10^9 + nsecs difference, unsigned.
   const std::int64_t ts = ts_pair.total_ns();
-  Flow& fwd = s.flow[idx(dir)];
-  Flow& rev = s.flow[1 - idx(dir)];
-  const std::int8_t rev_scale = sum(s.id).win_scale[1 - idx(dir)];
+  Flow& fwd = q.flow[idx(dir)];
+  Flow& rev = q.flow[1 - idx(dir)];
+  const std::int8_t rev_scale = s.summary.win_scale[1 - idx(dir)];
   AnomalySet& fl = out_.anomalies;
 
   if (flags & kAck) rev.valid_bif = true;
 
   SegmentOrigin origin = SegmentOrigin::New;
   if (ground_truth_ && seglen > 0 && !(flags & kSyn)) {
-    if (!s.truth) s.truth = std::make_unique<GroundTruth>();
+    if (!q.truth) q.truth = std::make_unique<GroundTruth>();
     std::uint64_t seen = 0;
-    origin = s.truth->sent[idx(dir)].add(seq, seglen, sender, seen);
+    origin = q.truth->sent[idx(dir)].add(seq, seglen, sender, seen);
   }
 
   bool to_finished_fwd = false;
@@ -752,7 +774,7 @@ void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq
       } else {
         // Watch out: Wireshark computes both as guint64, so a negative interval or a negative
         // initial RTT (capture timestamps going backwards) becomes huge.
-        const NsTime irtt = sum(s.id).initial_rtt;
+        const NsTime irtt = s.summary.initial_rtt;
         const std::uint64_t ooo_thres = irtt.is_zero() ? 3000000u : static_cast<std::uint64_t>(irtt.total_ns());
         std::uint32_t end = seq + seglen + ((flags & (kSyn | kFin)) ? 1 : 0);
         if (seq_not_advanced && static_cast<std::uint64_t>(ts - fwd.nextseqtime) < ooo_thres &&
@@ -811,7 +833,7 @@ void StreamTracker::analyze_sequence(Stream& s, Direction dir, std::uint32_t seq
 
   // Bytes in flight (the default, payload-based method).
   if (seglen != 0 && !fwd.segments.empty() && fwd.valid_bif) {
-    std::uint32_t base = sum(s.id).base_seq[idx(dir)];
+    std::uint32_t base = s.summary.base_seq[idx(dir)];
     std::uint32_t first = fwd.segments.back().seq - base;
     std::uint32_t last = fwd.segments.back().nextseq - base;
     for (const Unacked& u : fwd.segments) {

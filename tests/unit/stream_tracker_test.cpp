@@ -396,5 +396,68 @@ TEST(Limits, IdleAndClosedStreamsAreFreedInCaptureTime) {
   EXPECT_EQ(t.ended()[0].why, StreamEnd::Finish);
 }
 
+bool same_summary(const StreamSummary& a, const StreamSummary& b) {
+  return a.initial_rtt.secs == b.initial_rtt.secs && a.initial_rtt.nsecs == b.initial_rtt.nsecs &&
+         a.base_seq[0] == b.base_seq[0] && a.base_seq[1] == b.base_seq[1] &&
+         a.completeness == b.completeness && a.base_set[0] == b.base_set[0] &&
+         a.base_set[1] == b.base_set[1] && a.win_scale[0] == b.win_scale[0] &&
+         a.win_scale[1] == b.win_scale[1] && a.tfo_syn_data == b.tfo_syn_data;
+}
+
+// A live stream's summary is in its state and is packed (16 bytes) when the state is freed:
+// the same values either way, including initial RTTs too long for the packed form (hours, or
+// damaged timestamps), window scales and every completeness bit.
+TEST(Limits, SummariesSurviveFreeing) {
+  StreamTracker::Limits limits;
+  limits.idle_timeout_sec = 1000000;
+  StreamTracker t(limits);
+  PacketDecoder d;
+  std::uint64_t n = 0;
+  auto send = [&](std::uint16_t client_port, bool from_client, std::uint32_t seq, std::uint32_t ack,
+                  std::uint16_t flags, std::int64_t sec, std::uint32_t nsec,
+                  std::vector<std::uint8_t> options = {}) {
+    Segment s = test::segment(from_client ? kClient : kServer, seq, ack, flags);
+    (from_client ? s.src : s.dst).port = client_port;
+    s.options = std::move(options);
+    auto bytes = test::build_ipv4_tcp(s);
+    ++n;
+    RawPacket raw = test::raw_packet(bytes, n, sec, nsec);
+    return t.on_packet(d.decode(raw), n, raw.ts).stream;
+  };
+  using namespace tcpflag;
+  const std::vector<std::uint8_t> ws7 = {1, 3, 3, 7};  // NOP, window scale 7
+  // Stream 0: the handshake's last ACK three hours after the SYN.
+  send(40000, true, 100, 0, kSyn, 1, 0, ws7);
+  send(40000, false, 500, 101, kSyn | kAck, 1, 5000, ws7);
+  send(40000, true, 101, 501, kAck, 3 * 3600 + 1, 250);
+  send(40000, true, 101, 501, kFin | kAck, 3 * 3600 + 1, 300);
+  // Stream 1: a 1.5 ms initial RTT, then a RST.
+  send(40001, true, 7000, 0, kSyn, 3 * 3600 + 2, 0);
+  send(40001, false, 9000, 7001, kSyn | kAck, 3 * 3600 + 2, 1000);
+  send(40001, true, 7001, 9001, kAck, 3 * 3600 + 2, 1500000);
+  send(40001, true, 7001, 0, kRst, 3 * 3600 + 2, 2000000);
+  // Stream 2: a timestamp with nanoseconds out of range (a damaged record) in its handshake.
+  send(40002, true, 1, 0, kSyn, 3 * 3600 + 3, 1500000000u);
+  send(40002, false, 2, 2, kSyn | kAck, 3 * 3600 + 3, 0);
+  send(40002, true, 2, 3, kAck, 3 * 3600 + 3, 100);
+  send(40002, true, 2, 0, kRst, 3 * 3600 + 3, 200);
+  ASSERT_EQ(t.stream_count(), 3u);
+  EXPECT_EQ(t.summary(0).initial_rtt.secs, 3 * 3600);
+  EXPECT_EQ(t.summary(0).initial_rtt.nsecs, 250);
+  EXPECT_EQ(t.summary(0).win_scale[0], 7);
+  EXPECT_EQ(t.summary(1).initial_rtt.total_ns(), 1500000);
+  EXPECT_EQ(t.summary(1).win_scale[0], -2);
+  StreamSummary live[3];
+  for (std::uint32_t i = 0; i < 3; ++i) live[i] = t.summary(i);
+  // Ten seconds later the two reset streams are freed (stream 0 is only half closed).
+  send(40003, true, 1, 0, kSyn, 3 * 3600 + 13, 0);
+  EXPECT_EQ(t.counters().closed_freed, 2u);
+  for (std::uint32_t i = 0; i < 3; ++i) EXPECT_TRUE(same_summary(t.summary(i), live[i])) << "stream " << i;
+  t.release_live_state();
+  for (std::uint32_t i = 0; i < 3; ++i) EXPECT_TRUE(same_summary(t.summary(i), live[i])) << "stream " << i;
+  EXPECT_EQ(t.summary(2).completeness, completeness::kSyn | completeness::kSynAck | completeness::kAck |
+                                           completeness::kRst);
+}
+
 }  // namespace
 }  // namespace tcplens

@@ -14,7 +14,7 @@
 // reproduce that, run a first tracker over the capture, keep its summaries(), and give them
 // to numbers() while a second tracker replays the capture (see tools/tcplens analyze).
 //
-// Memory: a StreamSummary per stream (packed in 20 bytes); analysis state (with the unacknowledged
+// Memory: a StreamSummary per stream (packed in 16 bytes); analysis state (with the unacknowledged
 // segments of each direction, capped at 10000 as Wireshark's TCP_MAX_UNACKED_SEGMENTS) per
 // live 4-tuple only. A stream's analysis state is freed (and the stream reported by ended())
 // when it is closed (both FINs acknowledged, or a RST) and has been quiet for
@@ -236,7 +236,8 @@ class StreamTracker {
 
   std::size_t stream_count() const { return summaries_.size(); }
   StreamSummary summary(std::uint32_t stream) const {
-    return stream == cached_id_ ? cached_ : unpack(stream);
+    const PackedSummary& p = summaries_[stream];
+    return (p.rest & kLive) ? pool_[p.base_seq[0]].summary : unpack(stream);
   }
   // Streams whose analysis state is kept: one per 4-tuple (a reused 4-tuple recycles it).
   std::size_t live_stream_count() const { return pool_.size() - free_.size(); }
@@ -277,8 +278,9 @@ class StreamTracker {
   struct GroundTruth {
     SendHistory sent[2];  // indexed by Direction
   };
-  // Analysis state of the latest stream of one 4-tuple. What every packet needs, even without
-  // the sequence analysis (a first pass), comes first: it fits the first two cache lines.
+  // Analysis state of the latest stream of one 4-tuple: what every packet needs, even without
+  // the sequence analysis (a first pass). The sequence analysis's state is apart, in flows_,
+  // so that a first pass walks a pool a third the size (the tracking waits on cache misses).
   struct Stream {
     FlowKey key;
     bool in_use = false;
@@ -296,6 +298,11 @@ class StreamTracker {
     std::uint8_t shown_completeness = 0;  // replay mode only
     bool shown_base_set[2] = {false, false};
     std::uint32_t shown_base[2] = {0, 0};  // replay mode: tshark's second-pass bases
+    // The stream's summary while it is live (summaries_ holds it once the state is freed).
+    StreamSummary summary;
+  };
+  // The sequence analysis's state of the stream in the same slot of pool_.
+  struct SequenceState {
     std::unique_ptr<GroundTruth> truth;  // ground-truth mode, from the first payload on
     Flow flow[2];
   };
@@ -308,7 +315,7 @@ class StreamTracker {
   std::uint32_t take_slot(std::uint64_t key_hash);
   // Makes `slot` the live state of stream `id` on `key` (with its second-pass values).
   void attach(std::uint32_t slot, const FlowKey& key, std::uint32_t id);
-  void analyze_sequence(Stream& s, Direction dir, std::uint32_t seq, std::uint32_t ack,
+  void analyze_sequence(Stream& s, SequenceState& q, Direction dir, std::uint32_t seq, std::uint32_t ack,
                         std::uint32_t seglen, std::uint16_t flags, std::uint32_t window,
                         std::uint64_t frame, NsTime ts, const SendHistory::Sender& sender);
   static void apply_ground_truth(SegmentOrigin origin, AnomalySet& fl);
@@ -358,35 +365,23 @@ class StreamTracker {
   std::size_t index_used_ = 0;  // full + deleted
   std::size_t index_size_ = 0;
   ChunkedVector<Stream, 10> pool_;      // live analysis state
+  ChunkedVector<SequenceState, 10> flows_;  // by slot of pool_; empty in summaries-only mode
   std::vector<std::uint32_t> free_;     // evicted slots, reused first
-  // Every stream's summary, by index, packed in 20 bytes (StreamSummary takes 32); the one
-  // being worked on is unpacked in cached_ (sum() switches it) and packed back when another
-  // is needed. An initial RTT whose seconds do not fit 32 bits (damaged captures) keeps its
-  // seconds in big_rtt_secs_.
+  // Every stream's summary, by index, packed in 16 bytes (StreamSummary takes 32). A live
+  // stream's is in its Stream (kLive: its slot is in base_seq[0]); it is packed back when the
+  // state is freed. `rest` holds, from bit 0: the k* bits (5), completeness (6), each
+  // direction's window scale + 2 (5 each) and the initial RTT in nanoseconds (43 bits); an
+  // RTT that does not fit (over 2.4 hours, or damaged times) is kept in big_rtt_ (kBigRtt).
+  static constexpr std::uint64_t kBaseSet0 = 1, kBaseSet1 = 2, kTfoSynData = 4, kBigRtt = 8, kLive = 16;
+  static constexpr std::uint64_t kUnknownScales = (1u << 11) | (1u << 16);  // both -1
   struct PackedSummary {
     std::uint32_t base_seq[2] = {0, 0};
-    std::int32_t rtt_secs = 0;
-    std::int32_t rtt_nsecs = 0;
-    std::uint8_t completeness = 0;
-    std::int8_t win_scale[2] = {-1, -1};
-    std::uint8_t bits = 0;  // kBaseSet0, kBaseSet1, kTfoSynData, kBigRtt
+    std::uint64_t rest = kUnknownScales;
   };
-  static constexpr std::uint8_t kBaseSet0 = 1, kBaseSet1 = 2, kTfoSynData = 4, kBigRtt = 8;
   StreamSummary unpack(std::uint32_t id) const;
   void pack(std::uint32_t id, const StreamSummary& s);
-  // The summary of stream `id`, to read or change (valid until sum() is called for another).
-  StreamSummary& sum(std::uint32_t id) {
-    if (id != cached_id_) {
-      if (cached_id_ != kNoSlot) pack(cached_id_, cached_);
-      cached_ = unpack(id);
-      cached_id_ = id;
-    }
-    return cached_;
-  }
-  ChunkedVector<PackedSummary, 12> summaries_;  // 80 KB chunks
-  std::unordered_map<std::uint32_t, std::int64_t> big_rtt_secs_;
-  StreamSummary cached_;
-  std::uint32_t cached_id_ = kNoSlot;
+  ChunkedVector<PackedSummary, 12> summaries_;  // 64 KB chunks
+  std::unordered_map<std::uint32_t, NsTime> big_rtt_;
   TcpPacketAnalysis out_;
   const StreamTracker* first_pass_ = nullptr;
   bool summaries_only_ = false;
@@ -394,7 +389,8 @@ class StreamTracker {
   std::uint32_t last_slot_ = kNoSlot;
   Limits limits_;
   void evict(std::int64_t now_ns);
-  static void reset(Stream& s);
+  // Frees the state in `slot` (kept in the pool for reuse), its summary packed first.
+  void reset(std::uint32_t slot);
 };
 
 }  // namespace tcplens
