@@ -125,6 +125,7 @@ struct DecodedPacket {
   bool has(Layer layer) const { return layers & layer_bit(layer); }
   bool has_tcp() const { return has(Layer::Tcp) && tcp.fixed_valid; }
   void reset();
+  void reset_all_but_ip_and_tcp();  // for a decoder that writes every field of ip and tcp
 };
 
 }  // namespace tcplens
