@@ -222,7 +222,7 @@ void StreamTracker::pack(std::uint32_t id, const StreamSummary& s) {
   constexpr std::int64_t kMaxRttSecs = (std::int64_t{1} << 43) / 1000000000 - 1;
   const bool big = rtt.secs < 0 || rtt.secs > kMaxRttSecs || rtt.nsecs < 0 || rtt.nsecs >= 1000000000;
   if (big) big_rtt_[id] = rtt;
-  else if (p.rest & kBigRtt) big_rtt_.erase(id);
+  else if (!big_rtt_.empty() && (p.rest & kBigRtt)) big_rtt_.erase(id);  // (no read of p: a miss)
   const std::uint64_t ns = big ? 0 : static_cast<std::uint64_t>(rtt.total_ns());
   p.base_seq[0] = s.base_seq[0];
   p.base_seq[1] = s.base_seq[1];

@@ -1,5 +1,7 @@
 #include "tcplens/wire/tcp.hpp"
 
+#include "tcplens/bytes.hpp"
+
 namespace tcplens {
 
 const char* to_string(DecodeStatus status) {
@@ -14,6 +16,13 @@ const char* to_string(DecodeStatus status) {
 
 TcpOptions parse_tcp_options(ByteView options) {
   TcpOptions out;
+  // Most segments of a connection with timestamps carry NOP, NOP, timestamps and nothing else.
+  if (options.size() == 12 && load_be32(options.data()) == 0x0101080au) {
+    out.has_timestamps = true;
+    out.ts_val = load_be32(options.data() + 4);
+    out.ts_ecr = load_be32(options.data() + 8);
+    return out;
+  }
   ByteReader r(options);
   while (r.remaining() > 0) {
     std::uint8_t kind = r.u8();

@@ -167,6 +167,24 @@ TEST(TcpOptions, SackBlocksTfoAndBadLengths) {
   EXPECT_TRUE(o.malformed);
 }
 
+// NOP, NOP, timestamps (the usual 12 bytes, read on a shortcut) parse as they do anywhere else.
+TEST(TcpOptions, UsualTimestampsAsAnyOtherLayout) {
+  std::vector<std::uint8_t> usual = {0x01, 0x01, 0x08, 0x0a, 0, 0, 0x12, 0x34, 0xff, 0xff, 0xff, 0xfe};
+  const TcpOptions a = parse_tcp_options(ByteView(usual.data(), usual.size()));
+  usual.insert(usual.end(), {0x01, 0x01, 0x01, 0x00});  // padded to 16: the general loop
+  const TcpOptions b = parse_tcp_options(ByteView(usual.data(), usual.size()));
+  for (const TcpOptions* o : {&a, &b}) {
+    EXPECT_TRUE(o->has_timestamps);
+    EXPECT_EQ(o->ts_val, 0x1234u);
+    EXPECT_EQ(o->ts_ecr, 0xfffffffeu);
+    EXPECT_FALSE(o->malformed || o->has_mss || o->has_window_scale || o->sack_permitted || o->has_mptcp);
+    EXPECT_EQ(o->sack_count, 0);
+  }
+  // Same first word, other length: not the shortcut.
+  const std::vector<std::uint8_t> cut = {0x01, 0x01, 0x08, 0x0a, 0, 0, 0, 1};
+  EXPECT_TRUE(parse_tcp_options(ByteView(cut.data(), cut.size())).malformed);
+}
+
 TEST(PacketDecoder, Ipv6ExtensionHeadersAndFragments) {
   std::vector<std::uint8_t> b = {
       0x60, 0x00, 0x00, 0x00,  // version 6
