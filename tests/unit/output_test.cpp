@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <string>
+#include <vector>
 
 namespace tcplens {
 namespace {
@@ -24,6 +26,22 @@ TEST(Output, FormatsNumbers) {
   out.put(' ');
   out.put_hex_byte(0x0a);
   EXPECT_EQ(out.text(), "0 4294967295 18446744073709551615 -42 000007 0000beef 0a");
+}
+
+// Every digit count and the numbers either side of each power of ten, as std::to_string.
+TEST(Output, FormatsEveryDigitCount) {
+  std::vector<std::uint32_t> values = {0, 4294967295u};
+  for (std::uint64_t p = 10; p <= 1000000000; p *= 10)
+    for (std::uint64_t v : {p - 1, p, p + 1, p * 4 + 7}) values.push_back(static_cast<std::uint32_t>(v));
+  std::mt19937 rng(7);
+  for (int i = 0; i < 100000; ++i) values.push_back(static_cast<std::uint32_t>(rng()) >> (rng() % 32));
+  for (std::uint32_t v : values) {
+    Output out(-1);
+    out.put_u32(v);
+    out.put(' ');
+    out.commit(Output::format_u32(out.raw(16), v));
+    ASSERT_EQ(out.text(), std::to_string(v) + " " + std::to_string(v));
+  }
 }
 
 TEST(Output, FormatsIpv4) {

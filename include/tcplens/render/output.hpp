@@ -167,11 +167,32 @@ class Output {
     const int t = ((32 - __builtin_clz(v | 1)) * 1233) >> 12;
     return t + 1 - ((v | 1) < kPow10[t]);  // v | 1: 0 has one digit
   }
-  // Writes v's decimal digits so that they end just before `end`.
+  // Writes v's decimal digits so that they end just before `end`. The number is cut in
+  // halves of 8 and 4 digits first, so that the divisions run side by side rather than one
+  // after another (a 10-digit number: 3 dependent steps instead of 5).
   static void write_digits(char* end, std::uint32_t v) {
-    while (v >= 100) {
+    if (v >= 100000000) {
+      write_8(end - 8, v % 100000000);
+      write_up_to_4(end - 8, v / 100000000);
+    } else if (v >= 10000) {
+      write_4(end - 4, v % 10000);
+      write_up_to_4(end - 4, v / 10000);
+    } else {
+      write_up_to_4(end, v);
+    }
+  }
+  static void write_4(char* p, std::uint32_t v) {  // exactly 4 digits, v < 10000
+    std::memcpy(p, kDigitPairs + 2 * (v / 100), 2);
+    std::memcpy(p + 2, kDigitPairs + 2 * (v % 100), 2);
+  }
+  static void write_8(char* p, std::uint32_t v) {  // exactly 8 digits, v < 10^8
+    write_4(p, v / 10000);
+    write_4(p + 4, v % 10000);
+  }
+  static void write_up_to_4(char* end, std::uint32_t v) {  // v < 10000, no leading zeros
+    if (v >= 100) {
+      std::memcpy(end - 2, kDigitPairs + 2 * (v % 100), 2);
       end -= 2;
-      std::memcpy(end, kDigitPairs + 2 * (v % 100), 2);
       v /= 100;
     }
     if (v >= 10) {
