@@ -514,15 +514,13 @@ PacketDecoder::~PacketDecoder() = default;
 const DecodedPacket& PacketDecoder::decode(const RawPacket& packet) {
   Slice s{packet.data, std::max<std::uint32_t>(packet.wirelen, static_cast<std::uint32_t>(packet.data.size()))};
   Walker walker(out_, *frags_);
-  if (packet.linktype == linktype::kEthernet && fast_path_) {
-    // The fast path writes all of out_.ip and out_.tcp itself: clearing them first would
-    // cost it a third of its time.
-    out_.reset_all_but_ip_and_tcp();
-    out_.linktype = packet.linktype;
-    if (walker.ethernet_ipv4_tcp(s)) return out_;
-  }
-  out_.reset();
+  // The fast path writes all of out_.ip and out_.tcp itself (or nothing): they are cleared
+  // only for the general path (clearing them first would cost the fast path a third of its time).
+  out_.reset_all_but_ip_and_tcp();
   out_.linktype = packet.linktype;
+  if (packet.linktype == linktype::kEthernet && fast_path_ && walker.ethernet_ipv4_tcp(s)) return out_;
+  out_.ip = IpHeader{};
+  out_.tcp = TcpSegment{};
   walker.link(packet.linktype, s);
   return out_;
 }

@@ -446,6 +446,8 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
     }
   }
   Stream& s = pool_[slot];  // stays valid: recycling a slot does not move the pool
+  // The sequence analysis's state: a first pass has none (and leaves those cache lines alone).
+  SequenceState* q = summaries_only_ ? nullptr : &flows_[slot];
   last_slot_ = slot;
   const std::uint16_t flags = seg.flags;
   const int f = idx(dir), r = 1 - f;
@@ -461,7 +463,7 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
         s.summary.completeness = completeness::kSyn;
       } else {
         // Same ISN: a retransmitted SYN. Restore nextseq (Wireshark issue 17616).
-        if (!summaries_only_) flows_[slot].flow[f].nextseq = flows_[slot].flow[f].maxseqtobeacked;
+        if (q) q->flow[f].nextseq = q->flow[f].maxseqtobeacked;
         touch_record();
       }
     }
@@ -492,9 +494,6 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
   out_.stream = id;
   out_.completeness = first_pass_ ? s.shown_completeness : sum.completeness;
   out_.dir = dir;
-  // Flow state only the sequence analysis reads: a first pass leaves it (and its cache lines) alone.
-  const bool sequence_analysis = !summaries_only_;
-  SequenceState* q = sequence_analysis ? &flows_[slot] : nullptr;
   if (q) q->flow[f].num_sack_ranges = 0;
 
   if (!in_error) {

@@ -5,11 +5,10 @@
 // connection give the same key. The hash only picks a bucket: equality compares every byte.
 #pragma once
 
-#include <cstddef>
-#include <cstdint>
 #include <array>
 #include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 
 #include "tcplens/decode/decoded_packet.hpp"
