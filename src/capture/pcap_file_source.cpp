@@ -47,8 +47,9 @@ std::string format(const char* fmt, auto... args) {
 }  // namespace
 
 // Supplies the file's bytes in order. take(n) returns up to n bytes (fewer only at end of
-// input); the view stays valid until the next take(). A mapped file (the common case) is
-// served here without a virtual call; streams override take_stream().
+// input or on a read error); the view stays valid until the next take(). Bytes in memory (a
+// mapped file, or a shared ring) are served here without a virtual call, up to ready_; the
+// rest goes through take_slow().
 class PcapFileSource::Input {
  public:
   // 1 MiB: up to three steps stay mapped (8 MiB steps cost 16-24 MiB of resident file pages).
@@ -57,21 +58,24 @@ class PcapFileSource::Input {
 
   virtual ~Input() = default;
   ByteView take(std::size_t n) {
-    if (map_ == nullptr) return take_stream(n);
-    std::size_t left = map_size_ - static_cast<std::size_t>(offset_);
-    if (n > left) n = left;
-    if (offset_ >= released_ + 2 * kReleaseStep) release_behind();
-    if (offset_ + kPrefetchAhead < map_size_) __builtin_prefetch(map_ + offset_ + kPrefetchAhead);
-    ByteView view(map_ + offset_, n);
-    offset_ += n;
-    return view;
+    if (offset_ + n > ready_) return take_slow(n);
+    return take_ready(n);
   }
   std::uint64_t offset() const { return offset_; }
   bool read_failed() const { return read_errno_ != 0; }
   int read_errno() const { return read_errno_; }
 
  protected:
-  virtual ByteView take_stream(std::size_t) { return {}; }
+  // Takes what is beyond ready_: makes more ready, or takes fewer bytes.
+  virtual ByteView take_slow(std::size_t n) = 0;
+  // Takes n bytes of those ready, at map_ + (offset_ & mask_).
+  ByteView take_ready(std::size_t n) {
+    if (offset_ >= released_ + 2 * kReleaseStep) release_behind();
+    if (offset_ + kPrefetchAhead < ready_) __builtin_prefetch(map_ + ((offset_ + kPrefetchAhead) & mask_));
+    ByteView view(map_ + (offset_ & mask_), n);
+    offset_ += n;
+    return view;
+  }
   // Pages already read are dropped from the mapping every kReleaseStep bytes (they stay in
   // the page cache): without this, reading a 2 GB file would end with 2 GB resident. The
   // last kReleaseStep bytes before the read position are kept, so views handed out by
@@ -80,25 +84,27 @@ class PcapFileSource::Input {
   virtual void release_behind() {}
 
   std::uint64_t offset_ = 0;
+  std::uint64_t ready_ = 0;  // the bytes before this are in memory
   int read_errno_ = 0;
-  const std::uint8_t* map_ = nullptr;  // whole input, when it is in memory
-  std::size_t map_size_ = 0;
-  std::size_t released_ = 0;  // map_[0, released_) may have been dropped
+  const std::uint8_t* map_ = nullptr;
+  std::size_t mask_ = ~std::size_t{0};  // a ring's size - 1
+  std::size_t released_ = 0;  // the bytes before this may have been dropped
 };
 
 namespace {
 
 class MappedInput final : public PcapFileSource::Input {
  public:
-  MappedInput(const std::uint8_t* base, std::size_t size, bool owned = true) : owned_(owned) {
+  MappedInput(const std::uint8_t* base, std::size_t size, bool owned = true) : owned_(owned), size_(size) {
     map_ = base;
-    map_size_ = size;
+    ready_ = size;
   }
   ~MappedInput() override {
-    if (owned_ && map_size_ != 0) munmap(const_cast<std::uint8_t*>(map_), map_size_);
+    if (owned_ && size_ != 0) munmap(const_cast<std::uint8_t*>(map_), size_);
   }
 
  private:
+  ByteView take_slow(std::size_t) override { return take_ready(static_cast<std::size_t>(ready_ - offset_)); }
   void release_behind() override {
     std::size_t upto = (static_cast<std::size_t>(offset_) - kReleaseStep) & ~(kReleaseStep - 1);
     if (owned_ && upto > released_)
@@ -107,6 +113,7 @@ class MappedInput final : public PcapFileSource::Input {
   }
 
   bool owned_;
+  std::size_t size_;
 };
 
 class StreamInput final : public PcapFileSource::Input {
@@ -120,7 +127,7 @@ class StreamInput final : public PcapFileSource::Input {
   // Reads in large blocks (a pipe would otherwise cost two read() calls per packet);
   // bytes handed out by the previous take() may be moved or overwritten.
   static constexpr std::size_t kChunk = 1 << 20;
-  ByteView take_stream(std::size_t n) override {
+  ByteView take_slow(std::size_t n) override {
     if (end_ - pos_ < n) {
       // Move what is left to the front, make room for n bytes, and fill.
       std::size_t have = end_ - pos_;
@@ -155,73 +162,166 @@ class StreamInput final : public PcapFileSource::Input {
   std::size_t pos_ = 0, end_ = 0;  // unread bytes are buffer_[pos_, end_)
 };
 
+// pread() of all n bytes at `offset` unless the file ends first; the count read, or -1 with
+// errno set.
+ssize_t read_at(int fd, std::uint8_t* to, std::size_t n, std::size_t offset) {
+  std::size_t got = 0;
+  while (got < n) {
+    const ssize_t r = ::pread(fd, to + got, n - got, static_cast<off_t>(offset + got));
+    if (r == 0) break;
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    got += static_cast<std::size_t>(r);
+  }
+  return static_cast<ssize_t>(got);
+}
+
 }  // namespace
 
-// One reader of a SharedCaptureMap: reports how far it got instead of dropping pages itself.
-class SharedCaptureMap::Reader final : public PcapFileSource::Input {
+// One reader of a SharedCaptureFile: its bytes are in the shared ring.
+class SharedCaptureFile::Reader final : public PcapFileSource::Input {
  public:
-  Reader(SharedCaptureMap& map, std::size_t index) : map_of_(map), index_(index) {
-    map_ = map.bytes_;
-    map_size_ = map.size_;
+  Reader(SharedCaptureFile& file, std::size_t index) : file_(file), index_(index) {
+    map_ = file.ring_;
+    mask_ = kRingSize - 1;
   }
-  ~Reader() override { map_of_.passed(index_, map_size_); }  // done: holds no page back
+  ~Reader() override { file_.passed(index_, ~std::size_t{0}); }  // done: holds nobody back
 
  private:
+  ByteView take_slow(std::size_t n) override {
+    const std::size_t size = file_.size_.load(std::memory_order_acquire);
+    if (offset_ >= size) return {};
+    n = std::min<std::size_t>(n, size - offset_);
+    if (n > kMaxRingView) return take_alone(n);
+    const std::size_t need = static_cast<std::size_t>(offset_) + n;
+    const std::size_t loaded = file_.load_to(need, std::min(need + kReadAhead, size));
+    if (loaded < need) {
+      if (const int e = file_.error_.load(std::memory_order_acquire)) read_errno_ = e;
+      n = loaded > offset_ ? loaded - static_cast<std::size_t>(offset_) : 0;
+    }
+    // Back here a read-ahead before the end of what is loaded, so that the next pieces are
+    // read before any reader runs out.
+    ready_ = loaded > need + kReadAhead / 2 ? loaded - kReadAhead / 2 : loaded;
+    return take_ready(n);
+  }
+  // A take larger than the ring allows is read straight from the file.
+  ByteView take_alone(std::size_t n) {
+    alone_.resize(n);
+    const ssize_t got = read_at(file_.fd_, alone_.data(), n, static_cast<std::size_t>(offset_));
+    if (got < 0) {
+      read_errno_ = errno;
+      return {};
+    }
+    offset_ += static_cast<std::size_t>(got);
+    if (offset_ >= released_ + 2 * kReleaseStep) release_behind();
+    return ByteView(alone_.data(), static_cast<std::size_t>(got));
+  }
   void release_behind() override {
     const std::size_t upto = (static_cast<std::size_t>(offset_) - kReleaseStep) & ~(kReleaseStep - 1);
-    map_of_.passed(index_, upto);
+    file_.passed(index_, upto);
     released_ = upto;
   }
 
-  SharedCaptureMap& map_of_;
+  SharedCaptureFile& file_;
   std::size_t index_;
+  std::vector<std::uint8_t> alone_;
 };
 
-std::unique_ptr<SharedCaptureMap> SharedCaptureMap::map(const std::string& path, std::size_t readers) {
+std::unique_ptr<SharedCaptureFile> SharedCaptureFile::open(const std::string& path, std::size_t readers) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return nullptr;
   struct stat st {};
-  void* bytes = MAP_FAILED;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-    bytes = mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (bytes == MAP_FAILED) return nullptr;
-  madvise(bytes, static_cast<std::size_t>(st.st_size), MADV_SEQUENTIAL);
-  return std::unique_ptr<SharedCaptureMap>(new SharedCaptureMap(
-      static_cast<const std::uint8_t*>(bytes), static_cast<std::size_t>(st.st_size), readers));
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+    ::close(fd);
+    return nullptr;
+  }
+  posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  // The ring: kRingSize bytes of memory mapped at two consecutive addresses.
+  std::uint8_t* ring = nullptr;
+  const int memory = memfd_create("tcplens-ring", MFD_CLOEXEC);
+  if (memory >= 0 && ftruncate(memory, kRingSize) == 0) {
+    void* area = mmap(nullptr, 2 * kRingSize, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (area != MAP_FAILED) {
+      auto* base = static_cast<std::uint8_t*>(area);
+      if (mmap(base, kRingSize, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, memory, 0) != MAP_FAILED &&
+          mmap(base + kRingSize, kRingSize, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, memory, 0) !=
+              MAP_FAILED)
+        ring = base;
+      else
+        munmap(area, 2 * kRingSize);
+    }
+  }
+  if (memory >= 0) ::close(memory);  // the mappings keep it
+  if (ring == nullptr) {
+    ::close(fd);
+    return nullptr;
+  }
+  return std::unique_ptr<SharedCaptureFile>(
+      new SharedCaptureFile(fd, static_cast<std::size_t>(st.st_size), ring, readers));
 }
 
-SharedCaptureMap::SharedCaptureMap(const std::uint8_t* bytes, std::size_t size, std::size_t readers)
-    : bytes_(bytes), size_(size), passed_(new std::atomic<std::size_t>[readers]), readers_(readers) {
+SharedCaptureFile::SharedCaptureFile(int fd, std::size_t size, std::uint8_t* ring, std::size_t readers)
+    : fd_(fd), size_(size), ring_(ring), passed_(new std::atomic<std::size_t>[readers]), readers_(readers) {
   for (std::size_t i = 0; i < readers; ++i) passed_[i].store(0, std::memory_order_relaxed);
 }
 
-SharedCaptureMap::~SharedCaptureMap() { munmap(const_cast<std::uint8_t*>(bytes_), size_); }
+SharedCaptureFile::~SharedCaptureFile() {
+  munmap(ring_, 2 * kRingSize);
+  ::close(fd_);
+}
 
-void SharedCaptureMap::passed(std::size_t reader, std::size_t offset) {
-  passed_[reader].store(offset, std::memory_order_relaxed);
-  auto lowest = [&] {
-    std::size_t low = size_;
-    for (std::size_t i = 0; i < readers_; ++i) low = std::min(low, passed_[i].load(std::memory_order_relaxed));
-    return low & ~(PcapFileSource::Input::kReleaseStep - 1);
-  };
-  {
-    std::lock_guard<std::mutex> lock(release_mutex_);
-    if (const std::size_t low = lowest(); low > released_) {
-      madvise(const_cast<std::uint8_t*>(bytes_) + released_, low - released_, MADV_DONTNEED);
-      released_ = low;
-    }
+std::size_t SharedCaptureFile::lowest() const {
+  std::size_t low = ~std::size_t{0};
+  for (std::size_t i = 0; i < readers_; ++i) low = std::min(low, passed_[i].load());
+  return low;
+}
+
+std::size_t SharedCaptureFile::load_to(std::size_t need, std::size_t want) {
+  if (const std::size_t have = loaded_.load(std::memory_order_acquire); have >= want) return have;
+  std::unique_lock<std::mutex> lock(load_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) {
+    // Another reader is reading: wait for it only when the bytes needed are not there yet.
+    if (const std::size_t have = loaded_.load(std::memory_order_acquire); have >= need) return have;
+    lock.lock();
   }
-  progress_.fetch_add(1, std::memory_order_release);
-  progress_.notify_all();
-  // What lies between the slowest reader and the others stays mapped: a reader more than
-  // kMaxLead ahead waits for the slowest to move (one that is done never waits).
-  if (offset >= size_) return;
   for (;;) {
-    const std::uint64_t seen = progress_.load(std::memory_order_acquire);
-    if (offset <= lowest() + kMaxLead) return;
-    progress_.wait(seen, std::memory_order_acquire);
+    const std::size_t have = loaded_.load(std::memory_order_relaxed);
+    const std::size_t size = size_.load(std::memory_order_relaxed);
+    if (have >= want || have >= size || error_.load(std::memory_order_relaxed) != 0) return have;
+    const std::size_t piece = std::min(kPiece, size - have);
+    if (have + piece > lowest() + kRingSize) {
+      if (have >= need) return have;  // reading ahead only: no waiting for that
+      // The piece would overwrite bytes a reader still needs: wait for the slowest one.
+      // (The mutex is let go meanwhile; the slowest reader has its bytes and does not need it.)
+      lock.unlock();
+      waiting_.fetch_add(1);
+      for (;;) {
+        const std::uint64_t seen = progress_.load();
+        if (have + piece <= lowest() + kRingSize) break;
+        progress_.wait(seen);
+      }
+      waiting_.fetch_sub(1);
+      lock.lock();
+      continue;
+    }
+    // Pieces start at multiples of kPiece, so each lies in the first mapping.
+    const ssize_t got = read_at(fd_, ring_ + (have & (kRingSize - 1)), piece, have);
+    if (got < 0) {
+      error_.store(errno, std::memory_order_release);
+      return have;
+    }
+    if (static_cast<std::size_t>(got) < piece)  // the file shrank since it was opened
+      size_.store(have + static_cast<std::size_t>(got), std::memory_order_release);
+    loaded_.store(have + static_cast<std::size_t>(got), std::memory_order_release);
   }
+}
+
+void SharedCaptureFile::passed(std::size_t reader, std::size_t offset) {
+  passed_[reader].store(offset);
+  progress_.fetch_add(1);
+  if (waiting_.load() != 0) progress_.notify_all();
 }
 
 PcapFileSource::~PcapFileSource() = default;
@@ -271,10 +371,10 @@ std::unique_ptr<PcapFileSource> PcapFileSource::open_memory(ByteView bytes,
   return source;
 }
 
-std::unique_ptr<PcapFileSource> PcapFileSource::open_shared(SharedCaptureMap& map, std::size_t reader,
+std::unique_ptr<PcapFileSource> PcapFileSource::open_shared(SharedCaptureFile& file, std::size_t reader,
                                                             std::string& error) {
   std::unique_ptr<PcapFileSource> source(new PcapFileSource());
-  source->input_ = std::make_unique<SharedCaptureMap::Reader>(map, reader);
+  source->input_ = std::make_unique<SharedCaptureFile::Reader>(file, reader);
   if (!source->read_header(error)) return nullptr;
   return source;
 }

@@ -46,6 +46,25 @@ for threads in 2 3; do
   fi
 done
 
+# Many connections in a file several times the size of the ring the workers read it through
+# (SharedCaptureFile): the workers drift apart and wait for one another there.
+LIVE=$CORPUS/live
+head -c 24 "$LIVE/many-connections/many-sequential-500.pcap" >"$WORK/mixed.pcap"
+for part in many-connections/many-sequential-500 data-transfer/bulk-loss-nft many-connections/many-sequential-500 \
+            data-transfer/bulk-reorder-rx tfo-ecn/ecn-ce-marks ipv6/veth-v6 data-transfer/bulk-clean many-connections/many-sequential-500; do
+  tail -c +25 "$LIVE/$part.pcap" >>"$WORK/mixed.pcap"
+done
+run "$WORK/one" -r "$WORK/mixed.pcap" --per-packet --format tsv --threads 1
+for threads in 2 3; do
+  timeout 120 "$TCPLENS" analyze -r "$WORK/mixed.pcap" --per-packet --format tsv --threads "$threads" >"$WORK/many.stdout" 2>/dev/null
+  status=$?
+  if [ "$status" = 0 ] && cmp -s "$WORK/one.stdout" "$WORK/many.stdout" && [ "$(wc -l <"$WORK/many.stdout")" -gt 20000 ]; then
+    pass
+  else
+    bad "many connections through the ring on $threads threads: exit $status or output differs"
+  fi
+done
+
 # A pipe can be read only once: one pass, as from standard input (it printed no rows when a
 # first pass had read it all).
 HTTP=$CORPUS/live/http-get/get-http-server.pcap

@@ -1,10 +1,12 @@
 // PcapFileSource: both pcap byte orders and resolutions, pcapng, and damage at every offset.
 #include "tcplens/capture/pcap_file_source.hpp"
+#include "tcplens/capture/link_type.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -195,12 +197,12 @@ TEST(PcapFileSource, PcapngCutAtEveryOffsetOfThePacketBlockFailsCleanly) {
 namespace tcplens {
 namespace {
 
-// Readers of one SharedCaptureMap each see every record, as open() does; a reader that is
+// Readers of one SharedCaptureFile each see every record, as open() does; a reader that is
 // done (or failed to start) holds nobody back; damage stops every reader at the same record.
-TEST(SharedCaptureMap, EveryReaderSeesTheWholeFile) {
+TEST(SharedCaptureFile, EveryReaderSeesTheWholeFile) {
   const Bytes bytes = make_pcap(false, false, 6000, 1000);  // 6 MB: several release steps
   TempFile file(bytes);
-  auto map = SharedCaptureMap::map(file.path(), 3);
+  auto map = SharedCaptureFile::open(file.path(), 3);
   ASSERT_NE(map, nullptr);
   std::string error;
   auto a = PcapFileSource::open_shared(*map, 0, error);
@@ -223,7 +225,7 @@ TEST(SharedCaptureMap, EveryReaderSeesTheWholeFile) {
   // Cut inside the last record: both readers get every record before it, then the error.
   const Bytes cut(bytes.begin(), bytes.end() - 10);
   TempFile damaged(cut);
-  auto map2 = SharedCaptureMap::map(damaged.path(), 2);
+  auto map2 = SharedCaptureFile::open(damaged.path(), 2);
   ASSERT_NE(map2, nullptr);
   // (Read in turns: one reader alone would wait for the other once 2 MiB ahead.)
   auto first = PcapFileSource::open_shared(*map2, 0, error);
@@ -240,8 +242,69 @@ TEST(SharedCaptureMap, EveryReaderSeesTheWholeFile) {
     EXPECT_EQ(st[i], ReadStatus::Error);
   }
   EXPECT_NE(first->error().message.find("truncated dump file"), std::string::npos);
-  EXPECT_EQ(SharedCaptureMap::map("/nonexistent/x.pcap", 2), nullptr);
-  EXPECT_EQ(SharedCaptureMap::map("/tmp", 2), nullptr);  // not a regular file
+  EXPECT_EQ(SharedCaptureFile::open("/nonexistent/x.pcap", 2), nullptr);
+  EXPECT_EQ(SharedCaptureFile::open("/tmp", 2), nullptr);  // not a regular file
+}
+
+// Reads `path` with `readers` sources of one SharedCaptureFile in turns, a record each, and
+// checks that each sees every record exactly as open() does.
+void expect_shared_reads_as_open(const std::string& path, std::size_t readers, std::size_t records_wanted) {
+  std::string error;
+  auto plain = PcapFileSource::open(path, error);
+  ASSERT_TRUE(plain) << error;
+  auto shared = SharedCaptureFile::open(path, readers);
+  ASSERT_NE(shared, nullptr);
+  std::vector<std::unique_ptr<PcapFileSource>> sources;
+  for (std::size_t i = 0; i < readers; ++i) {
+    sources.push_back(PcapFileSource::open_shared(*shared, i, error));
+    ASSERT_TRUE(sources.back()) << error;
+  }
+  RawPacket want, got;
+  std::size_t records = 0;
+  for (;;) {
+    const ReadStatus status = plain->next(want);
+    for (auto& source : sources) {
+      ASSERT_EQ(source->next(got), status) << "record " << records + 1;
+      if (status != ReadStatus::Ok) continue;
+      ASSERT_EQ(got.number, want.number);
+      ASSERT_EQ(got.ts.sec, want.ts.sec);
+      ASSERT_EQ(got.ts.nsec, want.ts.nsec);
+      ASSERT_EQ(got.data.size(), want.data.size());
+      ASSERT_EQ(std::memcmp(got.data.data(), want.data.data(), want.data.size()), 0)
+          << "record " << records + 1;
+    }
+    if (status != ReadStatus::Ok) break;
+    ++records;
+  }
+  EXPECT_EQ(records, records_wanted);
+}
+
+// Several times the ring's size, in records that straddle its end at many offsets.
+TEST(SharedCaptureFile, RingWrapsAround) {
+  const Bytes bytes = make_pcap(true, true, 25000, 997);
+  ASSERT_GT(bytes.size(), 5 * SharedCaptureFile::kRingSize);
+  TempFile file(bytes);
+  expect_shared_reads_as_open(file.path(), 2, 25000);
+}
+
+// pcapng blocks larger than the ring takes (read by each reader alone) between small ones.
+TEST(SharedCaptureFile, BlocksLargerThanARingView) {
+  Bytes bytes = make_pcapng(4);
+  Bytes header(bytes.begin(), bytes.end() - 36);  // section and interface
+  header[36] = linktype::kDbus;                   // records of up to 128 MiB
+  Bytes file_bytes = header;
+  for (int i = 0; i < 40; ++i) {
+    const std::uint32_t caplen = i % 4 == 1 ? 3u << 20 : 1000u + static_cast<std::uint32_t>(i);
+    Bytes one = make_pcapng(caplen);
+    one[one.size() - 5 - (caplen & 3 ? 4 - (caplen & 3) : 0)] = static_cast<std::uint8_t>(i);
+    file_bytes.insert(file_bytes.end(), one.begin() + static_cast<long>(header.size()), one.end());
+  }
+  ASSERT_GT(file_bytes.size(), 5 * SharedCaptureFile::kRingSize);
+  TempFile file(file_bytes);
+  expect_shared_reads_as_open(file.path(), 3, 40);
+  // Cut in a large block: the same records, then the same error.
+  TempFile cut(Bytes(file_bytes.begin(), file_bytes.end() - (3u << 20)));
+  expect_shared_reads_as_open(cut.path(), 2, 37);
 }
 
 }  // namespace

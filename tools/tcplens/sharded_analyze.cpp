@@ -2,9 +2,9 @@
 // threads by their 4-tuple (flow/shard.hpp), each worker runs both of tshark's passes over its
 // share, and the calling thread merges the workers' rows back into frame order.
 //
-// Each worker reads the whole file (one mapping shared by all) but decodes and tracks only its
-// own packets; the packets it passes over still drive its timers (StreamTracker::observe), so
-// connections are freed at the same packets as on one thread. Stream numbers are the
+// Each worker reads the whole file (read once for all of them: SharedCaptureFile) but decodes
+// and tracks only its own packets; the packets it passes over still drive its timers
+// (StreamTracker::observe), so connections are freed at the same packets as on one thread. Stream numbers are the
 // workers' own: after the first passes, the frame at which every stream began gives its
 // tcp.stream (streams are numbered in the order they begin). The output is the same as on one
 // thread, except when the cap on tracked connections acts: each worker then has its share of
@@ -68,9 +68,10 @@ struct Worker {
 // for every other packet, `tracked` when another worker's tracker tracks it. Read and open
 // errors are left in w.status and w.error.
 template <typename Owned, typename Passed>
-void for_each_packet(const std::string& path, SharedCaptureMap* map, Worker& w, std::uint32_t shards,
+void for_each_packet(const std::string& path, SharedCaptureFile* shared, Worker& w, std::uint32_t shards,
                      Owned owned, Passed passed) {
-  auto source = map ? PcapFileSource::open_shared(*map, w.index, w.error) : PcapFileSource::open(path, w.error);
+  auto source = shared ? PcapFileSource::open_shared(*shared, w.index, w.error)
+                      : PcapFileSource::open(path, w.error);
   if (!source) {
     w.status = ReadStatus::Error;
     return;
@@ -97,9 +98,9 @@ void for_each_packet(const std::string& path, SharedCaptureMap* map, Worker& w, 
   if (w.status == ReadStatus::Error) w.error = source->error().message;
 }
 
-void first_pass(const std::string& path, SharedCaptureMap* map, Worker& w, std::uint32_t shards) {
+void first_pass(const std::string& path, SharedCaptureFile* shared, Worker& w, std::uint32_t shards) {
   for_each_packet(
-      path, map, w, shards,
+      path, shared, w, shards,
       [&](const RawPacket& raw, const DecodedPacket& pkt) {
         const std::size_t before = w.first.stream_count();
         w.first.on_packet(pkt, raw.number, raw.ts);
@@ -140,13 +141,13 @@ void hand_over(Batch& b, bool last) {
   b.full.notify_one();
 }
 
-void second_pass(const std::string& path, SharedCaptureMap* map, Worker& w, std::uint32_t shards,
+void second_pass(const std::string& path, SharedCaptureFile* shared, Worker& w, std::uint32_t shards,
                  bool print) {
   w.second.set_first_pass(&w.first);
   std::uint64_t batch = 0;
   Batch* b = &take_slot(w, 0);
   // Every frame, owned or not, hands over the batches before it: the merge then never waits
-  // for a worker that is ahead in the file (the shared mapping makes a worker far ahead wait
+  // for a worker that is ahead in the file (the shared file makes a worker far ahead wait
   // for the slowest one).
   auto next_batch_at = [&](std::uint64_t frame) {
     const std::uint64_t in = (frame - 1) / kBatchFrames;
@@ -156,7 +157,7 @@ void second_pass(const std::string& path, SharedCaptureMap* map, Worker& w, std:
     }
   };
   for_each_packet(
-      path, map, w, shards,
+      path, shared, w, shards,
       [&](const RawPacket& raw, const DecodedPacket& pkt) {
         next_batch_at(raw.number);
         const TcpPacketAnalysis& a = w.second.on_packet(pkt, raw.number, raw.ts);
@@ -280,10 +281,10 @@ int run_analyze_sharded(const AnalyzeArgs& args, std::uint32_t threads) {
     for (auto& t : running) t.join();
   };
 
-  // The workers read the file together: mapped once per pass, when it can be.
-  auto map = SharedCaptureMap::map(args.read_file, threads);
-  run_all([&](Worker& w) { first_pass(args.read_file, map.get(), w, threads); });
-  map.reset();
+  // The workers read the file together: read once per pass, when it can be.
+  auto shared = SharedCaptureFile::open(args.read_file, threads);
+  run_all([&](Worker& w) { first_pass(args.read_file, shared.get(), w, threads); });
+  shared.reset();
   number_streams(workers);
   malloc_trim(0);  // what the first passes freed, before the second passes grow
 
@@ -291,13 +292,13 @@ int run_analyze_sharded(const AnalyzeArgs& args, std::uint32_t threads) {
   Output out(1);
   if (print) TsharkTsvWriter(out).header();
   if (!out.flush()) return 1;
-  map = SharedCaptureMap::map(args.read_file, threads);
+  shared = SharedCaptureFile::open(args.read_file, threads);
   std::vector<std::thread> running;
   for (std::uint32_t k = 0; k < threads; ++k)
-    running.emplace_back([&, k] { second_pass(args.read_file, map.get(), *workers[k], threads, print); });
+    running.emplace_back([&, k] { second_pass(args.read_file, shared.get(), *workers[k], threads, print); });
   const bool written = merge_rows(workers, 1);
   for (auto& t : running) t.join();
-  map.reset();
+  shared.reset();
   if (!written) return 1;
 
   TrackerCounters total;
