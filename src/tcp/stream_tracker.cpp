@@ -132,15 +132,35 @@ void StreamTracker::free_slot(std::uint32_t slot, StreamEnd why) {
 void StreamTracker::sweep(std::int64_t now_ns) {
   const std::int64_t idle_before = now_ns - limits_.idle_timeout_sec * 1000000000;
   const std::int64_t closed_before = now_ns - limits_.close_linger_sec * 1000000000;
+  // The slots to free first, then the freeing, in the same order: freeing a stream touches
+  // lines all over memory (its index entry, its remembered entry, its packed summary, its
+  // sequence state), so those of the streams a few places on are fetched meanwhile.
+  swept_.clear();
   for (std::uint32_t i = 0; i < pool_.size(); ++i) {
     const Stream& s = pool_[i];
     if (!s.in_use) continue;
-    const bool closed = is_closed(s);
-    if (closed && s.last_seen_ns <= closed_before)
-      free_slot(i, StreamEnd::Closed);
+    if (is_closed(s) && s.last_seen_ns <= closed_before)
+      swept_.push_back(i << 1);
     else if (s.last_seen_ns <= idle_before)
-      free_slot(i, StreamEnd::Idle);
+      swept_.push_back(i << 1 | 1);
   }
+  constexpr std::size_t kAhead = 8;
+  for (std::size_t k = 0; k < swept_.size(); ++k) {
+    if (k + kAhead < swept_.size()) prefetch_for_free(swept_[k + kAhead] >> 1);
+    free_slot(swept_[k] >> 1, swept_[k] & 1 ? StreamEnd::Idle : StreamEnd::Closed);
+  }
+}
+
+void StreamTracker::prefetch_for_free(std::uint32_t slot) const {
+  const Stream& s = pool_[slot];
+  const std::uint64_t h = s.key.hash();
+  __builtin_prefetch(&index_[h & (index_.size() - 1)], 1);
+  if (const auto& table = remembered_[0].slots; !table.empty())
+    __builtin_prefetch(&table[remembered_hash(s.key) & (table.size() - 1)], 1);
+  if (s.id < summaries_.size()) __builtin_prefetch(&summaries_[s.id], 1);
+  if (summaries_only_) return;
+  const auto* q = reinterpret_cast<const char*>(&flows_[slot]);
+  for (std::size_t at = 0; at < sizeof(SequenceState); at += 64) __builtin_prefetch(q + at, 1);
 }
 
 void StreamTracker::evict(std::int64_t now_ns) {

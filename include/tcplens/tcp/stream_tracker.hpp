@@ -339,6 +339,8 @@ class StreamTracker {
   const Remembered* recall(std::uint64_t h) const;
   void free_slot(std::uint32_t slot, StreamEnd why);
   void sweep(std::int64_t now_ns);
+  void prefetch_for_free(std::uint32_t slot) const;
+  std::vector<std::uint32_t> swept_;  // slot << 1 | idle, reused by every sweep
   void tick(std::int64_t now_ns);  // sweeps once per second of capture time
 
   RememberedTable remembered_[2];  // [0] current generation, [1] previous
