@@ -72,14 +72,30 @@ void TsharkTsvWriter::put_addresses(const DecodedPacket& pkt) {
   if (pkt.ip.version == 4) v4 = &pkt.ip;
   if (pkt.ip.version == 6) v6 = &pkt.ip;
   if (v6 == nullptr) {
-    char* p = out_.raw(40);
-    *p++ = '\t';
-    if (v4) p = Output::format_ipv4(p, v4->src.bytes.data());
-    *p++ = '\t';
-    if (v4) p = Output::format_ipv4(p, v4->dst.bytes.data());
-    p[0] = '\t';
-    p[1] = '\t';
-    out_.commit(p + 2);
+    char* p = out_.raw(sizeof(AddressText::text));
+    if (v4 == nullptr) {
+      std::memcpy(p, "\t\t\t\t", 4);
+      out_.commit(p + 4);
+      return;
+    }
+    std::uint32_t src, dst;
+    std::memcpy(&src, v4->src.bytes.data(), 4);
+    std::memcpy(&dst, v4->dst.bytes.data(), 4);
+    const std::uint64_t pair = std::uint64_t{src} << 32 | dst;
+    AddressText& cached = addresses_[(pair * 0x9e3779b97f4a7c15ull) >> 60];
+    if (cached.pair != pair || cached.len == 0) {
+      char* t = cached.text;
+      *t++ = '\t';
+      t = Output::format_ipv4(t, v4->src.bytes.data());
+      *t++ = '\t';
+      t = Output::format_ipv4(t, v4->dst.bytes.data());
+      t[0] = '\t';
+      t[1] = '\t';
+      cached.len = static_cast<std::uint8_t>(t + 2 - cached.text);
+      cached.pair = pair;
+    }
+    std::memcpy(p, cached.text, sizeof cached.text);
+    out_.commit(p + cached.len);
     return;
   }
   auto tab = [&] { out_.put('\t'); };
@@ -227,8 +243,16 @@ void TsharkTsvWriter::row(const RawPacket& raw, const DecodedPacket& pkt, const 
   *p++ = '\t';
   if (a.dupack_num) p = Output::format_u64(p, a.dupack_frame);
   *p++ = '\t';
-  if (a.has_acked_record && !summary.initial_rtt.is_zero())
-    p = format_time(p, summary.initial_rtt.secs, summary.initial_rtt.nsecs);
+  if (a.has_acked_record && !summary.initial_rtt.is_zero()) {
+    RttText& cached = initial_rtts_[stream & 63];
+    if (cached.stream != stream + 1) {
+      cached.len = static_cast<std::uint8_t>(
+          format_time(cached.text, summary.initial_rtt.secs, summary.initial_rtt.nsecs) - cached.text);
+      cached.stream = stream + 1;
+    }
+    std::memcpy(p, cached.text, sizeof cached.text);
+    p += cached.len;
+  }
   *p++ = '\t';
   if (a.acks_frame && !a.ack_rtt.is_zero()) p = format_time(p, a.ack_rtt.secs, a.ack_rtt.nsecs);
   *p++ = '\t';

@@ -55,6 +55,13 @@ struct Worker {
   std::vector<std::uint64_t> began;    // frame at which each of its streams began
   std::vector<std::uint32_t> numbers;  // its stream -> tcp.stream
   std::array<Batch, kSlots> slots;
+  // The first pass's summaries of the streams of recent rows (unpacking one for every row
+  // costs more than this look-up).
+  struct CachedSummary {
+    std::uint32_t stream = ~0u;
+    StreamSummary summary;
+  };
+  std::array<CachedSummary, 64> summaries;
   ReadStatus status = ReadStatus::End;
   std::string error;  // the read or open error, if any
 
@@ -167,7 +174,12 @@ void second_pass(const std::string& path, SharedCaptureFile* shared, Worker& w, 
           if (!TsharkTsvWriter::has_short_row(pkt)) return;
           writer.short_row(raw, pkt);
         } else {
-          writer.row(raw, pkt, a, w.first.summary(a.stream), w.numbers[a.stream]);
+          Worker::CachedSummary& cached = w.summaries[a.stream & 63];
+          if (cached.stream != a.stream) {
+            cached.summary = w.first.summary(a.stream);
+            cached.stream = a.stream;
+          }
+          writer.row(raw, pkt, a, cached.summary, w.numbers[a.stream]);
         }
         b->frames.push_back(raw.number);
         b->ends.push_back(b->text.size());

@@ -53,6 +53,21 @@ class TsharkTsvWriter {
   std::int64_t time_sec_ = -1;
   std::uint8_t time_len_ = 0;
   char time_text_[24] = {};
+  // Rows of the same few address pairs and streams follow one another: the text of the IPv4
+  // address columns by address pair, and of tcp.analysis.initial_rtt by stream (a stream's
+  // initial RTT does not change), in small direct-mapped caches.
+  struct AddressText {
+    std::uint64_t pair = 0;
+    std::uint8_t len = 0;  // 0: empty
+    char text[39] = {};    // "\tSRC\tDST\t\t"
+  };
+  AddressText addresses_[16];
+  struct RttText {
+    std::uint32_t stream = 0;  // + 1; 0: empty
+    std::uint8_t len = 0;
+    char text[32] = {};
+  };
+  RttText initial_rtts_[64];
 };
 
 }  // namespace tcplens
