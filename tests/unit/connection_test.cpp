@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
 #include <vector>
 
 #include "packet_builder.hpp"
@@ -328,6 +329,79 @@ TEST(Reset, ResetInFinWait2AfterTheServersFin) {
   EXPECT_EQ(t.conn().teardown, TeardownKind::Reset);
   EXPECT_EQ(t.state(client), TcpState::Closed);
   EXPECT_EQ(t.state(server), TcpState::Closed);
+}
+
+// A RST in every state, from either side: both sides end CLOSED (RFC 9293 3.10.7.4; in
+// TIME_WAIT too, as RFC 9293 says, though RFC 1337 advises against it), the RST's sender is
+// recorded, and the teardown is a reset unless the connection was never established (then
+// none) or both FINs had been acknowledged (then it stays what it was).
+struct ResetCase {
+  const char* name;
+  void (*to_state)(Script&);
+  Side holder;  // the side in `state` when the RST comes
+  TcpState state;
+  TeardownKind teardown;
+};
+
+// Scripts that bring a connection to a state, each from the one before it.
+void syn_sent(Script& t) { t.syn(client); }
+void syn_received(Script& t) {
+  syn_sent(t);
+  t.syn_ack(server);
+}
+void established(Script& t) {
+  syn_received(t);
+  t.ack(client);
+}
+void fin_wait_1(Script& t) {
+  established(t);
+  t.fin(client);
+}
+void fin_wait_2(Script& t) {  // and CLOSE_WAIT on the server
+  fin_wait_1(t);
+  t.ack(server);
+}
+void last_ack(Script& t) {
+  fin_wait_2(t);
+  t.fin(server);
+}
+void time_wait(Script& t) {
+  last_ack(t);
+  t.ack(client);
+}
+void closing(Script& t) {
+  fin_wait_1(t);
+  t.fin_unaware(server);
+  t.ack(client);
+}
+
+const ResetCase kResetCases[] = {
+    {"SynSent", syn_sent, client, TcpState::SynSent, TeardownKind::None},
+    {"SynReceived", syn_received, server, TcpState::SynReceived, TeardownKind::None},
+    {"Established", established, client, TcpState::Established, TeardownKind::Reset},
+    {"FinWait1", fin_wait_1, client, TcpState::FinWait1, TeardownKind::Reset},
+    {"FinWait2", fin_wait_2, client, TcpState::FinWait2, TeardownKind::Reset},
+    {"CloseWait", fin_wait_2, server, TcpState::CloseWait, TeardownKind::Reset},
+    {"LastAck", last_ack, server, TcpState::LastAck, TeardownKind::Reset},
+    {"Closing", closing, client, TcpState::Closing, TeardownKind::Reset},
+    {"TimeWait", time_wait, client, TcpState::TimeWait, TeardownKind::FourWay},
+};
+
+TEST(Reset, InEachStateFromEitherSide) {
+  for (const ResetCase& c : kResetCases) {
+    for (Side sender : {client, server}) {
+      SCOPED_TRACE(std::string(c.name) +
+                   (sender == client ? ", RST from the client" : ", RST from the server"));
+      Script t;
+      c.to_state(t);
+      ASSERT_EQ(t.state(c.holder), c.state);
+      t.rst(sender);
+      EXPECT_EQ(t.state(client), TcpState::Closed);
+      EXPECT_EQ(t.state(server), TcpState::Closed);
+      EXPECT_EQ(t.conn().reset_by_name(), sender == client ? "client" : "server");
+      EXPECT_EQ(t.conn().teardown, c.teardown);
+    }
+  }
 }
 
 TEST(StateHistory, RecordsThePacketThatMovedEachSide) {
