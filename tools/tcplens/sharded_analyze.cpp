@@ -1,6 +1,6 @@
 // tcplens analyze on several threads: the capture's connections are split between worker
 // threads by their 4-tuple (flow/shard.hpp), each worker runs both of tshark's passes over its
-// share, and the calling thread merges the workers' rows back into frame order.
+// share, and the workers write their rows in frame order between them (Merge).
 //
 // Each worker reads the whole file (read once for all of them: SharedCaptureFile) but decodes
 // and tracks only its own packets; the packets it passes over still drive its timers
@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <malloc.h>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -34,8 +35,8 @@ namespace tcplens::cli {
 
 namespace {
 
-// Rows travel from a worker to the merging thread in batches of consecutive frames, through
-// a few slots per worker so that workers can run ahead of the merge.
+// A worker's rows wait to be written in batches of consecutive frames, in a few slots per
+// worker so that workers can run ahead of one another.
 constexpr std::uint64_t kBatchFrames = 1024;
 constexpr std::size_t kSlots = 8;
 
@@ -144,22 +145,130 @@ Batch& take_slot(Worker& w, std::uint64_t batch) {
 
 void hand_over(Batch& b, bool last) {
   b.last = last;
-  b.full.store(true, std::memory_order_release);
-  b.full.notify_one();
+  b.full.store(true, std::memory_order_release);  // (nobody waits for this: see merge_ready)
+}
+
+// Writes all of `iov` to `fd` (and consumes it); false on an error.
+bool write_all(int fd, std::vector<iovec>& iov) {
+  std::size_t first = 0;
+  while (first < iov.size()) {
+    const int count = static_cast<int>(std::min<std::size_t>(iov.size() - first, IOV_MAX));
+    ssize_t w = ::writev(fd, iov.data() + first, count);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    // Skip what was written, splitting a row written in part.
+    for (auto done = static_cast<std::size_t>(w); done > 0 && first < iov.size();) {
+      if (done >= iov[first].iov_len) {
+        done -= iov[first++].iov_len;
+      } else {
+        iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + done;
+        iov[first].iov_len -= done;
+        done = 0;
+      }
+    }
+  }
+  return true;
+}
+
+// The workers' rows written in frame order, straight from their batches (no copy). There is
+// no merging thread: after handing a batch over, a worker writes every batch that all workers
+// have handed over, so that no third thread competes with the workers for the processors (it
+// used to wake for every batch, and the workers yielded to it).
+struct Merge {
+  int fd = 1;
+  std::atomic<std::uint64_t> requests{0};  // calls of merge_ready() so far
+  std::mutex mutex;                        // held by the worker that writes
+  // Under `mutex`:
+  std::uint64_t next = 0;         // the next batch to write
+  std::vector<bool> done;         // the worker's last batch is written
+  std::vector<Batch*> batch;      // each worker's batch being written, or nullptr
+  std::vector<std::size_t> row;   // its next row
+  std::vector<iovec> iov;
+  bool ok = true;  // no write error so far (batches are still taken after one)
+};
+
+// Writes batch m.next of every worker still running if all have handed it over; false when
+// they have not, or all are done. Called with m.mutex held.
+bool write_batch(std::vector<std::unique_ptr<Worker>>& workers, Merge& m) {
+  const std::size_t n = workers.size();
+  std::vector<Batch*>& batch = m.batch;
+  std::vector<std::size_t>& row = m.row;
+  bool any = false;
+  for (std::size_t k = 0; k < n; ++k) {
+    batch[k] = nullptr;
+    row[k] = 0;
+    if (m.done[k]) continue;
+    Batch& b = workers[k]->slots[m.next % kSlots];
+    if (!b.full.load(std::memory_order_acquire)) return false;
+    batch[k] = &b;
+    any = true;
+  }
+  if (!any) return false;
+  std::size_t last_pick = n;
+  for (;;) {
+    std::size_t pick = n;
+    for (std::size_t k = 0; k < n; ++k)
+      if (batch[k] && row[k] < batch[k]->frames.size() &&
+          (pick == n || batch[k]->frames[row[k]] < batch[pick]->frames[row[pick]]))
+        pick = k;
+    if (pick == n) break;
+    const Batch& b = *batch[pick];
+    const std::size_t begin = row[pick] ? b.ends[row[pick] - 1] : 0;
+    const std::size_t len = b.ends[row[pick]] - begin;
+    if (pick == last_pick) {
+      m.iov.back().iov_len += len;  // the next row of the same batch: one piece
+    } else {
+      m.iov.push_back({const_cast<char*>(b.text.text().data()) + begin, len});
+      last_pick = pick;
+    }
+    ++row[pick];
+  }
+  if (m.ok && !write_all(m.fd, m.iov)) m.ok = false;
+  m.iov.clear();
+  for (std::size_t k = 0; k < n; ++k) {
+    Batch* b = batch[k];
+    if (b == nullptr) continue;
+    if (b->last) m.done[k] = true;
+    b->text.clear();
+    b->frames.clear();
+    b->ends.clear();
+    b->full.store(false, std::memory_order_release);
+    b->full.notify_one();  // its worker may be waiting for the slot
+  }
+  ++m.next;
+  return true;
+}
+
+// Writes what is ready, unless another worker is writing: that one then looks again when it
+// is done, so no handed-over batch is left waiting.
+void merge_ready(std::vector<std::unique_ptr<Worker>>& workers, Merge& m) {
+  m.requests.fetch_add(1);
+  for (;;) {
+    std::unique_lock<std::mutex> lock(m.mutex, std::try_to_lock);
+    if (!lock.owns_lock()) return;
+    const std::uint64_t seen = m.requests.load();
+    while (write_batch(workers, m)) {
+    }
+    lock.unlock();
+    if (m.requests.load() == seen) return;
+  }
 }
 
 void second_pass(const std::string& path, SharedCaptureFile* shared, Worker& w, std::uint32_t shards,
-                 bool print) {
+                 bool print, std::vector<std::unique_ptr<Worker>>& workers, Merge& merge) {
   w.second.set_first_pass(&w.first);
   std::uint64_t batch = 0;
   Batch* b = &take_slot(w, 0);
-  // Every frame, owned or not, hands over the batches before it: the merge then never waits
+  // Every frame, owned or not, hands over the batches before it: the writing then never waits
   // for a worker that is ahead in the file (the shared file makes a worker far ahead wait
   // for the slowest one).
   auto next_batch_at = [&](std::uint64_t frame) {
     const std::uint64_t in = (frame - 1) / kBatchFrames;
     while (batch < in) {
       hand_over(*b, false);
+      merge_ready(workers, merge);
       b = &take_slot(w, ++batch);
     }
   };
@@ -189,88 +298,7 @@ void second_pass(const std::string& path, SharedCaptureFile* shared, Worker& w, 
         if (tracked) w.second.observe(raw.ts);
       });
   hand_over(*b, true);
-}
-
-// Writes all of `iov` to `fd` (and consumes it); false on an error.
-bool write_all(int fd, std::vector<iovec>& iov) {
-  std::size_t first = 0;
-  while (first < iov.size()) {
-    const int count = static_cast<int>(std::min<std::size_t>(iov.size() - first, IOV_MAX));
-    ssize_t w = ::writev(fd, iov.data() + first, count);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    // Skip what was written, splitting a row written in part.
-    for (auto done = static_cast<std::size_t>(w); done > 0 && first < iov.size();) {
-      if (done >= iov[first].iov_len) {
-        done -= iov[first++].iov_len;
-      } else {
-        iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + done;
-        iov[first].iov_len -= done;
-        done = 0;
-      }
-    }
-  }
-  return true;
-}
-
-// Writes the workers' rows to `fd` in frame order as their batches come, straight from the
-// batches (no copy); false on a write error (the batches are still taken, so that no worker
-// waits for ever).
-bool merge_rows(std::vector<std::unique_ptr<Worker>>& workers, int fd) {
-  const std::size_t n = workers.size();
-  std::vector<Batch*> batch(n, nullptr);
-  std::vector<std::size_t> row(n, 0);
-  std::vector<bool> done(n, false);
-  std::vector<iovec> iov;
-  iov.reserve(kBatchFrames);
-  bool ok = true;
-  std::size_t running = n;
-  for (std::uint64_t j = 0; running > 0; ++j) {
-    for (std::size_t k = 0; k < n; ++k) {
-      if (done[k]) continue;
-      Batch& b = workers[k]->slots[j % kSlots];
-      b.full.wait(false, std::memory_order_acquire);
-      batch[k] = &b;
-      row[k] = 0;
-    }
-    std::size_t last_pick = n;
-    for (;;) {
-      std::size_t pick = n;
-      for (std::size_t k = 0; k < n; ++k)
-        if (!done[k] && row[k] < batch[k]->frames.size() &&
-            (pick == n || batch[k]->frames[row[k]] < batch[pick]->frames[row[pick]]))
-          pick = k;
-      if (pick == n) break;
-      const Batch& b = *batch[pick];
-      const std::size_t begin = row[pick] ? b.ends[row[pick] - 1] : 0;
-      const std::size_t len = b.ends[row[pick]] - begin;
-      if (pick == last_pick) {
-        iov.back().iov_len += len;  // the next row of the same batch: one piece
-      } else {
-        iov.push_back({const_cast<char*>(b.text.text().data()) + begin, len});
-        last_pick = pick;
-      }
-      ++row[pick];
-    }
-    if (ok && !write_all(fd, iov)) ok = false;
-    iov.clear();
-    for (std::size_t k = 0; k < n; ++k) {
-      if (done[k]) continue;
-      Batch& b = *batch[k];
-      if (b.last) {
-        done[k] = true;
-        --running;
-      }
-      b.text.clear();
-      b.frames.clear();
-      b.ends.clear();
-      b.full.store(false, std::memory_order_release);
-      b.full.notify_one();
-    }
-  }
-  return ok;
+  merge_ready(workers, merge);
 }
 
 }  // namespace
@@ -305,13 +333,21 @@ int run_analyze_sharded(const AnalyzeArgs& args, std::uint32_t threads) {
   if (print) TsharkTsvWriter(out).header();
   if (!out.flush()) return 1;
   shared = SharedCaptureFile::open(args.read_file, threads);
-  std::vector<std::thread> running;
-  for (std::uint32_t k = 0; k < threads; ++k)
-    running.emplace_back([&, k] { second_pass(args.read_file, shared.get(), *workers[k], threads, print); });
-  const bool written = merge_rows(workers, 1);
-  for (auto& t : running) t.join();
+  Merge merge;
+  merge.done.assign(threads, false);
+  merge.batch.assign(threads, nullptr);
+  merge.row.assign(threads, 0);
+  merge.iov.reserve(kBatchFrames);
+  run_all([&](Worker& w) {
+    second_pass(args.read_file, shared.get(), w, threads, print, workers, merge);
+  });
   shared.reset();
-  if (!written) return 1;
+  {
+    std::lock_guard<std::mutex> lock(merge.mutex);
+    while (write_batch(workers, merge)) {  // (each worker's last call wrote all: nothing left)
+    }
+    if (!merge.ok) return 1;
+  }
 
   TrackerCounters total;
   for (auto& w : workers) {
