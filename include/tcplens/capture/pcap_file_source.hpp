@@ -79,8 +79,8 @@ class PcapFileSource final : public PacketSource {
 // waits for it. Reading into a ring the processors' caches hold costs a third less than
 // mapping the file and dropping its pages behind (bench/README.md), and the memory stays at
 // the ring's size whatever the file's. Watch out: the readers must therefore not wait for one
-// another in other ways (analyze's workers wait only for the merge of rows, which waits for
-// the slowest).
+// another in other ways (analyze's workers wait only for their rows to be written, which
+// waits for the slowest).
 class SharedCaptureFile {
  public:
   // nullptr when `path` is not a regular file with bytes in it, or the ring cannot be made:
