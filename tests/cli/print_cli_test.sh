@@ -98,6 +98,20 @@ check "cut file: packets before the damage printed" cmp -s "$WORK/cut.out" "$WOR
 check "cut file: exit status 1" test "$rc" -eq 1
 check "cut file: error names file, packet and offset" \
   grep -q "cut.pcap: packet 10 (byte offset 2502): truncated dump file" "$WORK/cut.err"
+# Every command reports the damage the same way.
+while IFS= read -r command; do
+  # shellcheck disable=SC2086
+  "$TCPLENS" $command -r "$WORK/cut.pcap" > /dev/null 2> "$WORK/cut.err"; rc=$?
+  check "cut file, $command: exit status 1" test "$rc" -eq 1
+  check "cut file, $command: error names file, packet and offset" \
+    grep -q "^tcplens: $WORK/cut.pcap: packet 10 (byte offset 2502): truncated dump file" "$WORK/cut.err"
+done <<'COMMANDS'
+print --style wireshark
+conns
+analyze --per-packet --threads 1
+analyze --per-packet --threads 2
+analyze --per-packet --single-pass
+COMMANDS
 
 for what in missing directory garbage empty; do
   case $what in

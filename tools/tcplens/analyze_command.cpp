@@ -96,6 +96,12 @@ void report_tracker(const TrackerCounters& c) {
                c.peak_live);
 }
 
+void report_read_error(const std::string& file, const SourceError& e) {
+  std::fprintf(stderr, "tcplens: %s: packet %llu (byte offset %llu): %s\n", file.c_str(),
+               static_cast<unsigned long long>(e.record), static_cast<unsigned long long>(e.file_offset),
+               e.message.c_str());
+}
+
 namespace {
 
 // Runs a tracker over the whole file; returns false on an open error.
@@ -168,7 +174,7 @@ int run_analyze(const AnalyzeArgs& args) {
   if (!out.flush()) return 1;
   report_tracker(tracker.counters());
   if (st == ReadStatus::Error) {
-    std::fprintf(stderr, "tcplens: %s\n", source->error().message.c_str());
+    report_read_error(args.read_file, source->error());
     return 1;
   }
   return 0;

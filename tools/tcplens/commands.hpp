@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "tcplens/capture/packet_source.hpp"
 #include "tcplens/tcp/stream_tracker.hpp"
 
 namespace tcplens::cli {
@@ -52,6 +53,9 @@ StreamTracker::Limits to_limits(const TrackLimitArgs& args);
 // Prints what the caps and timers did to stderr ("tcplens: ..."), when they may have changed
 // results (evictions, freed connections that came back).
 void report_tracker(const TrackerCounters& counters);
+// Prints a damaged or unreadable capture's error to stderr as every command does:
+// "tcplens: FILE: packet N (byte offset M): MESSAGE" (docs/damaged-input.md).
+void report_read_error(const std::string& file, const SourceError& error);
 
 struct AnalyzeArgs {
   TrackLimitArgs limits;

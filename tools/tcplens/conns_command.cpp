@@ -178,10 +178,7 @@ int run_conns(const ConnsArgs& args) {
     ReadStatus rs = source->next(raw);
     if (rs == ReadStatus::End) break;
     if (rs == ReadStatus::Error) {
-      const SourceError& e = source->error();
-      std::fprintf(stderr, "tcplens: %s: packet %llu (byte offset %llu): %s\n",
-                   args.read_file.c_str(), static_cast<unsigned long long>(e.record),
-                   static_cast<unsigned long long>(e.file_offset), e.message.c_str());
+      report_read_error(args.read_file, source->error());
       status = 1;
       break;
     }

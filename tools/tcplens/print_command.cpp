@@ -177,10 +177,7 @@ int run_print(const PrintArgs& args) {
     if (rs == ReadStatus::Error) {
       if (g_stop) break;  // interrupted while waiting for input: a normal end
       out.flush();
-      const SourceError& e = source->error();
-      std::fprintf(stderr, "tcplens: %s: packet %llu (byte offset %llu): %s\n",
-                   args.read_file.c_str(), static_cast<unsigned long long>(e.record),
-                   static_cast<unsigned long long>(e.file_offset), e.message.c_str());
+      report_read_error(args.read_file, source->error());
       status = 1;
       break;
     }

@@ -58,7 +58,7 @@ int run_print_wireshark(const PrintArgs& args, const std::string& expression) {
     return 1;
   }
   if (st == ReadStatus::Error) {
-    std::fprintf(stderr, "tcplens: %s: %s\n", args.read_file.c_str(), source->error().message.c_str());
+    report_read_error(args.read_file, source->error());
     return 1;
   }
   return 0;

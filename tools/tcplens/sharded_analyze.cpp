@@ -64,7 +64,8 @@ struct Worker {
   };
   std::array<CachedSummary, 64> summaries;
   ReadStatus status = ReadStatus::End;
-  std::string error;  // the read or open error, if any
+  std::string error;        // the open error, if any
+  SourceError read_error;   // the read error, if any
 
   explicit Worker(const StreamTracker::Limits& limits) : first(limits), second(limits) {
     first.set_summaries_only(true);  // the second pass does the per-packet analysis
@@ -74,7 +75,7 @@ struct Worker {
 // Reads the file and calls owned(raw, packet) for every packet of the worker's shard (and, on
 // worker 0, for packets no tracker tracks, which may still get a row) and passed(raw, tracked)
 // for every other packet, `tracked` when another worker's tracker tracks it. Read and open
-// errors are left in w.status and w.error.
+// errors are left in w.status, w.read_error and w.error.
 template <typename Owned, typename Passed>
 void for_each_packet(const std::string& path, SharedCaptureFile* shared, Worker& w, std::uint32_t shards,
                      Owned owned, Passed passed) {
@@ -103,7 +104,7 @@ void for_each_packet(const std::string& path, SharedCaptureFile* shared, Worker&
     else
       passed(raw, shard != kShardUnknown);
   }
-  if (w.status == ReadStatus::Error) w.error = source->error().message;
+  if (w.status == ReadStatus::Error) w.read_error = source->error();
 }
 
 void first_pass(const std::string& path, SharedCaptureFile* shared, Worker& w, std::uint32_t shards) {
@@ -363,7 +364,10 @@ int run_analyze_sharded(const AnalyzeArgs& args, std::uint32_t threads) {
   // Every worker reads the same file, so they stop at the same damaged record.
   for (auto& w : workers) {
     if (w->status != ReadStatus::Error) continue;
-    std::fprintf(stderr, "tcplens: %s\n", w->error.c_str());
+    if (w->read_error.record == 0)  // it could not open the file
+      std::fprintf(stderr, "tcplens: %s: %s\n", args.read_file.c_str(), w->error.c_str());
+    else
+      report_read_error(args.read_file, w->read_error);
     return 1;
   }
   return 0;
