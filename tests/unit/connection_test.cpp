@@ -335,56 +335,40 @@ TEST(Reset, ResetInFinWait2AfterTheServersFin) {
 // TIME_WAIT too, as RFC 9293 says, though RFC 1337 advises against it), the RST's sender is
 // recorded, and the teardown is a reset unless the connection was never established (then
 // none) or both FINs had been acknowledged (then it stays what it was).
+// One segment of a script: what is sent, and by which side.
+struct Step {
+  void (Script::*send)(Side);
+  Side side;
+};
+// An orderly close, and a simultaneous one; the first steps of either bring a connection to
+// each state.
+constexpr Step kOrderlyClose[] = {{&Script::syn, client}, {&Script::syn_ack, server},
+                                  {&Script::ack, client}, {&Script::fin, client},
+                                  {&Script::ack, server}, {&Script::fin, server},
+                                  {&Script::ack, client}};
+constexpr Step kSimultaneousClose[] = {{&Script::syn, client}, {&Script::syn_ack, server},
+                                       {&Script::ack, client}, {&Script::fin, client},
+                                       {&Script::fin_unaware, server}, {&Script::ack, client}};
+
 struct ResetCase {
   const char* name;
-  void (*to_state)(Script&);
-  Side holder;  // the side in `state` when the RST comes
+  const Step* steps;
+  std::size_t count;  // steps played before the RST
+  Side holder;        // the side in `state` when the RST comes
   TcpState state;
   TeardownKind teardown;
 };
 
-// Scripts that bring a connection to a state, each from the one before it.
-void syn_sent(Script& t) { t.syn(client); }
-void syn_received(Script& t) {
-  syn_sent(t);
-  t.syn_ack(server);
-}
-void established(Script& t) {
-  syn_received(t);
-  t.ack(client);
-}
-void fin_wait_1(Script& t) {
-  established(t);
-  t.fin(client);
-}
-void fin_wait_2(Script& t) {  // and CLOSE_WAIT on the server
-  fin_wait_1(t);
-  t.ack(server);
-}
-void last_ack(Script& t) {
-  fin_wait_2(t);
-  t.fin(server);
-}
-void time_wait(Script& t) {
-  last_ack(t);
-  t.ack(client);
-}
-void closing(Script& t) {
-  fin_wait_1(t);
-  t.fin_unaware(server);
-  t.ack(client);
-}
-
 const ResetCase kResetCases[] = {
-    {"SynSent", syn_sent, client, TcpState::SynSent, TeardownKind::None},
-    {"SynReceived", syn_received, server, TcpState::SynReceived, TeardownKind::None},
-    {"Established", established, client, TcpState::Established, TeardownKind::Reset},
-    {"FinWait1", fin_wait_1, client, TcpState::FinWait1, TeardownKind::Reset},
-    {"FinWait2", fin_wait_2, client, TcpState::FinWait2, TeardownKind::Reset},
-    {"CloseWait", fin_wait_2, server, TcpState::CloseWait, TeardownKind::Reset},
-    {"LastAck", last_ack, server, TcpState::LastAck, TeardownKind::Reset},
-    {"Closing", closing, client, TcpState::Closing, TeardownKind::Reset},
-    {"TimeWait", time_wait, client, TcpState::TimeWait, TeardownKind::FourWay},
+    {"SynSent", kOrderlyClose, 1, client, TcpState::SynSent, TeardownKind::None},
+    {"SynReceived", kOrderlyClose, 2, server, TcpState::SynReceived, TeardownKind::None},
+    {"Established", kOrderlyClose, 3, client, TcpState::Established, TeardownKind::Reset},
+    {"FinWait1", kOrderlyClose, 4, client, TcpState::FinWait1, TeardownKind::Reset},
+    {"FinWait2", kOrderlyClose, 5, client, TcpState::FinWait2, TeardownKind::Reset},
+    {"CloseWait", kOrderlyClose, 5, server, TcpState::CloseWait, TeardownKind::Reset},
+    {"LastAck", kOrderlyClose, 6, server, TcpState::LastAck, TeardownKind::Reset},
+    {"Closing", kSimultaneousClose, 6, client, TcpState::Closing, TeardownKind::Reset},
+    {"TimeWait", kOrderlyClose, 7, client, TcpState::TimeWait, TeardownKind::FourWay},
 };
 
 TEST(Reset, InEachStateFromEitherSide) {
@@ -393,7 +377,7 @@ TEST(Reset, InEachStateFromEitherSide) {
       SCOPED_TRACE(std::string(c.name) +
                    (sender == client ? ", RST from the client" : ", RST from the server"));
       Script t;
-      c.to_state(t);
+      for (std::size_t i = 0; i < c.count; ++i) (t.*c.steps[i].send)(c.steps[i].side);
       ASSERT_EQ(t.state(c.holder), c.state);
       t.rst(sender);
       EXPECT_EQ(t.state(client), TcpState::Closed);

@@ -4,9 +4,9 @@
 //
 // Each worker reads the whole file (read once for all of them: SharedCaptureFile) but decodes
 // and tracks only its own packets; the packets it passes over still drive its timers
-// (StreamTracker::observe), so connections are freed at the same packets as on one thread. Stream numbers are the
-// workers' own: after the first passes, the frame at which every stream began gives its
-// tcp.stream (streams are numbered in the order they begin). The output is the same as on one
+// (StreamTracker::observe), so connections are freed at the same packets as on one thread.
+// Stream numbers are the workers' own: after the first passes, the frame at which every stream
+// began gives its tcp.stream (streams are numbered in the order they begin). The output is the same as on one
 // thread, except when the cap on tracked connections acts: each worker then has its share of
 // the cap (docs/tcp-analysis.md).
 #include <algorithm>
