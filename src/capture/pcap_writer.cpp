@@ -1,6 +1,7 @@
 #include "tcplens/capture/pcap_writer.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -37,19 +38,41 @@ void PcapWriter::append(const void* bytes, std::size_t size) {
   buffer_.insert(buffer_.end(), p, p + size);
 }
 
+bool PcapWriter::open_locked(const std::string& path) {
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) return fail(path_.c_str(), errno);
+  // Watch out: truncate only once the lock is ours, or the other writer's file is lost.
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd_);
+    fd_ = -1;
+    if (err == EWOULDBLOCK) {
+      error_ = path_ + ": another capture is writing this file";
+      failed_ = true;
+      return false;
+    }
+    return fail(path_.c_str(), err);
+  }
+  if (::ftruncate(fd_, 0) != 0) return fail(path_.c_str(), errno);
+  return true;
+}
+
 bool PcapWriter::open(const std::string& path, std::uint32_t linktype, std::uint32_t snaplen,
-                      bool nano) {
+                      bool nano, Mode mode) {
   path_ = path;
   nano_ = nano;
+  in_place_ = mode == Mode::InPlace;
   buffer_.reserve(kFlushAt + 65536);
   if (path == "-") {
     to_stdout_ = true;
     fd_ = ::dup(1);
+    if (fd_ < 0) return fail(path.c_str(), errno);
+  } else if (in_place_) {
+    if (!open_locked(path)) return false;
   } else {
     temp_path_ = path + ".tcplens-partial";
-    fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (!open_locked(temp_path_)) return false;
   }
-  if (fd_ < 0) return fail(path.c_str(), errno);
   std::uint8_t header[24];
   put_le32(header, nano ? 0xa1b23c4d : 0xa1b2c3d4);
   header[4] = 2;  // version 2.4
@@ -118,10 +141,11 @@ bool PcapWriter::flush() {
 bool PcapWriter::close() {
   if (fd_ < 0) return !failed_;
   bool ok = failed_ ? false : flush();
+  if (!to_stdout_ && !in_place_ && std::rename(temp_path_.c_str(), path_.c_str()) != 0 && ok)
+    ok = fail(path_.c_str(), errno);
+  // Closed after the rename: the lock goes with the descriptor.
   if (::close(fd_) != 0 && ok) ok = fail(path_.c_str(), errno);
   fd_ = -1;
-  if (!to_stdout_ && std::rename(temp_path_.c_str(), path_.c_str()) != 0 && ok)
-    ok = fail(path_.c_str(), errno);
   return ok;
 }
 

@@ -41,6 +41,7 @@ Plan make_plan(const EngineOptions& options, const std::vector<const PacketFilte
   p.has_record_sinks = !record_sinks.empty();
   for (const SinkFactory* f : factories) p.needs |= f->needs();
   if (p.has_record_sinks) p.needs |= need::kConnections;
+  for (const RecordSink* s : record_sinks) p.needs |= s->needs();
   std::uint32_t filter_needs = 0;
   for (const PacketFilter* f : filters) filter_needs |= f->needs();
   p.filter_needs_state = (filter_needs & (need::kDecode | need::kTrack | need::kConnections |
@@ -129,7 +130,7 @@ std::unique_ptr<OrderedText> make_stage(const Plan& plan) {
 }
 
 std::unique_ptr<StreamTracker> run_first_pass(const std::string& path, const StreamTracker::Limits& limits,
-                                              std::string& error) {
+                                              std::string& error, std::atomic<std::uint64_t>& progress) {
   auto source = PcapFileSource::open(path, error);
   if (!source) return nullptr;
   auto first = std::make_unique<StreamTracker>(limits);
@@ -137,6 +138,7 @@ std::unique_ptr<StreamTracker> run_first_pass(const std::string& path, const Str
   PacketDecoder decoder;
   RawPacket raw;
   while (source->next(raw) == ReadStatus::Ok) {
+    if ((raw.number & 4095) == 0) progress.store(raw.file_offset, std::memory_order_relaxed);
     first->observe(raw.ts);  // the engine's clock: every packet's time (engine.hpp)
     first->on_packet(decoder.decode(raw), raw.number, raw.ts);
   }
@@ -145,7 +147,7 @@ std::unique_ptr<StreamTracker> run_first_pass(const std::string& path, const Str
 }
 
 EngineResult run_serial(PacketSource& source, const Plan& plan, const StreamTracker* first,
-                        const std::atomic<bool>& stop) {
+                        const std::atomic<bool>& stop, std::atomic<std::uint64_t>& progress) {
   EngineResult result;
   Output out(plan.options.out_fd);
   Output scratch(-1, std::size_t{1} << 16);
@@ -159,6 +161,8 @@ EngineResult run_serial(PacketSource& source, const Plan& plan, const StreamTrac
     pipe.set_first_pass(first, nullptr);
     result.two_pass = true;
   }
+  // A second pass continues the first one's progress.
+  const std::uint64_t progress_base = progress.load(std::memory_order_relaxed) ? progress.load() : 0;
   RawPacket raw;
   for (;;) {
     if (stop.load(std::memory_order_relaxed)) {
@@ -169,6 +173,8 @@ EngineResult run_serial(PacketSource& source, const Plan& plan, const StreamTrac
       result.stopped = true;
       break;
     }
+    // A live capture's lines go out while it waits for packets.
+    if (source.idle() && !out.flush()) break;
     const ReadStatus rs = source.next(raw);
     if (rs == ReadStatus::End) break;
     if (rs == ReadStatus::Error) {
@@ -180,7 +186,7 @@ EngineResult run_serial(PacketSource& source, const Plan& plan, const StreamTrac
       result.read_error = source.error();
       break;
     }
-    ++result.packets;
+    if ((++result.packets & 4095) == 0) progress.store(progress_base + raw.file_offset, std::memory_order_relaxed);
     pipe.clock(raw, true);
     pipe.process(raw, nullptr);
     if (direct.failed() || (staged && staged->failed())) break;
@@ -215,11 +221,15 @@ EngineResult Engine::run_file(const std::string& path, std::unique_ptr<PacketSou
   if (p.stream_numbers && !p.final_values) threads = 1;
   const bool regular = is_regular_file(path);
   const bool two_pass = p.final_values && !options_.single_pass && regular;
-  if (threads > 1 && regular) return run_sharded_file(path, p, threads, two_pass, stop_);
+  if (regular) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0) progress_total_.store(static_cast<std::uint64_t>(st.st_size) * (two_pass ? 2 : 1));
+  }
+  if (threads > 1 && regular) return run_sharded_file(path, p, threads, two_pass, stop_, progress_);
   std::unique_ptr<StreamTracker> first;
   if (two_pass) {
     std::string error;
-    first = run_first_pass(path, options_.limits, error);
+    first = run_first_pass(path, options_.limits, error, progress_);
     if (!first) {
       EngineResult r;
       r.open_error = error;
@@ -233,12 +243,12 @@ EngineResult Engine::run_file(const std::string& path, std::unique_ptr<PacketSou
       return r;
     }
   }
-  return run_serial(*opened, p, first.get(), stop_);
+  return run_serial(*opened, p, first.get(), stop_, progress_);
 }
 
 EngineResult Engine::run(PacketSource& source) {
   const Plan p = make_plan(options_, filters_, factories_, record_sinks_);
-  return run_serial(source, p, nullptr, stop_);
+  return run_serial(source, p, nullptr, stop_, progress_);
 }
 
 }  // namespace tcplens

@@ -21,11 +21,11 @@ std::unique_ptr<OrderedText> make_stage(const Plan& plan);
 // tshark's first pass over a file: every stream's final summary (null, and `error`, when the
 // file cannot be opened).
 std::unique_ptr<StreamTracker> run_first_pass(const std::string& path, const StreamTracker::Limits& limits,
-                                              std::string& error);
+                                              std::string& error, std::atomic<std::uint64_t>& progress);
 
 EngineResult run_serial(PacketSource& source, const Plan& plan, const StreamTracker* first,
-                        const std::atomic<bool>& stop);
+                        const std::atomic<bool>& stop, std::atomic<std::uint64_t>& progress);
 EngineResult run_sharded_file(const std::string& path, const Plan& plan, unsigned threads,
-                              bool two_pass, std::atomic<bool>& stop);
+                              bool two_pass, std::atomic<bool>& stop, std::atomic<std::uint64_t>& progress);
 
 }  // namespace tcplens::engine_detail

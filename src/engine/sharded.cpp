@@ -408,7 +408,8 @@ void hand_over(Worker& w, Merge& merge, bool last) {
 // passed(raw) for every other; the decoding is given when sharding needed it (else null).
 template <typename Owned, typename Passed>
 void for_each_packet(const std::string& path, SharedCaptureFile* shared, Worker& w, unsigned shards,
-                     PacketDecoder& decoder, const std::atomic<bool>& stop, Owned owned, Passed passed) {
+                     PacketDecoder& decoder, const std::atomic<bool>& stop, std::atomic<std::uint64_t>& progress,
+                     std::uint64_t progress_base, Owned owned, Passed passed) {
   auto source = shared ? PcapFileSource::open_shared(*shared, w.index, w.error)
                        : PcapFileSource::open(path, w.error);
   if (!source) {
@@ -421,7 +422,8 @@ void for_each_packet(const std::string& path, SharedCaptureFile* shared, Worker&
       w.status = ReadStatus::End;
       break;
     }
-    ++w.packets;
+    if ((++w.packets & 4095) == 0 && w.index == 0)
+      progress.store(progress_base + raw.file_offset, std::memory_order_relaxed);
     std::uint32_t shard = peek_shard(raw, shards);
     const DecodedPacket* decoded = nullptr;
     if (shard == kShardUnknown) {
@@ -455,11 +457,11 @@ void number_streams(std::vector<std::unique_ptr<Worker>>& workers) {
 }
 
 void first_pass(const std::string& path, SharedCaptureFile* shared, Worker& w, unsigned shards,
-                const std::atomic<bool>& stop) {
+                const std::atomic<bool>& stop, std::atomic<std::uint64_t>& progress) {
   PacketDecoder decoder;
   StreamTracker& t = *w.first;
   for_each_packet(
-      path, shared, w, shards, decoder, stop,
+      path, shared, w, shards, decoder, stop, progress, 0,
       [&](const RawPacket& raw, const DecodedPacket* decoded) {
         t.observe(raw.ts);  // the engine's clock (engine.hpp)
         const std::size_t before = t.stream_count();
@@ -471,7 +473,8 @@ void first_pass(const std::string& path, SharedCaptureFile* shared, Worker& w, u
 }
 
 void second_pass(const std::string& path, SharedCaptureFile* shared, Worker& w, unsigned shards,
-                 Merge& merge, const std::atomic<bool>& stop) {
+                 Merge& merge, const std::atomic<bool>& stop, std::atomic<std::uint64_t>& progress,
+                 std::uint64_t progress_base) {
   Pipeline& pipe = *w.pipe;
   w.batch_no = 0;
   w.batch = &take_slot(w, 0);
@@ -488,7 +491,7 @@ void second_pass(const std::string& path, SharedCaptureFile* shared, Worker& w, 
     }
   };
   for_each_packet(
-      path, shared, w, shards, pipe.decoder(), stop,
+      path, shared, w, shards, pipe.decoder(), stop, progress, progress_base,
       [&](const RawPacket& raw, const DecodedPacket* decoded) {
         next_batch_at(raw.number);
         pipe.clock(raw, true);
@@ -505,7 +508,8 @@ void second_pass(const std::string& path, SharedCaptureFile* shared, Worker& w, 
 }  // namespace
 
 EngineResult run_sharded_file(const std::string& path, const Plan& plan, unsigned threads,
-                              bool two_pass, std::atomic<bool>& outer_stop) {
+                              bool two_pass, std::atomic<bool>& outer_stop,
+                              std::atomic<std::uint64_t>& progress) {
   EngineResult result;
   result.threads = threads;
   result.two_pass = two_pass;
@@ -531,7 +535,7 @@ EngineResult run_sharded_file(const std::string& path, const Plan& plan, unsigne
     run_all([&](Worker& w) {
       w.first = std::make_unique<StreamTracker>(limits);
       w.first->set_summaries_only(true);
-      first_pass(path, shared.get(), w, threads, stop);
+      first_pass(path, shared.get(), w, threads, stop, progress);
     });
     shared.reset();
     number_streams(workers);
@@ -548,7 +552,8 @@ EngineResult run_sharded_file(const std::string& path, const Plan& plan, unsigne
       w->pipe->set_patching(true);
   }
   auto shared = SharedCaptureFile::open(path, threads);
-  run_all([&](Worker& w) { second_pass(path, shared.get(), w, threads, merge, stop); });
+  const std::uint64_t progress_base = two_pass ? progress.load() : 0;
+  run_all([&](Worker& w) { second_pass(path, shared.get(), w, threads, merge, stop, progress, progress_base); });
   shared.reset();
   merge.drain();
   if (stop.load()) result.stopped = true;

@@ -15,7 +15,7 @@
 namespace tcplens::cli {
 
 void add_analyze_options(CLI::App& app, AnalyzeArgs& args) {
-  add_read_option(app, args.input);
+  add_input_options(app, args.input, true);
   app.add_flag("--per-packet", args.per_packet, "One row per TCP packet");
   app.add_option("--format", args.format,
                  "Output format: tsv (tshark-tcp.tsv columns), or none (analyse, print nothing: "
@@ -100,11 +100,13 @@ int run_analyze(const AnalyzeArgs& args) {
     std::fprintf(stderr, "tcplens analyze: only --per-packet is implemented so far\n");
     return 2;
   }
-  PreparedInput in = prepare_input(args.input);
+  PreparedInput in = prepare_input(args.input, false);
   if (!in.ok()) return in.status;
   EngineOptions options = engine_options(args.limits, args.compat, args.input.threads);
+  apply_input_options(args.input, in, options);
   options.single_pass = args.single_pass;
   Engine engine(options);
+  CaptureWriteSinks write_sinks(in.writer.get(), engine);
   const bool print = args.format != "none";
   TsharkTsvSinks rows(true, print);
   engine.add_sinks(rows);
@@ -113,7 +115,8 @@ int run_analyze(const AnalyzeArgs& args) {
     TsharkTsvWriter(header).header();
     if (!header.flush()) return 1;
   }
-  return report_result(run_engine(engine, args.input, in), args.input.read_file);
+  const EngineResult result = run_engine(engine, args.input, in, &write_sinks);
+  return report_result(result, args.input, in);
 }
 
 }  // namespace tcplens::cli

@@ -10,6 +10,7 @@
 #include "cli_common.hpp"
 #include "tcplens/capture/packet_source.hpp"
 #include "tcplens/engine/engine.hpp"
+#include "tcplens/render/tcpdump_renderer.hpp"
 #include "tcplens/tcp/stream_tracker.hpp"
 
 namespace tcplens::cli {
@@ -35,8 +36,6 @@ void report_read_error(const std::string& file, const SourceError& error);
 
 struct PrintArgs {
   InputArgs input;
-  std::string write_file;
-  long long count = -1;
   int n_count = 0;
   bool absolute_seq = false;
   int t_count = 0;
@@ -47,13 +46,13 @@ struct PrintArgs {
   int X_count = 0;
   int A_count = 0;
   bool packet_number = false;
-  std::string precision = "micro";
-  bool nano = false;
   std::string style = "tcpdump";
   std::string compat = "none";
 };
 void add_print_options(CLI::App& app, PrintArgs& args);
 int run_print(const PrintArgs& args);
+// The packet lines' options from print's (print, trace).
+TcpdumpOptions tcpdump_options(const PrintArgs& args);
 
 struct AnalyzeArgs {
   InputArgs input;
@@ -75,5 +74,16 @@ struct ConnsArgs {
 };
 void add_conns_options(CLI::App& app, ConnsArgs& args);
 int run_conns(const ConnsArgs& args);
+
+// tcplens trace -- CMD: CMD's traffic alone, captured in a network namespace of its own.
+struct TraceArgs {
+  PrintArgs print;
+  bool quiet = false;
+  std::string user;
+  double linger = 0.5;
+  std::vector<std::string> command;
+};
+void add_trace_options(CLI::App& app, TraceArgs& args);
+int run_trace(const TraceArgs& args);
 
 }  // namespace tcplens::cli

@@ -8,7 +8,7 @@
 namespace tcplens::cli {
 
 void add_conns_options(CLI::App& app, ConnsArgs& args) {
-  add_read_option(app, args.input);
+  add_input_options(app, args.input, true, false);
   app.add_option("--format", args.format,
                  "table (default), json (one object per line), csv, or zeek (a conn.log of the "
                  "connections as Zeek splits them)")
@@ -29,11 +29,13 @@ void add_conns_options(CLI::App& app, ConnsArgs& args) {
 }
 
 int run_conns(const ConnsArgs& args) {
-  PreparedInput in = prepare_input(args.input);
+  PreparedInput in = prepare_input(args.input, false);
   if (!in.ok()) return in.status;
   EngineOptions options = engine_options(args.limits, args.compat, args.input.threads);
+  apply_input_options(args.input, in, options);
   options.zeek_verify_checksums = !args.zeek_ignore_checksums;
   Engine engine(options);
+  CaptureWriteSinks write_sinks(in.writer.get(), engine);
   using Format = ConnectionRecordSinks::Format;
   const Format format = args.format == "json"  ? Format::Json
                         : args.format == "csv" ? Format::Csv
@@ -46,7 +48,8 @@ int run_conns(const ConnsArgs& args) {
     write_connection_csv_header(header);
     if (!header.flush()) return 1;
   }
-  return report_result(run_engine(engine, args.input, in), args.input.read_file);
+  const EngineResult result = run_engine(engine, args.input, in, &write_sinks);
+  return report_result(result, args.input, in);
 }
 
 }  // namespace tcplens::cli

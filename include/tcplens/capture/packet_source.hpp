@@ -33,6 +33,9 @@ class PacketSource {
   virtual ReadStatus next(RawPacket& packet) = 0;
   virtual const SourceInfo& info() const = 0;
   virtual const SourceError& error() const = 0;
+  // True when next() would wait for packets to arrive (a live capture): a reader may flush
+  // its output meanwhile.
+  virtual bool idle() const { return false; }
 };
 
 }  // namespace tcplens

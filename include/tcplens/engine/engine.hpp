@@ -89,6 +89,11 @@ class Engine {
 
   // Ends the run at the next packet (async-signal-safe): what was read is still written.
   void request_stop() { stop_.store(true, std::memory_order_relaxed); }
+  // How far the run is, in bytes read, of progress_total() (the file's size times its
+  // passes; 0 until known, or when the input is not a regular file): for a progress report
+  // from another thread.
+  std::uint64_t progress_bytes() const { return progress_.load(std::memory_order_relaxed); }
+  std::uint64_t progress_total() const { return progress_total_.load(std::memory_order_relaxed); }
   static unsigned default_threads();
 
  private:
@@ -97,6 +102,8 @@ class Engine {
   std::vector<SinkFactory*> factories_;
   std::vector<RecordSink*> record_sinks_;
   std::atomic<bool> stop_{false};
+  std::atomic<std::uint64_t> progress_{0};
+  std::atomic<std::uint64_t> progress_total_{0};
 };
 
 }  // namespace tcplens

@@ -107,6 +107,8 @@ class PacketSink {
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
+  // What the records must hold beyond need::kConnections (need::kZeek for Zeek's columns).
+  virtual std::uint32_t needs() const { return 0; }
   virtual void on_connection(ConnectionRecord&) {}
   virtual void on_finish() {}
 };

@@ -19,6 +19,16 @@ int linktype_to_dlt(std::uint32_t linktype) {
   }
 }
 
+std::uint32_t dlt_to_linktype(int dlt) {
+  switch (dlt) {
+    case DLT_RAW: return 101;
+    case DLT_ATM_RFC1483: return 100;
+    case DLT_SLIP_BSDOS: return 102;
+    case DLT_PPP_BSDOS: return 103;
+    default: return static_cast<std::uint32_t>(dlt);
+  }
+}
+
 std::unique_ptr<BpfFilter> BpfFilter::compile(const std::string& expression,
                                               std::uint32_t linktype, std::uint32_t snaplen,
                                               std::string& error) {

@@ -42,7 +42,8 @@ class BpfPacketFilter final : public PacketFilter {
   std::unique_ptr<BpfFilter> filter_;
 };
 
-// libpcap's DLT_* value for a file's LINKTYPE_* value.
+// libpcap's DLT_* value for a file's LINKTYPE_* value, and back.
 int linktype_to_dlt(std::uint32_t linktype);
+std::uint32_t dlt_to_linktype(int dlt);
 
 }  // namespace tcplens
