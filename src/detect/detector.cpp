@@ -318,13 +318,23 @@ void Detector::merge_from(const Detector& other) {
 
 void Detector::merge_duplicates() {
   std::vector<Finding>& all = findings_.items();
-  auto identity = [](const Finding& f) { return std::tie(f.kind, f.source, f.target, f.scan_type); };
-  std::stable_sort(all.begin(), all.end(), [&](const Finding& a, const Finding& b) {
-    return identity(a) < identity(b) || (identity(a) == identity(b) && a.packets > b.packets);
+  // By identity, the one with the most packets first, then the order raised.
+  std::vector<std::size_t> order(all.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto identity = [&](std::size_t i) {
+    const Finding& f = all[i];
+    return std::tie(f.kind, f.source, f.target, f.scan_type);
+  };
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (identity(a) != identity(b)) return identity(a) < identity(b);
+    if (all[a].packets != all[b].packets) return all[a].packets > all[b].packets;
+    return a < b;
   });
   std::vector<Finding> out;
-  for (Finding& f : all) {
-    if (!out.empty() && identity(out.back()) == identity(f)) {
+  std::size_t prev = 0;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    Finding& f = all[order[k]];
+    if (k > 0 && identity(order[k]) == identity(prev)) {
       Finding& kept = out.back();  // the one with the most packets keeps its evidence
       if (f.first_frame != 0 && (f.first_frame < kept.first_frame || kept.first_frame == 0)) {
         kept.first_frame = f.first_frame;
@@ -336,10 +346,11 @@ void Detector::merge_duplicates() {
       }
       continue;
     }
-    out.push_back(std::move(f));
+    prev = order[k];
+    out.push_back(f);
   }
-  std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
-    return a.first_frame < b.first_frame;
+  std::sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.first_frame, a.kind, a.target, a.source) < std::tie(b.first_frame, b.kind, b.target, b.source);
   });
   all = std::move(out);
 }

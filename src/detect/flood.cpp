@@ -11,53 +11,72 @@ namespace tcplens::detect {
 // --- BucketRing ---
 
 void BucketRing::advance(std::int64_t bucket) {
-  if (head_ == kEmpty || bucket - head_ >= static_cast<std::int64_t>(kBuckets)) {
-    events_.fill(0);
-    resolved_.fill(0);
-  } else {
-    for (std::int64_t b = head_ + 1; b <= bucket; ++b) {
-      events_[static_cast<std::size_t>(b % kBuckets)] = 0;
-      resolved_[static_cast<std::size_t>(b % kBuckets)] = 0;
-    }
+  const bool all = head_ == kEmpty || bucket - head_ >= static_cast<std::int64_t>(kBuckets);
+  for (std::int64_t b = all ? bucket - kBuckets + 1 : head_ + 1; b <= bucket; ++b) {
+    const std::size_t i = slot(b);
+    events_[i] = resolved_[i] = packets_[i] = 0;
+    first_frame_[i] = 0;
+    first_ns_[i] = 0;
   }
   head_ = bucket;
 }
 
-bool BucketRing::add(std::int64_t bucket, std::uint32_t n) {
+bool BucketRing::note(std::int64_t bucket, std::uint64_t frame, std::int64_t ns, bool event) {
   bool moved = false;
   if (head_ == kEmpty || bucket > head_) {
     advance(bucket);
     moved = true;
   }
-  if (bucket <= head_ - static_cast<std::int64_t>(kBuckets)) return moved;  // too old (time went back)
-  events_[static_cast<std::size_t>(bucket % kBuckets)] += n;
+  if (!in_ring(bucket)) return moved;  // too old (time went back)
+  const std::size_t i = slot(bucket);
+  if (packets_[i]++ == 0) {
+    first_frame_[i] = frame;
+    first_ns_[i] = ns;
+  }
+  events_[i] += event;
   return moved;
 }
 
 void BucketRing::resolve(std::int64_t bucket, std::uint32_t n) {
-  if (head_ == kEmpty || bucket > head_ || bucket <= head_ - static_cast<std::int64_t>(kBuckets)) return;
-  resolved_[static_cast<std::size_t>(bucket % kBuckets)] += n;
+  if (in_ring(bucket)) resolved_[slot(bucket)] += n;
 }
 
 void BucketRing::sum(std::int64_t end, unsigned len, std::uint64_t& events,
                      std::uint64_t& resolved) const {
   events = resolved = 0;
-  if (head_ == kEmpty) return;
   for (std::int64_t b = end - static_cast<std::int64_t>(len) + 1; b <= end; ++b) {
-    if (b > head_ || b <= head_ - static_cast<std::int64_t>(kBuckets)) continue;
-    events += events_[static_cast<std::size_t>(b % kBuckets)];
-    resolved += resolved_[static_cast<std::size_t>(b % kBuckets)];
+    if (!in_ring(b)) continue;
+    events += events_[slot(b)];
+    resolved += resolved_[slot(b)];
   }
+}
+
+std::int64_t BucketRing::first_event(std::int64_t from, std::int64_t to) const {
+  for (std::int64_t b = from; b <= to; ++b)
+    if (in_ring(b) && events_[slot(b)] != 0) return b;
+  return kEmpty;
+}
+
+std::uint64_t BucketRing::packets_since(std::int64_t bucket) const {
+  std::uint64_t n = 0;
+  for (std::int64_t b = bucket; b <= head_; ++b)
+    if (in_ring(b)) n += packets_[slot(b)];
+  return n;
 }
 
 void BucketRing::merge_from(const BucketRing& o) {
   if (o.head_ == kEmpty) return;
   if (head_ == kEmpty || o.head_ > head_) advance(o.head_);
   for (std::int64_t b = o.head_ - kBuckets + 1; b <= o.head_; ++b) {
-    if (b <= head_ - static_cast<std::int64_t>(kBuckets)) continue;
-    const auto i = static_cast<std::size_t>(b % kBuckets);
+    if (!in_ring(b)) continue;
+    const std::size_t i = slot(b);
+    if (o.packets_[i] != 0 && (packets_[i] == 0 || o.first_ns_[i] < first_ns_[i])) {
+      first_frame_[i] = o.first_frame_[i];
+      first_ns_[i] = o.first_ns_[i];
+    }
     events_[i] += o.events_[i];
     resolved_[i] += o.resolved_[i];
+    packets_[i] += o.packets_[i];
   }
 }
 
@@ -75,6 +94,12 @@ void FloodTarget::merge_from(const FloodTarget& o) {
   peak_unresolved += o.peak_unresolved;
   peak_events += o.peak_events;
   peak_end_bucket = std::max(peak_end_bucket, o.peak_end_bucket);
+  if (o.onset_frame != 0 && (onset_frame == 0 || o.onset_ns < onset_ns)) {
+    onset_frame = o.onset_frame;
+    onset_ns = o.onset_ns;
+  }
+  packets_at_onset += o.packets_at_onset;
+  packets_at_raise += o.packets_at_raise;
   syn_retries += o.syn_retries;
   synacks += o.synacks;
   synack_retries += o.synack_retries;
@@ -150,10 +175,20 @@ FloodTarget& FloodDetector::admit(Table& t, FloodKind kind, const TargetKey& key
   return e;
 }
 
-void FloodDetector::count_sender(FloodTarget& e, const PacketFacts& p) {
+void FloodDetector::note(FloodTarget& e, const PacketFacts& p, bool event) {
   const std::int64_t bucket = p.ns / bucket_ns_;
   const std::int64_t old_head = e.ring.head();
-  const bool moved = e.ring.add(bucket, 1);
+  if (!e.ring.note(bucket, p.frame, p.ns, event)) return;
+  // Every window whose newest bucket just became old enough is judged.
+  const std::int64_t ripe = bucket - 1 - kGraceBuckets;
+  const std::int64_t from =
+      old_head == INT64_MIN ? ripe
+                            : std::max(old_head - static_cast<std::int64_t>(kGraceBuckets),
+                                       ripe - static_cast<std::int64_t>(BucketRing::kBuckets) + 1);
+  for (std::int64_t end = from; end <= ripe; ++end) judge(e, end);
+}
+
+void FloodDetector::count_sender(FloodTarget& e, const PacketFacts& p) {
   ++e.events;
   e.sources.add(hash_address(p.src));
   e.ports.add(mix64(e.kind == FloodKind::Reflection ? p.dport : p.sport));
@@ -164,13 +199,7 @@ void FloodDetector::count_sender(FloodTarget& e, const PacketFacts& p) {
   if (is_bogus_source(p.src)) ++e.bogus_sources;
   ++e.option_shapes[static_cast<std::size_t>(p.options)];
   if (p.window == e.first_window) ++e.same_window;
-  if (!moved) return;
-  // Every window whose newest bucket just became old enough is judged.
-  const std::int64_t ripe = bucket - 1 - kGraceBuckets;
-  const std::int64_t from =
-      old_head == INT64_MIN ? ripe : std::max(old_head - 1 - static_cast<std::int64_t>(kGraceBuckets) + 1,
-                                              ripe - static_cast<std::int64_t>(BucketRing::kBuckets) + 1);
-  for (std::int64_t end = from; end <= ripe; ++end) judge(e, end);
+  note(e, p, true);
 }
 
 void FloodDetector::judge(FloodTarget& e, std::int64_t end) {
@@ -185,7 +214,7 @@ void FloodDetector::judge(FloodTarget& e, std::int64_t end) {
   const double threshold = rate_of(e.kind) * opt_.window_sec;
   if (static_cast<double>(unresolved) >= threshold &&
       static_cast<double>(unresolved) >= ratio_of(e.kind) * static_cast<double>(events))
-    report(e);
+    report(e, end);
 }
 
 void FloodDetector::judge_all(FloodTarget& e) {
@@ -194,11 +223,19 @@ void FloodDetector::judge_all(FloodTarget& e) {
   for (std::int64_t end = head - kWindowBuckets; end <= head; ++end) judge(e, end);
 }
 
-void FloodDetector::report(FloodTarget& e) {
-  if (e.finding < 0)
-    e.finding = findings_.raise(describe(e));
-  else
+void FloodDetector::report(FloodTarget& e, std::int64_t end) {
+  if (e.finding >= 0) {
     findings_.update(e.finding, describe(e));
+    return;
+  }
+  const std::int64_t onset = e.ring.first_event(end - kWindowBuckets + 1, end);
+  if (onset != INT64_MIN) {
+    e.onset_frame = e.ring.first_frame(onset);
+    e.onset_ns = e.ring.first_ns(onset);
+    e.packets_at_onset = e.ring.packets_since(onset);
+    e.packets_at_raise = e.packets;
+  }
+  e.finding = findings_.raise(describe(e));
 }
 
 void FloodDetector::on_attempt(const PacketFacts& p) {
@@ -211,6 +248,7 @@ void FloodDetector::on_syn_retry(const PacketFacts& p) {
     ++e->packets;
     ++e->syn_retries;
     e->span.see(p.frame, p.ns);
+    note(*e, p, false);
   }
 }
 
@@ -316,8 +354,13 @@ Finding FloodDetector::describe(const FloodTarget& e) const {
     case FloodKind::Reflection: f.kind = FindingKind::SynAckReflection; break;
   }
   f.target = e.kind == FloodKind::Reflection ? address_text(e.key.addr) : endpoint_text(e.key.addr, e.key.port);
-  f.set_span(e.span.first_frame, e.span.first_ns, e.span.last_frame, e.span.last_ns);
-  f.packets = e.packets;
+  if (e.onset_frame != 0) {
+    f.set_span(e.onset_frame, e.onset_ns, e.span.last_frame, e.span.last_ns);
+    f.packets = e.packets_at_onset + (e.packets - e.packets_at_raise);
+  } else {
+    f.set_span(e.span.first_frame, e.span.first_ns, e.span.last_frame, e.span.last_ns);
+    f.packets = e.packets;
+  }
 
   // Who sends it.
   const std::uint64_t distinct = std::max<std::uint64_t>(1, std::min(e.sources.count(), e.events));
@@ -332,7 +375,8 @@ Finding FloodDetector::describe(const FloodTarget& e) const {
     f.source = "spoofed";
 
   const double window = opt_.window_sec;
-  const double duration = e.span.seconds();
+  const double duration = static_cast<double>(f.last_ts.sec - f.first_ts.sec) +
+                          static_cast<double>(f.last_ts.nsec - f.first_ts.nsec) / 1e9;
   f.add_real("window_sec", window);
   f.add_real("duration_sec", duration);
   f.add("peak_unresolved", static_cast<std::int64_t>(e.peak_unresolved));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "format.hpp"
@@ -170,6 +171,12 @@ IsnVerdict judge_isns(const IsnSample* s, std::size_t n, const DetectOptions& op
 
 // --- IsnHost ---
 
+namespace {
+bool by_time(const IsnSample& a, const IsnSample& b) {
+  return std::tie(a.ns, a.tuple, a.isn) < std::tie(b.ns, b.tuple, b.isn);
+}
+}  // namespace
+
 bool IsnHost::has_tuple(std::uint32_t tuple) const {
   for (std::size_t i = 0; i < count; ++i)
     if (ring[(start + i) % kRing].tuple == tuple) return true;
@@ -189,7 +196,7 @@ void IsnHost::push(const IsnSample& s) {
 std::size_t IsnHost::ordered(IsnSample* out) const {
   for (std::size_t i = 0; i < count; ++i) out[i] = ring[(start + i) % kRing];
   // Samples arrive in capture order; a merge may interleave two hosts' views.
-  std::stable_sort(out, out + count, [](const IsnSample& a, const IsnSample& b) { return a.ns < b.ns; });
+  std::sort(out, out + count, by_time);
   return count;
 }
 
@@ -199,7 +206,7 @@ void IsnHost::merge_from(const IsnHost& o) {
   std::vector<IsnSample> all(mine, mine + a);
   for (std::size_t i = 0; i < b; ++i)
     if (!has_tuple(theirs[i].tuple)) all.push_back(theirs[i]);
-  std::stable_sort(all.begin(), all.end(), [](const IsnSample& x, const IsnSample& y) { return x.ns < y.ns; });
+  std::sort(all.begin(), all.end(), by_time);
   start = count = 0;
   for (std::size_t i = all.size() > kRing ? all.size() - kRing : 0; i < all.size(); ++i) push(all[i]);
   samples += o.samples;

@@ -31,22 +31,39 @@ namespace tcplens::detect {
 class BucketRing {
  public:
   static constexpr unsigned kBuckets = 16;
-  // Adds n events at `bucket`; true when the ring moved on to a new bucket.
-  bool add(std::int64_t bucket, std::uint32_t n);
+  // Counts a packet (an event too, when `event`) at `bucket`; true when the ring moved on to
+  // a new bucket. A packet older than the ring is not counted.
+  bool note(std::int64_t bucket, std::uint64_t frame, std::int64_t ns, bool event);
   // Credits n outcomes to `bucket`, if it is still in the ring.
   void resolve(std::int64_t bucket, std::uint32_t n);
   // Sums of the `len` buckets ending at `end`.
   void sum(std::int64_t end, unsigned len, std::uint64_t& events, std::uint64_t& resolved) const;
+  // The first bucket of [from, to] with an event (INT64_MIN if none), its first packet, and
+  // the packets of the buckets from it to the head.
+  std::int64_t first_event(std::int64_t from, std::int64_t to) const;
+  std::uint64_t first_frame(std::int64_t bucket) const { return first_frame_[slot(bucket)]; }
+  std::int64_t first_ns(std::int64_t bucket) const { return first_ns_[slot(bucket)]; }
+  std::uint64_t packets_since(std::int64_t bucket) const;
   std::int64_t head() const { return head_; }
   bool empty() const { return head_ == kEmpty; }
   void merge_from(const BucketRing& other);
 
  private:
   static constexpr std::int64_t kEmpty = INT64_MIN;
+  static std::size_t slot(std::int64_t b) {  // b may be negative (windows before the first packet)
+    const std::int64_t k = kBuckets;
+    return static_cast<std::size_t>(((b % k) + k) % k);
+  }
+  bool in_ring(std::int64_t b) const {
+    return head_ != kEmpty && b <= head_ && b > head_ - static_cast<std::int64_t>(kBuckets);
+  }
   void advance(std::int64_t bucket);
   std::int64_t head_ = kEmpty;
   std::array<std::uint32_t, kBuckets> events_{};
   std::array<std::uint32_t, kBuckets> resolved_{};
+  std::array<std::uint32_t, kBuckets> packets_{};
+  std::array<std::uint64_t, kBuckets> first_frame_{};
+  std::array<std::int64_t, kBuckets> first_ns_{};
 };
 
 enum class FloodKind : std::uint8_t { Syn, Ack, Rst, Reflection };
@@ -66,6 +83,11 @@ struct FloodTarget {
   BucketRing ring;
   std::uint64_t peak_unresolved = 0, peak_events = 0;
   std::int64_t peak_end_bucket = 0;
+  // When the flood began: the first packet of the first window that crossed the threshold,
+  // and the packets from then on (counted at the crossing, then as they come).
+  std::uint64_t onset_frame = 0;
+  std::int64_t onset_ns = 0;
+  std::uint64_t packets_at_onset = 0, packets_at_raise = 0;
 
   // SYN floods.
   std::uint64_t syn_retries = 0, synacks = 0, synack_retries = 0;
@@ -132,10 +154,12 @@ class FloodDetector {
  private:
   using Table = BoundedTable<FloodTarget>;
   FloodTarget& admit(Table& t, FloodKind kind, const TargetKey& key, const PacketFacts& p);
+  // Counts the packet in the target's ring and judges the windows that became old enough.
+  void note(FloodTarget& e, const PacketFacts& p, bool event);
   void count_sender(FloodTarget& e, const PacketFacts& p);
   void judge(FloodTarget& e, std::int64_t end_bucket);
   void judge_all(FloodTarget& e);
-  void report(FloodTarget& e);
+  void report(FloodTarget& e, std::int64_t end_bucket);
   Finding describe(const FloodTarget& e) const;
   double rate_of(FloodKind k) const;
   double ratio_of(FloodKind k) const;
