@@ -2,7 +2,9 @@
 // finding on any benign capture of the whole corpus.
 //
 //   detect_runner --corpus DIR [--min-recall R] [--min-precision P] [--max-false-alarms N] [-v]
-//   detect_runner --show FILE [--format json|table] [--lang en|zh]   (one capture's findings)
+//   detect_runner -r FILE [--format json|table] [--lang en|zh]   (one capture's findings; - for stdin)
+// --set NAME=VALUE (window, syn-rate, scan-ports, ... as the command's options) changes a
+// threshold, for calibration.
 //
 // A finding matches a row when kind and target agree and, for port scans, source and scan
 // type too (live/SCENARIOS.md). Recall: matched rows / rows with a finding expected.
@@ -45,11 +47,34 @@ std::vector<std::string> split_tabs(const std::string& line) {
   return out;
 }
 
+DetectOptions options;  // --set NAME=VALUE changes one (calibration runs)
+
+bool set_option(const std::string& assignment) {
+  const std::size_t eq = assignment.find('=');
+  if (eq == std::string::npos) return false;
+  const std::string name = assignment.substr(0, eq);
+  const double v = std::atof(assignment.c_str() + eq + 1);
+  if (name == "window") options.window_sec = v;
+  else if (name == "syn-rate") options.syn_rate = v;
+  else if (name == "syn-halfopen-ratio") options.syn_halfopen_ratio = v;
+  else if (name == "ack-rate") options.ack_rate = v;
+  else if (name == "rst-rate") options.rst_rate = v;
+  else if (name == "reflection-rate") options.reflection_rate = v;
+  else if (name == "orphan-ratio") options.orphan_ratio = v;
+  else if (name == "scan-ports") options.scan_ports = static_cast<std::uint32_t>(v);
+  else if (name == "scan-hosts") options.scan_hosts = static_cast<std::uint32_t>(v);
+  else if (name == "scan-max-success") options.scan_max_success = v;
+  else if (name == "isn-min-samples") options.isn_min_samples = static_cast<std::uint32_t>(v);
+  else if (name == "isn-predictable-ratio") options.isn_predictable_ratio = v;
+  else return false;
+  return true;
+}
+
 bool run(const std::string& path, std::vector<Finding>& findings, std::string& error) {
   auto source = PcapFileSource::open(path, error);
   if (!source) return false;
   PacketDecoder decoder;
-  Detector detector;
+  Detector detector(options);
   RawPacket raw;
   while (source->next(raw) == ReadStatus::Ok) detector.on_packet(raw, decoder.decode(raw));
   detector.finish();
@@ -102,9 +127,10 @@ int main(int argc, char** argv) {
     else if (a == "--min-precision") min_precision = std::atof(next().c_str());
     else if (a == "--max-false-alarms") max_false_alarms = std::atol(next().c_str());
     else if (a == "-v") verbose = true;
-    else if (a == "--show") show_file = next();
+    else if (a == "--show" || a == "-r") show_file = next();
     else if (a == "--format") format = next();
     else if (a == "--lang") parse_lang(next(), lang);
+    else if (a == "--set" && set_option(next())) continue;
     else {
       std::fprintf(stderr, "usage: %s --corpus DIR [--min-recall R] [--min-precision P] [--max-false-alarms N] [-v]\n", argv[0]);
       return 2;

@@ -35,7 +35,10 @@ struct DetectOptions {
   // Port scans: distinct ports of one host (vertical) or hosts on one port (horizontal)
   // probed by one source, while at most `scan_max_success` of the probes found a service
   // that the source then used (a completed handshake, an answered probe).
-  std::uint32_t scan_ports = 16;  // --scan-ports
+  // One source trying many ports of one host is rare in ordinary traffic (nmap's quickest
+  // scan, --top-ports 10, is caught); one port of many hosts is common (the clients of a
+  // service with many servers, peer-to-peer), so horizontal scans need more hosts.
+  std::uint32_t scan_ports = 10;  // --scan-ports
   std::uint32_t scan_hosts = 16;  // --scan-hosts
   double scan_max_success = 0.5;  // --scan-max-success
   // A scan is "slow" below this many probes a second.
