@@ -33,6 +33,8 @@ void facts_of(const IpHeader& ip, const TcpSegment& tcp, std::uint64_t frame, st
   p.ip_id = static_cast<std::uint16_t>(ip.ident);
   p.payload_len = tcp.payload_len;
   p.options = option_shape(tcp);
+  p.has_ts = tcp.header_valid && tcp.options.has_timestamps;
+  p.ts_val = tcp.options.ts_val;
   p.frame = frame;
   p.ns = ns;
 }

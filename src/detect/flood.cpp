@@ -107,6 +107,9 @@ void FloodTarget::merge_from(const FloodTarget& o) {
   refused += o.refused;
   client_resets += o.client_resets;
   delayed += o.delayed;
+  if (synack_ts == 0) synack_ts_low = o.synack_ts_low;
+  if (o.synack_ts_low == synack_ts_low) synack_ts_same_low += o.synack_ts_same_low;
+  synack_ts += o.synack_ts;
   for (std::uint8_t i = 0; i < o.victim_count && victim_count < victims.size(); ++i)
     victims[victim_count++] = o.victims[i];
   rst_replies += o.rst_replies;
@@ -253,7 +256,13 @@ void FloodDetector::on_syn_retry(const PacketFacts& p) {
 }
 
 void FloodDetector::on_synack(const PacketFacts& p, bool retransmission) {
-  if (FloodTarget* e = syn_.find({p.src, p.sport})) ++(retransmission ? e->synack_retries : e->synacks);
+  FloodTarget* e = syn_.find({p.src, p.sport});
+  if (e == nullptr) return;
+  ++(retransmission ? e->synack_retries : e->synacks);
+  if (retransmission || !p.has_ts) return;
+  const auto low = static_cast<std::uint8_t>(p.ts_val & 63);
+  if (e->synack_ts++ == 0) e->synack_ts_low = low;
+  if (low == e->synack_ts_low) ++e->synack_ts_same_low;
 }
 
 void FloodDetector::on_completed(const PacketFacts& p, std::int64_t attempt_ns, unsigned syn_retries) {
@@ -416,8 +425,14 @@ Finding FloodDetector::describe(const FloodTarget& e) const {
       f.add("half_open", static_cast<std::int64_t>(e.events - std::min(e.events, e.resolved)));
       const double answered = e.events == 0 ? 0 : static_cast<double>(e.synacks) / static_cast<double>(e.events);
       f.add_real("answered_share", answered);
+      // Linux's cookies keep the SYN's options in the low 6 bits of the SYN-ACK's TSval: the
+      // same bits on (nearly) every SYN-ACK (1 in 64 by chance).
+      const bool cookie_timestamps = e.synack_ts >= 10 && e.synack_ts_same_low * 10 >= e.synack_ts * 9;
+      f.add("synacks_with_timestamps", static_cast<std::int64_t>(e.synack_ts));
+      f.add_real("synack_tsval_low_bits_same_share",
+                 e.synack_ts == 0 ? 0 : static_cast<double>(e.synack_ts_same_low) / static_cast<double>(e.synack_ts));
       std::string cookies = "unknown";
-      if (e.synacks >= 10 && answered >= 0.9 && e.synack_retries * 20 < e.synacks)
+      if (e.synacks >= 10 && ((answered >= 0.9 && e.synack_retries * 20 < e.synacks) || cookie_timestamps))
         cookies = "likely";
       else if (e.synack_retries > 0 && answered < 0.9)
         cookies = "no";

@@ -48,9 +48,13 @@ constexpr Message kMessages[] = {
      "其中 {options_none} 个 SYN 不带任何 TCP 选项，而任何操作系统都不会这样发送（内核总会携带 MSS）："
      "它们是由工具伪造的。"},
     {"syn_flood.cookies.likely",
-     "The server seems to use SYN cookies: it answered almost every SYN and never retransmitted "
-     "its SYN-ACKs, so it kept no state for them.",
-     "服务器似乎启用了 SYN Cookie：它几乎应答了每一个 SYN，且从不重传 SYN-ACK，说明它没有为这些连接保存状态。"},
+     "The server seems to use SYN cookies: it answered {answered_share} of the SYNs and hardly ever "
+     "retransmitted its SYN-ACKs, so it kept no state for them (and {synack_tsval_low_bits_same_share} "
+     "of its SYN-ACKs with timestamps carry the same low 6 bits of TSval, where Linux's cookies "
+     "keep the SYN's options).",
+     "服务器似乎启用了 SYN Cookie：它应答了 {answered_share} 的 SYN，且几乎从不重传 SYN-ACK，说明它没有为这些连接"
+     "保存状态（此外，带时间戳的 SYN-ACK 中有 {synack_tsval_low_bits_same_share} 的 TSval 低 6 位相同，"
+     "Linux 的 SYN Cookie 正是把 SYN 的选项保存在这里）。"},
     {"syn_flood.cookies.no",
      "The server does not use SYN cookies: it kept half-open entries (it retransmitted SYN-ACKs) "
      "and dropped the SYNs that found its queue full.",

@@ -230,6 +230,26 @@ TEST(SynFlood, SynCookiesShowAsAnswersWithoutRetransmissions) {
   EXPECT_EQ(text(fs[0], "syn_cookies"), "likely");
 }
 
+TEST(SynFlood, SynCookiesShowInTheSynAcksTimestamps) {
+  // Half the SYN-ACKs were not captured, but those seen carry Linux's cookie timestamps: the
+  // SYN's options (here 0x17: window scale 7, SACK) in the low 6 bits of TSval.
+  Net net;
+  std::mt19937 rng(8);
+  const Host server = host(kServerIp, 443);
+  for (int i = 0; i < 400; ++i) {
+    const Host c = host(rng(), static_cast<std::uint16_t>(rng()));
+    const std::uint32_t isn = rng();
+    net.send(c, server, isn, 0, kSyn, i / 200.0, 0, 64240, kernel_options());
+    if (i % 2) continue;
+    auto ts = test::timestamp_option(((1000000u + 4u * i) & ~63u) | 0x17u, 1);
+    net.send(server, c, rng(), isn + 1, kSyn | kAck, i / 200.0 + 0.0001, 0, 65160, ts);
+  }
+  const auto fs = net.findings();
+  ASSERT_EQ(fs.size(), 1u) << names(fs);
+  EXPECT_EQ(text(fs[0], "syn_cookies"), "likely");
+  EXPECT_EQ(evidence(fs[0], "synacks_with_timestamps"), 200);
+}
+
 TEST(SynFlood, ServerWithoutCookiesRetransmitsItsSynAcks) {
   Net net;
   std::mt19937 rng(6);

@@ -92,6 +92,10 @@ struct FloodTarget {
   // SYN floods.
   std::uint64_t syn_retries = 0, synacks = 0, synack_retries = 0;
   std::uint64_t completed = 0, refused = 0, client_resets = 0, delayed = 0;
+  // SYN-ACKs with timestamps, and of them those whose TSval's low 6 bits are the first
+  // one's: Linux's SYN cookies keep the SYN's options there (cookie_init_timestamp()).
+  std::uint64_t synack_ts = 0, synack_ts_same_low = 0;
+  std::uint8_t synack_ts_low = 0;
   std::array<IpAddress, 4> victims{};
   std::uint8_t victim_count = 0;
   // ACK / RST floods: the target's RSTs answering them; reflection: the target's RSTs.

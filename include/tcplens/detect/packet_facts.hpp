@@ -40,6 +40,8 @@ struct PacketFacts {
   std::uint16_t ip_id = 0;
   std::uint32_t payload_len = 0;
   OptionShape options = OptionShape::None;
+  bool has_ts = false;  // the timestamps option, and its TSval
+  std::uint32_t ts_val = 0;
   std::uint64_t frame = 0;
   std::int64_t ns = 0;  // capture time, nanoseconds since 1970
 };
