@@ -171,11 +171,30 @@ void put_opt_seconds(Output& out, double s) {
     put_seconds(out, s);
 }
 
+
+void put_stream(Output& out, const Connection& c, const ConnectionExtras& x) {
+  if (x.stream_writer != nullptr)
+    x.stream_writer->put_stream(c.stream);
+  else
+    out.put_u32(c.stream);
+}
+
 }  // namespace
+
+ConnectionExtras extras_of(const ConnectionRecord& r, Emitter* stream_writer) {
+  ConnectionExtras x;
+  x.completeness = r.completeness;
+  if (r.has_zeek) {
+    x.zeek_conn_state = r.zeek_conn_state;
+    x.zeek_history = r.zeek_history;
+  }
+  x.stream_writer = stream_writer;
+  return x;
+}
 
 void write_connection_json(Output& out, const Connection& c, const ConnectionExtras& x) {
   out.put("{\"stream\":");
-  out.put_u32(c.stream);
+  put_stream(out, c, x);
   out.put(",\"client\":");
   put_endpoint(out, c.client);
   out.put(",\"server\":");
@@ -275,7 +294,7 @@ void write_connection_csv_header(Output& out) {
 }
 
 void write_connection_csv(Output& out, const Connection& c, const ConnectionExtras& x) {
-  out.put_u32(c.stream);
+  put_stream(out, c, x);
   out.put(',');
   put_ip(out, c.client.ip);
   out.put(',');
@@ -333,68 +352,58 @@ void write_connection_csv(Output& out, const Connection& c, const ConnectionExtr
   out.put('\n');
 }
 
-void write_connection_table(Output& out, const std::vector<const Connection*>& connections,
-                            const std::vector<ConnectionExtras>& extras) {
-  // Columns are sized to their widest cell, so the text is built first.
-  const std::vector<std::string> head = {"stream", "client", "server", "handshake", "teardown",
-                                         "closed by", "client state", "server state",
-                                         "c->s bytes", "s->c bytes", "retrans c/s", "duration",
-                                         "zeek"};
-  std::vector<std::vector<std::string>> rows;
-  rows.reserve(connections.size());
-  for (std::size_t i = 0; i < connections.size(); ++i) {
-    const Connection& c = *connections[i];
-    Output cell(-1, 64);
-    auto take = [&cell]() {
-      std::string s(cell.text());
-      cell.clear();
-      return s;
-    };
-    std::vector<std::string> r;
-    r.push_back(std::to_string(c.stream));
-    put_ip(cell, c.client.ip);
-    cell.put(':');
-    cell.put_u32(c.client.port);
-    r.push_back(take());
-    put_ip(cell, c.server.ip);
-    cell.put(':');
-    cell.put_u32(c.server.port);
-    r.push_back(take());
-    r.emplace_back(to_string(c.handshake));
-    r.emplace_back(to_string(c.teardown));
-    // Who closed first, and who sent a reset if anyone did: "client", "server, RST server".
-    std::string closer = c.initiator() == "none" ? "-" : std::string(c.initiator());
-    if (c.reset_by_name() != "none") {
-      closer = closer == "-" ? "" : closer + ", ";
-      closer += "RST " + std::string(c.reset_by_name());
-    }
-    r.push_back(closer);
-    r.emplace_back(to_string(c.client.state));
-    r.emplace_back(to_string(c.server.state));
-    r.push_back(std::to_string(c.client.sent.bytes));
-    r.push_back(std::to_string(c.server.sent.bytes));
-    r.push_back(std::to_string(c.client.sent.retransmissions) + "/" +
-                std::to_string(c.server.sent.retransmissions));
-    put_seconds(cell, seconds(c.first_ts, c.last_ts));
-    r.push_back(take() + " s");
-    const ConnectionExtras& x = extras[i];
-    r.push_back(x.zeek_conn_state.empty() ? "" : std::string(x.zeek_conn_state) + " " + std::string(x.zeek_history));
-    rows.push_back(std::move(r));
+const std::vector<std::string>& connection_table_header() {
+  static const std::vector<std::string> head = {
+      "stream",     "client",     "server",      "handshake",  "teardown", "closed by", "client state",
+      "server state", "c->s bytes", "s->c bytes", "retrans c/s", "duration", "zeek"};
+  return head;
+}
+
+void write_connection_table_row(Output& out, const Connection& c, const ConnectionExtras& x) {
+  put_stream(out, c, x);
+  out.put('\t');
+  put_ip(out, c.client.ip);
+  out.put(':');
+  out.put_u32(c.client.port);
+  out.put('\t');
+  put_ip(out, c.server.ip);
+  out.put(':');
+  out.put_u32(c.server.port);
+  out.put('\t');
+  out.put(to_string(c.handshake));
+  out.put('\t');
+  out.put(to_string(c.teardown));
+  out.put('\t');
+  // Who closed first, and who sent a reset if anyone did: "client", "server, RST server".
+  const bool closed = c.initiator() != "none", reset = c.reset_by_name() != "none";
+  if (closed) out.put(c.initiator());
+  if (reset) {
+    if (closed) out.put(", ");
+    out.put("RST ");
+    out.put(c.reset_by_name());
   }
-  std::vector<std::size_t> width(head.size());
-  for (std::size_t k = 0; k < head.size(); ++k) width[k] = head[k].size();
-  for (const auto& r : rows)
-    for (std::size_t k = 0; k < r.size(); ++k) width[k] = std::max(width[k], r[k].size());
-  auto line = [&](const std::vector<std::string>& cells) {
-    for (std::size_t k = 0; k < cells.size(); ++k) {
-      out.put(cells[k]);
-      if (k + 1 < cells.size())
-        for (std::size_t p = cells[k].size(); p < width[k] + 2; ++p) out.put(' ');
-    }
-    out.put('\n');
-  };
-  line(head);
-  for (const auto& r : rows) line(r);
+  if (!closed && !reset) out.put('-');
+  out.put('\t');
+  out.put(to_string(c.client.state));
+  out.put('\t');
+  out.put(to_string(c.server.state));
+  out.put('\t');
+  out.put_u64(c.client.sent.bytes);
+  out.put('\t');
+  out.put_u64(c.server.sent.bytes);
+  out.put('\t');
+  out.put_u32(c.client.sent.retransmissions);
+  out.put('/');
+  out.put_u32(c.server.sent.retransmissions);
+  out.put('\t');
+  put_seconds(out, seconds(c.first_ts, c.last_ts));
+  out.put(" s\t");
+  if (!x.zeek_conn_state.empty()) {
+    out.put(x.zeek_conn_state);
+    out.put(' ');
+    out.put(x.zeek_history);
+  }
+  out.put('\n');
 }
 
 }  // namespace tcplens

@@ -32,10 +32,10 @@ constexpr std::array<Anomaly, 18> kFlagColumns = {
 
 void TsharkTsvWriter::header() {
   for (std::size_t i = 0; i < kColumns.size(); ++i) {
-    if (i) out_.put('\t');
-    out_.put(kColumns[i]);
+    if (i) out_->put('\t');
+    out_->put(kColumns[i]);
   }
-  out_.put('\n');
+  out_->put('\n');
 }
 
 namespace {
@@ -58,7 +58,7 @@ constexpr std::size_t kRowTail = 512;
 }  // namespace
 
 void TsharkTsvWriter::put_time(std::int64_t sec, std::int32_t nsec) {
-  out_.commit(format_time(out_.raw(32), sec, nsec));
+  out_->commit(format_time(out_->raw(32), sec, nsec));
 }
 
 void TsharkTsvWriter::put_addresses(const DecodedPacket& pkt) {
@@ -72,10 +72,10 @@ void TsharkTsvWriter::put_addresses(const DecodedPacket& pkt) {
   if (pkt.ip.version == 4) v4 = &pkt.ip;
   if (pkt.ip.version == 6) v6 = &pkt.ip;
   if (v6 == nullptr) {
-    char* p = out_.raw(sizeof(AddressText::text));
+    char* p = out_->raw(sizeof(AddressText::text));
     if (v4 == nullptr) {
       std::memcpy(p, "\t\t\t\t", 4);
-      out_.commit(p + 4);
+      out_->commit(p + 4);
       return;
     }
     std::uint32_t src, dst;
@@ -95,34 +95,34 @@ void TsharkTsvWriter::put_addresses(const DecodedPacket& pkt) {
       cached.pair = pair;
     }
     std::memcpy(p, cached.text, sizeof cached.text);
-    out_.commit(p + cached.len);
+    out_->commit(p + cached.len);
     return;
   }
-  auto tab = [&] { out_.put('\t'); };
+  auto tab = [&] { out_->put('\t'); };
   tab();
-  if (v4) out_.put_ipv4(v4->src.bytes.data());
+  if (v4) out_->put_ipv4(v4->src.bytes.data());
   tab();
-  if (v4) out_.put_ipv4(v4->dst.bytes.data());
+  if (v4) out_->put_ipv4(v4->dst.bytes.data());
   tab();
-  out_.put_ipv6(v6->src.bytes.data());
+  out_->put_ipv6(v6->src.bytes.data());
   tab();
-  out_.put_ipv6(v6->dst.bytes.data());
+  out_->put_ipv6(v6->dst.bytes.data());
 }
 
 void TsharkTsvWriter::short_row(const RawPacket& raw, const DecodedPacket& pkt) {
-  out_.put_u64(raw.number);
-  out_.put('\t');
+  out_->put_u64(raw.number);
+  out_->put('\t');
   put_time(raw.ts.sec, static_cast<std::int32_t>(raw.ts.nsec));
-  out_.put('\t');  // no stream
+  out_->put('\t');  // no stream
   put_addresses(pkt);
-  out_.put('\t');
-  out_.put_u32(pkt.tcp.src_port);
-  out_.put('\t');
-  out_.put_u32(pkt.tcp.dst_port);
-  for (int i = 0; i < 13; ++i) out_.put('\t');  // seq .. acks_frame, bytes_in_flight
-  for (std::size_t i = 0; i < kFlagColumns.size(); ++i) out_.put("\t0");
-  for (int i = 0; i < 5; ++i) out_.put('\t');  // dup-ack num/frame, RTTs, completeness
-  out_.put('\n');
+  out_->put('\t');
+  out_->put_u32(pkt.tcp.src_port);
+  out_->put('\t');
+  out_->put_u32(pkt.tcp.dst_port);
+  for (int i = 0; i < 13; ++i) out_->put('\t');  // seq .. acks_frame, bytes_in_flight
+  for (std::size_t i = 0; i < kFlagColumns.size(); ++i) out_->put("\t0");
+  for (int i = 0; i < 5; ++i) out_->put('\t');  // dup-ack num/frame, RTTs, completeness
+  out_->put('\n');
 }
 
 void TsharkTsvWriter::row(const RawPacket& raw, const DecodedPacket& pkt, const TcpPacketAnalysis& a,
@@ -131,7 +131,7 @@ void TsharkTsvWriter::row(const RawPacket& raw, const DecodedPacket& pkt, const 
   const TcpNumbers n = StreamTracker::numbers(seg, a, summary);
 
   // Written through a local pointer into room reserved once per part (see Output::raw).
-  char* p = out_.raw(80);
+  char* p = out_->raw(80);
   p = Output::format_u64(p, raw.number);
   *p++ = '\t';
   const auto nsec = static_cast<std::int32_t>(raw.ts.nsec);
@@ -149,11 +149,16 @@ void TsharkTsvWriter::row(const RawPacket& raw, const DecodedPacket& pkt, const 
     }
   }
   *p++ = '\t';
-  p = Output::format_u32(p, stream);
-  out_.commit(p);
+  if (emitter_ != nullptr) {
+    out_->commit(p);
+    emitter_->put_stream(stream);
+  } else {
+    p = Output::format_u32(p, stream);
+    out_->commit(p);
+  }
   put_addresses(pkt);
 
-  p = out_.raw(kRowTail);
+  p = out_->raw(kRowTail);
   *p++ = '\t';
   p = Output::format_u32(p, seg.src_port);
   *p++ = '\t';
@@ -258,7 +263,7 @@ void TsharkTsvWriter::row(const RawPacket& raw, const DecodedPacket& pkt, const 
   *p++ = '\t';
   p = Output::format_u32(p, a.completeness);
   *p++ = '\n';
-  out_.commit(p);
+  out_->commit(p);
 }
 
 }  // namespace tcplens

@@ -183,6 +183,11 @@ void ConnectionAnalyzer::on_packet(const DecodedPacket& pkt, const TcpPacketAnal
   on_segment(c, slot, a.dir == slot.client_dir ? Side::Client : Side::Server, pkt, a, frame, ts);
 }
 
+const Connection* ConnectionAnalyzer::live(std::uint32_t stream) const {
+  auto it = index_.find(stream);
+  return it == index_.end() ? nullptr : &pool_[it->second].c;
+}
+
 void ConnectionAnalyzer::end_stream(std::uint32_t stream) {
   auto it = index_.find(stream);
   if (it == index_.end()) return;

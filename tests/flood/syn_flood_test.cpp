@@ -33,7 +33,9 @@ int main(int argc, char** argv) {
   if (const char* e = std::getenv("FLOOD_SYNS")) syns = std::atol(e);
   char dir[] = "/tmp/tcplens-flood-XXXXXX";
   if (mkdtemp(dir) == nullptr) return 2;
-  const std::string pcap = std::string(dir) + "/flood.pcap";
+  // FLOOD_PCAP=FILE keeps the capture there (for profiling by hand).
+  const char* keep = std::getenv("FLOOD_PCAP");
+  const std::string pcap = keep ? std::string(keep) : std::string(dir) + "/flood.pcap";
   Writer w{std::fopen(pcap.c_str(), "wb"), {}};
   w.header();
   const int real = write_flood(w, syns, 42);
@@ -88,7 +90,7 @@ int main(int argc, char** argv) {
   check(p.maxrss_kib / 1024 < kCapMiB, "print --style wireshark peak RSS under the cap");
   check(werr.find("evicted at the cap") != std::string::npos, "print --style wireshark reports the evictions");
 
-  std::remove(pcap.c_str());
+  if (!keep) std::remove(pcap.c_str());
   std::remove(out.c_str());
   std::remove(err.c_str());
   rmdir(dir);

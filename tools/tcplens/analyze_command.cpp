@@ -1,29 +1,21 @@
 // tcplens analyze: per-packet TCP analysis. With --per-packet --format tsv it prints one row
 // per TCP packet with the columns of the corpus's NAME.tshark-tcp.tsv.
 //
-// tshark makes that file with two passes (-2); so do we: a first pass tracks every stream
-// to its end, a second pass replays the capture and prints each packet with its stream's
-// final values (relative-number bases, window scale, initial RTT, completeness). Only a
-// regular file can be read twice: from standard input, a pipe or a device the values known at
-// each packet are printed. A file's passes run on worker threads (sharded_analyze.cpp).
-#include <algorithm>
+// tshark makes that file with two passes (-2); so does the engine (need::kFinalValues): a
+// first pass tracks every stream to its end, a second pass shows each packet with its
+// stream's final values. Only a regular file can be read twice: from standard input, a pipe
+// or a device the values known at each packet are shown.
 #include <cstdio>
-#include <thread>
-
-#include <sys/stat.h>
 
 #include "commands.hpp"
-#include "tcplens/capture/pcap_file_source.hpp"
-#include "tcplens/decode/packet_decoder.hpp"
 #include "tcplens/render/output.hpp"
+#include "tcplens/render/sinks.hpp"
 #include "tcplens/render/tshark_tsv.hpp"
-#include "tcplens/tcp/stream_tracker.hpp"
 
 namespace tcplens::cli {
 
 void add_analyze_options(CLI::App& app, AnalyzeArgs& args) {
-  app.add_option("-r", args.read_file, "Read packets from FILE (pcap or pcapng; - for stdin)")
-      ->required();
+  add_read_option(app, args.input);
   app.add_flag("--per-packet", args.per_packet, "One row per TCP packet");
   app.add_option("--format", args.format,
                  "Output format: tsv (tshark-tcp.tsv columns), or none (analyse, print nothing: "
@@ -31,13 +23,12 @@ void add_analyze_options(CLI::App& app, AnalyzeArgs& args) {
       ->check(CLI::IsMember({"tsv", "none"}));
   app.add_flag("--single-pass", args.single_pass,
                "Show the values known at each packet instead of each stream's final ones");
-  app.add_option("--threads", args.threads,
-                 "Worker threads for a file's two passes, each with a share of the connections "
-                 "(0, the default: one per processor, at most 8). The output is the same as with 1, "
-                 "except which connections --max-conns evicts (each worker has its share of the cap)")
-      ->check(CLI::Range(0u, 64u));
+  add_threads_option(app, args.input.threads);
   add_compat_option(app, args.compat);
   add_track_limit_options(app, args.limits);
+  add_expression_option(app, args.input,
+                        "Show only the rows of packets matching this filter (tcpdump syntax); every "
+                        "packet is still tracked");
 }
 
 void add_compat_option(CLI::App& app, std::string& compat) {
@@ -49,18 +40,12 @@ void add_compat_option(CLI::App& app, std::string& compat) {
       ->check(CLI::IsMember({"none", "tshark"}));
 }
 
-StreamTracker make_tracker(const TrackLimitArgs& limits, const std::string& compat) {
-  StreamTracker tracker(to_limits(limits));
-  tracker.set_ground_truth(compat != "tshark");
-  return tracker;
-}
-
 void add_track_limit_options(CLI::App& app, TrackLimitArgs& args) {
   app.add_option("--max-conns", args.max_conns,
                  "Cap on connections tracked at once (default 100000: memory stays under 512 MiB even "
-                 "in a 5 M SYN flood, about 0.4 GiB with conns and 0.3 with analyze; tests/flood). When "
-                 "reached, closed connections go first, then idle ones, then the least recently seen, an "
-                 "eighth of the cap at a time; evictions are reported on stderr")
+                 "in a 5 M SYN flood; tests/flood). When reached, closed connections go first, then "
+                 "idle ones, then the least recently seen, an eighth of the cap at a time; evictions "
+                 "are reported on stderr")
       ->check(CLI::Range(std::size_t{8}, std::size_t{1} << 31));
   app.add_option("--idle-timeout", args.idle_timeout,
                  "Forget a connection after this many seconds of capture time without a "
@@ -78,6 +63,14 @@ StreamTracker::Limits to_limits(const TrackLimitArgs& a) {
   l.idle_timeout_sec = static_cast<std::int64_t>(a.idle_timeout);
   l.close_linger_sec = static_cast<std::int64_t>(a.close_linger);
   return l;
+}
+
+EngineOptions engine_options(const TrackLimitArgs& limits, const std::string& compat, unsigned threads) {
+  EngineOptions o;
+  o.limits = to_limits(limits);
+  o.ground_truth = compat != "tshark";
+  o.threads = threads;
+  return o;
 }
 
 void report_tracker(const TrackerCounters& c) {
@@ -102,82 +95,25 @@ void report_read_error(const std::string& file, const SourceError& e) {
                e.message.c_str());
 }
 
-namespace {
-
-// Runs a tracker over the whole file; returns false on an open error.
-bool first_pass(const std::string& path, StreamTracker& tracker, std::string& error) {
-  // Watch out: both passes must use the same limits, so that they number streams alike.
-  auto source = PcapFileSource::open(path, error);
-  if (!source) return false;
-  PacketDecoder decoder;
-  RawPacket raw;
-  while (source->next(raw) == ReadStatus::Ok)
-    tracker.on_packet(decoder.decode(raw), raw.number, raw.ts);
-  return true;
-}
-
-}  // namespace
-
 int run_analyze(const AnalyzeArgs& args) {
   if (!args.per_packet) {
     std::fprintf(stderr, "tcplens analyze: only --per-packet is implemented so far\n");
     return 2;
   }
-  // Only a regular file can be read twice (not standard input, a FIFO or a device).
-  struct stat file {};
-  const bool two_pass = !args.single_pass && args.read_file != "-" &&
-                        stat(args.read_file.c_str(), &file) == 0 && S_ISREG(file.st_mode);
-  std::string error;
-  const unsigned threads =
-      args.threads ? args.threads : std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
-  if (two_pass && threads > 1) {
-    if (!PcapFileSource::open(args.read_file, error)) {
-      std::fprintf(stderr, "tcplens: %s: %s\n", args.read_file.c_str(), error.c_str());
-      return 1;
-    }
-    return run_analyze_sharded(args, threads);
-  }
-  const StreamTracker::Limits limits = to_limits(args.limits);
-  StreamTracker final_state(limits);
-  final_state.set_summaries_only(true);  // the second pass does the per-packet analysis
-  if (two_pass && !first_pass(args.read_file, final_state, error)) {
-    std::fprintf(stderr, "tcplens: %s: %s\n", args.read_file.c_str(), error.c_str());
-    return 1;
-  }
-  final_state.release_live_state();
-  auto source = PcapFileSource::open(args.read_file, error);
-  if (!source) {
-    std::fprintf(stderr, "tcplens: %s: %s\n", args.read_file.c_str(), error.c_str());
-    return 1;
-  }
+  PreparedInput in = prepare_input(args.input);
+  if (!in.ok()) return in.status;
+  EngineOptions options = engine_options(args.limits, args.compat, args.input.threads);
+  options.single_pass = args.single_pass;
+  Engine engine(options);
   const bool print = args.format != "none";
-  Output out(1);
-  TsharkTsvWriter writer(out);
-  if (print) writer.header();
-  PacketDecoder decoder;
-  StreamTracker tracker = make_tracker(args.limits, args.compat);
-  if (two_pass) tracker.set_first_pass(&final_state);
-  RawPacket raw;
-  ReadStatus st;
-  while ((st = source->next(raw)) == ReadStatus::Ok) {
-    const DecodedPacket& pkt = decoder.decode(raw);
-    const TcpPacketAnalysis& a = tracker.on_packet(pkt, raw.number, raw.ts);
-    if (!print) continue;
-    if (!a.tracked) {
-      if (TsharkTsvWriter::has_short_row(pkt)) writer.short_row(raw, pkt);
-      continue;
-    }
-    const StreamSummary& s = two_pass ? final_state.summary(a.stream) : tracker.summary(a.stream);
-    writer.row(raw, pkt, a, s);
-    out.flush_if_large();
+  TsharkTsvSinks rows(true, print);
+  engine.add_sinks(rows);
+  if (print) {
+    Output header(1);
+    TsharkTsvWriter(header).header();
+    if (!header.flush()) return 1;
   }
-  if (!out.flush()) return 1;
-  report_tracker(tracker.counters());
-  if (st == ReadStatus::Error) {
-    report_read_error(args.read_file, source->error());
-    return 1;
-  }
-  return 0;
+  return report_result(run_engine(engine, args.input, in), args.input.read_file);
 }
 
 }  // namespace tcplens::cli

@@ -1,31 +1,19 @@
-// tcplens print: read a capture, filter it with a BPF expression, print it as tcpdump does
-// or write the matching packets to a pcap file.
-#include <signal.h>
-#include <unistd.h>
-
-#include <csignal>
+// tcplens print: every packet as tcpdump prints it (or as tshark, --style wireshark), or the
+// packets that pass the filter written to a pcap file (-w).
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "commands.hpp"
 #include "tcplens/capture/link_type.hpp"
-#include "tcplens/capture/pcap/bpf_filter.hpp"
-#include "tcplens/capture/pcap_file_source.hpp"
 #include "tcplens/capture/pcap_writer.hpp"
-#include "tcplens/render/output.hpp"
-#include "tcplens/render/tcpdump_renderer.hpp"
+#include "tcplens/render/sinks.hpp"
 
 namespace tcplens::cli {
 
 void add_print_options(CLI::App& app, PrintArgs& args) {
-  app.add_option("-r", args.read_file, "Read packets from FILE (pcap or pcapng; - for stdin)")
-      ->required();
+  add_read_option(app, args.input);
   app.add_option("-w", args.write_file,
                  "Write the packets that pass the filter to FILE (pcap) instead of printing");
   app.add_option("-c", args.count, "Exit after N packets (that pass the filter)");
-  app.add_option("-F", args.filter_file, "Read the filter expression from FILE");
   app.add_flag("-n", args.n_count,
                "Don't convert addresses or ports to names (tcplens never does; accepted for "
                "tcpdump compatibility)");
@@ -49,8 +37,8 @@ void add_print_options(CLI::App& app, PrintArgs& args) {
                  "Output style: tcpdump (default) or wireshark (lines as `tshark -n -r FILE`)")
       ->check(CLI::IsMember({"tcpdump", "wireshark"}));
   add_compat_option(app, args.compat);
-  app.add_option("expression", args.expression,
-                 "Filter expression in tcpdump's (libpcap's) syntax, e.g. 'tcp port 80'");
+  add_threads_option(app, args.input.threads);
+  add_expression_option(app, args.input, "Filter expression in tcpdump's (libpcap's) syntax, e.g. 'tcp port 80'");
   app.footer(
       "Exit status: 0 when every packet was read; 1 when the file cannot be opened, the\n"
       "filter does not compile, the file is damaged (every packet before the damage is\n"
@@ -59,149 +47,99 @@ void add_print_options(CLI::App& app, PrintArgs& args) {
 
 namespace {
 
-// Set by SIGINT/SIGTERM: the loop stops at the next packet, so that a -w file is completed
-// and renamed into place, and everything printed so far is flushed.
-volatile std::sig_atomic_t g_stop = 0;
+// print -w: the shown packets written to a pcap file (renamed into place when complete).
+class PcapWriteSinks final : public SinkFactory {
+ public:
+  explicit PcapWriteSinks(PcapWriter& writer, Engine& engine) : writer_(writer), engine_(engine) {}
+  std::uint32_t needs() const override { return need::kPackets; }
+  std::unique_ptr<PacketSink> make(unsigned) override { return std::make_unique<Sink>(*this); }
+  bool failed() const { return failed_; }
 
-void request_stop(int) { g_stop = 1; }
+ private:
+  struct Sink final : PacketSink {
+    explicit Sink(PcapWriteSinks& owner) : owner(owner) {}
+    void on_packet(const PacketEvent& e, Emitter&) override {
+      if (!e.shown || owner.failed_) return;
+      if (!owner.writer_.write(*e.raw)) {
+        owner.failed_ = true;
+        owner.engine_.request_stop();
+      }
+    }
+    PcapWriteSinks& owner;
+  };
+  PcapWriter& writer_;
+  Engine& engine_;
+  bool failed_ = false;
+};
 
-void install_stop_handlers() {
-  struct sigaction action {};
-  action.sa_handler = request_stop;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-  // A file size limit must surface as a write error (EFBIG), not kill the process.
-  signal(SIGXFSZ, SIG_IGN);
-}
-
-std::string join(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& w : words) {
-    if (!out.empty()) out += ' ';
-    out += w;
+void print_reading_from(const std::string& path, const SourceInfo& info) {
+  const LinkTypeName name = link_type_name(info.linktype);
+  if (!name.name.empty()) {
+    std::fprintf(stderr, "reading from file %s, link-type %.*s (%.*s), snapshot length %u\n", path.c_str(),
+                 static_cast<int>(name.name.size()), name.name.data(),
+                 static_cast<int>(name.description.size()), name.description.data(), info.snaplen);
+  } else {
+    std::fprintf(stderr, "reading from file %s, link-type %u, snapshot length %u\n", path.c_str(),
+                 info.linktype, info.snaplen);
   }
-  return out;
+  if (info.linktype == linktype::kLinuxSll2) std::fprintf(stderr, "Warning: interface names might be incorrect\n");
 }
 
 }  // namespace
 
 int run_print(const PrintArgs& args) {
-  if (args.style == "wireshark") {
-    std::string expression = join(args.expression);
-    if (!args.filter_file.empty()) {
-      std::ifstream in(args.filter_file);
-      if (!in) {
-        std::fprintf(stderr, "tcplens: can't open %s: %s\n", args.filter_file.c_str(),
-                     std::strerror(errno));
-        return 1;
-      }
-      std::stringstream text;
-      text << in.rdbuf();
-      expression = text.str();
-    }
-    return run_print_wireshark(args, expression);
-  }
-  std::string error;
-  auto source = PcapFileSource::open(args.read_file, error);
-  if (!source) {
-    std::fprintf(stderr, "tcplens: %s: %s\n", args.read_file.c_str(), error.c_str());
-    return 1;
-  }
-  const SourceInfo& info = source->info();
-  LinkTypeName name = link_type_name(info.linktype);
-  if (!name.name.empty()) {
-    std::fprintf(stderr, "reading from file %s, link-type %.*s (%.*s), snapshot length %u\n",
-                 args.read_file.c_str(), static_cast<int>(name.name.size()), name.name.data(),
-                 static_cast<int>(name.description.size()), name.description.data(),
-                 info.snaplen);
-  } else {
-    std::fprintf(stderr, "reading from file %s, link-type %u, snapshot length %u\n",
-                 args.read_file.c_str(), info.linktype, info.snaplen);
-  }
-  if (info.linktype == linktype::kLinuxSll2)
-    std::fprintf(stderr, "Warning: interface names might be incorrect\n");
+  PreparedInput in = prepare_input(args.input);
+  if (!in.ok()) return in.status;
+  const SourceInfo info = in.source->info();
+  const bool wireshark = args.style == "wireshark";
+  if (!wireshark) print_reading_from(args.input.read_file, info);
 
-  std::string expression = join(args.expression);
-  if (!args.filter_file.empty()) {
-    std::ifstream in(args.filter_file);
-    if (!in) {
-      std::fprintf(stderr, "tcplens: can't open %s: %s\n", args.filter_file.c_str(),
-                   std::strerror(errno));
-      return 1;
-    }
-    std::stringstream text;
-    text << in.rdbuf();
-    expression = text.str();
-  }
-  std::unique_ptr<BpfFilter> filter;
-  if (!expression.empty()) {
-    filter = BpfFilter::compile(expression, info.linktype, info.snaplen, error);
-    if (!filter) {
-      std::fprintf(stderr, "tcplens: %s\n", error.c_str());
-      return 1;
-    }
-  }
+  EngineOptions options = engine_options(TrackLimitArgs{}, args.compat, args.input.threads);
+  options.max_shown = args.count;
+  const bool writing = !args.write_file.empty();
+  if (writing) options.threads = 1;  // one file, written in order: nothing to share out
+  Engine engine(options);
 
   const bool nano = args.nano || args.precision == "nano";
   PcapWriter writer;
-  const bool writing = !args.write_file.empty();
   if (writing && !writer.open(args.write_file, info.linktype, info.snaplen, nano)) {
     std::fprintf(stderr, "tcplens: %s\n", writer.error().c_str());
     return 1;
   }
+  PcapWriteSinks write_sinks(writer, engine);
+  TcpdumpOptions tcpdump;
+  tcpdump.absolute_seq = args.absolute_seq;
+  tcpdump.time_format = args.t_count;
+  tcpdump.verbose = args.v_count;
+  tcpdump.link_header = args.link_header;
+  tcpdump.quiet = args.q_count;
+  tcpdump.hex = args.x_count;
+  tcpdump.hex_ascii = args.X_count;
+  tcpdump.ascii = args.A_count;
+  tcpdump.nano = nano;
+  tcpdump.packet_number = args.packet_number;
+  TcpdumpSinks tcpdump_sinks(tcpdump);
+  WiresharkOptions ws;
+  ws.nanosecond = info.nanosecond_file;
+  WiresharkSinks wireshark_sinks(ws);
+  if (writing)
+    engine.add_sinks(write_sinks);
+  else if (wireshark)
+    engine.add_sinks(wireshark_sinks);
+  else
+    engine.add_sinks(tcpdump_sinks);
 
-  TcpdumpOptions options;
-  options.absolute_seq = args.absolute_seq;
-  options.time_format = args.t_count;
-  options.verbose = args.v_count;
-  options.link_header = args.link_header;
-  options.quiet = args.q_count;
-  options.hex = args.x_count;
-  options.hex_ascii = args.X_count;
-  options.ascii = args.A_count;
-  options.nano = nano;
-  options.packet_number = args.packet_number;
-
-  Output out(STDOUT_FILENO);
-  TcpdumpRenderer renderer(out, options);
-  RawPacket packet;
-  long long shown = 0;
-  int status = 0;
-  install_stop_handlers();
-  for (;;) {
-    if (g_stop) break;
-    if (args.count >= 0 && shown >= args.count) break;
-    ReadStatus rs = source->next(packet);
-    if (rs == ReadStatus::End) break;
-    if (rs == ReadStatus::Error) {
-      if (g_stop) break;  // interrupted while waiting for input: a normal end
-      out.flush();
-      report_read_error(args.read_file, source->error());
+  const EngineResult result = run_engine(engine, args.input, in);
+  int status = report_result(result, args.input.read_file);
+  if (writing) {
+    if (write_sinks.failed()) {
+      std::fprintf(stderr, "tcplens: %s\n", writer.error().c_str());
       status = 1;
-      break;
     }
-    if (filter && !filter->matches(packet)) continue;
-    ++shown;
-    if (writing) {
-      if (!writer.write(packet)) {
-        std::fprintf(stderr, "tcplens: %s\n", writer.error().c_str());
-        status = 1;
-        break;
-      }
-      continue;
+    if (!writer.close() && status == 0) {
+      std::fprintf(stderr, "tcplens: %s\n", writer.error().c_str());
+      status = 1;
     }
-    renderer.render(packet);
-    if (!out.flush_if_large()) break;
-  }
-  out.flush();
-  if (out.failed()) {
-    std::fprintf(stderr, "tcplens: error writing output: %s\n", std::strerror(errno));
-    status = 1;
-  }
-  if (writing && !writer.close() && status == 0) {
-    std::fprintf(stderr, "tcplens: %s\n", writer.error().c_str());
-    status = 1;
   }
   return status;
 }

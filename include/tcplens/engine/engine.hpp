@@ -92,12 +92,6 @@ class Engine {
   static unsigned default_threads();
 
  private:
-  struct Plan;
-  EngineResult run_serial(PacketSource& source, const Plan& plan, const std::string* replay_path);
-  EngineResult run_sharded_file(const std::string& path, const Plan& plan, unsigned threads);
-  EngineResult run_dispatched(PacketSource& source, const Plan& plan, unsigned threads);
-  Plan plan() const;
-
   EngineOptions options_;
   std::vector<const PacketFilter*> filters_;
   std::vector<SinkFactory*> factories_;

@@ -34,6 +34,12 @@ struct PacketEvent {
   Timestamp first_ts;  // of the input's first packet (frame.time_relative)
   Timestamp prev_ts;   // of the packet before this one (frame.time_delta); first_ts for the first
   bool shown = true;   // passed the capture (BPF) and display filters
+  // Among the shown packets (need::kShownOrder): this one's 1-based number (tcpdump -#), the
+  // time of the shown packet before it (tcpdump -ttt) and of the first one (-ttttt); for the
+  // first shown packet both are its own time.
+  std::uint64_t shown_number = 0;
+  Timestamp prev_shown_ts;
+  Timestamp first_shown_ts;
   bool has_tcp() const { return tcp != nullptr && tcp->tracked; }
 };
 

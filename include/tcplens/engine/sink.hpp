@@ -25,6 +25,7 @@
 #include "tcplens/engine/connection_record.hpp"
 #include "tcplens/engine/packet_event.hpp"
 #include "tcplens/render/output.hpp"
+#include "tcplens/tcp/zeek_conn.hpp"
 
 namespace tcplens {
 
@@ -38,6 +39,8 @@ inline constexpr std::uint32_t kConnections = 8;   // records (on_connection), P
 inline constexpr std::uint32_t kZeek = 16;         // records with Zeek's conn_state and history
 inline constexpr std::uint32_t kFinalValues = 32;  // tshark's two passes over a regular file
 inline constexpr std::uint32_t kStreamNumbers = 64;  // PacketEvent::stream known in the worker
+inline constexpr std::uint32_t kZeekLog = 128;     // on_zeek_connection() as Zeek logs them
+inline constexpr std::uint32_t kShownOrder = 256;  // PacketEvent::shown_number, prev_shown_ts
 }  // namespace need
 
 class Emitter {
@@ -50,13 +53,16 @@ class Emitter {
   // Orders this item among the others of an OrderedText stage that sorts (Zeek's conn.log
   // is in order of start time); items keep their engine order by default.
   void set_sort_key(std::uint64_t key) { sort_key_ = key; }
+  // The worker that owns this emitter (0 on one thread).
+  unsigned worker() const { return worker_; }
 
   // (For the engine.)
   struct Patch {
     std::uint32_t at;      // offset in the item
     std::uint32_t stream;  // the worker's stream number
   };
-  Emitter(Output* out, const std::uint32_t* numbers) : out_(out), numbers_(numbers) {}
+  Emitter(Output* out, unsigned worker) : out_(out), worker_(worker) {}
+  void set_output(Output* out) { out_ = out; }
   void set_numbers(const std::uint32_t* numbers) { numbers_ = numbers; }
   void begin_item() {
     item_start_ = out_->size();
@@ -73,7 +79,8 @@ class Emitter {
 
  private:
   Output* out_;
-  const std::uint32_t* numbers_;  // worker stream -> whole input's, when known (else null)
+  unsigned worker_ = 0;
+  const std::uint32_t* numbers_ = nullptr;  // worker stream -> whole input's, when known
   bool patching_ = false;
   std::size_t item_start_ = 0;
   std::uint64_t sort_key_ = 0;
@@ -91,6 +98,8 @@ class PacketSink {
   virtual void on_stream_end(const EndedStream&) {}
   // A connection ended (selected records only).
   virtual void on_connection(const ConnectionRecord&, Emitter&) {}
+  // Zeek removed a connection (need::kZeekLog): a conn.log line.
+  virtual void on_zeek_connection(const zeek::ZeekConnTable::Finished&, Emitter&) {}
   // End of input: a last item (a footer, totals).
   virtual void on_finish(Emitter&) {}
 };

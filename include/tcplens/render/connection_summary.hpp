@@ -3,9 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
+#include "tcplens/engine/connection_record.hpp"
+#include "tcplens/engine/sink.hpp"
 #include "tcplens/render/output.hpp"
 #include "tcplens/tcp/connection.hpp"
 
@@ -16,7 +19,12 @@ struct ConnectionExtras {
   std::uint8_t completeness = 0;  // tshark's tcp.completeness
   std::string_view zeek_conn_state;  // empty when not computed
   std::string_view zeek_history;
+  // Writes the stream number (the engine's numbering of the whole input); null: c.stream.
+  Emitter* stream_writer = nullptr;
 };
+
+// The extras of an engine's record.
+ConnectionExtras extras_of(const ConnectionRecord& r, Emitter* stream_writer);
 
 // One JSON object on one line.
 void write_connection_json(Output& out, const Connection& c, const ConnectionExtras& extras);
@@ -24,8 +32,9 @@ void write_connection_json(Output& out, const Connection& c, const ConnectionExt
 void write_connection_csv_header(Output& out);
 void write_connection_csv(Output& out, const Connection& c, const ConnectionExtras& extras);
 
-// The table: a header line, then one aligned line per connection.
-void write_connection_table(Output& out, const std::vector<const Connection*>& connections,
-                            const std::vector<ConnectionExtras>& extras);
+// The table for people: one line of cells per connection, separated by tabs (an
+// AlignedTable aligns them); the header's cells.
+void write_connection_table_row(Output& out, const Connection& c, const ConnectionExtras& extras);
+const std::vector<std::string>& connection_table_header();
 
 }  // namespace tcplens

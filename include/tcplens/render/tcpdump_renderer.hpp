@@ -29,6 +29,14 @@ struct TcpdumpOptions {
   bool packet_number = false;  // -#
 };
 
+// What tcpdump knows of the packets it printed before this one, when the caller keeps it
+// (a worker of the engine sees only some of them).
+struct TcpdumpTimes {
+  std::uint64_t number = 0;  // this packet's number among the printed ones (-#)
+  Timestamp prev_shown;      // the printed packet before (-ttt); its own time for the first
+  Timestamp first_shown;     // the first printed packet (-ttttt)
+};
+
 class TcpdumpRenderer {
  public:
   TcpdumpRenderer(Output& out, const TcpdumpOptions& options);
@@ -38,11 +46,15 @@ class TcpdumpRenderer {
 
   // Appends the packet's line(s), ending in '\n'.
   void render(const RawPacket& packet);
+  // The same with the printed packets' count and times given.
+  void render(const RawPacket& packet, const TcpdumpTimes& times);
+  // Where the lines go from now on.
+  void set_output(Output& out) { out_ = &out; }
 
   class State;  // tcpdump's per-run tables (relative sequence numbers, time reference)
 
  private:
-  Output& out_;
+  Output* out_;
   TcpdumpOptions options_;
   std::unique_ptr<State> state_;
   std::uint64_t count_ = 0;

@@ -11,6 +11,7 @@
 
 #include "tcplens/capture/raw_packet.hpp"
 #include "tcplens/decode/decoded_packet.hpp"
+#include "tcplens/engine/sink.hpp"
 #include "tcplens/render/output.hpp"
 #include "tcplens/tcp/stream_tracker.hpp"
 
@@ -18,7 +19,12 @@ namespace tcplens {
 
 class TsharkTsvWriter {
  public:
-  explicit TsharkTsvWriter(Output& out) : out_(out) {}
+  explicit TsharkTsvWriter(Output& out) : out_(&out) {}
+  // Where rows go from now on.
+  void set_output(Output& out) { out_ = &out; }
+  // tcp.stream is written through `emitter` (the engine's numbering of the whole input);
+  // null: as given to row().
+  void set_stream_writer(Emitter* emitter) { emitter_ = emitter; }
 
   void header();
   // `summary` is the stream's summary to show (the final one, for tshark's two-pass output).
@@ -43,7 +49,8 @@ class TsharkTsvWriter {
  private:
   void put_time(std::int64_t sec, std::int32_t nsec);
   void put_addresses(const DecodedPacket& pkt);
-  Output& out_;
+  Output* out_;
+  Emitter* emitter_ = nullptr;
   // What consecutive rows repeat, kept from the last row that changed it: tcp.flags.str for
   // flags_key_ (the flags, | 0x1000 with the AccECN counter; 12 characters, a middle dot taking
   // 2 bytes), and "SECONDS." of frame.time_epoch for time_sec_.

@@ -54,10 +54,18 @@ class WiresharkRenderer {
   WiresharkRenderer(const WiresharkRenderer&) = delete;
   WiresharkRenderer& operator=(const WiresharkRenderer&) = delete;
 
-  // Computes the columns of one packet. `a` is what `tracker` returned for it; `tracker`
-  // gives the window scale known so far.
+  // Computes the columns of one packet. `a` is the tracker's analysis of it, `summary` its
+  // stream's values known so far (null when not tracked), `first` the time of the input's
+  // first packet (the Time column is relative to it).
+  const WiresharkColumns& on_packet(const RawPacket& raw, const DecodedPacket& pkt,
+                                    const TcpPacketAnalysis& a, const StreamSummary* summary,
+                                    const Timestamp& first);
+  // The same for a caller that runs its own tracker over every packet: `tracker` is what
+  // returned `a` (its freed streams are forgotten here).
   const WiresharkColumns& on_packet(const RawPacket& raw, const DecodedPacket& pkt,
                                     const TcpPacketAnalysis& a, const StreamTracker& tracker);
+  // The tracker freed a stream: its application state goes.
+  void forget(std::uint32_t stream);
   const WiresharkColumns& columns() const { return cols_; }
 
   // Writes the last packet's line, aligned as tshark aligns it.
@@ -67,8 +75,8 @@ class WiresharkRenderer {
   struct AppState;
   WiresharkOptions options_;
   WiresharkColumns cols_;
-  bool have_first_ = false;
-  NsTime first_ts_;
+  bool have_first_ = false;  // (the second on_packet())
+  Timestamp first_ts_;
   std::unique_ptr<AppState> app_;
 };
 

@@ -2,6 +2,8 @@
 // judges them (ZeekConnTable), for `tcplens conns --format zeek`.
 #pragma once
 
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "tcplens/render/output.hpp"
@@ -10,5 +12,12 @@
 namespace tcplens {
 
 void write_zeek_conn_log(Output& out, const std::vector<zeek::ZeekConnTable::Finished>& conns);
+
+// The same in pieces, for a log written as connections finish: the header; one line without
+// its uid (Zeek's are random; ours are "C" and the line's number in base 62, so that runs
+// compare); the line with the uid of the n-th line (from 1) put in after the time.
+const std::string& zeek_conn_log_header();
+void write_zeek_conn_line(Output& out, const zeek::ZeekConnTable::Finished& c);
+void put_zeek_line_with_uid(std::uint64_t n, std::string_view line, Output& out);
 
 }  // namespace tcplens

@@ -188,6 +188,8 @@ class ConnectionAnalyzer {
   // to the sink. Call for every StreamTracker::ended() entry, before on_packet().
   void end_stream(std::uint32_t stream);
   std::size_t live_count() const { return index_.size(); }
+  // Streaming mode: the connection of `stream` as known so far, or null.
+  const Connection* live(std::uint32_t stream) const;
 
   const std::vector<Connection>& connections() const { return connections_; }
 

@@ -821,7 +821,7 @@ class TcpdumpRenderer::State {
 };
 
 TcpdumpRenderer::TcpdumpRenderer(Output& out, const TcpdumpOptions& options)
-    : out_(out), options_(options), state_(std::make_unique<State>()) {}
+    : out_(&out), options_(options), state_(std::make_unique<State>()) {}
 
 TcpdumpRenderer::~TcpdumpRenderer() = default;
 
@@ -841,10 +841,17 @@ void put_frac(Output& out, std::int64_t nsec, bool nano) {
 
 }  // namespace
 
+void TcpdumpRenderer::render(const RawPacket& h, const TcpdumpTimes& times) {
+  count_ = times.number - 1;
+  state_->have_ref = true;
+  state_->ref = options_.time_format == 5 ? times.first_shown : times.prev_shown;
+  render(h);
+}
+
 void TcpdumpRenderer::render(const RawPacket& h) {
   using namespace tcpdump;
   ++count_;
-  Output& out = out_;
+  Output& out = *out_;
   if (options_.packet_number) {
     char buf[16];
     int n = std::snprintf(buf, sizeof buf, "%5llu  ", static_cast<unsigned long long>(count_));

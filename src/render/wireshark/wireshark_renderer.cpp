@@ -320,16 +320,27 @@ void http_summary(const HttpMessage& m, std::string& info, std::string& protocol
 const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const DecodedPacket& pkt,
                                                      const TcpPacketAnalysis& a,
                                                      const StreamTracker& tracker) {
-  for (const EndedStream& e : tracker.ended()) app_->forget(e.stream);
+  for (const EndedStream& e : tracker.ended()) forget(e.stream);
+  if (!have_first_) {
+    have_first_ = true;
+    first_ts_ = raw.ts;
+  }
+  StreamSummary summary;
+  if (a.tracked) summary = tracker.summary(a.stream);
+  return on_packet(raw, pkt, a, a.tracked ? &summary : nullptr, first_ts_);
+}
+
+void WiresharkRenderer::forget(std::uint32_t stream) { app_->forget(stream); }
+
+const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const DecodedPacket& pkt,
+                                                     const TcpPacketAnalysis& a,
+                                                     const StreamSummary* summary,
+                                                     const Timestamp& first) {
   WiresharkColumns& c = cols_;
   c.number = raw.number;
   c.length = raw.wirelen;
   const NsTime ts = NsTime::from(raw.ts);
-  if (!have_first_) {
-    have_first_ = true;
-    first_ts_ = ts;
-  }
-  assign_relative_time(c.time, NsTime::delta(ts, first_ts_), options_.nanosecond);
+  assign_relative_time(c.time, NsTime::delta(ts, NsTime::from(first)), options_.nanosecond);
   c.source.clear();
   c.destination.clear();
   c.protocol.clear();
@@ -362,7 +373,7 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
     prefix.clear();
     body.clear();
     TcpNumbers n;
-    if (a.tracked) n = StreamTracker::numbers(seg, a, tracker.summary(a.stream));
+    if (a.tracked && summary != nullptr) n = StreamTracker::numbers(seg, a, *summary);
     else {
       n.seq = seg.seq;
       n.ack = seg.ack;

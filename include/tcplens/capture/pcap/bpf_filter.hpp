@@ -9,6 +9,7 @@
 #include <string>
 
 #include "tcplens/capture/raw_packet.hpp"
+#include "tcplens/engine/engine.hpp"
 
 namespace tcplens {
 
@@ -29,6 +30,16 @@ class BpfFilter {
   BpfFilter() = default;
   struct Program;
   std::unique_ptr<Program> program_;
+};
+
+// A BPF filter as the engine applies it: on each packet's bytes.
+class BpfPacketFilter final : public PacketFilter {
+ public:
+  explicit BpfPacketFilter(std::unique_ptr<BpfFilter> filter) : filter_(std::move(filter)) {}
+  bool matches(const PacketEvent& event) const override { return filter_->matches(*event.raw); }
+
+ private:
+  std::unique_ptr<BpfFilter> filter_;
 };
 
 // libpcap's DLT_* value for a file's LINKTYPE_* value.

@@ -1,0 +1,31 @@
+// The engine's ways of running a plan (engine.cpp: one thread; sharded.cpp: a file split
+// between worker threads), and what they share.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pipeline.hpp"
+
+namespace tcplens::engine_detail {
+
+Plan make_plan(const EngineOptions& options, const std::vector<const PacketFilter*>& filters,
+               const std::vector<SinkFactory*>& factories, const std::vector<RecordSink*>& record_sinks);
+bool is_regular_file(const std::string& path);
+void add_counters(TrackerCounters& total, const TrackerCounters& c);
+// The first factory's OrderedText stage, if any.
+std::unique_ptr<OrderedText> make_stage(const Plan& plan);
+
+// tshark's first pass over a file: every stream's final summary (null, and `error`, when the
+// file cannot be opened).
+std::unique_ptr<StreamTracker> run_first_pass(const std::string& path, const StreamTracker::Limits& limits,
+                                              std::string& error);
+
+EngineResult run_serial(PacketSource& source, const Plan& plan, const StreamTracker* first,
+                        const std::atomic<bool>& stop);
+EngineResult run_sharded_file(const std::string& path, const Plan& plan, unsigned threads,
+                              bool two_pass, std::atomic<bool>& stop);
+
+}  // namespace tcplens::engine_detail

@@ -1,0 +1,588 @@
+// A file split between worker threads: each worker reads the whole file (read once for all
+// of them: SharedCaptureFile), runs the clock on every packet and its pipeline on the packets
+// of its share of the connections (flow/shard.hpp; packets no TCP stream owns go to worker
+// 0), and keeps its items in batches of consecutive frames. The batches are written in the
+// order one thread writes (the merge below): by frame, then phase, then the whole input's
+// stream number, then sink, then worker. Stream numbers: a two-pass run learns them after the
+// first pass (streams are numbered in the order they began); a single pass learns them at the
+// merge, from the markers the workers leave where a stream began, and patches the text.
+#include <sys/uio.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <malloc.h>
+#include <mutex>
+#include <thread>
+
+#include "engine_runs.hpp"
+#include "tcplens/capture/pcap_file_source.hpp"
+#include "tcplens/flow/shard.hpp"
+
+namespace tcplens::engine_detail {
+
+namespace {
+
+// A worker's items wait to be written in batches of consecutive frames, in a few slots per
+// worker so that workers can run ahead of one another.
+constexpr std::uint64_t kBatchFrames = 1024;
+constexpr std::size_t kSlots = 8;
+
+struct Item {
+  enum class Kind : std::uint8_t { Text, Began, Shown, Record };
+  std::uint64_t frame = 0;
+  std::uint64_t sort_key = 0;
+  std::uint32_t stream = kNoStream;  // the worker's number
+  std::uint32_t begin = 0, end = 0;  // text, in the batch
+  std::uint32_t patch_begin = 0;     // in Batch::patches
+  std::uint16_t patch_count = 0;
+  std::uint16_t sink = 0;
+  std::uint32_t record = 0;  // in Batch::records
+  Phase phase = Phase::Packet;
+  Kind kind = Kind::Text;
+  bool shown = false;
+};
+
+struct Batch {
+  Output text{-1, std::size_t{1} << 16};
+  std::vector<Item> items;
+  std::vector<Emitter::Patch> patches;
+  std::vector<ConnectionRecord> records;
+  bool last = false;              // the worker has no more items after this batch
+  std::atomic<bool> full{false};  // handed over by the worker, not yet written
+  void clear() {
+    text.clear();
+    items.clear();
+    patches.clear();
+    records.clear();
+    last = false;
+  }
+};
+
+struct Worker;
+
+class BatchTarget final : public ItemTarget {
+ public:
+  explicit BatchTarget(Worker& w) : w_(w) {}
+  void item(const ItemMeta& meta, Emitter& e) override;
+  void record(const ItemMeta& meta, ConnectionRecord& r) override;
+  void marker(const ItemMeta& meta) override;
+
+ private:
+  Worker& w_;
+};
+
+struct Worker {
+  unsigned index = 0;
+  std::unique_ptr<StreamTracker> first;  // two passes: every stream's final summary
+  std::vector<std::uint64_t> began;      // first pass: frame at which each of its streams began
+  std::vector<std::uint32_t> numbers;    // its stream -> the whole input's
+  BatchTarget target{*this};
+  std::array<Batch, kSlots> slots;
+  Batch* batch = nullptr;  // being filled
+  std::uint64_t batch_no = 0;
+  std::unique_ptr<Pipeline> pipe;
+  ReadStatus status = ReadStatus::End;
+  std::string error;       // the open error, if any
+  SourceError read_error;  // the read error, if any
+  std::uint64_t packets = 0;
+};
+
+// An item at `meta`'s place, with no text yet (at the end of the batch's text).
+Item placed(const ItemMeta& meta, const Batch& b, Item::Kind kind) {
+  Item it;
+  it.frame = meta.frame;
+  it.phase = meta.phase;
+  it.stream = meta.stream;
+  it.sink = meta.sink;
+  it.shown = meta.shown_packet;
+  it.kind = kind;
+  it.begin = it.end = static_cast<std::uint32_t>(b.text.size());
+  return it;
+}
+
+void BatchTarget::item(const ItemMeta& meta, Emitter& e) {
+  Batch& b = *w_.batch;
+  Item it = placed(meta, b, Item::Kind::Text);
+  it.sort_key = e.sort_key();
+  it.begin = static_cast<std::uint32_t>(e.item_start());
+  it.patch_begin = static_cast<std::uint32_t>(b.patches.size());
+  it.patch_count = static_cast<std::uint16_t>(e.patch_count());
+  for (std::size_t i = 0; i < e.patch_count(); ++i) b.patches.push_back(e.patches()[i]);
+  b.items.push_back(it);
+}
+
+void BatchTarget::record(const ItemMeta& meta, ConnectionRecord& r) {
+  Batch& b = *w_.batch;
+  Item it = placed(meta, b, Item::Kind::Record);
+  it.record = static_cast<std::uint32_t>(b.records.size());
+  b.records.push_back(std::move(r));
+  b.items.push_back(it);
+}
+
+void BatchTarget::marker(const ItemMeta& meta) {
+  Batch& b = *w_.batch;
+  b.items.push_back(placed(meta, b, meta.phase == Phase::Began ? Item::Kind::Began : Item::Kind::Shown));
+}
+
+// Writes all of `iov` to `fd` (and consumes it); false on an error.
+bool write_all(int fd, std::vector<iovec>& iov) {
+  std::size_t first = 0;
+  while (first < iov.size()) {
+    const int count = static_cast<int>(std::min<std::size_t>(iov.size() - first, IOV_MAX));
+    const ssize_t w = ::writev(fd, iov.data() + first, count);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    // Skip what was written, splitting an item written in part.
+    for (auto done = static_cast<std::size_t>(w); done > 0 && first < iov.size();) {
+      if (done >= iov[first].iov_len) {
+        done -= iov[first++].iov_len;
+      } else {
+        iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + done;
+        iov[first].iov_len -= done;
+        done = 0;
+      }
+    }
+  }
+  iov.clear();
+  return true;
+}
+
+// The workers' items written in order. There is no merging thread: after handing a batch
+// over, a worker writes every batch that all workers have handed over, so that no third
+// thread competes with the workers for the processors.
+class Merge {
+ public:
+  Merge(const Plan& plan, std::vector<std::unique_ptr<Worker>>& workers, OrderedText* stage,
+        std::atomic<bool>& stop)
+      : plan_(plan), workers_(workers), stage_(stage), stop_(stop), done_(workers.size(), false),
+        batch_(workers.size(), nullptr), at_(workers.size(), 0), global_(workers.size()) {
+    iov_.reserve(1024);
+    digits_.resize(kDigitsSize);
+  }
+
+  // Writes what is ready, unless another worker is writing: that one then looks again when
+  // it is done, so that no handed-over batch is left waiting.
+  void ready() {
+    requests_.fetch_add(1);
+    for (;;) {
+      std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
+      if (!lock.owns_lock()) return;
+      const std::uint64_t seen = requests_.load();
+      while (write_batch()) {
+      }
+      lock.unlock();
+      if (requests_.load() == seen) return;
+    }
+  }
+  // After every worker has ended (nothing can be waiting then).
+  void drain() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    while (write_batch()) {
+    }
+  }
+  bool ok() const { return ok_; }
+  int saved_errno() const { return errno_; }
+  std::uint64_t shown() const { return shown_; }
+
+ private:
+  static constexpr std::size_t kDigitsSize = 1 << 16;
+
+  bool write_batch();
+  void handle_group(std::uint64_t frame, Phase phase);
+  void handle(std::size_t worker, const Item& it);
+  void put_text(const Batch& b, const Item& it, std::size_t worker);
+  void flush_iov() {
+    if (!iov_.empty() && ok_ && !write_all(plan_.options.out_fd, iov_)) fail();
+    iov_.clear();
+    digits_used_ = 0;
+    last_end_ = nullptr;
+  }
+  void fail() {
+    if (ok_) errno_ = errno;
+    ok_ = false;
+    stop_.store(true, std::memory_order_relaxed);
+  }
+  std::uint32_t global_of(std::size_t worker, std::uint32_t stream) const {
+    const auto& g = global_[worker];
+    return stream < g.size() ? g[stream] : stream;
+  }
+
+  const Plan& plan_;
+  std::vector<std::unique_ptr<Worker>>& workers_;
+  OrderedText* stage_;
+  std::atomic<bool>& stop_;
+  std::atomic<std::uint64_t> requests_{0};
+  std::mutex mutex_;  // held by the worker that writes
+  // Under mutex_:
+  std::uint64_t next_ = 0;  // the next batch to write
+  std::vector<bool> done_;  // the worker's last batch is written
+  std::vector<Batch*> batch_;
+  std::vector<std::size_t> at_;  // next item of each batch
+  std::vector<std::vector<std::uint32_t>> global_;  // worker's stream -> the input's (single pass)
+  std::uint32_t next_global_ = 0;
+  std::vector<iovec> iov_;
+  const char* last_end_ = nullptr;  // where the last iovec ends, to extend it
+  std::vector<char> digits_;        // patched numbers, pointed at by iov_
+  std::size_t digits_used_ = 0;
+  std::string assembled_;           // an item for the stage, patches applied
+  struct Pick {
+    std::size_t worker;
+    std::size_t item;
+    std::uint32_t stream;  // the input's number, or kNoStream
+    std::uint16_t sink;
+  };
+  std::vector<Pick> group_;
+  std::uint64_t shown_ = 0;
+  bool limit_reached_ = false;
+  bool ok_ = true;
+  int errno_ = 0;
+};
+
+bool Merge::write_batch() {
+  const std::size_t n = workers_.size();
+  bool any = false;
+  for (std::size_t k = 0; k < n; ++k) {
+    batch_[k] = nullptr;
+    at_[k] = 0;
+    if (done_[k]) continue;
+    Batch& b = workers_[k]->slots[next_ % kSlots];
+    if (!b.full.load(std::memory_order_acquire)) return false;
+    batch_[k] = &b;
+    any = true;
+  }
+  if (!any) return false;
+  for (;;) {
+    // The earliest (frame, phase) among the workers' next items.
+    std::size_t pick = n;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (!batch_[k] || at_[k] >= batch_[k]->items.size()) continue;
+      const Item& it = batch_[k]->items[at_[k]];
+      if (pick == n) {
+        pick = k;
+        continue;
+      }
+      const Item& best = batch_[pick]->items[at_[pick]];
+      if (it.frame < best.frame || (it.frame == best.frame && it.phase < best.phase)) pick = k;
+    }
+    if (pick == n) break;
+    const Item& first = batch_[pick]->items[at_[pick]];
+    // The common case: a packet's lines, from one worker only.
+    if (first.phase == Phase::Packet) {
+      bool alone = true;
+      for (std::size_t k = 0; k < n && alone; ++k)
+        if (k != pick && batch_[k] && at_[k] < batch_[k]->items.size() &&
+            batch_[k]->items[at_[k]].frame == first.frame)
+          alone = false;
+      if (alone) {
+        const Batch& b = *batch_[pick];
+        while (at_[pick] < b.items.size() && b.items[at_[pick]].frame == first.frame &&
+               b.items[at_[pick]].phase == Phase::Packet)
+          handle(pick, b.items[at_[pick]++]);
+        continue;
+      }
+    }
+    handle_group(first.frame, first.phase);
+  }
+  flush_iov();
+  for (std::size_t k = 0; k < n; ++k) {
+    Batch* b = batch_[k];
+    if (b == nullptr) continue;
+    if (b->last) done_[k] = true;
+    b->clear();
+    b->full.store(false, std::memory_order_release);
+    b->full.notify_one();  // its worker may be waiting for the slot
+  }
+  ++next_;
+  return true;
+}
+
+void Merge::handle_group(std::uint64_t frame, Phase phase) {
+  // Markers first (they number the streams the group's records name), then the rest sorted
+  // by (stream, sink, worker) as one thread orders them.
+  group_.clear();
+  for (std::size_t k = 0; k < workers_.size(); ++k) {
+    if (!batch_[k]) continue;
+    const Batch& b = *batch_[k];
+    while (at_[k] < b.items.size() && b.items[at_[k]].frame == frame && b.items[at_[k]].phase == phase) {
+      const Item& it = b.items[at_[k]];
+      if (it.kind == Item::Kind::Began)
+        handle(k, it);
+      else
+        group_.push_back({k, at_[k], kNoStream, it.sink});
+      ++at_[k];
+    }
+  }
+  for (Pick& p : group_) {
+    const Item& it = batch_[p.worker]->items[p.item];
+    if (it.stream != kNoStream) p.stream = global_of(p.worker, it.stream);
+  }
+  if (group_.size() > 1)
+    std::stable_sort(group_.begin(), group_.end(), [](const Pick& a, const Pick& b) {
+      if (a.stream != b.stream) return a.stream < b.stream;
+      if (a.sink != b.sink) return a.sink < b.sink;
+      return a.worker < b.worker;
+    });
+  for (const Pick& p : group_) handle(p.worker, batch_[p.worker]->items[p.item]);
+}
+
+void Merge::handle(std::size_t worker, const Item& it) {
+  if (it.kind == Item::Kind::Began) {
+    auto& g = global_[worker];
+    if (g.size() <= it.stream) g.resize(it.stream + 1, kNoStream);
+    g[it.stream] = next_global_++;
+    return;
+  }
+  if (limit_reached_ || !ok_) return;
+  if (it.kind == Item::Kind::Record) {
+    ConnectionRecord& r = batch_[worker]->records[it.record];
+    r.conn.stream = global_of(worker, r.conn.stream);
+    for (RecordSink* s : plan_.record_sinks) s->on_connection(r);
+    return;
+  }
+  if (it.kind == Item::Kind::Text && it.end > it.begin) put_text(*batch_[worker], it, worker);
+  else if (it.kind == Item::Kind::Text && it.patch_count) put_text(*batch_[worker], it, worker);
+  if (it.shown && plan_.options.max_shown >= 0 &&
+      static_cast<std::int64_t>(++shown_) >= plan_.options.max_shown) {
+    limit_reached_ = true;
+    stop_.store(true, std::memory_order_relaxed);
+  }
+}
+
+void Merge::put_text(const Batch& b, const Item& it, std::size_t worker) {
+  const char* base = b.text.text().data();
+  if (stage_ != nullptr) {
+    assembled_.clear();
+    std::uint32_t at = it.begin;
+    for (std::uint16_t i = 0; i < it.patch_count; ++i) {
+      const Emitter::Patch& p = b.patches[it.patch_begin + i];
+      assembled_.append(base + at, it.begin + p.at - at);
+      assembled_ += std::to_string(global_of(worker, p.stream));
+      at = it.begin + p.at;
+    }
+    assembled_.append(base + at, it.end - at);
+    if (!stage_->write(assembled_, it.sort_key)) fail();
+    return;
+  }
+  auto piece = [&](const char* p, std::size_t len) {
+    if (len == 0) return;
+    if (p == last_end_) {
+      iov_.back().iov_len += len;
+    } else {
+      iov_.push_back({const_cast<char*>(p), len});
+    }
+    last_end_ = p + len;
+    if (iov_.size() >= 4096) flush_iov();
+  };
+  std::uint32_t at = it.begin;
+  for (std::uint16_t i = 0; i < it.patch_count; ++i) {
+    const Emitter::Patch& p = b.patches[it.patch_begin + i];
+    piece(base + at, it.begin + p.at - at);
+    if (digits_used_ + 16 > digits_.size()) flush_iov();
+    char* d = digits_.data() + digits_used_;
+    char* e = Output::format_u32(d, global_of(worker, p.stream));
+    digits_used_ += static_cast<std::size_t>(e - d);
+    piece(d, static_cast<std::size_t>(e - d));
+    at = it.begin + p.at;
+  }
+  piece(base + at, it.end - at);
+}
+
+Batch& take_slot(Worker& w, std::uint64_t no) {
+  Batch& b = w.slots[no % kSlots];
+  b.full.wait(true, std::memory_order_acquire);
+  return b;
+}
+
+void hand_over(Worker& w, Merge& merge, bool last) {
+  w.batch->last = last;
+  w.batch->full.store(true, std::memory_order_release);
+  merge.ready();
+}
+
+// Reads the file and calls owned(raw, decoded) for every packet of the worker's share and
+// passed(raw) for every other; the decoding is given when sharding needed it (else null).
+template <typename Owned, typename Passed>
+void for_each_packet(const std::string& path, SharedCaptureFile* shared, Worker& w, unsigned shards,
+                     PacketDecoder& decoder, const std::atomic<bool>& stop, Owned owned, Passed passed) {
+  auto source = shared ? PcapFileSource::open_shared(*shared, w.index, w.error)
+                       : PcapFileSource::open(path, w.error);
+  if (!source) {
+    w.status = ReadStatus::Error;
+    return;
+  }
+  RawPacket raw;
+  while ((w.status = source->next(raw)) == ReadStatus::Ok) {
+    if (stop.load(std::memory_order_relaxed)) {
+      w.status = ReadStatus::End;
+      break;
+    }
+    ++w.packets;
+    std::uint32_t shard = peek_shard(raw, shards);
+    const DecodedPacket* decoded = nullptr;
+    if (shard == kShardUnknown) {
+      decoded = &decoder.decode(raw);
+      FlowKey key;
+      shard = StreamTracker::tracked_key(*decoded, key) ? shard_of(key, shards) : kShardUnknown;
+    }
+    if (shard == w.index || (shard == kShardUnknown && w.index == 0))
+      owned(raw, decoded);
+    else
+      passed(raw);
+  }
+  if (w.status == ReadStatus::Error) w.read_error = source->error();
+}
+
+// tcp.stream numbers streams in the order they began: merge the workers' lists of first frames.
+void number_streams(std::vector<std::unique_ptr<Worker>>& workers) {
+  std::vector<std::size_t> at(workers.size(), 0);
+  for (std::uint32_t next = 0;; ++next) {
+    Worker* earliest = nullptr;
+    for (auto& w : workers) {
+      if (at[w->index] < w->began.size() &&
+          (!earliest || w->began[at[w->index]] < earliest->began[at[earliest->index]]))
+        earliest = w.get();
+    }
+    if (!earliest) break;
+    earliest->numbers.push_back(next);
+    ++at[earliest->index];
+  }
+  for (auto& w : workers) std::vector<std::uint64_t>().swap(w->began);
+}
+
+void first_pass(const std::string& path, SharedCaptureFile* shared, Worker& w, unsigned shards,
+                const std::atomic<bool>& stop) {
+  PacketDecoder decoder;
+  StreamTracker& t = *w.first;
+  for_each_packet(
+      path, shared, w, shards, decoder, stop,
+      [&](const RawPacket& raw, const DecodedPacket* decoded) {
+        t.observe(raw.ts);  // the engine's clock (engine.hpp)
+        const std::size_t before = t.stream_count();
+        t.on_packet(decoded ? *decoded : decoder.decode(raw), raw.number, raw.ts);
+        for (std::size_t i = before; i < t.stream_count(); ++i) w.began.push_back(raw.number);
+      },
+      [&](const RawPacket& raw) { t.observe(raw.ts); });
+  t.release_live_state();
+}
+
+void second_pass(const std::string& path, SharedCaptureFile* shared, Worker& w, unsigned shards,
+                 Merge& merge, const std::atomic<bool>& stop) {
+  Pipeline& pipe = *w.pipe;
+  w.batch_no = 0;
+  w.batch = &take_slot(w, 0);
+  pipe.set_output(w.batch->text);
+  // Every frame, owned or not, hands over the batches before it: the writing then never waits
+  // for a worker that is ahead in the file (the shared file makes a worker far ahead wait for
+  // the slowest one).
+  auto next_batch_at = [&](std::uint64_t frame) {
+    const std::uint64_t in = (frame - 1) / kBatchFrames;
+    while (w.batch_no < in) {
+      hand_over(w, merge, false);
+      w.batch = &take_slot(w, ++w.batch_no);
+      pipe.set_output(w.batch->text);
+    }
+  };
+  for_each_packet(
+      path, shared, w, shards, pipe.decoder(), stop,
+      [&](const RawPacket& raw, const DecodedPacket* decoded) {
+        next_batch_at(raw.number);
+        pipe.clock(raw, true);
+        pipe.process(raw, decoded);
+      },
+      [&](const RawPacket& raw) {
+        next_batch_at(raw.number);
+        pipe.clock(raw, false);
+      });
+  pipe.finish();
+  hand_over(w, merge, true);
+}
+
+}  // namespace
+
+EngineResult run_sharded_file(const std::string& path, const Plan& plan, unsigned threads,
+                              bool two_pass, std::atomic<bool>& outer_stop) {
+  EngineResult result;
+  result.threads = threads;
+  result.two_pass = two_pass;
+  // Each worker has its share of the caps, so that together they keep to them.
+  StreamTracker::Limits limits = plan.options.limits;
+  limits.max_live = std::max<std::size_t>(1, limits.max_live / threads);
+  limits.max_remembered = std::max<std::size_t>(2, limits.max_remembered / threads);
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (unsigned k = 0; k < threads; ++k) {
+    workers.push_back(std::make_unique<Worker>());
+    workers.back()->index = k;
+  }
+  // The workers stop at the caller's request, or the merge's (-c reached, output failed).
+  std::atomic<bool>& stop = outer_stop;
+  auto run_all = [&](auto&& pass) {
+    std::vector<std::thread> running;
+    for (unsigned k = 1; k < threads; ++k) running.emplace_back([&, k] { pass(*workers[k]); });
+    pass(*workers[0]);
+    for (auto& t : running) t.join();
+  };
+  if (two_pass) {
+    auto shared = SharedCaptureFile::open(path, threads);
+    run_all([&](Worker& w) {
+      w.first = std::make_unique<StreamTracker>(limits);
+      w.first->set_summaries_only(true);
+      first_pass(path, shared.get(), w, threads, stop);
+    });
+    shared.reset();
+    number_streams(workers);
+    malloc_trim(0);  // what the first passes freed, before the second passes grow
+  }
+
+  std::unique_ptr<OrderedText> stage = make_stage(plan);
+  Merge merge(plan, workers, stage.get(), stop);
+  for (auto& w : workers) {
+    w->pipe = std::make_unique<Pipeline>(plan, w->index, limits, w->slots[0].text, w->target);
+    if (two_pass)
+      w->pipe->set_first_pass(w->first.get(), w->numbers.data());
+    else
+      w->pipe->set_patching(true);
+  }
+  auto shared = SharedCaptureFile::open(path, threads);
+  run_all([&](Worker& w) { second_pass(path, shared.get(), w, threads, merge, stop); });
+  shared.reset();
+  merge.drain();
+  if (stop.load()) result.stopped = true;
+
+  bool ok = merge.ok();
+  int saved = merge.saved_errno();
+  if (stage && !stage->finish() && ok) {
+    ok = false;
+    saved = errno;
+  }
+  for (RecordSink* s : plan.record_sinks) s->on_finish();
+  if (!ok) {
+    result.output_failed = true;
+    result.output_errno = saved;
+  }
+  for (auto& w : workers) {
+    add_counters(result.tracker, w->pipe->tracker().counters());
+    result.zeek_evictions += w->pipe->zeek_evictions();
+    result.shown += w->pipe->shown();
+  }
+  result.packets = workers[0]->packets;
+  if (plan.options.max_shown >= 0) result.shown = merge.shown();
+  // Every worker reads the same file, so they stop at the same damaged record.
+  for (auto& w : workers) {
+    if (w->status != ReadStatus::Error) continue;
+    if (w->read_error.record == 0 && !w->error.empty()) {
+      result.open_error = w->error;
+    } else {
+      result.read_failed = true;
+      result.read_error = w->read_error;
+    }
+    break;
+  }
+  return result;
+}
+
+}  // namespace tcplens::engine_detail
