@@ -24,13 +24,10 @@
 
 namespace tcplens::detect {
 
-struct ScanPair {
-  using Key = PairKey;
-  Key key;
-  bool used = false;
+// A scan pair's counts: plain values, reset by value (the sketches beside them reset in O(1)).
+struct ScanCounts {
   bool horizontal = false;
   std::int32_t finding = -1;
-
   Span span;
   std::uint64_t packets = 0;  // probe packets, repeats included
   std::uint64_t probes = 0;   // new probes
@@ -38,22 +35,38 @@ struct ScanPair {
   // Answers and outcomes.
   std::uint64_t synacks = 0, refused = 0, half_open_resets = 0, completed = 0, used_conns = 0;
   std::uint64_t closed_replies = 0, alive = 0, unreachable = 0;
-  DistinctCounter<8, 64> probed;  // ports (vertical) or hosts (horizontal)
-  DistinctCounter<8, 64> closed;  // of them, answered by RST
-  DistinctCounter<6, 16> open;    // of them, answered by SYN-ACK
   std::array<std::uint16_t, 16> open_ports{};  // vertical: the first open ports found
   std::uint8_t open_port_count = 0;
   IpAddress host_min, host_max;  // horizontal: the range of hosts probed
   // Fingerprints.
   std::uint64_t win_nmap = 0, win_512 = 0;
   std::array<std::uint64_t, 4> option_shapes{};
-  HyperLogLog<4> sports;
   std::uint32_t first_seq = 0;
   std::uint64_t same_seq = 0;
   std::uint64_t ipid_zmap = 0;
   std::uint8_t ttl_min = 255, ttl_max = 0;
+};
 
-  void reset(const Key& k) { *this = ScanPair(); key = k; used = true; }
+struct ScanPair : ScanCounts {
+  using Key = PairKey;
+  Key key;
+  bool used = false;
+  DistinctCounter<8, 128> probed;  // ports (vertical) or hosts (horizontal)
+  DistinctCounter<8, 128> closed;  // of them, answered by RST
+  DistinctCounter<6, 16> open;     // of them, answered by SYN-ACK
+  DistinctCounter<4, 4> sports;    // source ports of the probes
+
+  // Cheap, as a forged flood makes a pair of every forged source: the counts by value, the
+  // sketches cleared in place.
+  void reset(const Key& k) {
+    static_cast<ScanCounts&>(*this) = ScanCounts();
+    probed.clear();
+    closed.clear();
+    open.clear();
+    sports.clear();
+    key = k;
+    used = true;
+  }
   std::uint64_t score(std::int64_t now_ns) const {
     return recent_score(span, now_ns, 3600'000'000'000, probes, finding >= 0);
   }

@@ -187,43 +187,48 @@ class TopK {
   std::array<Item, K> items_{};
 };
 
-// Distinct items: exact while at most Exact were added (32-bit fingerprints, so a handful of
-// ports or hosts is counted without the HyperLogLog's small-count rounding), the
-// HyperLogLog's estimate beyond.
+// Distinct items: exact while at most Exact were added (32-bit fingerprints, so a few
+// hundred ports or hosts are counted without a HyperLogLog's rounding), a HyperLogLog's
+// estimate beyond. The HyperLogLog is built from the fingerprints when the exact set
+// overflows, so clear() costs nothing and a counter that never overflows never touches it.
 template <unsigned P, unsigned Exact>
 class DistinctCounter {
  public:
+  DistinctCounter() = default;
+  void clear() { n_ = 0; }
   // True when the count may have grown.
   bool add(std::uint64_t hash) {
-    const bool grew = hll_.add(hash);
-    if (n_ > Exact) return grew;
     const auto fp = static_cast<std::uint32_t>(hash >> 32) | 1u;
-    for (unsigned i = 0; i < n_; ++i)
-      if (exact_[i] == fp) return false;
-    if (n_ < Exact) exact_[n_] = fp;
-    ++n_;
-    return true;
+    if (n_ <= Exact) {
+      for (unsigned i = 0; i < n_; ++i)
+        if (exact_[i] == fp) return false;
+      if (n_ < Exact) {
+        exact_[n_++] = fp;
+        return true;
+      }
+      overflow();
+    }
+    return hll_.add(mix64(fp));
   }
   std::uint64_t count() const { return n_ <= Exact ? n_ : std::max<std::uint64_t>(Exact + 1, hll_.count()); }
   void merge_from(const DistinctCounter& o) {
-    hll_.merge_from(o.hll_);
-    if (o.n_ > Exact) {
-      n_ = Exact + 1;
+    if (o.n_ <= Exact) {
+      for (unsigned i = 0; i < o.n_; ++i) add(std::uint64_t{o.exact_[i]} << 32);
       return;
     }
-    for (unsigned i = 0; i < o.n_ && n_ <= Exact; ++i) {
-      bool seen = false;
-      for (unsigned k = 0; k < n_ && k < Exact; ++k) seen = seen || exact_[k] == o.exact_[i];
-      if (seen) continue;
-      if (n_ < Exact) exact_[n_] = o.exact_[i];
-      ++n_;
-    }
+    if (n_ <= Exact) overflow();
+    hll_.merge_from(o.hll_);
   }
 
  private:
-  HyperLogLog<P> hll_;
+  void overflow() {
+    hll_.clear();
+    for (unsigned i = 0; i < n_; ++i) hll_.add(mix64(exact_[i]));
+    n_ = Exact + 1;
+  }
+  unsigned n_ = 0;  // Exact + 1: more than Exact (the HyperLogLog counts)
   std::array<std::uint32_t, Exact> exact_{};
-  unsigned n_ = 0;  // Exact + 1: more than Exact
+  HyperLogLog<P> hll_;
 };
 
 // Exact set of the 256 possible byte values (TTLs), 32 bytes.
