@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
       "  print    packets exactly as tcpdump prints them (or as tshark, --style wireshark)\n"
       "  analyze  every TCP packet as tshark analyses it (tcp.stream, tcp.analysis.*)\n"
       "  conns    every connection: handshake, data, teardown, each side's state, Zeek's view\n"
+      "  detect   SYN floods (and ACK, RST, reflection), port scans, predictable ISNs\n"
       "Run `tcplens SUBCOMMAND --help` for its options.",
       "tcplens"};
   app.require_subcommand(1);
@@ -36,6 +37,11 @@ int main(int argc, char** argv) {
       "One record per TCP connection: handshake, data each way, teardown, each side's state.");
   tcplens::cli::add_conns_options(*conns, conns_args);
 
+  tcplens::cli::DetectArgs detect_args;
+  CLI::App* detect = app.add_subcommand(
+      "detect", "Find SYN, ACK and RST floods, SYN-ACK reflection, port scans and weak ISNs.");
+  tcplens::cli::add_detect_options(*detect, detect_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -45,5 +51,6 @@ int main(int argc, char** argv) {
   if (print->parsed()) return tcplens::cli::run_print(print_args);
   if (analyze->parsed()) return tcplens::cli::run_analyze(analyze_args);
   if (conns->parsed()) return tcplens::cli::run_conns(conns_args);
+  if (detect->parsed()) return tcplens::cli::run_detect(detect_args);
   return 2;
 }
