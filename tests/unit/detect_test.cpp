@@ -662,6 +662,52 @@ TEST(WeakIsn, RandomIsnsRaiseNothingButCanBeReported) {
   EXPECT_EQ(net.detector().findings()[0].kind, FindingKind::IsnQuality);
 }
 
+// ---------------------------------------------------------------- IPv6
+
+// An IPv6 + TCP packet (no option, no payload) from fd00::SRC to fd00::DST.
+std::vector<std::uint8_t> ipv6_tcp(std::uint16_t src, std::uint16_t dst, std::uint16_t sport, std::uint16_t dport,
+                                   std::uint32_t seq, std::uint32_t ack, std::uint16_t flags) {
+  std::vector<std::uint8_t> b = {0x60, 0, 0, 0, 0, 20, 6, 64};  // version 6, payload 20, TCP, hop limit
+  for (std::uint16_t host : {src, dst}) {
+    const std::uint8_t addr[16] = {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                   static_cast<std::uint8_t>(host >> 8), static_cast<std::uint8_t>(host)};
+    b.insert(b.end(), addr, addr + 16);
+  }
+  test::put16(b, sport);
+  test::put16(b, dport);
+  test::put32(b, seq);
+  test::put32(b, ack);
+  test::put16(b, static_cast<std::uint16_t>((5 << 12) | flags));
+  test::put16(b, 1024);  // window
+  test::put32(b, 0);     // checksum, urgent pointer
+  return b;
+}
+
+TEST(Ipv6, ScansAndFloodsNameIpv6Targets) {
+  Detector d;
+  PacketDecoder decoder;
+  std::uint64_t frame = 0;
+  auto feed = [&](const std::vector<std::uint8_t>& bytes, double t) {
+    const RawPacket raw = test::raw_packet(bytes, ++frame, 1700000000 + static_cast<std::int64_t>(t),
+                                           static_cast<std::uint32_t>((t - static_cast<std::int64_t>(t)) * 1e9));
+    d.on_packet(raw, decoder.decode(raw));
+  };
+  for (int p = 0; p < 30; ++p) {
+    feed(ipv6_tcp(1, 2, 40000, static_cast<std::uint16_t>(7600 + p), 77, 0, kSyn), p * 0.001);
+    feed(ipv6_tcp(2, 1, static_cast<std::uint16_t>(7600 + p), 40000, 0, 78, kRst | kAck), p * 0.001 + 0.0001);
+  }
+  std::mt19937 rng(1);
+  for (int i = 0; i < 1000; ++i)
+    feed(ipv6_tcp(static_cast<std::uint16_t>(rng()), 3, static_cast<std::uint16_t>(rng()), 80, rng(), 0, kSyn),
+         1 + i / 1000.0);
+  d.finish();
+  ASSERT_EQ(d.findings().size(), 2u) << names(d.findings());
+  EXPECT_EQ(d.findings()[0].target, "fd00::2");
+  EXPECT_EQ(d.findings()[0].source, "fd00::1");
+  EXPECT_EQ(d.findings()[1].target, "[fd00::3]:80");
+  EXPECT_EQ(d.findings()[1].source, "spoofed");
+}
+
 // ---------------------------------------------------------------- Merging, rendering
 
 TEST(Detector, ShardsMergedFindWhatOneDetectorFinds) {
