@@ -25,9 +25,7 @@ die() { echo "run-analyze-bench: $*" >&2; exit 1; }
 [ -x "$PCAP_LOOP" ] || die "$PCAP_LOOP not built (cmake -DTCPLENS_BUILD_BENCH=ON)"
 [ -s "$BIG" ] || die "$BIG missing (bench/run-print-bench.sh makes it)"
 
-# Runs "$@" with stdout and stderr discarded; prints "wall_s cpu_s maxrss_kib exit".
-measure() { python3 "$REPO/bench/measure.py" "$@"; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+. "$REPO/bench/common.sh"
 
 packets=$("$PCAP_LOOP" "$BIG" | awk '{print $1}')
 echo "file:    $BIG ($packets packets)"

@@ -12,6 +12,8 @@
 #include "tcplens/capture/link_type.hpp"
 #include "tcplens/capture/pcap_file_source.hpp"
 #include "tcplens/decode/packet_decoder.hpp"
+#include "tcplens/detect/detector.hpp"
+#include "tcplens/detect/finding_render.hpp"
 #include "tcplens/flow/shard.hpp"
 #include "tcplens/render/tcpdump_renderer.hpp"
 #include "tcplens/render/connection_summary.hpp"
@@ -158,7 +160,9 @@ inline void decode_one(const std::uint8_t* data, std::size_t size) {
 // connection analyser and Zeek's view as `tcplens conns` drives them, with caps small enough
 // to evict, then a second tracker replaying the capture as tshark's second pass with
 // ground-truth flags, the Wireshark-style renderer (with its application summaries) and the
-// tshark TSV writer.
+// tshark TSV writer; then detect, with tables small enough to evict and thresholds low
+// enough to raise findings, once whole and once split in two shards merged, its findings
+// rendered as JSON and tables in both languages.
 inline void flow_one(const std::uint8_t* data, std::size_t size) {
   auto each_packet = [&](auto&& fn) {
     PacketDecoder decoder;
@@ -237,6 +241,29 @@ inline void flow_one(const std::uint8_t* data, std::size_t size) {
     }
     out.clear();
   });
+
+  detect::DetectOptions tiny;
+  tiny.window_sec = 1;
+  tiny.syn_rate = tiny.ack_rate = tiny.rst_rate = tiny.reflection_rate = 1;
+  tiny.scan_ports = tiny.scan_hosts = 2;
+  tiny.isn_min_samples = 3;
+  tiny.flow_cache_log2_sets = tiny.target_log2_sets = tiny.scan_log2_sets = tiny.isn_log2_sets = 1;
+  detect::Detector whole(tiny), shard0(tiny), shard1(tiny);
+  whole.set_report_random_isns(true);
+  each_packet([&](const RawPacket& raw, const DecodedPacket& pkt) {
+    whole.on_packet(raw, pkt);
+    FlowKey key;
+    (StreamTracker::tracked_key(pkt, key) && shard_of(key, 2) == 1 ? shard1 : shard0).on_packet(raw, pkt);
+  });
+  whole.finish();
+  shard0.merge_from(shard1);
+  shard0.finish();
+  for (const detect::Detector* d : {&whole, &shard0})
+    for (detect::Lang lang : {detect::Lang::En, detect::Lang::Zh}) {
+      for (const detect::Finding& f : d->findings()) detect::write_finding_json(out, f, lang, "final");
+      detect::write_findings_table(out, d->findings(), lang);
+      out.clear();
+    }
 }
 
 }  // namespace tcplens::fuzz

@@ -9,6 +9,7 @@
 
 #include "cli_common.hpp"
 #include "tcplens/capture/packet_source.hpp"
+#include "tcplens/detect/options.hpp"
 #include "tcplens/engine/engine.hpp"
 #include "tcplens/render/tcpdump_renderer.hpp"
 #include "tcplens/tcp/stream_tracker.hpp"
@@ -85,5 +86,16 @@ struct TraceArgs {
 };
 void add_trace_options(CLI::App& app, TraceArgs& args);
 int run_trace(const TraceArgs& args);
+
+struct DetectArgs {
+  InputArgs input;
+  std::string format = "table";
+  std::string lang;  // empty: the locale's
+  bool live = false;
+  bool isn_report = false;
+  detect::DetectOptions options;
+};
+void add_detect_options(CLI::App& app, DetectArgs& args);
+int run_detect(const DetectArgs& args);
 
 }  // namespace tcplens::cli

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
       "  analyze  every TCP packet as tshark analyses it (tcp.stream, tcp.analysis.*)\n"
       "  conns    every connection: handshake, data, teardown, each side's state, Zeek's view\n"
       "  trace    run a command and capture exactly its traffic (-- CMD [ARGS...])\n"
+      "  detect   SYN floods (and ACK, RST, reflection), port scans, predictable ISNs\n"
       "Run `tcplens SUBCOMMAND --help` for its options.",
       "tcplens"};
   app.require_subcommand(1);
@@ -42,6 +43,11 @@ int main(int argc, char** argv) {
       "trace", "Run CMD in a network namespace of its own and show exactly its traffic, then its connections.");
   tcplens::cli::add_trace_options(*trace, trace_args);
 
+  tcplens::cli::DetectArgs detect_args;
+  CLI::App* detect = app.add_subcommand(
+      "detect", "Find SYN, ACK and RST floods, SYN-ACK reflection, port scans and weak ISNs.");
+  tcplens::cli::add_detect_options(*detect, detect_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -52,5 +58,6 @@ int main(int argc, char** argv) {
   if (analyze->parsed()) return tcplens::cli::run_analyze(analyze_args);
   if (conns->parsed()) return tcplens::cli::run_conns(conns_args);
   if (trace->parsed()) return tcplens::cli::run_trace(trace_args);
+  if (detect->parsed()) return tcplens::cli::run_detect(detect_args);
   return 2;
 }
