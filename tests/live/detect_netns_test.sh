@@ -114,6 +114,24 @@ scan() {  # scan NAME NMAP_OPTIONS...: nmap from det-a against the server, captu
 if [ "$PART" = scans ]; then
   scan nmap-syn -sS -p 7600-7699 $S
   expect nmap-syn "port_scan $A $S syn"
+  # Live: detect captures on the server's side itself while nmap scans, until SIGINT; each
+  # finding is written when raised, then again, final.
+  ip netns exec $NS timeout 60 "${DETECT[@]}" -i det-vs --immediate-mode -B 16384 --format json \
+    >"$WORK/live.json" 2>"$WORK/live.err" &
+  LIVE=$!
+  PIDS+=($LIVE)
+  for _ in $(seq 50); do grep -q listening "$WORK/live.err" 2>/dev/null && break; sleep 0.1; done
+  ip netns exec $NA timeout 30 nmap -Pn -n -T4 --max-retries 1 -sS -p 7600-7699 $S >/dev/null 2>&1
+  sleep 0.5
+  kill -INT $LIVE
+  wait $LIVE
+  live_status=$?
+  live_got=$(python3 -c 'import json,sys; [print(f["kind"], f["source"], f["target"], f["scan_type"]) for f in map(json.loads, open(sys.argv[1])) if f.get("status") != "raised"]' "$WORK/live.json")
+  if [ $live_status -eq 0 ] && [ "$live_got" = "port_scan $A $S syn" ] && grep -q "packets captured" "$WORK/live.err"; then
+    ok "live -i: port_scan $A $S syn"
+  else
+    bad "live -i: status $live_status, got [$live_got]: $(cat "$WORK/live.err")"
+  fi
   scan nmap-connect -sT -p 7600-7699 $S
   expect nmap-connect "port_scan $A $S connect"
   for t in fin:-sF null:-sN xmas:-sX ack:-sA maimon:-sM; do

@@ -81,12 +81,12 @@ int run_detect(const DetectArgs& args) {
   settings.json = args.format == "json";
   settings.lang = locale_lang();
   if (!args.lang.empty()) detect::parse_lang(args.lang, settings.lang);
-  settings.live = args.live;
+  settings.live = args.live || args.input.live();  // a capture has no end to wait for
   settings.report_random_isns = args.isn_report;
   EngineOptions options;
   apply_input_options(args.input, in, options);
   options.threads = 1;  // one detector sees every packet: scans and floods cross connections
-  options.flush_each_packet = args.live || args.input.line_buffered;
+  options.flush_each_packet = settings.live || args.input.line_buffered;
   Engine engine(options);
   CaptureWriteSinks write_sinks(in.writer.get(), engine);
   detect::DetectSinkFactory sinks(settings);
