@@ -2,6 +2,8 @@
 // unit test that replays every file of fuzz/regressions/ in the normal test suite.
 #pragma once
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstddef>
@@ -12,12 +14,15 @@
 #include "tcplens/capture/link_type.hpp"
 #include "tcplens/capture/pcap_file_source.hpp"
 #include "tcplens/decode/packet_decoder.hpp"
+#include "tcplens/detect/detect_sink.hpp"
 #include "tcplens/detect/detector.hpp"
+#include "tcplens/engine/engine.hpp"
 #include "tcplens/detect/finding_render.hpp"
 #include "tcplens/flow/shard.hpp"
 #include "tcplens/render/tcpdump_renderer.hpp"
 #include "tcplens/render/connection_summary.hpp"
 #include "tcplens/render/output.hpp"
+#include "tcplens/render/sinks.hpp"
 #include "tcplens/render/tshark_tsv.hpp"
 #include "tcplens/render/wireshark_renderer.hpp"
 #include "tcplens/render/zeek_conn_log.hpp"
@@ -156,13 +161,12 @@ inline void decode_one(const std::uint8_t* data, std::size_t size) {
 // bits are the packet's length, the top 5 bits its distance in time from the previous
 // packet (0, else 2^(n-1) microseconds: up to 18 minutes, so the out-of-order window, the
 // close linger and the idle timeout all come into play). Direction comes from the packets.
-// Everything that follows a packet runs: a stream tracker (tshark's flags) with a
-// connection analyser and Zeek's view as `tcplens conns` drives them, with caps small enough
-// to evict, then a second tracker replaying the capture as tshark's second pass with
-// ground-truth flags, the Wireshark-style renderer (with its application summaries) and the
-// tshark TSV writer; then detect, with tables small enough to evict and thresholds low
-// enough to raise findings, once whole and once split in two shards merged, its findings
-// rendered as JSON and tables in both languages.
+// The packets, as a pcap file in memory, go through the engine as the commands drive it,
+// with caps small enough to evict, on one worker and on two: tcpdump lines, Wireshark-style
+// lines, tshark's TSV with its second pass and tshark's flags, the connection records as
+// JSON, CSV, the table and Zeek's conn.log, and detect; then detect's detectors directly,
+// with tables small enough to evict and thresholds low enough to raise findings, once whole
+// and once split in two shards merged, rendered as JSON and tables in both languages.
 inline void flow_one(const std::uint8_t* data, std::size_t size) {
   auto each_packet = [&](auto&& fn) {
     PacketDecoder decoder;
@@ -186,61 +190,63 @@ inline void flow_one(const std::uint8_t* data, std::size_t size) {
       off += len;
     }
   };
-  StreamTracker::Limits limits;
-  limits.max_live = 8;
-  limits.idle_timeout_sec = 60;
-  limits.max_remembered = 16;
 
-  StreamTracker first(limits);
-  {
-    Output records(-1);
-    ConnectionAnalyzer connections;
-    connections.set_sink([&](Connection& c) {
-      ConnectionExtras extras;
-      extras.completeness = first.summary(c.stream).completeness;
-      write_connection_json(records, c, extras);
-      write_connection_csv(records, c, extras);
-      records.clear();
-    });
-    zeek::ZeekConnTable zeek_table;
-    zeek_table.set_max_live(limits.max_live);
-    each_packet([&](const RawPacket& raw, const DecodedPacket& pkt) {
-      const TcpPacketAnalysis& a = first.on_packet(pkt, raw.number, raw.ts);
-      for (const EndedStream& e : first.ended()) connections.end_stream(e.stream);
-      connections.on_packet(pkt, a, raw.number, raw.ts);
-      FlowKey key;
-      Direction dir;
-      zeek::ZeekPacket zp;
-      if (zeek::to_zeek_packet(pkt, raw.ts, (raw.number & 1) != 0, key, dir, zp)) {
-        zeek_table.on_packet(key, dir, zp);
-        zeek_table.expire(zp.ts, limits.max_live);
-        write_zeek_conn_log(records, zeek_table.finished());
-        zeek_table.finished().clear();
-        records.clear();
-      }
-    });
-    connections.finish();
-    zeek_table.finish();
-    write_zeek_conn_log(records, zeek_table.finished());
-  }
-  first.release_live_state();
-
-  StreamTracker second(limits);
-  second.set_first_pass(&first);
-  second.set_ground_truth(true);
-  Output out(-1);
-  WiresharkRenderer wireshark;
-  TsharkTsvWriter tsv(out);
-  each_packet([&](const RawPacket& raw, const DecodedPacket& pkt) {
-    const TcpPacketAnalysis& a = second.on_packet(pkt, raw.number, raw.ts);
-    wireshark.on_packet(raw, pkt, a, second);
-    wireshark.print(out);
-    if (a.tracked) {
-      (void)StreamTracker::numbers(pkt.tcp, a, first.summary(a.stream));
-      tsv.row(raw, pkt, a, first.summary(a.stream));
-    }
-    out.clear();
+  // The pcap file (microseconds, LINKTYPE_RAW), in a memory file the engine can read twice.
+  const int file = ::memfd_create("tcplens-fuzz", MFD_CLOEXEC);
+  if (file < 0) return;
+  std::string bytes;
+  auto put32 = [&bytes](std::uint32_t v) { bytes.append(reinterpret_cast<const char*>(&v), 4); };
+  put32(0xa1b2c3d4);
+  put32(0x00040002);  // version 2.4 (two 16-bit fields, little-endian)
+  put32(0);
+  put32(0);
+  put32(65535);
+  put32(linktype::kRaw);
+  each_packet([&](const RawPacket& raw, const DecodedPacket&) {
+    put32(static_cast<std::uint32_t>(raw.ts.sec));
+    put32(static_cast<std::uint32_t>(raw.ts.nsec / 1000));
+    put32(raw.caplen);
+    put32(raw.wirelen);
+    bytes.append(reinterpret_cast<const char*>(raw.data.data()), raw.data.size());
   });
+  if (::write(file, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) {
+    ::close(file);
+    return;
+  }
+  const std::string path = "/proc/self/fd/" + std::to_string(file);
+  const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+  EngineOptions options;
+  options.limits.max_live = 8;
+  options.limits.idle_timeout_sec = 60;
+  options.limits.max_remembered = 16;
+  options.out_fd = null;
+  for (unsigned threads : {1u, 2u}) {
+    options.threads = threads;
+    {
+      options.ground_truth = false;
+      Engine engine(options);
+      TcpdumpSinks tcpdump{TcpdumpOptions{}};
+      WiresharkSinks wireshark{WiresharkOptions{}};
+      TsharkTsvSinks tsv(true);
+      ConnectionRecordSinks json(ConnectionRecordSinks::Format::Json, true);
+      ConnectionRecordSinks csv(ConnectionRecordSinks::Format::Csv, true);
+      detect::DetectSinkFactory detect(detect::DetectSettings{});
+      for (SinkFactory* f : std::initializer_list<SinkFactory*>{&tcpdump, &wireshark, &tsv, &json, &csv, &detect})
+        engine.add_sinks(*f);
+      (void)engine.run_file(path, nullptr);
+    }
+    options.ground_truth = true;
+    for (auto format : {ConnectionRecordSinks::Format::Table, ConnectionRecordSinks::Format::Zeek}) {
+      Engine engine(options);
+      ConnectionRecordSinks records(format, true);
+      engine.add_sinks(records);
+      (void)engine.run_file(path, nullptr);
+    }
+  }
+  ::close(null);
+  ::close(file);
+  Output out(-1);
 
   detect::DetectOptions tiny;
   tiny.window_sec = 1;

@@ -243,6 +243,15 @@ EngineResult Engine::run_file(const std::string& path, std::unique_ptr<PacketSou
       return r;
     }
   }
+  if (!opened) {
+    std::string error;
+    opened = PcapFileSource::open(path, error);
+    if (!opened) {
+      EngineResult r;
+      r.open_error = error;
+      return r;
+    }
+  }
   return run_serial(*opened, p, first.get(), stop_, progress_);
 }
 

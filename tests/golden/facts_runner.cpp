@@ -1,6 +1,6 @@
 // Golden test of the connection analysis against live/FACTS.tsv: for every row (one
 // connection of a live capture, by tshark stream index), every asserted fact (a cell that
-// is not "-") must equal what ConnectionAnalyzer concludes. Prints per-fact agreement and
+// is not "-") must equal the connection record the engine gives every command. Prints per-fact agreement and
 // every mismatch; fails on any.
 #include <cstdio>
 #include <fstream>
@@ -13,10 +13,8 @@
 
 #include "text_util.hpp"
 
-#include "tcplens/capture/pcap_file_source.hpp"
-#include "tcplens/decode/packet_decoder.hpp"
+#include "tcplens/engine/engine.hpp"
 #include "tcplens/tcp/connection.hpp"
-#include "tcplens/tcp/stream_tracker.hpp"
 
 namespace {
 
@@ -32,26 +30,35 @@ std::string endpoint_text(const Endpoint& e) {
   return ip + ":" + std::to_string(e.port);
 }
 
+// The connections as every command gets them: records from the engine, by stream number.
 struct Analysis {
   bool ok = false;
   std::string error;
-  std::unique_ptr<ConnectionAnalyzer> connections = std::make_unique<ConnectionAnalyzer>();
+  std::vector<Connection> connections;
 };
 
-Analysis analyse(const std::string& path) {
-  Analysis result;
-  auto source = PcapFileSource::open(path, result.error);
-  if (!source) return result;
-  PacketDecoder decoder;
-  StreamTracker tracker;
-  RawPacket raw;
-  while (source->next(raw) == ReadStatus::Ok) {
-    const DecodedPacket& pkt = decoder.decode(raw);
-    const TcpPacketAnalysis& a = tracker.on_packet(pkt, raw.number, raw.ts);
-    result.connections->on_packet(pkt, a, raw.number, raw.ts);
+class Collect final : public RecordSink {
+ public:
+  explicit Collect(std::vector<Connection>& out) : out_(out) {}
+  void on_connection(ConnectionRecord& r) override {
+    if (out_.size() <= r.conn.stream) out_.resize(r.conn.stream + 1);
+    out_[r.conn.stream] = r.conn;
   }
-  result.connections->finish();
-  result.ok = true;
+
+ private:
+  std::vector<Connection>& out_;
+};
+
+Analysis analyse(const std::string& path, unsigned threads) {
+  Analysis result;
+  EngineOptions options;
+  options.threads = threads;
+  Engine engine(options);
+  Collect collect(result.connections);
+  engine.add_record_sink(collect);
+  const EngineResult run = engine.run_file(path, nullptr);
+  result.ok = run.ok();
+  result.error = !run.open_error.empty() ? run.open_error : run.read_error.message;
   return result;
 }
 
@@ -77,13 +84,15 @@ std::string fact(const Connection& c, const std::string& column) {
 int main(int argc, char** argv) {
   std::string live;
   bool verbose = false;
+  unsigned threads = 1;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--live" && i + 1 < argc) live = argv[++i];
     else if (a == "--verbose") verbose = true;
+    else if (a == "--threads" && i + 1 < argc) threads = static_cast<unsigned>(std::stoul(argv[++i]));
   }
   if (live.empty()) {
-    std::cerr << "usage: facts_tests --live CORPUS/live [--verbose]\n";
+    std::cerr << "usage: facts_tests --live CORPUS/live [--threads N] [--verbose]\n";
     return 2;
   }
   std::ifstream in(live + "/FACTS.tsv");
@@ -104,14 +113,14 @@ int main(int argc, char** argv) {
     ++rows;
     const std::string& capture = f[0];
     auto it = cache.find(capture);
-    if (it == cache.end()) it = cache.emplace(capture, analyse(live + "/" + capture)).first;
+    if (it == cache.end()) it = cache.emplace(capture, analyse(live + "/" + capture, threads)).first;
     const Analysis& an = it->second;
     if (!an.ok) {
       std::cerr << "FAIL " << capture << ": " << an.error << "\n";
       ++failures;
       continue;
     }
-    const auto& conns = an.connections->connections();
+    const auto& conns = an.connections;
     if (f[1] == "*") {
       // An aggregate row: its note ends in "count=N key=value ...": N connections of the
       // capture have all those facts.

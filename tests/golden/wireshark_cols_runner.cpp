@@ -1,6 +1,6 @@
 // Golden test for `tcplens print --style wireshark`: for every capture of the corpus with a
-// NAME.tshark-cols.tsv (what `tshark -n -r NAME.pcap` shows, single pass), runs the decoder,
-// the StreamTracker and the WiresharkRenderer over the capture and compares each row's
+// NAME.tshark-cols.tsv (what `tshark -n -r NAME.pcap` shows, single pass), runs the engine
+// with the renderer print --style wireshark uses as its sink and compares each row's
 // Source, Destination, Protocol, Length and Info with the file.
 //
 // "TCP rows" are the frames listed in NAME.tshark-tcp.tsv (TCP segments, whatever protocol
@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -20,14 +21,36 @@
 #include <vector>
 
 #include "tcplens/capture/pcap_file_source.hpp"
-#include "tcplens/decode/packet_decoder.hpp"
+#include "tcplens/engine/engine.hpp"
 #include "tcplens/render/wireshark_renderer.hpp"
-#include "tcplens/tcp/stream_tracker.hpp"
 
 namespace fs = std::filesystem;
 using namespace tcplens;
 
 namespace {
+
+using CompareRow = std::function<void(std::uint64_t frame, const WiresharkColumns&)>;
+
+// Each packet's columns, as WiresharkSinks computes them, handed to `compare`.
+class ColumnSinks final : public SinkFactory {
+ public:
+  ColumnSinks(const WiresharkOptions& options, CompareRow compare) : options_(options), compare_(std::move(compare)) {}
+  std::uint32_t needs() const override { return need::kPackets | need::kDecode | need::kTrack; }
+  std::unique_ptr<PacketSink> make(unsigned) override { return std::make_unique<Sink>(*this); }
+
+ private:
+  struct Sink final : PacketSink {
+    explicit Sink(ColumnSinks& parent) : owner(parent), renderer(parent.options_) {}
+    void on_packet(const PacketEvent& e, Emitter&) override {
+      owner.compare_(e.raw->number, renderer.on_packet(*e.raw, *e.pkt, *e.tcp, e.summary, e.first_ts));
+    }
+    void on_stream_end(const EndedStream& e) override { renderer.forget(e.stream); }
+    ColumnSinks& owner;
+    WiresharkRenderer renderer;
+  };
+  WiresharkOptions options_;
+  CompareRow compare_;
+};
 
 struct Row {
   std::string source, destination, protocol, length, info;
@@ -137,26 +160,14 @@ int main(int argc, char** argv) {
       }
     }
 
-    std::string error;
-    auto source = PcapFileSource::open(capture, error);
-    if (!source) continue;  // tshark rejected it too, or we do: no rows to compare
-    WiresharkOptions options;
-    options.nanosecond = source->info().nanosecond_file;
-    WiresharkRenderer renderer(options);
-    PacketDecoder decoder;
-    StreamTracker tracker;
-    tracker.set_ground_truth(ground_truth);
-    RawPacket raw;
-    while (source->next(raw) == ReadStatus::Ok) {
-      const DecodedPacket& pkt = decoder.decode(raw);
-      const TcpPacketAnalysis& a = tracker.on_packet(pkt, raw.number, raw.ts);
-      const WiresharkColumns& c = renderer.on_packet(raw, pkt, a, tracker);
-      auto it = expected.find(raw.number);
-      if (it == expected.end()) continue;
+    // The rows as print --style wireshark computes them: a sink on the engine.
+    auto compare = [&](std::uint64_t frame, const WiresharkColumns& c) {
+      auto it = expected.find(frame);
+      if (it == expected.end()) return;
       const Row& e = it->second;
       const std::string got[5] = {c.source, c.destination, c.protocol, std::to_string(c.length), c.info};
       const std::string want[5] = {e.source, e.destination, e.protocol, e.length, e.info};
-      const bool is_tcp = tcp_frames.count(raw.number) > 0;
+      const bool is_tcp = tcp_frames.count(frame) > 0;
       const bool is_tcp_proto = is_tcp && e.protocol == "TCP";
       ++all.rows;
       if (is_tcp) ++tcp.rows;
@@ -172,12 +183,22 @@ int main(int argc, char** argv) {
         if (shown < show) {
           ++shown;
           std::printf("%s #%llu\n  want: [%s] %s\n  got:  [%s] %s\n",
-                      fs::relative(capture, corpus).string().c_str(),
-                      static_cast<unsigned long long>(raw.number), e.protocol.c_str(), e.info.c_str(),
-                      c.protocol.c_str(), c.info.c_str());
+                      fs::relative(capture, corpus).string().c_str(), static_cast<unsigned long long>(frame),
+                      e.protocol.c_str(), e.info.c_str(), c.protocol.c_str(), c.info.c_str());
         }
       }
-    }
+    };
+    std::string error;
+    auto source = PcapFileSource::open(capture, error);
+    if (!source) continue;  // tshark rejected it too, or we do: no rows to compare
+    WiresharkOptions options;
+    options.nanosecond = source->info().nanosecond_file;
+    ColumnSinks sinks(options, compare);
+    EngineOptions engine_options;
+    engine_options.ground_truth = ground_truth;
+    Engine engine(engine_options);
+    engine.add_sinks(sinks);
+    (void)engine.run_file(capture, std::move(source));
   }
 
   if (show > 0) {

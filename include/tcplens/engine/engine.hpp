@@ -82,7 +82,7 @@ class Engine {
 
   // Runs over a capture file ("-": standard input). `opened` is the caller's source for it
   // (already opened, so that the caller could read its link type): used as is when the file
-  // is read once on one thread, else the engine opens what it needs.
+  // is read once on one thread, else (or when it is null) the engine opens what it needs.
   EngineResult run_file(const std::string& path, std::unique_ptr<PacketSource> opened);
   // Runs over a source that can be read once (standard input, a live capture).
   EngineResult run(PacketSource& source);
