@@ -276,10 +276,15 @@ std::vector<Sentence> story(const Connection& c, const ConnectionTrace& trace, L
   if (c.client.sent.bytes == 0 && c.server.sent.bytes == 0) {
     if (c.established) say(Msg::DataNone, {});
   } else {
-    say(Msg::DataClientToServer, {{"bytes", std::to_string(c.client.sent.bytes)},
-                                  {"segments", std::to_string(trace.data_segments[0])}});
-    say(Msg::DataServerToClient, {{"bytes", std::to_string(c.server.sent.bytes)},
-                                  {"segments", std::to_string(trace.data_segments[1])}});
+    for (const Side side : {Side::Client, Side::Server}) {
+      const bool c2s = side == Side::Client;
+      const std::uint64_t bytes = c.side(side).sent.bytes;
+      if (bytes == 0)
+        say(c2s ? Msg::DataClientToServerNone : Msg::DataServerToClientNone, {});
+      else
+        say(c2s ? Msg::DataClientToServer : Msg::DataServerToClient,
+            {{"bytes", std::to_string(bytes)}, {"segments", std::to_string(trace.data_segments[index(side)])}});
+    }
     if (c.client.sent.retransmissions + c.server.sent.retransmissions > 0)
       say(Msg::DataRetransmissions, {{"retrans_c", std::to_string(c.client.sent.retransmissions)},
                                      {"retrans_s", std::to_string(c.server.sent.retransmissions)}});

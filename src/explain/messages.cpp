@@ -36,6 +36,8 @@ constexpr std::array<std::string_view, kCount> kCodes = {
     "data_server_to_client",
     "data_retransmissions",
     "data_none",
+    "data_client_to_server_none",
+    "data_server_to_client_none",
     "close_four_way",
     "close_three_way",
     "close_simultaneous",
@@ -110,6 +112,9 @@ constexpr std::array<std::string_view, kCount> kEnglish = {
     "bytes already sent).",
     // data_none
     "No data was exchanged.",
+    // data_client_to_server_none, data_server_to_client_none
+    "Client to server: no data.",
+    "Server to client: no data.",
     // close_four_way
     "Four-way close: {closer} sent the first FIN, {peer} acknowledged it, later sent its own FIN, "
     "and {closer} acknowledged that.",
@@ -117,8 +122,8 @@ constexpr std::array<std::string_view, kCount> kEnglish = {
     "Three-packet close: {closer} sent the first FIN; {peer} acknowledged it and sent its own FIN "
     "in the same segment (the FIN rode on the ACK); {closer} acknowledged that.",
     // close_simultaneous
-    "Simultaneous close: both sides sent a FIN before receiving the other's, so each went from "
-    "FIN_WAIT_1 through CLOSING to TIME_WAIT.",
+    "Simultaneous close: both sides sent a FIN before receiving the other's (the FINs crossed), "
+    "so neither is the passive side: each acknowledges the other's FIN and ends in TIME_WAIT.",
     // close_half
     "Half-close: {closer} sent a FIN (it will send no more data) but {peer} did not send its own "
     "FIN within the capture; {peer} can still send data.",
@@ -177,10 +182,13 @@ constexpr std::array<std::string_view, kCount> kChinese = {
     "服务器到客户端：{segments} 个报文段，共 {bytes} 字节数据。",
     "重传：客户端 {retrans_c} 次，服务器 {retrans_s} 次（重复发送已发送过的字节的报文段）。",
     "没有交换数据。",
+    "客户端到服务器：没有数据。",
+    "服务器到客户端：没有数据。",
     "四次挥手：{closer}先发送 FIN，{peer}确认后，稍后发送自己的 FIN，{closer}再确认。",
     "三个包的关闭：{closer}先发送 FIN；{peer}在同一个报文段中确认它并发送自己的 FIN（FIN 搭载在 ACK 上）；"
     "{closer}再确认。",
-    "同时关闭：双方在收到对方的 FIN 之前都发送了 FIN，因此都从 FIN_WAIT_1 经过 CLOSING 进入 TIME_WAIT。",
+    "同时关闭：双方在收到对方的 FIN 之前都发送了 FIN（两个 FIN 交错而过），因此没有被动关闭的一方：双方各自确认对方的 FIN，"
+    "最后都进入 TIME_WAIT。",
     "半关闭：{closer}发送了 FIN（不再发送数据），但在抓包结束前{peer}没有发送自己的 FIN；{peer}仍可继续发送数据。",
     "{closer}发送 FIN 之后，{peer}继续发送数据（半关闭），然后才关闭自己这一端。",
     "连接被{resetter}的 RST 终止：双方立即丢弃连接，没有 FIN 交换。",

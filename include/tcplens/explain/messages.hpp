@@ -52,6 +52,8 @@ enum class Msg : std::uint16_t {
   DataServerToClient,
   DataRetransmissions,
   DataNone,
+  DataClientToServerNone,
+  DataServerToClientNone,
   // Teardown.
   CloseFourWay,
   CloseThreeWay,
