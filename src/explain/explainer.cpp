@@ -392,6 +392,26 @@ void write_explanation(Output& out, const ConnectionRecord& r, const ConnectionT
   str("time_wait", c.time_wait());
   str("client_state", to_string(c.client.state));
   str("server_state", to_string(c.server.state));
+  // The ladder's rows: the states only where they changed, as in the text.
+  std::uint64_t omitted = 0;
+  const std::vector<LadderRow> rows = trace.rows(omitted);
+  key("ladder");
+  j += '[';
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const LadderRow& row = rows[k];
+    j += k > 0 ? ",{\"frame\":" : "{\"frame\":";
+    j += std::to_string(row.frame);
+    j += ",\"time\":" + fixed(seconds_between(c.first_ts, row.ts), 6);
+    j += row.from == Side::Client ? ",\"from\":\"client\"" : ",\"from\":\"server\"";
+    j += ",\"flags\":\"" + flags_name(row.flags) + "\",\"seq\":" + std::to_string(row.rel_seq);
+    if (row.has_ack) j += ",\"ack\":" + std::to_string(row.rel_ack);
+    j += ",\"len\":" + std::to_string(row.len);
+    if (row.state_c != TcpState::Unknown) j += ",\"client_state\":\"" + std::string(to_string(row.state_c)) + '"';
+    if (row.state_s != TcpState::Unknown) j += ",\"server_state\":\"" + std::string(to_string(row.state_s)) + '"';
+    j += '}';
+  }
+  j += ']';
+  num("ladder_omitted", omitted);
   key("story");
   j += '[';
   for (std::size_t k = 0; k < sentences.size(); ++k) {

@@ -144,6 +144,9 @@ TEST(Explainer, ChineseAndJson) {
   EXPECT_TRUE(has(j, "\"teardown\":\"three_way\""));
   EXPECT_TRUE(has(j, "\"time_wait\":\"server\""));
   EXPECT_TRUE(has(j, "{\"code\":\"close_three_way\",\"text\":\"Three-packet close"));
+  EXPECT_TRUE(has(j, "\"ladder\":[{\"frame\":1,\"time\":0.000000,\"from\":\"client\",\"flags\":\"SYN\",\"seq\":0,"
+                       "\"len\":0,\"client_state\":\"SYN_SENT\",\"server_state\":\"LISTEN\"}"));
+  EXPECT_TRUE(has(j, "\"ladder_omitted\":0,"));
   EXPECT_EQ(j.back(), '\n');
   EXPECT_EQ(j.find('\n'), j.size() - 1);  // one line per connection
 }
