@@ -185,3 +185,48 @@ TEST(Messages, FormatsNamedFieldsInAnyOrder) {
 
 }  // namespace
 }  // namespace tcplens::explain
+
+namespace tcplens::explain {
+namespace {
+
+// A long connection keeps the first head_rows and the last tail_rows rows only.
+TEST(ConnectionTrace, KeepsHeadAndTailOfALongConnection) {
+  Connection c;
+  c.client.ip.family = 4;
+  c.client.ip.bytes[0] = 10;
+  c.client.port = 1000;
+  c.server.ip.family = 4;
+  c.server.ip.bytes[0] = 11;
+  c.server.port = 80;
+  c.client.isn_seen = c.server.isn_seen = true;
+  c.client.isn = 100;
+  c.server.isn = 5000;
+  DecodedPacket pkt;
+  ExplainOptions options;
+  ConnectionTrace trace;
+  for (std::uint32_t k = 0; k < 1000; ++k) {
+    const bool from_client = k % 2 == 0;
+    pkt.ip.src = from_client ? c.client.ip : c.server.ip;
+    pkt.tcp.src_port = from_client ? c.client.port : c.server.port;
+    pkt.tcp.flags = 0x010;
+    pkt.tcp.seq = from_client ? 101 + k : 5001;
+    pkt.tcp.ack = from_client ? 5001 : 101 + k;
+    pkt.tcp.payload_len = from_client ? 1 : 0;
+    trace.add(c, pkt, k + 1, Timestamp{k, 0}, options);
+  }
+  std::uint64_t omitted = 0;
+  const std::vector<LadderRow> rows = trace.rows(omitted);
+  ASSERT_EQ(rows.size(), 30u);
+  EXPECT_EQ(omitted, 970u);
+  EXPECT_EQ(rows[0].frame, 1u);
+  EXPECT_EQ(rows[19].frame, 20u);
+  EXPECT_EQ(rows[20].frame, 991u);
+  EXPECT_EQ(rows[29].frame, 1000u);
+  EXPECT_EQ(rows[29].from, Side::Server);
+  EXPECT_EQ(rows[28].rel_seq, 999u);  // frame 999 from the client: seq 101 + 998 - 100
+  EXPECT_EQ(trace.data_segments[0], 500u);
+  EXPECT_EQ(trace.tail.size(), 10u);
+}
+
+}  // namespace
+}  // namespace tcplens::explain
