@@ -15,27 +15,25 @@ constexpr std::size_t kStateWidth = 13;
 
 std::size_t index(Side s) { return s == Side::Client ? 0 : 1; }
 
-std::string endpoint_name(const Endpoint& e) {
-  char buf[64];
-  const std::size_t n = format_ip(e.ip, buf);
-  std::string ip(buf, n);
-  if (e.ip.family == 6) ip = "[" + ip + "]";
-  return ip + ":" + std::to_string(e.port);
-}
-
 std::string ip_name(const Endpoint& e) {
   char buf[64];
   return std::string(buf, format_ip(e.ip, buf));
 }
 
-// Columns a terminal uses for UTF-8 text: CJK (3-byte sequences here) take two.
+// "10.0.0.1:80", "[fd00::1]:80".
+std::string endpoint_name(const Endpoint& e) {
+  const std::string ip = ip_name(e);
+  return (e.ip.family == 6 ? "[" + ip + "]" : ip) + ":" + std::to_string(e.port);
+}
+
+// Columns a terminal gives UTF-8 text, roughly: one per character of one or two bytes, two
+// for the longer sequences (CJK, which is what the catalogs hold beyond ASCII).
 std::size_t display_width(std::string_view s) {
   std::size_t w = 0;
-  for (std::size_t k = 0; k < s.size(); ++k) {
-    const auto b = static_cast<unsigned char>(s[k]);
-    if (b < 0x80) ++w;
-    else if (b >= 0xE0 && b < 0xF0) w += 2;
-    else if (b >= 0xF0) w += 2;
+  for (const char ch : s) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (b < 0x80 || (b >= 0xC0 && b < 0xE0)) w += 1;
+    else if (b >= 0xE0) w += 2;  // continuation bytes (0x80-0xBF) add nothing
   }
   return w;
 }

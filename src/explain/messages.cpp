@@ -111,7 +111,7 @@ constexpr std::array<std::string_view, kCount> kEnglish = {
     "Retransmissions: {retrans_c} by the client, {retrans_s} by the server (segments that repeat "
     "bytes already sent).",
     // data_none
-    "No data was exchanged.",
+    "No data was seen in either direction.",
     // data_client_to_server_none, data_server_to_client_none
     "Client to server: no data.",
     "Server to client: no data.",
@@ -181,7 +181,7 @@ constexpr std::array<std::string_view, kCount> kChinese = {
     "客户端到服务器：{segments} 个报文段，共 {bytes} 字节数据。",
     "服务器到客户端：{segments} 个报文段，共 {bytes} 字节数据。",
     "重传：客户端 {retrans_c} 次，服务器 {retrans_s} 次（重复发送已发送过的字节的报文段）。",
-    "没有交换数据。",
+    "两个方向都没有看到数据。",
     "客户端到服务器：没有数据。",
     "服务器到客户端：没有数据。",
     "四次挥手：{closer}先发送 FIN，{peer}确认后，稍后发送自己的 FIN，{closer}再确认。",
