@@ -150,12 +150,21 @@ std::vector<LadderRow> ConnectionTrace::rows(std::uint64_t& omitted) const {
   return out;
 }
 
-std::string ladder(const Connection& c, const ConnectionTrace& trace, std::uint32_t stream, Lang lang) {
-  std::string out = format_message(pattern(lang, Msg::LadderTitle),
-                                   {{"stream", std::to_string(stream)},
-                                    {"client", endpoint_name(c.client)},
-                                    {"server", endpoint_name(c.server)}});
-  out += '\n';
+// Writes `text` with its "{stream}" field as Emitter::put_stream writes stream numbers (the
+// whole input's, now or at the merge).
+static void put_with_stream(Emitter& out, std::string_view text, std::uint32_t stream) {
+  const std::size_t at = text.find("{stream}");
+  if (at == std::string_view::npos) {
+    out.text().put(text);
+    return;
+  }
+  out.text().put(text.substr(0, at));
+  out.put_stream(stream);
+  out.text().put(text.substr(at + 8));
+}
+
+std::string ladder(const Connection& c, const ConnectionTrace& trace, Lang lang) {
+  std::string out;
   // Header: the two columns, client on the left, server on the right.
   std::string head;
   head += pattern(lang, Msg::LadderTime);
@@ -329,12 +338,18 @@ std::vector<Sentence> story(const Connection& c, const ConnectionTrace& trace, L
   return s;
 }
 
-void write_explanation(Output& out, const ConnectionRecord& r, const ConnectionTrace& trace,
+void write_explanation(Emitter& emitter, const ConnectionRecord& r, const ConnectionTrace& trace,
                        const ExplainOptions& options) {
   const Connection& c = r.conn;
+  Output& out = emitter.text();
   const std::vector<Sentence> sentences = story(c, trace, options.lang);
   if (options.format == Format::Text) {
-    out.put(ladder(c, trace, c.stream, options.lang));
+    put_with_stream(emitter,
+                    format_message(pattern(options.lang, Msg::LadderTitle),
+                                   {{"client", endpoint_name(c.client)}, {"server", endpoint_name(c.server)}}),
+                    c.stream);
+    out.put('\n');
+    out.put(ladder(c, trace, options.lang));
     out.put('\n');
     out.put(pattern(options.lang, Msg::StoryTitle));
     out.put('\n');
@@ -346,7 +361,9 @@ void write_explanation(Output& out, const ConnectionRecord& r, const ConnectionT
     out.put('\n');
     return;
   }
-  std::string j = "{\"stream\":" + std::to_string(c.stream);
+  out.put("{\"stream\":");
+  emitter.put_stream(c.stream);
+  std::string j;
   auto key = [&](const char* k) {
     j += ",\"";
     j += k;
@@ -433,7 +450,7 @@ class ExplainSink final : public PacketSink {
   void on_packet(const PacketEvent& e, Emitter&) override {
     ended_.clear();  // records of the streams ended before this packet were written
     if (!e.has_tcp() || e.connection == nullptr || e.pkt == nullptr || !e.pkt->has_tcp()) return;
-    if (options_.one_stream && e.tcp->stream != options_.only_stream) return;
+    if (options_.one_stream && e.stream != options_.only_stream) return;
     live_[e.tcp->stream].add(*e.connection, *e.pkt, e.raw->number, e.raw->ts, options_);
   }
   void on_stream_end(const EndedStream& e) override {
@@ -454,8 +471,10 @@ class ExplainSink final : public PacketSink {
       trace = std::move(live->second);
       live_.erase(live);
     }
-    out.set_sort_key(r.conn.stream);
-    write_explanation(out.text(), r, trace, options_);
+    // Streams are numbered in the order they began: the first frame orders them on every
+    // thread count, where a worker's stream number would not.
+    out.set_sort_key(r.conn.first_frame);
+    write_explanation(out, r, trace, options_);
   }
 
  private:
@@ -467,7 +486,9 @@ class ExplainSink final : public PacketSink {
 }  // namespace
 
 std::uint32_t ExplainSinks::needs() const {
-  return need::kPackets | need::kDecode | need::kTrack | need::kConnections;
+  // One stream: its number must be known in the worker (the engine then runs on one thread).
+  return need::kPackets | need::kDecode | need::kTrack | need::kConnections |
+         (options_.one_stream ? need::kStreamNumbers : 0);
 }
 
 std::unique_ptr<PacketSink> ExplainSinks::make(unsigned) { return std::make_unique<ExplainSink>(options_); }

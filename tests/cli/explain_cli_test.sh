@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of `tcplens explain`: the ladder and story on a normal close, --stream,
-# --lang and the language from the environment, --format json, a filter, usage errors.
+# --lang and the language from the environment, --format json, a filter, --threads, usage
+# errors.
 # Usage: explain_cli_test.sh TCPLENS CORPUS_DIR
 . "$(dirname "$0")/common.sh"
 
@@ -35,6 +36,16 @@ check "--format json: one object per connection" lines 500 '^{"stream":' -r "$MA
 check "--format json parses" bash -c "'$TCPLENS' explain -r '$FOUR' --format json | python3 -c 'import json,sys; o=json.loads(sys.stdin.read()); assert o[\"teardown\"]==\"four_way\" and o[\"story\"][0][\"code\"]==\"handshake_complete\"'"
 check "filter selects connections" lines 1 '^Stream' -r "$MANY" 'port 58516'
 check "filter matching nothing: no output" lines 0 '^Stream' -r "$MANY" 'port 1'
+
+# The same output on every thread count (stream numbers patched at the merge, stream order).
+for f in "$MANY" "$FOUR" "$CORPUS/live/close/half-close.pcap" "$CORPUS/live/syn-flood-scan/"*.pcap; do
+  [ -f "$f" ] || continue
+  for fmt in text json; do
+    check "--threads 3 = --threads 1: $fmt $(basename "$f")" \
+      diff <(LANG= "$TCPLENS" explain -r "$f" --format $fmt --threads 1) \
+           <(LANG= "$TCPLENS" explain -r "$f" --format $fmt --threads 3)
+  done
+done
 
 "$TCPLENS" explain -r "$FOUR" --lang fr >/dev/null 2>&1
 check "--lang fr: usage error (2)" test $? -eq 2

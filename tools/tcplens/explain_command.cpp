@@ -14,6 +14,7 @@ void add_explain_options(CLI::App& app, ExplainArgs& args) {
       ->check(CLI::IsMember({"en", "zh"}));
   app.add_option("--format", args.format, "text (default: ladder and story) or json (one object per connection)")
       ->check(CLI::IsMember({"text", "json"}));
+  add_threads_option(app, args.input.threads);
   add_connection_options(app, args.input, args.compat, args.limits,
                          "Explain only connections with a packet matching this filter (tcpdump syntax); "
                          "every packet is still tracked and shown in the ladder");
@@ -44,10 +45,8 @@ int run_explain(const ExplainArgs& args) {
   explain::ExplainSinks sinks(explain_options(args));
   PreparedInput in = prepare_input(args.input, false);
   if (!in.ok()) return in.status;
-  // One thread: --stream compares stream numbers in the worker (explainer.hpp).
-  EngineOptions options = engine_options(args.limits, args.compat, 1);
+  EngineOptions options = engine_options(args.limits, args.compat, args.input.threads);
   apply_input_options(args.input, in, options);
-  options.threads = 1;
   Engine engine(options);
   engine.add_sinks(sinks);
   return report_result(run_engine(engine, args.input, in, nullptr), args.input, in);

@@ -6,9 +6,9 @@
 // ExplainSinks is a sink factory on the engine: each worker's sink keeps the ladder rows of
 // its live connections only (at most head_rows + tail_rows each, plus counters) and writes a
 // connection's explanation when the engine hands it the connection's record, then frees the
-// rows. Explanations are written in stream order (a sorting stage that spills to disk).
-// Watch out: stream selection (ExplainOptions::only_stream) compares the worker's stream
-// numbers, which are the whole input's on one thread only; the tool runs explain on one.
+// rows. Explanations are written in stream order (a sorting stage that spills to disk), with
+// the whole input's stream numbers on every thread count; selecting one stream
+// (ExplainOptions::only_stream) needs those numbers in the worker, so it runs on one thread.
 #pragma once
 
 #include <cstdint>
@@ -77,10 +77,12 @@ struct Sentence {
 std::vector<Sentence> story(const Connection& c, const ConnectionTrace& trace, Lang lang);
 // "SYN", "SYN-ACK", "PSH-ACK", "FIN-ACK", "RST-ACK", ...
 std::string flags_name(std::uint16_t flags);
-// The ladder diagram (text, with a trailing newline).
-std::string ladder(const Connection& c, const ConnectionTrace& trace, std::uint32_t stream, Lang lang);
-// The whole explanation of one connection in the chosen format (a JSON object is one line).
-void write_explanation(Output& out, const ConnectionRecord& r, const ConnectionTrace& trace,
+// The ladder diagram below its title: the column headings and the rows (with a trailing
+// newline).
+std::string ladder(const Connection& c, const ConnectionTrace& trace, Lang lang);
+// The whole explanation of one connection in the chosen format (a JSON object is one line);
+// stream numbers go through Emitter::put_stream.
+void write_explanation(Emitter& out, const ConnectionRecord& r, const ConnectionTrace& trace,
                        const ExplainOptions& options);
 
 class ExplainSinks final : public SinkFactory {
