@@ -40,6 +40,13 @@ void add_compat_option(CLI::App& app, std::string& compat) {
       ->check(CLI::IsMember({"none", "tshark"}));
 }
 
+void add_connection_options(CLI::App& app, InputArgs& input, std::string& compat, TrackLimitArgs& limits,
+                            const char* filter_help) {
+  add_compat_option(app, compat);
+  add_track_limit_options(app, limits);
+  add_expression_option(app, input, filter_help);
+}
+
 void add_track_limit_options(CLI::App& app, TrackLimitArgs& args) {
   app.add_option("--max-conns", args.max_conns,
                  "Cap on connections tracked at once (default 100000: memory stays under 512 MiB even "

@@ -26,6 +26,10 @@ void add_track_limit_options(CLI::App& app, TrackLimitArgs& args);
 // --compat none|tshark: tcp.analysis flags from the ground truth (default) or as tshark 4.0.
 void add_compat_option(CLI::App& app, std::string& compat);
 StreamTracker::Limits to_limits(const TrackLimitArgs& args);
+// What every command on connection records takes after its own options: --compat, the
+// tracking limits and the filter expression (`filter_help` says what it selects).
+void add_connection_options(CLI::App& app, InputArgs& input, std::string& compat, TrackLimitArgs& limits,
+                            const char* filter_help);
 // The engine's options from the shared ones.
 EngineOptions engine_options(const TrackLimitArgs& limits, const std::string& compat, unsigned threads);
 // Prints what the caps and timers did to stderr ("tcplens: ..."), when they may have changed
@@ -75,6 +79,17 @@ struct ConnsArgs {
 };
 void add_conns_options(CLI::App& app, ConnsArgs& args);
 int run_conns(const ConnsArgs& args);
+
+struct ExplainArgs {
+  InputArgs input;
+  TrackLimitArgs limits;
+  long long stream = -1;  // --stream N; -1: every connection
+  std::string lang;       // "en", "zh"; empty: from the environment
+  std::string format = "text";
+  std::string compat = "none";
+};
+void add_explain_options(CLI::App& app, ExplainArgs& args);
+int run_explain(const ExplainArgs& args);
 
 // tcplens trace -- CMD: CMD's traffic alone, captured in a network namespace of its own.
 struct TraceArgs {

@@ -17,10 +17,8 @@ void add_conns_options(CLI::App& app, ConnsArgs& args) {
                "Zeek columns as `zeek -C` computes them: do not drop packets with a bad TCP "
                "checksum (loopback and offloaded captures have them)");
   add_threads_option(app, args.input.threads);
-  add_compat_option(app, args.compat);
-  add_track_limit_options(app, args.limits);
-  add_expression_option(app, args.input,
-                        "Show only connections with a packet matching this filter (tcpdump syntax); "
+  add_connection_options(app, args.input, args.compat, args.limits,
+                         "Show only connections with a packet matching this filter (tcpdump syntax); "
                         "every packet is still tracked");
   app.footer(
       "Fields are described in docs/conns.md. Exit status: 0 when every packet was read; 1 when\n"

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
       "  print    packets exactly as tcpdump prints them (or as tshark, --style wireshark)\n"
       "  analyze  every TCP packet as tshark analyses it (tcp.stream, tcp.analysis.*)\n"
       "  conns    every connection: handshake, data, teardown, each side's state, Zeek's view\n"
+      "  explain  each connection as a ladder diagram and a plain-language story (en, zh)\n"
       "  trace    run a command and capture exactly its traffic (-- CMD [ARGS...])\n"
       "  detect   SYN floods (and ACK, RST, reflection), port scans, predictable ISNs\n"
       "Run `tcplens SUBCOMMAND --help` for its options.",
@@ -38,6 +39,11 @@ int main(int argc, char** argv) {
       "One record per TCP connection: handshake, data each way, teardown, each side's state.");
   tcplens::cli::add_conns_options(*conns, conns_args);
 
+  tcplens::cli::ExplainArgs explain_args;
+  CLI::App* explain = app.add_subcommand(
+      "explain", "Explain each TCP connection: a ladder diagram with each side's state, and its story.");
+  tcplens::cli::add_explain_options(*explain, explain_args);
+
   tcplens::cli::TraceArgs trace_args;
   CLI::App* trace = app.add_subcommand(
       "trace", "Run CMD in a network namespace of its own and show exactly its traffic, then its connections.");
@@ -57,6 +63,7 @@ int main(int argc, char** argv) {
   if (print->parsed()) return tcplens::cli::run_print(print_args);
   if (analyze->parsed()) return tcplens::cli::run_analyze(analyze_args);
   if (conns->parsed()) return tcplens::cli::run_conns(conns_args);
+  if (explain->parsed()) return tcplens::cli::run_explain(explain_args);
   if (trace->parsed()) return tcplens::cli::run_trace(trace_args);
   if (detect->parsed()) return tcplens::cli::run_detect(detect_args);
   return 2;
