@@ -76,7 +76,11 @@ stop() {
   done
   return $status
 }
-same_files() { cmp -s "$1" "$2"; }
+same_files() {  # (the first differing lines shown when they differ)
+  cmp -s "$1" "$2" && return 0
+  diff "$1" "$2" | head -6
+  return 1
+}
 # Without --immediate-mode the kernel hands packets over in blocks, a block once full or a
 # second old (libpcap's timeout, tcpdump's and tcplens's); at SIGINT both lose the block still
 # open. So the captures wait that second out before they are stopped.
