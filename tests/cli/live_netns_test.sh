@@ -200,6 +200,15 @@ wait $T
 check "trace: sh -c 'exit 7' exits 7" test $? -eq 7
 check "trace: namespace and nft table removed after exit 7" trace_gone $T
 
+# (h) A capture stopped right after its last packets, without --immediate-mode, still takes
+# them (the kernel's open block is read out after SIGINT).
+start_capture "$WORK/quick.out" "$WORK/quick.err" "$TCPLENS" print -n -i "$VA" -w "$WORK/quick.pcap" tcp port $PORT
+fetch small.txt
+sleep 0.05
+stop $CAP
+quick_packets() { [ "$("$TCPLENS" print -n -r "$WORK/quick.pcap" 2>/dev/null | wc -l)" -ge 8 ]; }
+check "SIGINT 0.05 s after the last packets: the open block is still taken" quick_packets
+
 # A trace killed by SIGKILL leaves its namespace; the next trace removes it.
 "$TCPLENS" trace -q -- sleep 30 >/dev/null 2>&1 &
 T=$!

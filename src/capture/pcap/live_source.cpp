@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <thread>
@@ -53,6 +54,7 @@ struct PcapLiveSource::Impl {
   };
   std::vector<Handle> handles;
   bool nano = false;
+  bool immediate = false;  // packets handed over one by one, not in blocks held up to the timeout
 
   // The queue: one producer (the capture thread), one consumer (next()).
   std::vector<std::uint8_t> ring;
@@ -157,16 +159,34 @@ struct PcapLiveSource::Impl {
       }
       return true;
     };
+    // After stop(): the kernel hands over a block of packets only when it is full or its
+    // timeout has passed, so without immediate mode the capture goes on reading for one
+    // timeout, and every packet that arrived before stop() is taken (tcpdump loses them).
+    using Clock = std::chrono::steady_clock;
+    bool draining = false;
+    Clock::time_point drain_until;
     for (;;) {
-      const int ready = ::poll(fds.data(), fds.size(), kReadTimeoutMs);
+      int wait = kReadTimeoutMs;
+      if (draining) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(drain_until - Clock::now()).count();
+        if (left <= 0) {
+          if (dispatch_all(false)) finish("");
+          return;
+        }
+        wait = static_cast<int>(left);
+      }
+      const int ready = ::poll(fds.data(), fds.size() - (draining ? 1 : 0), wait);
       if (ready < 0 && errno != EINTR) {
         finish(std::string("poll: ") + std::strerror(errno));
         return;
       }
-      if (stopping.load(std::memory_order_relaxed)) {
-        // What the kernel already holds is taken too, then the capture ends.
-        if (dispatch_all(false)) finish("");
-        return;
+      if (!draining && stopping.load(std::memory_order_relaxed)) {
+        if (immediate) {
+          if (dispatch_all(false)) finish("");
+          return;
+        }
+        draining = true;
+        drain_until = Clock::now() + std::chrono::milliseconds(kReadTimeoutMs + 100);
       }
       if (!dispatch_all(ready > 0)) return;
     }
@@ -178,6 +198,7 @@ std::unique_ptr<PcapLiveSource> PcapLiveSource::open(const LiveOptions& o, std::
   src->impl_ = std::make_unique<Impl>();
   Impl& impl = *src->impl_;
   impl.nano = o.nano;
+  impl.immediate = o.immediate;
   const int snaplen = o.snaplen <= 0 || o.snaplen > kMaxSnaplen ? kMaxSnaplen : o.snaplen;
   char ebuf[PCAP_ERRBUF_SIZE];
   for (const std::string& device : o.interfaces) {
