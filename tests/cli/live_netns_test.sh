@@ -209,6 +209,8 @@ stop $CAP
 quick_packets() { [ "$("$TCPLENS" print -n -r "$WORK/quick.pcap" 2>/dev/null | wc -l)" -ge 8 ]; }
 check "SIGINT 0.05 s after the last packets: the open block is still taken" quick_packets
 
+trace_full_fails() { ! "$TCPLENS" trace -q -- true >/dev/full 2>"$WORK/full.err" && grep -q "standard output" "$WORK/full.err"; }
+check "trace: CMD succeeded but the table could not be written: exit 1, said" trace_full_fails
 # A trace killed by SIGKILL leaves its namespace; the next trace removes it.
 "$TCPLENS" trace -q -- sleep 30 >/dev/null 2>&1 &
 T=$!

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <thread>
 
 #include "commands.hpp"
@@ -78,7 +79,8 @@ void add_trace_options(CLI::App& app, TraceArgs& args) {
       "the capture holds exactly its traffic and its children's. It needs root. What it cannot do\n"
       "(docs/live-capture.md): reach a server on this host's loopback (127.0.0.1 in CMD is its own),\n"
       "use a DNS resolver on this host's loopback, or IPv6. Exit status: CMD's; 1 (before CMD runs)\n"
-      "when the namespace or the capture cannot be made.");
+      "when the namespace or the capture cannot be made, or when CMD succeeded but the capture,\n"
+      "the table or the -w file failed.");
 }
 
 int run_trace(const TraceArgs& args) {
@@ -148,24 +150,27 @@ int run_trace(const TraceArgs& args) {
   waiter.join();
   g_capture.store(nullptr);
 
-  int status = 0;
+  bool failed = false;  // tcplens's own output or capture
   if (!args.quiet && !files) std::printf("\n");
   std::fflush(stdout);
-  if (!table.write(1)) status = 1;
+  if (!table.write(1)) {
+    std::fprintf(stderr, "tcplens: standard output: %s\n", std::strerror(errno));
+    failed = true;
+  }
   if (files && !files->close()) {
     std::fprintf(stderr, "tcplens: %s\n", files->error().c_str());
-    status = 1;
+    failed = true;
   }
   if (result.read_failed) {
     std::fprintf(stderr, "tcplens: %s\n", result.read_error.message.c_str());
-    status = 1;
+    failed = true;
   }
   const LiveStats s = live->stats();
   std::fprintf(stderr, "%llu packets captured\n%llu packets dropped by kernel\n",
                static_cast<unsigned long long>(s.captured), static_cast<unsigned long long>(s.dropped));
-  (void)status;
+  // CMD's status, unless CMD succeeded and what tcplens was to show or save is incomplete.
   const int cs = child_status.load();
-  if (WIFEXITED(cs)) return WEXITSTATUS(cs);
+  if (WIFEXITED(cs)) return WEXITSTATUS(cs) == 0 && failed ? 1 : WEXITSTATUS(cs);
   if (WIFSIGNALED(cs)) return 128 + WTERMSIG(cs);
   return 1;
 }
