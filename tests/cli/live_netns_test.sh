@@ -116,9 +116,10 @@ N=$(wc -l <"$WORK/ours.tcpdump.txt")
 check "counts: \"$N packets captured\"" grep -qx "$N packets\? captured" "$WORK/ours.err"
 check "counts: the lines tcpdump prints" same_files <(counts_shape "$WORK/ours.err") <(counts_shape "$WORK/ref.err")
 
-# (b) -c 5 with a filter: five lines, exit 0, the lines tcpdump prints for the same packets.
+# (b) -c 5 with a filter right after the interface (`-i IFACE tcp`, as tcpdump users write it):
+# five lines, exit 0, the lines tcpdump prints for the same packets.
 start_capture "$WORK/c5.ref" "$WORK/c5.ref.err" tcpdump -n -i "$VA" -c 5 tcp && REF=$CAP
-start_capture "$WORK/c5.ours" "$WORK/c5.ours.err" timeout 30 "$TCPLENS" print -n -i "$VA" -c 5 tcp && OURS=$CAP
+start_capture "$WORK/c5.ours" "$WORK/c5.ours.err" timeout 30 "$TCPLENS" print -n -c 5 -i "$VA" tcp && OURS=$CAP
 fetch small.txt
 for _ in $(seq 100); do kill -0 "$OURS" 2>/dev/null || break; sleep 0.05; done
 stop "$REF" "$OURS"  # (both are done by now, or stopped)

@@ -115,8 +115,9 @@ void add_input_options(CLI::App& app, InputArgs& in, bool with_write, bool short
   app.add_option("-r", in.read_file, "Read packets from FILE (pcap or pcapng; - for stdin)");
   app.add_option("-i,--interface", in.interfaces,
                  "Capture live on IFACE (any: every interface); give -i again for several")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+      ->allow_extra_args(false);  // `-i lo port 80`: the words after IFACE are the filter
   app.add_flag("-D,--list-interfaces", in.list_interfaces, "List the interfaces to capture on, as tcpdump -D");
   app.add_option("-c", in.count, "Exit after N packets (that pass the filter)");
   app.add_option("-s,--snapshot-length", in.snaplen, "Capture at most N bytes of each packet (default 262144)");
