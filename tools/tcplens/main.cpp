@@ -8,6 +8,19 @@
 
 #include "commands.hpp"
 
+namespace {
+
+// A subcommand with its options bound to `args`.
+template <typename Args>
+CLI::App* subcommand(CLI::App& app, const char* name, Args& args, void (*add_options)(CLI::App&, Args&),
+                     const char* help) {
+  CLI::App* command = app.add_subcommand(name, help);
+  add_options(*command, args);
+  return command;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{
       "tcplens: read captures and explain every TCP connection in them.\n"
@@ -23,36 +36,28 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("tcplens ") + TCPLENS_VERSION);
 
   tcplens::cli::PrintArgs print_args;
-  CLI::App* print = app.add_subcommand(
-      "print",
+  CLI::App* print = subcommand(app, "print", print_args, tcplens::cli::add_print_options,
       "Print every packet as tcpdump 4.99 prints it (same options, same BPF filter syntax).");
-  tcplens::cli::add_print_options(*print, print_args);
 
   tcplens::cli::AnalyzeArgs analyze_args;
-  CLI::App* analyze = app.add_subcommand(
-      "analyze", "Analyse every TCP packet as tshark 4.0 does (tcp.stream, tcp.analysis.*).");
-  tcplens::cli::add_analyze_options(*analyze, analyze_args);
+  CLI::App* analyze = subcommand(app, "analyze", analyze_args, tcplens::cli::add_analyze_options,
+      "Analyse every TCP packet as tshark 4.0 does (tcp.stream, tcp.analysis.*).");
 
   tcplens::cli::ConnsArgs conns_args;
-  CLI::App* conns = app.add_subcommand(
-      "conns",
+  CLI::App* conns = subcommand(app, "conns", conns_args, tcplens::cli::add_conns_options,
       "One record per TCP connection: handshake, data each way, teardown, each side's state.");
-  tcplens::cli::add_conns_options(*conns, conns_args);
 
   tcplens::cli::ExplainArgs explain_args;
-  CLI::App* explain = app.add_subcommand(
-      "explain", "Explain each TCP connection: a ladder diagram with each side's state, and its story.");
-  tcplens::cli::add_explain_options(*explain, explain_args);
+  CLI::App* explain = subcommand(app, "explain", explain_args, tcplens::cli::add_explain_options,
+      "Explain each TCP connection: a ladder diagram with each side's state, and its story.");
 
   tcplens::cli::TraceArgs trace_args;
-  CLI::App* trace = app.add_subcommand(
-      "trace", "Run CMD in a network namespace of its own and show exactly its traffic, then its connections.");
-  tcplens::cli::add_trace_options(*trace, trace_args);
+  CLI::App* trace = subcommand(app, "trace", trace_args, tcplens::cli::add_trace_options,
+      "Run CMD in a network namespace of its own and show exactly its traffic, then its connections.");
 
   tcplens::cli::DetectArgs detect_args;
-  CLI::App* detect = app.add_subcommand(
-      "detect", "Find SYN, ACK and RST floods, SYN-ACK reflection, port scans and weak ISNs.");
-  tcplens::cli::add_detect_options(*detect, detect_args);
+  CLI::App* detect = subcommand(app, "detect", detect_args, tcplens::cli::add_detect_options,
+      "Find SYN, ACK and RST floods, SYN-ACK reflection, port scans and weak ISNs.");
 
   try {
     app.parse(argc, argv);
