@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Installs what building and testing tcplens needs on Debian 12 (run as root): nftables for
-# `tcplens trace` (its NAT), curl for the live tests.
+# `tcplens trace` (its NAT), curl for the live tests, zlib and the npm packages of report/
+# (uPlot, inlined into `tcplens report`; puppeteer-core and chromium for its browser test).
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then echo "install-deps.sh: run as root" >&2; exit 1; fi
 export DEBIAN_FRONTEND=noninteractive
 pkgs=(build-essential cmake pkg-config libpcap-dev libcli11-dev libgtest-dev googletest
       libbenchmark-dev nlohmann-json3-dev tcpdump iproute2 clang libclang-rt-14-dev xz-utils
-      hping3 nmap python3 nftables curl)
+      hping3 nmap python3 nftables curl zlib1g-dev chromium)
+# Node and npm: Debian's, unless a node with its npm is already there.
+command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq "${missing[@]}"
 fi
+# report/: the exact versions of report/package-lock.json (from the npm cache when it has them).
+(cd "$(dirname "$0")/../report" && npm ci --prefer-offline --no-audit --no-fund)

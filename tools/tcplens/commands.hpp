@@ -91,12 +91,28 @@ struct ExplainArgs {
 void add_explain_options(CLI::App& app, ExplainArgs& args);
 int run_explain(const ExplainArgs& args);
 
+struct ReportArgs {
+  InputArgs input;
+  TrackLimitArgs limits;
+  std::string output;      // -o
+  std::string detail;      // "all", a number, or empty (the default)
+  std::size_t max_points = 20000;
+  long long stream = -1;   // --stream N; -1: every connection
+  bool no_detect = false;
+  std::string compat = "none";
+};
+void add_report_options(CLI::App& app, ReportArgs& args);
+// "EN10MB (Ethernet)", or the number when libpcap has no name for it.
+std::string link_type_text(std::uint32_t linktype);
+int run_report(const ReportArgs& args);
+
 // tcplens trace -- CMD: CMD's traffic alone, captured in a network namespace of its own.
 struct TraceArgs {
   PrintArgs print;
   bool quiet = false;
   std::string user;
   double linger = 0.5;
+  std::string report;  // --report FILE
   std::vector<std::string> command;
 };
 void add_trace_options(CLI::App& app, TraceArgs& args);

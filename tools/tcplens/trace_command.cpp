@@ -14,6 +14,7 @@
 #include "commands.hpp"
 #include "trace_netns.hpp"
 #include "tcplens/render/connection_summary.hpp"
+#include "tcplens/report/html_report.hpp"
 #include "tcplens/render/ordered_text.hpp"
 #include "tcplens/render/sinks.hpp"
 
@@ -69,6 +70,7 @@ void add_trace_options(CLI::App& app, TraceArgs& args) {
   app.add_flag("-q,--quiet", args.quiet, "No packet lines: only the connections at the end");
   app.add_option("-w", args.print.input.write_file, "Write CMD's packets to FILE (pcap) as they come");
   app.add_option("-s,--snapshot-length", args.print.input.snaplen, "Capture at most N bytes of each packet");
+  app.add_option("--report", args.report, "Also write an HTML report of CMD's traffic to FILE (as tcplens report)");
   app.add_option("--user", args.user, "Run CMD as USER (default: as tcplens runs, root)");
   app.add_option("--linger", args.linger,
                  "After CMD exits, keep capturing this many seconds (its last FINs and ACKs; default 0.5)")
@@ -146,6 +148,16 @@ int run_trace(const TraceArgs& args) {
   if (files) engine.add_sinks(writes);
   if (!args.quiet && !files) engine.add_sinks(lines);
   engine.add_record_sink(table);
+  std::unique_ptr<report::HtmlReport> html;
+  if (!args.report.empty()) {
+    report::ReportOptions ro;
+    ro.input_name = "trace: " + join_words(args.command);
+    ro.link_type = link_type_text(live->info().linktype);
+    ro.live = true;
+    html = std::make_unique<report::HtmlReport>(ro);
+    engine.add_sinks(html->sinks());
+    engine.add_record_sink(*html);
+  }
   const EngineResult result = engine.run(*live);
   waiter.join();
   g_capture.store(nullptr);
@@ -166,6 +178,19 @@ int run_trace(const TraceArgs& args) {
     failed = true;
   }
   const LiveStats s = live->stats();
+  if (html) {
+    report::CaptureFacts facts;
+    facts.packets = result.packets;
+    facts.live = true;
+    facts.received = s.received;
+    facts.dropped = s.dropped;
+    facts.if_dropped = s.if_dropped;
+    std::string report_error;
+    if (!html->write(args.report, facts, report_error)) {
+      std::fprintf(stderr, "tcplens: %s\n", report_error.c_str());
+      failed = true;
+    }
+  }
   std::fprintf(stderr, "%llu packets captured\n%llu packets dropped by kernel\n",
                static_cast<unsigned long long>(s.captured), static_cast<unsigned long long>(s.dropped));
   // CMD's status, unless CMD succeeded and what tcplens was to show or save is incomplete.

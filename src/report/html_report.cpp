@@ -1,0 +1,310 @@
+// HtmlReport's gathering: the per-worker sinks (points and ladder rows of live connections,
+// the timeline, detect's detectors) and the RecordSink side (the table, outcomes, talkers).
+#include "tcplens/report/html_report.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "report_data.hpp"
+#include "tcplens/wire/tcp.hpp"
+
+namespace tcplens::report {
+
+namespace {
+
+std::size_t side_index(Side s) { return s == Side::Client ? 0 : 1; }
+
+bool later(const Timestamp& a, const Timestamp& b) { return a.sec != b.sec ? a.sec > b.sec : a.nsec > b.nsec; }
+
+std::string ip_text(const IpAddress& ip) {
+  char buf[64];
+  return std::string(buf, format_ip(ip, buf));
+}
+
+// What a worker keeps per live connection.
+struct LiveConnection {
+  explain::ConnectionTrace trace;
+  std::vector<Point> points;
+  std::uint64_t points_dropped = 0;
+};
+
+class ReportSink final : public PacketSink {
+ public:
+  ReportSink(HtmlReport::State& state, detect::Detector* detector)
+      : state_(state), options_(state.options), detector_(detector) {
+    explain_.head_rows = 20;
+    explain_.tail_rows = 10;
+  }
+
+  void on_packet(const PacketEvent& e, Emitter&) override {
+    ended_.clear();  // records of streams ended before this packet were handed over
+    bytes_ += e.raw->wirelen;
+    if (!have_time_) {
+      have_time_ = true;
+      first_ = e.first_ts;
+    }
+    last_ = e.raw->ts;
+    if (detector_ != nullptr && e.pkt != nullptr) detector_->on_packet(*e.raw, *e.pkt);
+    const std::int64_t since_first = (e.raw->ts.sec - first_.sec) * 1000000000 + (e.raw->ts.nsec - first_.nsec);
+    if (!e.has_tcp()) {
+      timeline_.add(since_first, AnomalySet());
+      return;
+    }
+    timeline_.add(since_first, e.tcp->anomalies);
+    if (e.connection == nullptr || e.pkt == nullptr || !e.pkt->has_tcp()) return;
+    if (options_.only_stream >= 0 && e.stream != static_cast<std::uint64_t>(options_.only_stream)) return;
+    const Connection& c = *e.connection;
+    LiveConnection& live = live_[e.tcp->stream];
+    live.trace.add(c, *e.pkt, e.raw->number, e.raw->ts, explain_);
+    if (live.points.size() >= options_.max_points) {
+      ++live.points_dropped;
+      return;
+    }
+    const TcpSegment& t = e.pkt->tcp;
+    const explain::ConnectionTrace& tr = live.trace;
+    const Side from = (e.pkt->ip.src == c.client.ip && t.src_port == c.client.port) ? Side::Client : Side::Server;
+    const std::size_t me = side_index(from), peer = 1 - me;
+    Point& p = live.points.emplace_back();
+    p.t_ns = (e.raw->ts.sec - c.first_ts.sec) * 1000000000 + (e.raw->ts.nsec - c.first_ts.nsec);
+    p.frame = e.raw->number;
+    p.side = static_cast<std::uint8_t>(me);
+    p.seq = t.seq - tr.base[me];
+    const bool ack = (t.flags & tcpflag::kAck) != 0;
+    p.ack = ack && tr.base_set[peer] ? t.ack - tr.base[peer] : 0;
+    p.len = t.payload_len;
+    p.flags = t.flags;
+    p.anomalies = e.tcp->anomalies.bits();
+    p.in_flight = e.tcp->bytes_in_flight;
+    if (e.tcp->acks_frame != 0) p.rtt_ns = e.tcp->ack_rtt.total_ns();
+    p.window = t.window;
+    if (e.summary != nullptr) {
+      const std::int8_t scale = e.summary->win_scale[static_cast<std::size_t>(e.tcp->dir)];
+      if (scale >= 0 && (t.flags & tcpflag::kSyn) == 0) p.window = static_cast<std::uint32_t>(t.window) << scale;
+    }
+    const std::size_t blocks = std::min<std::size_t>(t.options.sack_count, 3);
+    p.sack_count = static_cast<std::uint8_t>(tr.base_set[peer] ? blocks : 0);
+    for (std::size_t k = 0; k < p.sack_count; ++k) {
+      p.sack[2 * k] = t.options.sack[k].left - tr.base[peer];
+      p.sack[2 * k + 1] = t.options.sack[k].right - tr.base[peer];
+    }
+  }
+
+  void on_stream_end(const EndedStream& e) override {
+    // The record comes after this call (at this packet or at the end): keep the rows until then.
+    auto it = live_.find(e.stream);
+    if (it == live_.end()) return;
+    ended_[e.stream] = std::move(it->second);
+    live_.erase(it);
+  }
+
+  void on_connection(const ConnectionRecord& r, Emitter&) override {
+    if (options_.only_stream >= 0 && r.conn.stream != static_cast<std::uint64_t>(options_.only_stream)) return;
+    auto d = std::make_unique<Detail>();
+    if (auto it = ended_.find(r.conn.stream); it != ended_.end()) {
+      take(*d, it->second);
+      ended_.erase(it);
+    } else if (auto live = live_.find(r.conn.stream); live != live_.end()) {
+      take(*d, live->second);
+      live_.erase(live);
+    }
+    d->record = r;
+    d->score = notability(r.conn);
+    state_.offer(std::move(d));
+  }
+
+  void on_finish(Emitter&) override {
+    std::lock_guard<std::mutex> lock(state_.mutex);
+    state_.timeline.merge(timeline_);
+    state_.bytes += bytes_;
+    if (have_time_) {
+      // Every worker sees the input's first packet time; the last one seen by any is the end.
+      state_.first_ts = first_;
+      if (!state_.have_time || later(last_, state_.last_ts)) state_.last_ts = last_;
+      state_.have_time = true;
+    }
+  }
+
+ private:
+  static void take(Detail& d, LiveConnection& live) {
+    d.trace = std::move(live.trace);
+    d.points = std::move(live.points);
+    d.points_dropped = live.points_dropped;
+  }
+
+  HtmlReport::State& state_;
+  const ReportOptions& options_;
+  detect::Detector* detector_;
+  explain::ExplainOptions explain_;
+  std::unordered_map<std::uint32_t, LiveConnection> live_;
+  std::unordered_map<std::uint32_t, LiveConnection> ended_;
+  Timeline timeline_;
+  std::uint64_t bytes_ = 0;
+  bool have_time_ = false;
+  Timestamp first_, last_;
+};
+
+class ReportSinks final : public SinkFactory {
+ public:
+  explicit ReportSinks(HtmlReport::State& state) : state_(state) {}
+  std::uint32_t needs() const override {
+    return need::kPackets | need::kDecode | need::kTrack | need::kConnections | need::kZeek |
+           (state_.options.only_stream >= 0 ? need::kStreamNumbers : 0);
+  }
+  std::unique_ptr<PacketSink> make(unsigned) override {
+    detect::Detector* detector = nullptr;
+    if (state_.options.detect) {
+      std::lock_guard<std::mutex> lock(state_.mutex);
+      state_.detectors.push_back(std::make_unique<detect::Detector>());
+      detector = state_.detectors.back().get();
+    }
+    return std::make_unique<ReportSink>(state_, detector);
+  }
+
+ private:
+  HtmlReport::State& state_;
+};
+
+// The heap's order: the least notable on top.
+bool more_notable(const std::unique_ptr<Detail>& a, const std::unique_ptr<Detail>& b) {
+  if (a->score != b->score) return a->score > b->score;
+  return a->record.conn.first_frame < b->record.conn.first_frame;
+}
+
+}  // namespace
+
+double notability(const Connection& c) {
+  const DirectionStats& a = c.client.sent;
+  const DirectionStats& b = c.server.sent;
+  double trouble = 0;
+  if (c.reset_seen) trouble += 50;
+  if (c.handshake == HandshakeResult::Rejected || c.handshake == HandshakeResult::Unanswered) trouble += 20;
+  trouble += 10.0 * (a.retransmissions + b.retransmissions + a.lost_segments + b.lost_segments);
+  trouble += 10.0 * (a.zero_windows + b.zero_windows);
+  trouble += 3.0 * (a.out_of_order + b.out_of_order) + (a.dup_acks + b.dup_acks);
+  const double size = std::log2(1.0 + static_cast<double>(a.bytes + b.bytes));  // at most 64
+  return trouble * 100 + size;
+}
+
+std::string_view outcome(const Connection& c) {
+  switch (c.handshake) {
+    case HandshakeResult::Rejected: return "refused";
+    case HandshakeResult::Unanswered: return "unanswered";
+    default: break;
+  }
+  switch (c.teardown) {
+    case TeardownKind::Reset: return "reset";
+    case TeardownKind::Open: return "open";
+    case TeardownKind::FourWay:
+    case TeardownKind::ThreeWay:
+    case TeardownKind::Simultaneous:
+    case TeardownKind::HalfClosed: return "complete";
+    default: return "other";
+  }
+}
+
+void Timeline::coarsen() {
+  for (auto& v : counts) {
+    for (std::size_t k = 0; k < v.size(); ++k) v[k / 2] = (k % 2 == 0 ? 0 : v[k / 2]) + v[k];
+    v.resize((v.size() + 1) / 2);
+  }
+  width_ns *= 2;
+}
+
+void Timeline::add(std::int64_t since_first_ns, const AnomalySet& a) {
+  std::int64_t at = since_first_ns < 0 ? 0 : since_first_ns / width_ns;
+  while (static_cast<std::uint64_t>(at) >= kBuckets) {
+    coarsen();
+    at = since_first_ns / width_ns;
+  }
+  const auto b = static_cast<std::size_t>(at);
+  if (b >= counts[0].size())
+    for (auto& v : counts) v.resize(std::min<std::size_t>(kBuckets, std::max<std::size_t>(b + 1, v.size() * 2)), 0);
+  ++counts[0][b];
+  if (a.empty()) return;
+  std::size_t kind = 4;
+  if (a.has(Anomaly::Retransmission) || a.has(Anomaly::FastRetransmission) || a.has(Anomaly::SpuriousRetransmission))
+    kind = 1;
+  else if (a.has(Anomaly::DuplicateAck))
+    kind = 2;
+  else if (a.has(Anomaly::ZeroWindow))
+    kind = 3;
+  else if (a.has(Anomaly::WindowUpdate) || a.has(Anomaly::KeepAlive) || a.has(Anomaly::KeepAliveAck))
+    return;  // routine, not trouble
+  ++counts[kind][b];
+}
+
+void Timeline::merge(Timeline& o) {
+  while (width_ns < o.width_ns) coarsen();
+  while (o.width_ns < width_ns) o.coarsen();
+  for (std::size_t kind = 0; kind < kKinds; ++kind) {
+    auto& mine = counts[kind];
+    const auto& theirs = o.counts[kind];
+    if (theirs.size() > mine.size()) mine.resize(theirs.size(), 0);
+    for (std::size_t k = 0; k < theirs.size(); ++k) mine[k] += theirs[k];
+  }
+}
+
+std::size_t Timeline::used() const {
+  std::size_t n = counts[0].size();
+  while (n > 0 && counts[0][n - 1] == 0) --n;
+  return n;
+}
+
+void HtmlReport::State::offer(std::unique_ptr<Detail> d) {
+  std::lock_guard<std::mutex> lock(mutex);
+  if (options.detail == 0) return;
+  if (kept.size() >= options.detail) {
+    if (!more_notable(d, kept.front())) return;
+    std::pop_heap(kept.begin(), kept.end(), more_notable);
+    kept_by_first_frame.erase(kept.back()->record.conn.first_frame);
+    kept.pop_back();
+  }
+  kept_by_first_frame[d->record.conn.first_frame] = d.get();
+  kept.push_back(std::move(d));
+  std::push_heap(kept.begin(), kept.end(), more_notable);
+}
+
+std::vector<const Detail*> HtmlReport::State::details() const {
+  std::vector<const Detail*> out;
+  for (const auto& d : kept) out.push_back(d.get());
+  std::sort(out.begin(), out.end(),
+            [](const Detail* a, const Detail* b) { return a->record.conn.stream < b->record.conn.stream; });
+  return out;
+}
+
+HtmlReport::HtmlReport(const ReportOptions& options) : state_(std::make_unique<State>(options)) {
+  state_->factory = std::make_unique<ReportSinks>(*state_);
+}
+
+HtmlReport::~HtmlReport() = default;
+
+SinkFactory& HtmlReport::sinks() { return *state_->factory; }
+
+void HtmlReport::on_connection(ConnectionRecord& r) {
+  State& s = *state_;
+  if (s.options.only_stream >= 0 && r.conn.stream != static_cast<std::uint64_t>(s.options.only_stream)) return;
+  s.table.add(r);
+  const std::string_view o = outcome(r.conn);
+  static constexpr std::string_view kOutcomes[] = {"complete", "refused", "reset", "unanswered", "open", "other"};
+  for (std::size_t k = 0; k < 6; ++k)
+    if (kOutcomes[k] == o) ++s.outcome_counts[k];
+  const Connection& c = r.conn;
+  const std::uint64_t bytes = c.client.sent.bytes + c.server.sent.bytes;
+  const std::uint64_t packets = c.client.sent.packets + c.server.sent.packets;
+  for (const Endpoint* e : {&c.client, &c.server}) {
+    Talker& t = s.talkers[ip_text(e->ip)];
+    t.bytes += bytes;
+    t.packets += packets;
+    ++t.connections;
+  }
+  // The worker handed this connection's detail over before its record reached us.
+  std::lock_guard<std::mutex> lock(s.mutex);
+  if (auto it = s.kept_by_first_frame.find(c.first_frame); it != s.kept_by_first_frame.end()) {
+    it->second->record = r;
+    it->second->numbered = true;
+  }
+}
+
+void HtmlReport::on_finish() {}
+
+}  // namespace tcplens::report

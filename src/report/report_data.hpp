@@ -1,0 +1,147 @@
+// What HtmlReport gathers (private to src/report/): the table's typed columns, a detailed
+// connection's points, the overview's counts; and the encoding the page reads (little-endian
+// typed columns, gzip, base64).
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "tcplens/detect/detector.hpp"
+#include "tcplens/engine/connection_record.hpp"
+#include "tcplens/explain/explainer.hpp"
+#include "tcplens/report/html_report.hpp"
+
+namespace tcplens::report {
+
+// One packet of a detailed connection, as the graphs draw it. Sequence numbers are relative to
+// the ladder's bases (explain's: each side's ISN), acknowledgments and SACK edges to the
+// peer's.
+struct Point {
+  std::int64_t t_ns = 0;  // since the connection's first packet
+  std::uint64_t frame = 0;
+  std::uint32_t seq = 0;
+  std::uint32_t ack = 0;
+  std::uint32_t len = 0;
+  std::uint32_t window = 0;     // scaled when the scale is known
+  std::uint32_t in_flight = 0;  // tcp.analysis.bytes_in_flight (0: not known)
+  std::int64_t rtt_ns = -1;     // tcp.analysis.ack_rtt, -1: none
+  std::uint32_t anomalies = 0;  // AnomalySet bits
+  std::uint16_t flags = 0;
+  std::uint8_t side = 0;  // Side
+  std::uint8_t sack_count = 0;
+  std::uint32_t sack[6] = {0, 0, 0, 0, 0, 0};  // left, right of up to three blocks
+};
+
+// A connection shown in detail: its record, explain's ladder rows and the graphs' points.
+struct Detail {
+  ConnectionRecord record;
+  explain::ConnectionTrace trace;
+  std::vector<Point> points;
+  std::uint64_t points_dropped = 0;  // packets past ReportOptions::max_points
+  double score = 0;
+  bool numbered = false;  // record.conn.stream is the whole input's number
+};
+
+// How notable a connection is: trouble first (resets, refusals, retransmissions, loss, zero
+// windows, duplicate ACKs), then size. Ties go to the earlier connection.
+double notability(const Connection& c);
+// "complete", "refused", "reset", "unanswered", "open", "other": the overview's outcomes.
+std::string_view outcome(const Connection& c);
+
+// A typed column of the table, named by its path in `conns --format json`.
+enum class ColumnType : std::uint8_t { U32, F64, Str, Bool, Ts };
+struct Column {
+  std::string path;
+  ColumnType type;
+  std::vector<std::uint32_t> u32;  // U32; Str: dictionary index
+  std::vector<double> f64;         // F64 (NaN: null); Ts: microseconds since the table's base second
+  std::vector<std::uint8_t> u8;    // Bool (2: null)
+  std::vector<std::string> dict;
+  std::unordered_map<std::string, std::uint32_t> dict_index;
+  void add_str(std::string_view s);
+  std::size_t size() const;
+};
+
+class Table {
+ public:
+  Table();
+  void add(const ConnectionRecord& r);
+  std::size_t rows() const { return rows_; }
+  const std::vector<Column>& columns() const { return columns_; }
+  std::int64_t base_sec() const { return base_sec_; }
+
+ private:
+  std::vector<Column> columns_;
+  std::size_t rows_ = 0;
+  std::int64_t base_sec_ = 0;
+  bool base_set_ = false;
+};
+
+// Typed arrays for the page: each array's little-endian bytes, padded to 8, one after the
+// other; `layout` gets a JSON array of {name, type, offset, length}.
+struct Packed {
+  std::string bytes;
+  std::string layout;
+};
+Packed pack_table(const Table& table);
+Packed pack_points(const Detail& d);
+
+// gzip (RFC 1952) of `data`, then base64 (RFC 4648).
+std::string gzip_base64(std::string_view data);
+
+// Packets and those with an anomaly, in buckets of capture time since the input's first
+// packet: a millisecond each at first, twice as wide (pairs merged) whenever the capture
+// outgrows kBuckets, so that any span fits in fixed memory.
+struct Timeline {
+  static constexpr std::size_t kBuckets = 1u << 16;
+  static constexpr std::size_t kKinds = 5;  // packets, retransmissions, dup ACKs, zero windows, other
+  std::int64_t width_ns = 1000000;
+  std::vector<std::uint32_t> counts[kKinds];
+  void add(std::int64_t since_first_ns, const AnomalySet& a);
+  void merge(Timeline& o);
+  // Buckets in use (up to the last non-empty one).
+  std::size_t used() const;
+
+ private:
+  void coarsen();  // doubles width_ns
+};
+
+struct Talker {
+  std::uint64_t bytes = 0;
+  std::uint64_t packets = 0;
+  std::uint64_t connections = 0;
+};
+
+struct HtmlReport::State {
+  explicit State(const ReportOptions& o) : options(o) {}
+  ReportOptions options;
+
+  std::mutex mutex;  // guards what the workers hand over (below, until the table)
+  std::vector<std::unique_ptr<Detail>> kept;  // a min-heap by (score, earlier first)
+  std::unordered_map<std::uint64_t, Detail*> kept_by_first_frame;
+  Timeline timeline;
+  std::uint64_t bytes = 0;
+  Timestamp first_ts, last_ts;  // of the input's first and last packets
+  bool have_time = false;
+  std::vector<std::unique_ptr<detect::Detector>> detectors;
+  bool detectors_done = false;  // merged and finished
+
+  // Only the RecordSink (one thread) touches these.
+  Table table;
+  std::uint64_t outcome_counts[6] = {0, 0, 0, 0, 0, 0};
+  std::unordered_map<std::string, Talker> talkers;
+
+  std::unique_ptr<SinkFactory> factory;
+
+  void offer(std::unique_ptr<Detail> d);
+  // Kept details by stream number.
+  std::vector<const Detail*> details() const;
+};
+
+}  // namespace tcplens::report

@@ -1,0 +1,315 @@
+// The report's table: every scalar field of `conns --format json`, one typed column each,
+// named by its JSON path; and the encoding the page decodes (typed arrays, gzip, base64).
+#include <zlib.h>
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <limits>
+
+#include "report_data.hpp"
+
+namespace tcplens::report {
+
+namespace {
+
+constexpr double kNull = std::numeric_limits<double>::quiet_NaN();
+
+std::string ip_text(const IpAddress& ip) {
+  char buf[64];
+  return std::string(buf, format_ip(ip, buf));
+}
+
+double seconds_between(const Timestamp& a, const Timestamp& b) {
+  return static_cast<double>(b.sec - a.sec) + static_cast<double>(b.nsec - a.nsec) / 1e9;
+}
+
+// What each column reads from a record (the same computations as connection_summary.cpp).
+struct ColumnSource {
+  std::string path;
+  ColumnType type;
+  std::function<void(const ConnectionRecord&, Column&)> read;
+};
+
+double opt_seconds(double s) { return s < 0 ? kNull : s; }
+
+void add_direction(std::vector<ColumnSource>& cols, const char* prefix, Side side) {
+  struct Field {
+    const char* name;
+    std::uint32_t DirectionStats::*u32;
+    std::uint64_t DirectionStats::*u64;
+  };
+  static const Field kFields[] = {
+      {"packets", nullptr, &DirectionStats::packets},
+      {"bytes", nullptr, &DirectionStats::bytes},
+      {"unique_bytes", nullptr, &DirectionStats::unique_bytes},
+      {"retransmissions", &DirectionStats::retransmissions, nullptr},
+      {"network_duplicates", &DirectionStats::network_duplicates, nullptr},
+      {"tshark_retransmissions", &DirectionStats::tshark_retransmissions, nullptr},
+      {"fast_retransmissions", &DirectionStats::fast_retransmissions, nullptr},
+      {"spurious_retransmissions", &DirectionStats::spurious_retransmissions, nullptr},
+      {"out_of_order", &DirectionStats::out_of_order, nullptr},
+      {"lost_segments", &DirectionStats::lost_segments, nullptr},
+      {"dup_acks", &DirectionStats::dup_acks, nullptr},
+      {"zero_windows", &DirectionStats::zero_windows, nullptr},
+      {"zero_window_probes", &DirectionStats::zero_window_probes, nullptr},
+      {"keep_alives", &DirectionStats::keep_alives, nullptr},
+  };
+  for (const Field& f : kFields) {
+    const std::string path = std::string(prefix) + "." + f.name;
+    if (f.u32 != nullptr)
+      cols.push_back({path, ColumnType::U32, [side, m = f.u32](const ConnectionRecord& r, Column& c) {
+                        c.u32.push_back(r.conn.side(side).sent.*m);
+                      }});
+    else
+      cols.push_back({path, ColumnType::F64, [side, m = f.u64](const ConnectionRecord& r, Column& c) {
+                        c.f64.push_back(static_cast<double>(r.conn.side(side).sent.*m));
+                      }});
+  }
+  struct Rtt {
+    const char* name;
+    int which;  // 0 min, 1 avg, 2 max
+  };
+  for (const Rtt& rtt : {Rtt{"rtt_min", 0}, Rtt{"rtt_avg", 1}, Rtt{"rtt_max", 2}}) {
+    cols.push_back({std::string(prefix) + "." + rtt.name, ColumnType::F64, [side, w = rtt.which](const ConnectionRecord& r, Column& c) {
+                      const DirectionStats& d = r.conn.side(side).sent;
+                      if (d.rtt_samples == 0) {
+                        c.f64.push_back(kNull);
+                        return;
+                      }
+                      const std::int64_t ns = w == 0 ? d.rtt_min_ns : w == 1 ? d.rtt_sum_ns / d.rtt_samples : d.rtt_max_ns;
+                      c.f64.push_back(static_cast<double>(ns) / 1e9);
+                    }});
+  }
+}
+
+const std::vector<ColumnSource>& column_sources() {
+  static const std::vector<ColumnSource> cols = [] {
+    using T = ColumnType;
+    using R = const ConnectionRecord&;
+    std::vector<ColumnSource> v = {
+        {"stream", T::U32, [](R r, Column& c) { c.u32.push_back(r.conn.stream); }},
+        {"outcome", T::Str, [](R r, Column& c) { c.add_str(outcome(r.conn)); }},
+        {"client.ip", T::Str, [](R r, Column& c) { c.add_str(ip_text(r.conn.client.ip)); }},
+        {"client.port", T::U32, [](R r, Column& c) { c.u32.push_back(r.conn.client.port); }},
+        {"server.ip", T::Str, [](R r, Column& c) { c.add_str(ip_text(r.conn.server.ip)); }},
+        {"server.port", T::U32, [](R r, Column& c) { c.u32.push_back(r.conn.server.port); }},
+        {"roles_from_syn", T::Bool, [](R r, Column& c) { c.u8.push_back(r.conn.roles_from_syn ? 1 : 0); }},
+        {"first_ts", T::Ts, nullptr},
+        {"last_ts", T::Ts, nullptr},
+        {"duration", T::F64, [](R r, Column& c) { c.f64.push_back(seconds_between(r.conn.first_ts, r.conn.last_ts)); }},
+        {"handshake.result", T::Str, [](R r, Column& c) { c.add_str(to_string(r.conn.handshake)); }},
+        {"handshake.syns", T::U32, [](R r, Column& c) { c.u32.push_back(r.conn.client_syns); }},
+        {"handshake.syn_acks", T::U32, [](R r, Column& c) { c.u32.push_back(r.conn.server_syn_acks); }},
+        {"handshake.client_isn", T::F64,
+         [](R r, Column& c) { c.f64.push_back(r.conn.client.isn_seen ? r.conn.client.isn : kNull); }},
+        {"handshake.server_isn", T::F64,
+         [](R r, Column& c) { c.f64.push_back(r.conn.server.isn_seen ? r.conn.server.isn : kNull); }},
+        {"handshake.irtt", T::F64, [](R r, Column& c) { c.f64.push_back(opt_seconds(r.conn.irtt_s())); }},
+        {"handshake.rtt_client", T::F64, [](R r, Column& c) { c.f64.push_back(opt_seconds(r.conn.rtt_client_s())); }},
+        {"handshake.rtt_server", T::F64, [](R r, Column& c) { c.f64.push_back(opt_seconds(r.conn.rtt_server_s())); }},
+    };
+    add_direction(v, "client_to_server", Side::Client);
+    add_direction(v, "server_to_client", Side::Server);
+    const std::vector<ColumnSource> rest = {
+        {"teardown.kind", T::Str, [](R r, Column& c) { c.add_str(to_string(r.conn.teardown)); }},
+        {"teardown.initiator", T::Str, [](R r, Column& c) { c.add_str(r.conn.initiator()); }},
+        {"teardown.reset_by", T::Str, [](R r, Column& c) { c.add_str(r.conn.reset_by_name()); }},
+        {"teardown.time_wait", T::Str, [](R r, Column& c) { c.add_str(r.conn.time_wait()); }},
+        {"states.client", T::Str, [](R r, Column& c) { c.add_str(to_string(r.conn.client.state)); }},
+        {"states.server", T::Str, [](R r, Column& c) { c.add_str(to_string(r.conn.server.state)); }},
+        {"zeek.conn_state", T::Str, [](R r, Column& c) { c.add_str(r.has_zeek ? r.zeek_conn_state : ""); }},
+        {"zeek.history", T::Str, [](R r, Column& c) { c.add_str(r.has_zeek ? std::string_view(r.zeek_history) : ""); }},
+        {"completeness", T::U32, [](R r, Column& c) { c.u32.push_back(r.completeness); }},
+    };
+    v.insert(v.end(), rest.begin(), rest.end());
+    return v;
+  }();
+  return cols;
+}
+
+void append_bytes(std::string& out, const void* data, std::size_t n) {
+  out.append(static_cast<const char*>(data), n);
+  out.append((8 - out.size() % 8) % 8, '\0');
+}
+
+void put_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else if (c == '<') {
+      out += "\\u003c";  // never "</script>" inside the page
+    } else {
+      out += ch;
+    }
+  }
+  out += '"';
+}
+
+// One typed array of the layout.
+template <typename V>
+void pack_array(Packed& p, std::string_view name, const char* type, const std::vector<V>& values,
+                const std::vector<std::string>* dict = nullptr) {
+  if (p.layout.size() > 1) p.layout += ',';
+  p.layout += "{\"name\":";
+  put_json_string(p.layout, name);
+  p.layout += ",\"type\":\"";
+  p.layout += type;
+  p.layout += "\",\"offset\":" + std::to_string(p.bytes.size()) + ",\"length\":" + std::to_string(values.size());
+  if (dict != nullptr) {
+    p.layout += ",\"dict\":[";
+    for (std::size_t k = 0; k < dict->size(); ++k) {
+      if (k) p.layout += ',';
+      put_json_string(p.layout, (*dict)[k]);
+    }
+    p.layout += ']';
+  }
+  p.layout += '}';
+  append_bytes(p.bytes, values.data(), values.size() * sizeof(V));
+}
+
+}  // namespace
+
+void Column::add_str(std::string_view s) {
+  auto it = dict_index.find(std::string(s));
+  if (it == dict_index.end()) {
+    it = dict_index.emplace(std::string(s), static_cast<std::uint32_t>(dict.size())).first;
+    dict.emplace_back(s);
+  }
+  u32.push_back(it->second);
+}
+
+std::size_t Column::size() const {
+  switch (type) {
+    case ColumnType::F64:
+    case ColumnType::Ts: return f64.size();
+    case ColumnType::Bool: return u8.size();
+    default: return u32.size();
+  }
+}
+
+Table::Table() {
+  for (const ColumnSource& s : column_sources()) {
+    Column c;
+    c.path = s.path;
+    c.type = s.type;
+    columns_.push_back(std::move(c));
+  }
+}
+
+void Table::add(const ConnectionRecord& r) {
+  if (!base_set_) {
+    base_sec_ = r.conn.first_ts.sec;
+    base_set_ = true;
+  }
+  const auto& sources = column_sources();
+  for (std::size_t k = 0; k < sources.size(); ++k) {
+    Column& c = columns_[k];
+    if (c.type == ColumnType::Ts) {
+      const Timestamp& ts = c.path == "first_ts" ? r.conn.first_ts : r.conn.last_ts;
+      // Microseconds, as conns prints them (truncated), exact in a double for 285 years.
+      c.f64.push_back(static_cast<double>((ts.sec - base_sec_) * 1000000 + ts.nsec / 1000));
+    } else {
+      sources[k].read(r, c);
+    }
+  }
+  ++rows_;
+}
+
+Packed pack_table(const Table& table) {
+  Packed p;
+  p.layout.push_back('[');  // (not = "[": a GCC 12 -Wrestrict false positive)
+  for (const Column& c : table.columns()) {
+    switch (c.type) {
+      case ColumnType::U32: pack_array(p, c.path, "u32", c.u32); break;
+      case ColumnType::Str: pack_array(p, c.path, "str", c.u32, &c.dict); break;
+      case ColumnType::F64: pack_array(p, c.path, "f64", c.f64); break;
+      case ColumnType::Ts: pack_array(p, c.path, "ts", c.f64); break;
+      case ColumnType::Bool: pack_array(p, c.path, "bool", c.u8); break;
+    }
+  }
+  p.layout += ']';
+  return p;
+}
+
+Packed pack_points(const Detail& d) {
+  Packed p;
+  p.layout.push_back('[');  // (not = "[": a GCC 12 -Wrestrict false positive)
+  const std::vector<Point>& pts = d.points;
+  auto column = [&](const char* name, auto get) {
+    using V = decltype(get(pts.front()));
+    std::vector<V> v;
+    v.reserve(pts.size());
+    for (const Point& pt : pts) v.push_back(get(pt));
+    pack_array(p, name, std::is_same_v<V, double> ? "f64" : std::is_same_v<V, std::uint8_t> ? "u8" : "u32", v);
+  };
+  if (pts.empty()) {
+    p.layout += ']';
+    return p;
+  }
+  column("t", [](const Point& x) { return static_cast<double>(x.t_ns) / 1e9; });
+  column("frame", [](const Point& x) { return static_cast<double>(x.frame); });
+  column("side", [](const Point& x) { return x.side; });
+  column("seq", [](const Point& x) { return x.seq; });
+  column("ack", [](const Point& x) { return x.ack; });
+  column("len", [](const Point& x) { return x.len; });
+  column("window", [](const Point& x) { return x.window; });
+  column("in_flight", [](const Point& x) { return x.in_flight; });
+  column("rtt", [](const Point& x) { return x.rtt_ns < 0 ? kNull : static_cast<double>(x.rtt_ns) / 1e9; });
+  column("anomalies", [](const Point& x) { return x.anomalies; });
+  column("flags", [](const Point& x) { return static_cast<std::uint32_t>(x.flags); });
+  column("sack_count", [](const Point& x) { return x.sack_count; });
+  for (int k = 0; k < 6; ++k) {
+    const std::string name = "sack" + std::to_string(k);
+    column(name.c_str(), [k](const Point& x) { return x.sack[k]; });
+  }
+  p.layout += ']';
+  return p;
+}
+
+std::string gzip_base64(std::string_view data) {
+  z_stream zs{};
+  // Level 1: the table of a large capture is mostly small numbers and zeros, which the fastest
+  // level already squeezes; the higher levels cost seconds there for a few percent.
+  deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string z(deflateBound(&zs, data.size()), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(z.data());
+  zs.avail_out = static_cast<uInt>(z.size());
+  deflate(&zs, Z_FINISH);
+  z.resize(zs.total_out);
+  deflateEnd(&zs);
+
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((z.size() + 2) / 3 * 4);
+  std::size_t k = 0;
+  for (; k + 3 <= z.size(); k += 3) {
+    const std::uint32_t v = (static_cast<std::uint8_t>(z[k]) << 16) | (static_cast<std::uint8_t>(z[k + 1]) << 8) |
+                            static_cast<std::uint8_t>(z[k + 2]);
+    out += kAlphabet[v >> 18];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+    out += kAlphabet[v & 63];
+  }
+  if (k < z.size()) {
+    const bool two = k + 1 < z.size();
+    const std::uint32_t v = (static_cast<std::uint8_t>(z[k]) << 16) | (two ? static_cast<std::uint8_t>(z[k + 1]) << 8 : 0);
+    out += kAlphabet[v >> 18];
+    out += kAlphabet[(v >> 12) & 63];
+    out += two ? kAlphabet[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+}  // namespace tcplens::report
