@@ -37,7 +37,10 @@ class ReportSink final : public PacketSink {
   }
 
   void on_packet(const PacketEvent& e, Emitter&) override {
-    ended_.clear();  // records of streams ended before this packet were handed over
+    // Records of streams ended before this packet were handed over. Watch out: clear() of
+    // an unordered_map wipes its whole bucket array even when empty; a sweep that ended
+    // thousands of streams would make that a large memset per packet.
+    if (!ended_.empty()) ended_.clear();
     bytes_ += e.raw->wirelen;
     if (!have_time_) {
       have_time_ = true;
@@ -54,6 +57,7 @@ class ReportSink final : public PacketSink {
     if (e.connection == nullptr || e.pkt == nullptr || !e.pkt->has_tcp()) return;
     if (options_.only_stream >= 0 && e.stream != static_cast<std::uint64_t>(options_.only_stream)) return;
     const Connection& c = *e.connection;
+    if (options_.detail == 0) return;
     LiveConnection& live = live_[e.tcp->stream];
     live.trace.add(c, *e.pkt, e.raw->number, e.raw->ts, explain_);
     if (live.points.size() >= options_.max_points) {
@@ -99,6 +103,11 @@ class ReportSink final : public PacketSink {
 
   void on_connection(const ConnectionRecord& r, Emitter&) override {
     if (options_.only_stream >= 0 && r.conn.stream != static_cast<std::uint64_t>(options_.only_stream)) return;
+    const double score = notability(r.conn);
+    if (score < state_.keep_from.load(std::memory_order_relaxed)) {
+      drop(r.conn.stream);
+      return;
+    }
     auto d = std::make_unique<Detail>();
     if (auto it = ended_.find(r.conn.stream); it != ended_.end()) {
       take(*d, it->second);
@@ -108,7 +117,7 @@ class ReportSink final : public PacketSink {
       live_.erase(live);
     }
     d->record = r;
-    d->score = notability(r.conn);
+    d->score = score;
     state_.offer(std::move(d));
   }
 
@@ -125,6 +134,9 @@ class ReportSink final : public PacketSink {
   }
 
  private:
+  void drop(std::uint32_t stream) {
+    if (ended_.erase(stream) == 0) live_.erase(stream);
+  }
   static void take(Detail& d, LiveConnection& live) {
     d.trace = std::move(live.trace);
     d.points = std::move(live.points);
@@ -262,6 +274,7 @@ void HtmlReport::State::offer(std::unique_ptr<Detail> d) {
   kept_by_first_frame[d->record.conn.first_frame] = d.get();
   kept.push_back(std::move(d));
   std::push_heap(kept.begin(), kept.end(), more_notable);
+  if (kept.size() >= options.detail) keep_from.store(kept.front()->score, std::memory_order_relaxed);
 }
 
 std::vector<const Detail*> HtmlReport::State::details() const {

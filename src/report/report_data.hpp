@@ -3,6 +3,7 @@
 // typed columns, gzip, base64).
 #pragma once
 
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -57,13 +58,18 @@ std::string_view outcome(const Connection& c);
 // A typed column of the table, named by its path in `conns --format json`.
 enum class ColumnType : std::uint8_t { U32, F64, Str, Bool, Ts };
 struct Column {
+  // Heterogeneous lookup: no string made to look a value up.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
   std::string path;
   ColumnType type;
   std::vector<std::uint32_t> u32;  // U32; Str: dictionary index
   std::vector<double> f64;         // F64 (NaN: null); Ts: microseconds since the table's base second
   std::vector<std::uint8_t> u8;    // Bool (2: null)
   std::vector<std::string> dict;
-  std::unordered_map<std::string, std::uint32_t> dict_index;
+  std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> dict_index;
   void add_str(std::string_view s);
   std::size_t size() const;
 };
@@ -84,16 +90,19 @@ class Table {
 };
 
 // Typed arrays for the page: each array's little-endian bytes, padded to 8, one after the
-// other; `layout` gets a JSON array of {name, type, offset, length}.
+// other (`parts`, viewing the columns themselves or `owned`); `layout` gets a JSON array of
+// {name, type, offset, length}.
 struct Packed {
-  std::string bytes;
+  std::vector<std::string_view> parts;
+  std::vector<std::string> owned;
+  std::size_t size = 0;
   std::string layout;
+  // gzip (RFC 1952) of the parts, then base64 (RFC 4648).
+  std::string gzip_base64() const;
 };
+// Views the table's columns: valid while `table` is.
 Packed pack_table(const Table& table);
 Packed pack_points(const Detail& d);
-
-// gzip (RFC 1952) of `data`, then base64 (RFC 4648).
-std::string gzip_base64(std::string_view data);
 
 // Packets and those with an anomaly, in buckets of capture time since the input's first
 // packet: a millisecond each at first, twice as wide (pairs merged) whenever the capture
@@ -125,6 +134,9 @@ struct HtmlReport::State {
   std::mutex mutex;  // guards what the workers hand over (below, until the table)
   std::vector<std::unique_ptr<Detail>> kept;  // a min-heap by (score, earlier first)
   std::unordered_map<std::uint64_t, Detail*> kept_by_first_frame;
+  // Once `kept` is full, the least notable kept score: a worker offers nothing below it (and
+  // so copies nothing for most connections of a large capture).
+  std::atomic<double> keep_from{-1};
   Timeline timeline;
   std::uint64_t bytes = 0;
   Timestamp first_ts, last_ts;  // of the input's first and last packets

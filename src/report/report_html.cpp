@@ -281,7 +281,7 @@ void detail_section(std::string& h, const Detail& d) {
   esc(h, endpoint_text(c.client));
   h += "\",\"server\":\"";
   esc(h, endpoint_text(c.server));
-  h += "\",\"layout\":" + p.layout + ",\"data\":\"" + gzip_base64(p.bytes) + "\"}</script>";
+  h += "\",\"layout\":" + p.layout + ",\"data\":\"" + p.gzip_base64() + "\"}</script>";
   h += "</section>\n";
 }
 
@@ -441,7 +441,7 @@ std::string HtmlReport::html(const CaptureFacts& facts) {
       first = false;
       h += std::to_string(d->record.conn.stream);
     }
-    h += "],\"layout\":" + p.layout + ",\"data\":\"" + gzip_base64(p.bytes) + "\"}</script>";
+    h += "],\"layout\":" + p.layout + ",\"data\":\"" + p.gzip_base64() + "\"}</script>";
   }
   h += "</section>\n";
 

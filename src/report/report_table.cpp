@@ -128,9 +128,14 @@ const std::vector<ColumnSource>& column_sources() {
   return cols;
 }
 
-void append_bytes(std::string& out, const void* data, std::size_t n) {
-  out.append(static_cast<const char*>(data), n);
-  out.append((8 - out.size() % 8) % 8, '\0');
+constexpr char kPadding[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+
+void add_part(Packed& p, std::string_view bytes) {
+  p.parts.push_back(bytes);
+  p.size += bytes.size();
+  const std::size_t pad = (8 - p.size % 8) % 8;
+  if (pad) p.parts.emplace_back(kPadding, pad);
+  p.size += pad;
 }
 
 void put_json_string(std::string& out, std::string_view s) {
@@ -155,6 +160,7 @@ void put_json_string(std::string& out, std::string_view s) {
 }
 
 // One typed array of the layout.
+// `values` must outlive `p` (or be moved into p.owned by the caller first).
 template <typename V>
 void pack_array(Packed& p, std::string_view name, const char* type, const std::vector<V>& values,
                 const std::vector<std::string>* dict = nullptr) {
@@ -163,7 +169,7 @@ void pack_array(Packed& p, std::string_view name, const char* type, const std::v
   put_json_string(p.layout, name);
   p.layout += ",\"type\":\"";
   p.layout += type;
-  p.layout += "\",\"offset\":" + std::to_string(p.bytes.size()) + ",\"length\":" + std::to_string(values.size());
+  p.layout += "\",\"offset\":" + std::to_string(p.size) + ",\"length\":" + std::to_string(values.size());
   if (dict != nullptr) {
     p.layout += ",\"dict\":[";
     for (std::size_t k = 0; k < dict->size(); ++k) {
@@ -173,13 +179,13 @@ void pack_array(Packed& p, std::string_view name, const char* type, const std::v
     p.layout += ']';
   }
   p.layout += '}';
-  append_bytes(p.bytes, values.data(), values.size() * sizeof(V));
+  add_part(p, std::string_view(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(V)));
 }
 
 }  // namespace
 
 void Column::add_str(std::string_view s) {
-  auto it = dict_index.find(std::string(s));
+  auto it = dict_index.find(s);
   if (it == dict_index.end()) {
     it = dict_index.emplace(std::string(s), static_cast<std::uint32_t>(dict.size())).first;
     dict.emplace_back(s);
@@ -244,12 +250,16 @@ Packed pack_points(const Detail& d) {
   Packed p;
   p.layout.push_back('[');  // (not = "[": a GCC 12 -Wrestrict false positive)
   const std::vector<Point>& pts = d.points;
+  p.owned.reserve(18);  // the views below point into these strings: they must not move
   auto column = [&](const char* name, auto get) {
     using V = decltype(get(pts.front()));
     std::vector<V> v;
     v.reserve(pts.size());
     for (const Point& pt : pts) v.push_back(get(pt));
+    std::string& bytes = p.owned.emplace_back(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(V));
+    const std::size_t before = p.parts.size();
     pack_array(p, name, std::is_same_v<V, double> ? "f64" : std::is_same_v<V, std::uint8_t> ? "u8" : "u32", v);
+    p.parts[before] = bytes;  // view the owned copy, not the local vector
   };
   if (pts.empty()) {
     p.layout += ']';
@@ -275,17 +285,20 @@ Packed pack_points(const Detail& d) {
   return p;
 }
 
-std::string gzip_base64(std::string_view data) {
+std::string Packed::gzip_base64() const {
   z_stream zs{};
   // Level 1: the table of a large capture is mostly small numbers and zeros, which the fastest
   // level already squeezes; the higher levels cost seconds there for a few percent.
   deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string z(deflateBound(&zs, data.size()), '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
+  std::string z(deflateBound(&zs, size) + 64, '\0');
   zs.next_out = reinterpret_cast<Bytef*>(z.data());
   zs.avail_out = static_cast<uInt>(z.size());
-  deflate(&zs, Z_FINISH);
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(parts[k].data()));
+    zs.avail_in = static_cast<uInt>(parts[k].size());
+    deflate(&zs, k + 1 == parts.size() ? Z_FINISH : Z_NO_FLUSH);
+  }
+  if (parts.empty()) deflate(&zs, Z_FINISH);
   z.resize(zs.total_out);
   deflateEnd(&zs);
 
