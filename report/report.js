@@ -403,7 +403,10 @@
     const cols = await unpack(meta);
     const pts = {};
     for (const k of Object.keys(cols)) pts[k] = cols[k].v;
-    if (!pts.t) pts.t = new Float64Array(0);
+    // A connection with no packet kept (none drawn): empty arrays of every name.
+    for (const k of ['t', 'frame', 'rtt']) if (!pts[k]) pts[k] = new Float64Array(0);
+    for (const k of ['side', 'seq', 'ack', 'len', 'window', 'in_flight', 'anomalies', 'flags', 'sack_count', 'sack0', 'sack1', 'sack2', 'sack3', 'sack4', 'sack5'])
+      if (!pts[k]) pts[k] = new Uint32Array(0);
     const entry = (api.charts[stream] = { stream, points: pts, side: 0, style: 'tcptrace', charts: {} });
     // The direction with more data first.
     let bytes0 = 0, bytes1 = 0;

@@ -26,6 +26,7 @@ struct LiveConnection {
   explain::ConnectionTrace trace;
   std::vector<Point> points;
   std::uint64_t points_dropped = 0;
+  bool shown = false;  // a packet passed the filters
 };
 
 class ReportSink final : public PacketSink {
@@ -37,10 +38,6 @@ class ReportSink final : public PacketSink {
   }
 
   void on_packet(const PacketEvent& e, Emitter&) override {
-    // Records of streams ended before this packet were handed over. Watch out: clear() of
-    // an unordered_map wipes its whole bucket array even when empty; a sweep that ended
-    // thousands of streams would make that a large memset per packet.
-    if (!ended_.empty()) ended_.clear();
     bytes_ += e.raw->wirelen;
     if (!have_time_) {
       have_time_ = true;
@@ -59,6 +56,7 @@ class ReportSink final : public PacketSink {
     const Connection& c = *e.connection;
     if (options_.detail == 0) return;
     LiveConnection& live = live_[e.tcp->stream];
+    live.shown = live.shown || e.shown;
     live.trace.add(c, *e.pkt, e.raw->number, e.raw->ts, explain_);
     if (live.points.size() >= options_.max_points) {
       ++live.points_dropped;
@@ -94,10 +92,12 @@ class ReportSink final : public PacketSink {
   }
 
   void on_stream_end(const EndedStream& e) override {
-    // The record comes after this call (at this packet or at the end): keep the rows until then.
+    // The record comes after this call, at once or (when Zeek's view of the connection is
+    // still open) later: keep the rows until it comes, unless the filters showed none of
+    // the connection's packets (its record will not come then).
     auto it = live_.find(e.stream);
     if (it == live_.end()) return;
-    ended_[e.stream] = std::move(it->second);
+    if (it->second.shown) ended_[e.stream] = std::move(it->second);
     live_.erase(it);
   }
 

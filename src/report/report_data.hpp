@@ -78,6 +78,8 @@ class Table {
  public:
   Table();
   void add(const ConnectionRecord& r);
+  // Puts the rows in stream order (records arrive in the order connections ended).
+  void sort_by_stream();
   std::size_t rows() const { return rows_; }
   const std::vector<Column>& columns() const { return columns_; }
   std::int64_t base_sec() const { return base_sec_; }

@@ -332,6 +332,7 @@ std::string HtmlReport::html(const CaptureFacts& facts) {
     s.detectors[0]->finish();
     s.detectors_done = true;
   }
+  s.table.sort_by_stream();
   const std::vector<const Detail*> details = s.details();
   std::unordered_map<std::uint32_t, bool> detailed;
   for (const Detail* d : details) detailed[d->record.conn.stream] = true;

@@ -2,6 +2,7 @@
 // named by its JSON path; and the encoding the page decodes (typed arrays, gzip, base64).
 #include <zlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -228,6 +229,24 @@ void Table::add(const ConnectionRecord& r) {
     }
   }
   ++rows_;
+}
+
+void Table::sort_by_stream() {
+  const std::vector<std::uint32_t>& stream = columns_.front().u32;  // "stream" is the first column
+  if (std::is_sorted(stream.begin(), stream.end())) return;
+  std::vector<std::uint32_t> order(rows_);
+  for (std::size_t k = 0; k < rows_; ++k) order[k] = static_cast<std::uint32_t>(k);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return stream[a] < stream[b]; });
+  auto permute = [&](auto& v) {
+    std::remove_reference_t<decltype(v)> out(v.size());
+    for (std::size_t k = 0; k < order.size(); ++k) out[k] = v[order[k]];
+    v.swap(out);
+  };
+  for (Column& c : columns_) {
+    if (!c.u32.empty()) permute(c.u32);
+    if (!c.f64.empty()) permute(c.f64);
+    if (!c.u8.empty()) permute(c.u8);
+  }
 }
 
 Packed pack_table(const Table& table) {
