@@ -14,11 +14,7 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-BENCH_DATA=${BENCH_DATA:-$(cd "$REPO/.." && pwd)/bench-data}
-TCPLENS=${TCPLENS:-$REPO/build/tcplens}
-PCAP_LOOP=${PCAP_LOOP:-$REPO/build/bench/pcap_loop}
-ROUNDS=${ROUNDS:-3}
-THREADS=${THREADS:-0}
+. "$REPO/bench/common.sh"
 ONLY=${ONLY:-.}
 files=("$@")
 [ ${#files[@]} -gt 0 ] || files=("$BENCH_DATA/real.pcap" "$BENCH_DATA/big.pcap")
@@ -27,8 +23,6 @@ die() { echo "run-commands-bench: $*" >&2; exit 1; }
 [ -x "$TCPLENS" ] || die "$TCPLENS not built"
 [ -x "$PCAP_LOOP" ] || die "$PCAP_LOOP not built (cmake -DTCPLENS_BUILD_BENCH=ON)"
 
-measure() { python3 "$REPO/bench/measure.py" "$@"; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 # name|command (FILE is replaced by the capture)
 commands=(

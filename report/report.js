@@ -281,6 +281,15 @@
     parent.append(box);
     return { plot, hover };
   }
+  // Seconds with as many decimals as the ticks' spacing needs (uPlot's default rounds them).
+  const secondsAxis = {
+    label: 'seconds',
+    values: (u, splits) => {
+      const step = splits.length > 1 ? Math.abs(splits[1] - splits[0]) : 1;
+      const d = Math.min(9, Math.max(0, Math.ceil(-Math.log10(step || 1))));
+      return splits.map((v) => v.toFixed(d));
+    },
+  };
   function width(el) { return Math.max(600, Math.min(1200, (el.clientWidth || 900) - 10)); }
 
   function timeSequence(parent, pts, side, style) {
@@ -318,11 +327,11 @@
       width: width(parent), height: 360,
       cursor: { drag: { x: true, y: true, uni: 20 } },
       scales: { x: { time: false } },
-      axes: [{ label: 'seconds' }, { label: 'relative sequence number', size: 80 }],
+      axes: [secondsAxis, { label: 'relative sequence number', size: 80 }],
       series: [
         {},
         { label: 'segments', stroke: '#1f5fa8', width: 1.5, paths: bars ? barPaths(segLow) : () => null, points: bars ? { show: false } : point(4, '#1f5fa8') },
-        { label: 'retransmissions', stroke: '#c0392b', width: 2, paths: bars ? barPaths(segLow) : () => null, points: bars ? { show: false } : point(5, '#c0392b') },
+        { label: 'retransmissions', stroke: '#c0392b', width: 3, paths: bars ? barPaths(segLow) : () => null, points: bars ? { show: false } : point(5, '#c0392b') },
         { label: 'ACK', stroke: '#2d7a4d', width: 1, spanGaps: true, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } },
         { label: 'receive window', stroke: '#c7a72b', width: 1, spanGaps: true, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } },
         { label: 'SACK', stroke: '#8e44ad', width: 3, paths: barPaths(sackLow), points: { show: false } },
@@ -346,7 +355,7 @@
     if (!xs.length) { plot.textContent = 'No RTT samples.'; return null; }
     return new uPlot({
       width: width(parent), height: 220, scales: { x: { time: false } },
-      axes: [{ label: 'seconds' }, { label: 'ms', size: 60 }],
+      axes: [secondsAxis, { label: 'ms', size: 60 }],
       series: [{}, { label: 'ACKs sent by client', stroke: '#1f5fa8', paths: () => null, points: { show: true, size: 5, fill: '#1f5fa8' } },
         { label: 'ACKs sent by server', stroke: '#c0392b', paths: () => null, points: { show: true, size: 5, fill: '#c0392b' } }],
       hooks: { setCursor: [hoverInfo(hover, pts, idx)] },
@@ -369,7 +378,7 @@
     const { plot } = chartBox(parent, 'Throughput and goodput (' + (side ? 'server to client' : 'client to server') + ')');
     return new uPlot({
       width: width(parent), height: 220, scales: { x: { time: false } },
-      axes: [{ label: 'seconds' }, { label: 'bytes/s', size: 80 }],
+      axes: [secondsAxis, { label: 'bytes/s', size: 80 }],
       series: [{}, { label: 'throughput', stroke: '#1f5fa8', paths: uPlot.paths.stepped({ align: 0 }) },
         { label: 'goodput (no retransmissions)', stroke: '#2d7a4d', paths: uPlot.paths.stepped({ align: 0 }) }],
     }, [xs, tput.map((v) => v / w), good.map((v) => v / w)], plot);
@@ -388,7 +397,7 @@
     if (!xs.length) { plot.textContent = 'No data segments this way.'; return null; }
     return new uPlot({
       width: width(parent), height: 220, scales: { x: { time: false } },
-      axes: [{ label: 'seconds' }, { label: 'bytes', size: 80 }],
+      axes: [secondsAxis, { label: 'bytes', size: 80 }],
       series: [{}, { label: 'bytes in flight', stroke: '#1f5fa8', points: { show: true, size: 4 } },
         { label: 'receive window', stroke: '#c7a72b', paths: uPlot.paths.stepped({ align: 1 }), spanGaps: true }],
       hooks: { setCursor: [hoverInfo(hover, pts, idx)] },

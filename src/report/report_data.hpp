@@ -107,12 +107,12 @@ Packed pack_table(const Table& table);
 Packed pack_points(const Detail& d);
 
 // Packets and those with an anomaly, in buckets of capture time since the input's first
-// packet: a millisecond each at first, twice as wide (pairs merged) whenever the capture
+// packet: 10 microseconds each at first, twice as wide (pairs merged) whenever the capture
 // outgrows kBuckets, so that any span fits in fixed memory.
 struct Timeline {
   static constexpr std::size_t kBuckets = 1u << 16;
   static constexpr std::size_t kKinds = 5;  // packets, retransmissions, dup ACKs, zero windows, other
-  std::int64_t width_ns = 1000000;
+  std::int64_t width_ns = 10000;
   std::vector<std::uint32_t> counts[kKinds];
   void add(std::int64_t since_first_ns, const AnomalySet& a);
   void merge(Timeline& o);

@@ -147,11 +147,31 @@ try {
       await page.click('.lang-switch button[data-lang="en"]');
       const arrows = await page.$$eval('#conn-' + c.stream + ' svg.ladder .arrow', (a) => a.length);
       check(cap.name + ': the ladder has explain\'s rows', arrows === ex.ladder.length, arrows + ' vs ' + ex.ladder.length);
+      // Zoom the time-sequence graph on its first retransmission (else its middle), then hover.
+      const hover = await page.evaluate((s) => {
+        const e = window.tcplens.charts[s];
+        const u = e.charts.timeSequence;
+        const xs = u.data[0];
+        let at = u.data[2].findIndex((v) => v != null);
+        if (at < 0) at = Math.floor(xs.length / 2);
+        const span = (xs[xs.length - 1] - xs[0]) || 1e-3;
+        u.setScale('x', { min: xs[at] - span / 40, max: xs[at] + span / 25 });
+        const box = u.over.getBoundingClientRect();
+        document.querySelector('#conn-' + s + ' .graphs').scrollIntoView();
+        window.scrollBy(0, -50);
+        return { x: box.left + box.width / 2, y: box.top + box.height / 2, points: xs.length };
+      }, c.stream);
+      const overBox = await page.$eval('#conn-' + c.stream + ' .graphs .u-over', (o) => { const r = o.getBoundingClientRect(); return { x: r.left + r.width / 2, y: r.top + r.height / 2 }; });
+      await page.mouse.move(overBox.x, overBox.y);
+      const hoverText = await page.$eval('#conn-' + c.stream + ' .graphs .hover', (h) => h.textContent);
+      if (hover.points > 0)
+        check(cap.name + ': hovering the time-sequence graph shows a frame (' + hoverText.slice(0, 40) + ')', /^frame \d+/.test(hoverText), hoverText);
+      if (cap.shots) await page.screenshot({ path: path.join(outdir, cap.name + '-graphs.png'), fullPage: false });
       if (cap.shots) {
+        await page.evaluate((s) => window.scrollTo(0, document.getElementById('conn-' + s).offsetTop - 50), c.stream);
         await page.screenshot({ path: path.join(outdir, cap.name + '-connection.png'), fullPage: false });
-        await page.evaluate(() => window.scrollTo(0, document.querySelector('#conn-' + window.tcplens.charts[Object.keys(window.tcplens.charts)[0]].stream + ' .graphs').offsetTop - 60));
-        await page.screenshot({ path: path.join(outdir, cap.name + '-graphs.png'), fullPage: false });
       }
+      void hover;
     }
     check(cap.name + ': still no console error', errors.length === 0, errors.join(' | '));
     if (cap.shots) {

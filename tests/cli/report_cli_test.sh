@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# End-to-end tests of `tcplens report` without a browser (tests/browser/ has those): the file
+# is written whole and replaced atomically, the samples' report is small, --detail and
+# --stream choose the connection pages, a filter chooses the rows, errors and exit statuses.
+# Usage: report_cli_test.sh TCPLENS CORPUS_DIR
+. "$(dirname "$0")/common.sh"
+
+SAMPLE=$(dirname "$0")/../../samples/loopback-http.pcap
+MANY=$CORPUS/live/many-connections/many-sequential-500.pcap
+LOSSY=$CORPUS/live/data-transfer/bulk-loss-nft.pcap
+
+pages() { grep -o '<section class="conn" id="conn-[0-9]*"' "$1" | wc -l; }
+rows() {  # the table's row count, from its data
+  grep -o '<script type="application/json" id="table-data">{"rows":[0-9]*' "$1" | grep -o '[0-9]*$'
+}
+
+check "samples: exit 0" "$TCPLENS" report -r "$SAMPLE" -o "$WORK/sample.html"
+check "samples: a whole page" bash -c "head -c 15 '$WORK/sample.html' | grep -q '<!DOCTYPE html>' && tail -c 8 '$WORK/sample.html' | grep -q '</html>'"
+check "samples: under 1 MB" test "$(stat -c %s "$WORK/sample.html")" -lt 1000000
+check "samples: uPlot and its licence inside" bash -c "grep -q 'The MIT License' '$WORK/sample.html' && grep -q 'uPlot' '$WORK/sample.html'"
+check "samples: nothing fetched (no src= or href= off the page)" \
+  bash -c "! grep -Eo '(src|href)=\"[^#\"][^\"]*\"' '$WORK/sample.html' | grep -q ."
+check "no temporary file left" test "$(ls "$WORK" | grep -c 'sample.html.')" -eq 0
+
+"$TCPLENS" report -r "$MANY" -o "$WORK/many.html" --detail 20
+check "--detail 20: 20 pages" test "$(pages "$WORK/many.html")" -eq 20
+check "every connection in the table" test "$(rows "$WORK/many.html")" -eq 500
+check "server-rendered rows: the first 100" test "$(grep -o '<tr data-row=' "$WORK/many.html" | wc -l)" -eq 100
+"$TCPLENS" report -r "$MANY" -o "$WORK/many.html" --detail all
+check "--detail all: 500 pages" test "$(pages "$WORK/many.html")" -eq 500
+"$TCPLENS" report -r "$MANY" -o "$WORK/one.html" --stream 42
+check "--stream 42: one row, its page" \
+  bash -c "test \"\$(grep -o 'id=\"conn-[0-9]*\"' '$WORK/one.html')\" = 'id=\"conn-42\"' && grep -q '\"rows\":1,' '$WORK/one.html'"
+"$TCPLENS" report -r "$MANY" -o "$WORK/port.html" 'port 58516'
+check "a filter chooses the rows" grep -q '"rows":1,' "$WORK/port.html"
+"$TCPLENS" report -r "$LOSSY" -o "$WORK/lossy.html"
+check "lossy: story and its Chinese" bash -c "grep -q 'Retransmissions: 0 by the client, 35 by the server' '$WORK/lossy.html' && grep -q '<ol class=\"story\" lang=\"zh\">' '$WORK/lossy.html'"
+check "lossy: the ladder's omitted packets" grep -q '2310 packets not shown' "$WORK/lossy.html"
+check "same report on 1 and 2 threads" bash -c "'$TCPLENS' report -r '$MANY' -o '$WORK/t1.html' --threads 1 && '$TCPLENS' report -r '$MANY' -o '$WORK/t2.html' --threads 2 && cmp -s '$WORK/t1.html' '$WORK/t2.html'"
+
+# A failed run keeps the previous report.
+cp "$WORK/sample.html" "$WORK/keep.html"
+check "missing input: exit 1" bash -c "! '$TCPLENS' report -r '$WORK/nope.pcap' -o '$WORK/keep.html' 2>/dev/null"
+check "missing input: old report kept" cmp -s "$WORK/sample.html" "$WORK/keep.html"
+check "unwritable directory: exit 1, named" \
+  bash -c "'$TCPLENS' report -r '$SAMPLE' -o '$WORK/no/such/dir/r.html' 2>&1 >/dev/null | grep -q 'no/such/dir/r.html'; test \${PIPESTATUS[0]} -eq 1"
+check "--detail bad: exit 2" bash -c "'$TCPLENS' report -r '$SAMPLE' -o '$WORK/x.html' --detail some 2>/dev/null; test \$? -eq 2"
+check "no -o: exit 2" bash -c "'$TCPLENS' report -r '$SAMPLE' 2>/dev/null; test \$? -eq 2"
+# A damaged file: what was read is still reported, exit 1.
+head -c 3000 "$SAMPLE" > "$WORK/cut.pcap"
+check "damaged input: exit 1 and a report" \
+  bash -c "! '$TCPLENS' report -r '$WORK/cut.pcap' -o '$WORK/cut.html' 2>/dev/null && grep -q 'damaged input' '$WORK/cut.html'"
+finish report_cli
