@@ -22,6 +22,9 @@ for (let r = 0; r < rounds; r++) {
   await page.evaluate(() => window.tcplens.ready);
   times.push(performance.now() - t0);
   if (r === 0) {
+    const t = await page.evaluate(() => ({ ...window.tcplens.timing, dom: performance.getEntriesByType('navigation')[0].domInteractive }));
+    console.log('first round (ms since navigation): HTML parsed ' + t.dom.toFixed(0) + ', script ran ' + t.script.toFixed(0) +
+      ', table decoded ' + t.unpacked.toFixed(0) + ', table drawn ' + t.table.toFixed(0));
     const t1 = performance.now();
     await page.evaluate(() => window.tcplens.view.sortBy('duration', -1));
     const sortMs = performance.now() - t1;

@@ -22,7 +22,11 @@
     if (!meta.layout.length) return cols;
     const stream = new Blob([fromBase64(meta.data)]).stream().pipeThrough(new DecompressionStream('gzip'));
     const buf = await new Response(stream).arrayBuffer();
-    for (const c of meta.layout) cols[c.name] = { type: c.type, v: new kArrays[c.type](buf, c.offset, c.length), dict: c.dict };
+    for (const c of meta.layout) {
+      // Integer columns come in the narrowest width that holds them (1, 2 or 4 bytes).
+      const T = c.width === 1 ? Uint8Array : c.width === 2 ? Uint16Array : kArrays[c.type];
+      cols[c.name] = { type: c.type, v: new T(buf, c.offset, c.length), dict: c.dict };
+    }
     return cols;
   }
 
@@ -463,12 +467,17 @@
   window.addEventListener('hashchange', () => { api.routed = route(); });
 
   api.open = (stream) => { location.hash = '#conn-' + stream; return (api.routed = route()); };
+  // When each step of opening ended (ms since navigation): bench/report_open.mjs prints them.
+  api.timing = { script: performance.now() };
   api.ready = (async () => {
     const el = doc.getElementById('table-data');
     const meta = JSON.parse(el.textContent);
+    meta.data = doc.getElementById('table-bytes').textContent;
     const cols = await unpack(meta);
+    api.timing.unpacked = performance.now();
     api.table = makeTable(meta, cols);
     setupTable(api.table);
+    api.timing.table = performance.now();
     await (api.routed = route());
     return true;
   })();

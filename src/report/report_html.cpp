@@ -442,7 +442,9 @@ std::string HtmlReport::html(const CaptureFacts& facts) {
       first = false;
       h += std::to_string(d->record.conn.stream);
     }
-    h += "],\"layout\":" + p.layout + ",\"data\":\"" + p.gzip_base64() + "\"}</script>";
+    // The bytes apart from the JSON: the page reads them as they are, with no string to unescape.
+    h += "],\"layout\":" + p.layout + "}</script><script type=\"application/octet-stream\" id=\"table-bytes\">" +
+         p.gzip_base64() + "</script>";
   }
   h += "</section>\n";
 

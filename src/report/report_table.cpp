@@ -164,13 +164,14 @@ void put_json_string(std::string& out, std::string_view s) {
 // `values` must outlive `p` (or be moved into p.owned by the caller first).
 template <typename V>
 void pack_array(Packed& p, std::string_view name, const char* type, const std::vector<V>& values,
-                const std::vector<std::string>* dict = nullptr) {
+                const std::vector<std::string>* dict = nullptr, int width = 0) {
   if (p.layout.size() > 1) p.layout += ',';
   p.layout += "{\"name\":";
   put_json_string(p.layout, name);
   p.layout += ",\"type\":\"";
   p.layout += type;
   p.layout += "\",\"offset\":" + std::to_string(p.size) + ",\"length\":" + std::to_string(values.size());
+  if (width != 0) p.layout += ",\"width\":" + std::to_string(width);
   if (dict != nullptr) {
     p.layout += ",\"dict\":[";
     for (std::size_t k = 0; k < dict->size(); ++k) {
@@ -181,6 +182,27 @@ void pack_array(Packed& p, std::string_view name, const char* type, const std::v
   }
   p.layout += '}';
   add_part(p, std::string_view(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(V)));
+}
+
+// An integer column in the narrowest of 1, 2 or 4 bytes that holds its largest value: the page
+// decompresses and keeps less (most counters of a large capture are small).
+void pack_narrow(Packed& p, const std::string& name, const char* type, const std::vector<std::uint32_t>& values,
+                 const std::vector<std::string>* dict) {
+  const std::uint32_t most = values.empty() ? 0 : *std::max_element(values.begin(), values.end());
+  auto narrow = [&](auto zero) {
+    using V = decltype(zero);
+    std::vector<V> v(values.begin(), values.end());
+    std::string& bytes = p.owned.emplace_back(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(V));
+    const std::size_t before = p.parts.size();
+    pack_array(p, name, type, v, dict, static_cast<int>(sizeof(V)));
+    p.parts[before] = bytes;  // view the owned copy, not the local vector
+  };
+  if (most < 256)
+    narrow(std::uint8_t{0});
+  else if (most < 65536)
+    narrow(std::uint16_t{0});
+  else
+    pack_array(p, name, type, values, dict, 4);
 }
 
 }  // namespace
@@ -251,11 +273,12 @@ void Table::sort_by_stream() {
 
 Packed pack_table(const Table& table) {
   Packed p;
+  p.owned.reserve(table.columns().size());  // the views point into these strings: they must not move
   p.layout.push_back('[');  // (not = "[": a GCC 12 -Wrestrict false positive)
   for (const Column& c : table.columns()) {
     switch (c.type) {
-      case ColumnType::U32: pack_array(p, c.path, "u32", c.u32); break;
-      case ColumnType::Str: pack_array(p, c.path, "str", c.u32, &c.dict); break;
+      case ColumnType::U32: pack_narrow(p, c.path, "u32", c.u32, nullptr); break;
+      case ColumnType::Str: pack_narrow(p, c.path, "str", c.u32, &c.dict); break;
       case ColumnType::F64: pack_array(p, c.path, "f64", c.f64); break;
       case ColumnType::Ts: pack_array(p, c.path, "ts", c.f64); break;
       case ColumnType::Bool: pack_array(p, c.path, "bool", c.u8); break;
