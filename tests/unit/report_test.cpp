@@ -61,21 +61,23 @@ TEST(Timeline, RoutineFlagsAreNoTrouble) {
 }
 
 TEST(Outcome, FromHandshakeThenTeardown) {
-  Connection c;
-  c.handshake = HandshakeResult::Rejected;
-  EXPECT_EQ(outcome(c), "refused");
-  c.handshake = HandshakeResult::Unanswered;
-  EXPECT_EQ(outcome(c), "unanswered");
-  c.handshake = HandshakeResult::Complete;
-  c.teardown = TeardownKind::Reset;
-  EXPECT_EQ(outcome(c), "reset");
-  c.teardown = TeardownKind::HalfClosed;
-  EXPECT_EQ(outcome(c), "complete");
-  c.teardown = TeardownKind::Open;
-  EXPECT_EQ(outcome(c), "open");
-  c.handshake = HandshakeResult::NotSeen;
-  c.teardown = TeardownKind::None;
-  EXPECT_EQ(outcome(c), "other");
+  struct Case {
+    HandshakeResult handshake;
+    TeardownKind teardown;
+    std::string_view outcome;
+  };
+  for (const Case& k : {Case{HandshakeResult::Rejected, TeardownKind::None, "refused"},
+                        Case{HandshakeResult::Unanswered, TeardownKind::None, "unanswered"},
+                        Case{HandshakeResult::Complete, TeardownKind::Reset, "reset"},
+                        Case{HandshakeResult::Complete, TeardownKind::HalfClosed, "complete"},
+                        Case{HandshakeResult::Complete, TeardownKind::FourWay, "complete"},
+                        Case{HandshakeResult::Complete, TeardownKind::Open, "open"},
+                        Case{HandshakeResult::NotSeen, TeardownKind::None, "other"}}) {
+    Connection c;
+    c.handshake = k.handshake;
+    c.teardown = k.teardown;
+    EXPECT_EQ(outcome(c), k.outcome) << to_string(k.handshake) << " " << to_string(k.teardown);
+  }
 }
 
 TEST(Notability, TroubleBeforeSize) {
