@@ -454,13 +454,18 @@
     return entry;
   }
 
+  // A connection's page replaces the overview and the table (main.conn-open: for browsers
+  // without CSS :has(), such as Firefox ESR 115).
   function route() {
     for (const s of doc.querySelectorAll('section.conn.active')) s.classList.remove('active');
+    const main = doc.querySelector('main');
+    main.classList.remove('conn-open');
     const m = /^#conn-(\d+)$/.exec(location.hash);
     if (!m) return Promise.resolve(null);
     const section = doc.getElementById('conn-' + m[1]);
     if (!section) return Promise.resolve(null);
     section.classList.add('active');
+    main.classList.add('conn-open');
     window.scrollTo(0, 0);
     return drawConnection(section);
   }
