@@ -298,7 +298,8 @@
 
   function timeSequence(parent, pts, side, style) {
     const n = pts.t.length;
-    const idx = [], xs = [], segTop = [], segLow = [], rexTop = [], ackY = [], winY = [], sackTop = [], sackLow = [], zeroY = [];
+    const idx = [], xs = [], segTop = [], segLow = [], rexTop = [], ackY = [], winY = [], zeroY = [];
+    const sackTop = [[], [], []], sackLow = [[], [], []];
     let marks = 0;
     for (let k = 0; k < n; k++) {
       const mine = pts.side[k] === side;
@@ -313,15 +314,12 @@
       if (dataSeg) marks++;
       ackY.push(fromPeer ? pts.ack[k] : null);
       winY.push(fromPeer ? pts.ack[k] + pts.window[k] : null);
-      let top = null, low = null;
-      if (fromPeer && pts.sack_count[k] > 0) {
-        // The highest block: the edge of what the receiver holds beyond the ACK.
-        top = pts.sack1[k]; low = pts.sack0[k];
-        for (let b = 1; b < pts.sack_count[k]; b++) {
-          if (pts['sack' + (2 * b + 1)][k] > top) { top = pts['sack' + (2 * b + 1)][k]; low = pts['sack' + 2 * b][k]; }
-        }
+      // Every SACK block of the peer's packet (up to three): a bar from its left to right edge.
+      for (let b = 0; b < 3; b++) {
+        const has = fromPeer && b < pts.sack_count[k];
+        sackTop[b].push(has ? pts['sack' + (2 * b + 1)][k] : null);
+        sackLow[b].push(has ? pts['sack' + 2 * b][k] : null);
       }
-      sackTop.push(top); sackLow.push(low);
       zeroY.push(fromPeer && pts.window[k] === 0 ? pts.ack[k] : null);
     }
     const { plot, hover } = chartBox(parent, 'Time-sequence (' + (side ? 'server to client' : 'client to server') + ', ' + style + ')');
@@ -335,14 +333,16 @@
       series: [
         {},
         { label: 'segments', stroke: '#1f5fa8', width: 1.5, paths: bars ? barPaths(segLow) : () => null, points: bars ? { show: false } : point(4, '#1f5fa8') },
-        { label: 'retransmissions', stroke: '#c0392b', width: 3, paths: bars ? barPaths(segLow) : () => null, points: bars ? { show: false } : point(5, '#c0392b') },
+        { label: 'retransmissions', stroke: '#c0392b', width: 3, paths: bars ? barPaths(segLow) : () => null, points: point(6, '#c0392b') },  // a dot too: they fill holes at the ACK line
         { label: 'ACK', stroke: '#2d7a4d', width: 1, spanGaps: true, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } },
         { label: 'receive window', stroke: '#c7a72b', width: 1, spanGaps: true, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } },
-        { label: 'SACK', stroke: '#8e44ad', width: 3, paths: barPaths(sackLow), points: { show: false } },
-        { label: 'zero window', stroke: '#000', paths: () => null, points: point(8, '#e67e22') },
+        { label: 'zero window', stroke: '#e67e22', paths: () => null, points: point(8, '#e67e22') },
+        { label: 'SACK', stroke: '#8e44ad', width: 3, paths: barPaths(sackLow[0]), points: { show: false } },
+        { label: 'SACK 2', stroke: '#a569bd', width: 3, paths: barPaths(sackLow[1]), points: { show: false } },
+        { label: 'SACK 3', stroke: '#bb8fce', width: 3, paths: barPaths(sackLow[2]), points: { show: false } },
       ],
       hooks: { setCursor: [hoverInfo(hover, pts, idx)] },
-    }, [xs, segTop, rexTop, ackY, winY, sackTop, zeroY], plot);
+    }, [xs, segTop, rexTop, ackY, winY, zeroY, sackTop[0], sackTop[1], sackTop[2]], plot);
     u.dataSegments = marks;
     return u;
   }
