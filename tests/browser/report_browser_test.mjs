@@ -195,6 +195,17 @@ try {
     const rows = await plain.$$eval('#conn-table tbody tr', (t) => t.length);
     const charts = await plain.$$eval('#outcome-chart .outcome', (g) => g.length);
     check(cap.name + ': scripts off: overview chart and ' + Math.min(100, conns.length) + ' table rows', rows === Math.min(100, conns.length) && charts === 6, rows + ' rows');
+    // A connection's page by its address alone (CSS :target), the overview hidden.
+    const detailedStreams = await plain.$$eval('section.conn', (ss) => ss.map((x) => x.dataset.stream));
+    if (detailedStreams.length) {
+      await plain.goto('file://' + html + '#conn-' + detailedStreams[0], { waitUntil: 'load' });
+      const shown = await plain.evaluate((s) => ({
+        page: getComputedStyle(document.getElementById('conn-' + s)).display,
+        overview: getComputedStyle(document.getElementById('overview')).display,
+        arrows: document.querySelectorAll('#conn-' + s + ' svg.ladder .arrow').length,
+      }), detailedStreams[0]);
+      check(cap.name + ': scripts off: #conn-' + detailedStreams[0] + ' shows its page alone', shown.page === 'block' && shown.overview === 'none' && shown.arrows > 0, JSON.stringify(shown));
+    }
     await plain.close();
   }
 } finally {
