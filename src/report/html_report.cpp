@@ -3,7 +3,7 @@
 #include "tcplens/report/html_report.hpp"
 
 #include <algorithm>
-#include <cstring>
+#include <cmath>
 
 #include "report_data.hpp"
 #include "tcplens/wire/tcp.hpp"
@@ -318,6 +318,5 @@ void HtmlReport::on_connection(ConnectionRecord& r) {
   }
 }
 
-void HtmlReport::on_finish() {}
 
 }  // namespace tcplens::report

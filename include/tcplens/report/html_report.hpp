@@ -16,13 +16,10 @@
 // (uPlot, pinned in report/package.json) are compiled into the binary.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <unordered_map>
-#include <vector>
 
 #include "tcplens/engine/sink.hpp"
 
@@ -62,10 +59,9 @@ class HtmlReport final : public RecordSink {
   SinkFactory& sinks();
   std::uint32_t needs() const override { return need::kZeek; }
   void on_connection(ConnectionRecord& r) override;
-  void on_finish() override;
 
-  // Writes the report to `path` (temporary file, then rename). False with `error` set when it
-  // cannot.
+  // After the run: writes the report to `path` (temporary file, then rename). False with
+  // `error` set when it cannot.
   bool write(const std::string& path, const CaptureFacts& facts, std::string& error);
   // The whole page as text (tests).
   std::string html(const CaptureFacts& facts);
