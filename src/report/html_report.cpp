@@ -104,7 +104,10 @@ class ReportSink final : public PacketSink {
   void on_connection(const ConnectionRecord& r, Emitter&) override {
     if (options_.only_stream >= 0 && r.conn.stream != static_cast<std::uint64_t>(options_.only_stream)) return;
     const double score = notability(r.conn);
-    if (score < state_.keep_from.load(std::memory_order_relaxed)) {
+    // Most connections of a large capture are below the least notable kept one (or tie with
+    // it and come later): leave them before copying anything.
+    const double least = state_.keep_from.load(std::memory_order_relaxed);
+    if (score < least || (score == least && !state_.would_keep(score, r.conn.first_frame))) {
       drop(r.conn.stream);
       return;
     }
@@ -176,10 +179,15 @@ class ReportSinks final : public SinkFactory {
   HtmlReport::State& state_;
 };
 
+// Ties go to the earlier connection.
+bool more_notable(double score_a, std::uint64_t first_a, double score_b, std::uint64_t first_b) {
+  if (score_a != score_b) return score_a > score_b;
+  return first_a < first_b;
+}
+
 // The heap's order: the least notable on top.
-bool more_notable(const std::unique_ptr<Detail>& a, const std::unique_ptr<Detail>& b) {
-  if (a->score != b->score) return a->score > b->score;
-  return a->record.conn.first_frame < b->record.conn.first_frame;
+bool more_notable_detail(const std::unique_ptr<Detail>& a, const std::unique_ptr<Detail>& b) {
+  return more_notable(a->score, a->record.conn.first_frame, b->score, b->record.conn.first_frame);
 }
 
 }  // namespace
@@ -262,18 +270,24 @@ std::size_t Timeline::used() const {
   return n;
 }
 
+bool HtmlReport::State::would_keep(double score, std::uint64_t first_frame) {
+  std::lock_guard<std::mutex> lock(mutex);
+  return kept.size() < options.detail ||
+         more_notable(score, first_frame, kept.front()->score, kept.front()->record.conn.first_frame);
+}
+
 void HtmlReport::State::offer(std::unique_ptr<Detail> d) {
   std::lock_guard<std::mutex> lock(mutex);
   if (options.detail == 0) return;
   if (kept.size() >= options.detail) {
-    if (!more_notable(d, kept.front())) return;
-    std::pop_heap(kept.begin(), kept.end(), more_notable);
+    if (!more_notable_detail(d, kept.front())) return;
+    std::pop_heap(kept.begin(), kept.end(), more_notable_detail);
     kept_by_first_frame.erase(kept.back()->record.conn.first_frame);
     kept.pop_back();
   }
   kept_by_first_frame[d->record.conn.first_frame] = d.get();
   kept.push_back(std::move(d));
-  std::push_heap(kept.begin(), kept.end(), more_notable);
+  std::push_heap(kept.begin(), kept.end(), more_notable_detail);
   if (kept.size() >= options.detail) keep_from.store(kept.front()->score, std::memory_order_relaxed);
 }
 

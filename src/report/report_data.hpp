@@ -154,6 +154,8 @@ struct HtmlReport::State {
   std::unique_ptr<SinkFactory> factory;
 
   void offer(std::unique_ptr<Detail> d);
+  // Would a connection of this score and first frame be kept now?
+  bool would_keep(double score, std::uint64_t first_frame);
   // Kept details by stream number.
   std::vector<const Detail*> details() const;
 };
