@@ -40,7 +40,7 @@ inB() { ip netns exec "$NSB" "$@"; }
 mkdir -p "$WORK/www"
 echo "hello from the test server" >"$WORK/www/small.txt"
 head -c 3000000 /dev/urandom >"$WORK/www/big.bin"
-inA python3 -m http.server $PORT --bind $A --directory "$WORK/www" >/dev/null 2>&1 &
+ip netns exec "$NSA" python3 -m http.server $PORT --bind $A --directory "$WORK/www" >/dev/null 2>&1 &
 PIDS+=($!)
 for _ in $(seq 50); do inB curl -s -o /dev/null "http://$A:$PORT/small.txt" && break; sleep 0.1; done
 fetch() { inB curl -s -o /dev/null --max-time 20 "http://$A:$PORT/$1"; }
