@@ -177,6 +177,11 @@ EngineResult run_serial(PacketSource& source, const Plan& plan, const StreamTrac
     if (source.idle() && !out.flush()) break;
     const ReadStatus rs = source.next(raw);
     if (rs == ReadStatus::End) break;
+    if (rs == ReadStatus::Idle) {
+      pipe.idle(raw.ts);
+      if (direct.failed() || (staged && staged->failed())) break;
+      continue;
+    }
     if (rs == ReadStatus::Error) {
       if (stop.load(std::memory_order_relaxed)) {  // interrupted while waiting: a normal end
         result.stopped = true;

@@ -64,6 +64,7 @@ void Pipeline::clock(const RawPacket& raw, bool owned) {
     clock_started_ = true;
     next_tick_ns_ = now + 1000000000;
   }
+  last_frame_ = raw.number;
   if (owned) return;
   flush_records(raw.number, Phase::Before);
   if (plan_.shown_order && raw_filters_pass(raw)) {
@@ -71,6 +72,17 @@ void Pipeline::clock(const RawPacket& raw, bool owned) {
     prev_shown_ts_ = raw.ts;
   }
   prev_ts_ = raw.ts;
+}
+
+void Pipeline::idle(Timestamp now) {
+  // Before the first packet there is nothing to end; a clock behind the last packet's
+  // (a capture's own timestamps run ahead of this host's clock) does not tick.
+  if (!clock_started_ || to_ns(now) < next_tick_ns_) return;
+  RawPacket at;
+  at.ts = now;
+  tick(at);
+  next_tick_ns_ = to_ns(now) + 1000000000;
+  flush_records(last_frame_, Phase::After);
 }
 
 void Pipeline::tick(const RawPacket& raw) {

@@ -94,6 +94,9 @@ class Pipeline {
   void clock(const RawPacket& raw, bool owned);
   // A packet this worker owns, after clock(); `decoded` if the caller decoded it already.
   void process(const RawPacket& raw, const DecodedPacket* decoded);
+  // A live source is idle at `now`: the clock goes on as if a packet had come (timers end
+  // connections; their records go out) without one.
+  void idle(Timestamp now);
   // End of input.
   void finish();
 
@@ -136,6 +139,7 @@ class Pipeline {
   std::int64_t next_tick_ns_ = 0;
   bool have_first_ = false;
   Timestamp first_ts_, prev_ts_, prev_shown_ts_, first_shown_ts_;
+  std::uint64_t last_frame_ = 0;
   std::uint64_t shown_ = 0;  // shown packets so far (all workers' when kShownOrder)
 
   std::vector<std::uint64_t> selected_;  // bit per stream: one of its packets was shown

@@ -76,8 +76,25 @@ void AlignedTable::measure(std::string_view row) {
 
 bool AlignedTable::write(std::string_view row, std::uint64_t) {
   measure(row);
+  if (at_once_) {
+    put_header();
+    put_row(row);
+    if (!out_.flush()) failed_ = true;
+    return !failed_;
+  }
   if (!rows_.append(row)) failed_ = true;
   return !failed_;
+}
+
+void AlignedTable::put_header() {
+  if (header_written_) return;
+  header_written_ = true;
+  std::string head;
+  for (std::size_t k = 0; k < header_.size(); ++k) {
+    if (k) head += '\t';
+    head += header_[k];
+  }
+  put_row(head);
 }
 
 void AlignedTable::put_row(std::string_view row) {
@@ -96,12 +113,7 @@ void AlignedTable::put_row(std::string_view row) {
 }
 
 bool AlignedTable::finish() {
-  std::string head;
-  for (std::size_t k = 0; k < header_.size(); ++k) {
-    if (k) head += '\t';
-    head += header_[k];
-  }
-  put_row(head);
+  put_header();
   const bool read = rows_.read_lines([&](std::string_view row) {
     put_row(row);
     return out_.flush_if_large();

@@ -101,7 +101,11 @@ std::unique_ptr<PacketSink> ConnectionRecordSinks::make(unsigned) {
   return std::make_unique<ConnectionRecordSink>(format_);
 }
 std::unique_ptr<OrderedText> ConnectionRecordSinks::ordered_text(int fd) {
-  if (format_ == Format::Table) return std::make_unique<AlignedTable>(fd, connection_table_header());
+  if (format_ == Format::Table) {
+    auto table = std::make_unique<AlignedTable>(fd, connection_table_header());
+    if (rows_at_once_) table->write_rows_at_once();
+    return table;
+  }
   if (format_ == Format::Zeek)
     return std::make_unique<SortedLines>(fd, zeek_conn_log_header(), put_zeek_line_with_uid);
   return nullptr;

@@ -40,7 +40,7 @@ inB() { ip netns exec "$NSB" "$@"; }
 mkdir -p "$WORK/www"
 echo "hello from the test server" >"$WORK/www/small.txt"
 head -c 3000000 /dev/urandom >"$WORK/www/big.bin"
-inA python3 -m http.server $PORT --bind $A --directory "$WORK/www" >/dev/null 2>&1 &
+ip netns exec "$NSA" python3 -m http.server $PORT --bind $A --directory "$WORK/www" >/dev/null 2>&1 &
 PIDS+=($!)
 for _ in $(seq 50); do inB curl -s -o /dev/null "http://$A:$PORT/small.txt" && break; sleep 0.1; done
 fetch() { inB curl -s -o /dev/null --max-time 20 "http://$A:$PORT/$1"; }
@@ -180,12 +180,21 @@ else
   python3 -m http.server $HPORT --bind "$HOST" --directory "$WORK/www" >/dev/null 2>&1 &
   PIDS+=($!)
   for _ in $(seq 50); do curl -s -o /dev/null "http://$HOST:$HPORT/small.txt" && break; sleep 0.1; done
-  "$TCPLENS" trace -q -- curl -s -o /dev/null "http://$HOST:$HPORT/small.txt" >"$WORK/trace.out" 2>"$WORK/trace.err" &
+  # Another process fetches from the same server all through the trace: its connections
+  # must not be in the trace's table.
+  (for _ in $(seq 30); do curl -s -o /dev/null "http://$HOST:$HPORT/small.txt"; sleep 0.05; done) &
+  OTHER=$!
+  sleep 0.2
+  "$TCPLENS" trace -q -- sh -c "sleep 0.5; curl -s -o /dev/null http://$HOST:$HPORT/small.txt; sleep 0.5" \
+    >"$WORK/trace.out" 2>"$WORK/trace.err" &
   T=$!
   wait $T
   check "trace: exit status of curl (0)" test $? -eq 0
+  other_alive() { kill -0 "$OTHER" 2>/dev/null; }
+  check "trace: the other process was still fetching when the trace ended" other_alive
+  wait "$OTHER"
   rows=$(grep -c "$HOST" "$WORK/trace.out")
-  check "trace: exactly one connection" test "$rows" -eq 1
+  check "trace: exactly one connection (not the other process's)" test "$rows" -eq 1
   check "trace: the connection complete" grep -q "complete" "$WORK/trace.out"
   check "trace: Zeek's SF" grep -qw "SF" "$WORK/trace.out"
   check "trace: namespace and nft table removed" trace_gone $T

@@ -40,6 +40,7 @@ int run_conns(const ConnsArgs& args) {
                         : args.format == "zeek" ? Format::Zeek
                                                 : Format::Table;
   ConnectionRecordSinks records(format, true);
+  if (in.live) records.rows_at_once();
   engine.add_sinks(records);
   if (format == Format::Csv) {
     Output header(1);

@@ -12,7 +12,9 @@
 
 namespace tcplens {
 
-enum class ReadStatus { Ok, End, Error };
+// Idle: a live source had nothing to hand over for a while; only the packet's `ts` is set, to
+// the current time, so that a reader's clock (timers that end connections) goes on.
+enum class ReadStatus { Ok, End, Error, Idle };
 
 struct SourceInfo {
   std::uint32_t linktype = 0;  // of the first interface

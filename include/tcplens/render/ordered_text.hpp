@@ -43,12 +43,18 @@ class SpillBuffer {
 class AlignedTable final : public OrderedText {
  public:
   AlignedTable(int fd, std::vector<std::string> header, std::size_t memory_budget = 16u << 20);
+  // Live: the header and each row are written (and flushed) at once, every column as wide
+  // as the widest cell so far, so a row is seen when its connection ends.
+  void write_rows_at_once() { at_once_ = true; }
   bool write(std::string_view row, std::uint64_t sort_key) override;
   bool finish() override;
 
  private:
   void measure(std::string_view row);
   void put_row(std::string_view row);
+  void put_header();
+  bool at_once_ = false;
+  bool header_written_ = false;
   Output out_;
   std::vector<std::string> header_;
   std::vector<std::size_t> width_;

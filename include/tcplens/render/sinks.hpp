@@ -55,6 +55,8 @@ class ConnectionRecordSinks final : public SinkFactory {
   enum class Format { Json, Csv, Table, Zeek };
   // `zeek_columns`: the records carry Zeek's conn_state and history.
   ConnectionRecordSinks(Format format, bool zeek_columns) : format_(format), zeek_(zeek_columns) {}
+  // A live capture: the table's rows are written as their connections end.
+  void rows_at_once() { rows_at_once_ = true; }
   std::uint32_t needs() const override;
   std::unique_ptr<PacketSink> make(unsigned worker) override;
   std::unique_ptr<OrderedText> ordered_text(int fd) override;
@@ -62,6 +64,7 @@ class ConnectionRecordSinks final : public SinkFactory {
  private:
   Format format_;
   bool zeek_;
+  bool rows_at_once_ = false;
 };
 
 }  // namespace tcplens

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <thread>
 
 #include "tcplens/capture/pcap/bpf_filter.hpp"
@@ -61,6 +62,9 @@ struct PcapLiveSource::Impl {
   std::atomic<std::uint64_t> head{0};  // consumer position (bytes, never wraps)
   std::atomic<std::uint64_t> tail{0};  // producer position
   std::atomic<std::uint64_t> published{0};  // bumped with every change the consumer waits for
+  // Bumped when a read timeout passed with nothing to read: next() then says Idle.
+  std::atomic<std::uint64_t> quiet_timeouts{0};
+  std::uint64_t quiet_seen = 0;  // (the consumer's)
   std::atomic<std::uint64_t> released{0};   // bumped with every change the producer waits for
   std::uint32_t held = 0;  // size of the record next() handed out last
   std::atomic<bool> finished{false};  // the producer will add nothing more
@@ -189,6 +193,11 @@ struct PcapLiveSource::Impl {
         drain_until = Clock::now() + std::chrono::milliseconds(kReadTimeoutMs + 100);
       }
       if (!dispatch_all(ready > 0)) return;
+      if (ready == 0 && !draining) {
+        quiet_timeouts.fetch_add(1, std::memory_order_relaxed);
+        published.fetch_add(1, std::memory_order_release);
+        published.notify_one();
+      }
     }
   }
 };
@@ -330,6 +339,15 @@ ReadStatus PcapLiveSource::next(RawPacket& packet) {
         error_.message = i.failure;
         error_.record = i.number + 1;
         return ReadStatus::Error;
+      }
+      const std::uint64_t quiet = i.quiet_timeouts.load(std::memory_order_relaxed);
+      if (quiet != i.quiet_seen) {
+        i.quiet_seen = quiet;
+        timespec now{};
+        ::clock_gettime(CLOCK_REALTIME, &now);
+        packet = RawPacket{};
+        packet.ts = {now.tv_sec, now.tv_nsec};
+        return ReadStatus::Idle;
       }
       i.published.wait(seen);
       continue;
