@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end tests of `tcplens report` without a browser (tests/browser/ has those): the file
 # is written whole and replaced atomically, the samples' report is small, --detail and
-# --stream choose the connection pages, a filter chooses the rows, errors and exit statuses.
+# --stream choose the connection pages, a filter chooses the rows, errors and exit statuses,
+# trace --report (as root).
 # Usage: report_cli_test.sh TCPLENS CORPUS_DIR
 . "$(dirname "$0")/common.sh"
 
@@ -50,4 +51,18 @@ check "no -o: exit 2" bash -c "'$TCPLENS' report -r '$SAMPLE' 2>/dev/null; test 
 head -c 3000 "$SAMPLE" > "$WORK/cut.pcap"
 check "damaged input: exit 1 and a report" \
   bash -c "! '$TCPLENS' report -r '$WORK/cut.pcap' -o '$WORK/cut.html' 2>/dev/null && grep -q 'damaged input' '$WORK/cut.html'"
+
+# trace --report: a command's refused connection to the host's end of trace's veth pair
+# (traffic between the namespace trace makes and this host only). Needs root, ip and nft.
+if [ "$(id -u)" -eq 0 ] && command -v ip >/dev/null && command -v nft >/dev/null; then
+  "$TCPLENS" trace -q --report "$WORK/trace.html" -- \
+    sh -c 'gw=$(ip route | awk "/default/ {print \$3}"); curl -s -m 2 "http://$gw:9/" >/dev/null; true' \
+    >"$WORK/trace.out" 2>/dev/null
+  check "trace --report: exit 0" test $? -eq 0
+  check "trace --report: the one connection, refused" \
+    bash -c "grep -q '\"rows\":1,' '$WORK/trace.html' && grep -q 'data-outcome=\"refused\"><title>refused: 1<' '$WORK/trace.html'"
+  check "trace --report: drops shown (a live capture)" grep -q 'dropped by kernel' "$WORK/trace.html"
+else
+  echo "skip trace --report: needs root, ip and nft"
+fi
 finish report_cli
