@@ -4,7 +4,7 @@
 Real kernel TCP (real-tcp.pcap: one IPv4 and one IPv6 HTTP exchange between two network
 namespaces over a veth, captured with tcpdump) is wrapped packet by packet in each
 encapsulation, headers built from the RFCs with struct. Frames that have no TCP to carry
-(PPPoE discovery, SLARP, L2TP control, UDP services) are built by hand.
+(PPPoE discovery, SLARP, an L2TP control message, an ARP request) are built by hand.
 
     python3 make_captures.py real-tcp.pcap OUTDIR
 
