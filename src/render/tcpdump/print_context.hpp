@@ -187,6 +187,9 @@ void loopback_print(PrintContext& ctx, const std::uint8_t* cp, unsigned len);
 void vxlan_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len);
 void vxlan_gpe_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len);
 void l2tp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
+// UDP services: TFTP (port 69) and RIPng (port 521).
+void tftp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
+void ripng_print(PrintContext& ctx, const std::uint8_t* dat, unsigned length);
 // GRE versions 0 and 1 (print-gre.c) and MPLS label stacks (print-mpls.c).
 void gre_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 void mpls_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
