@@ -45,7 +45,8 @@ if command -v tcpdump >/dev/null; then
   check "print -vv gre" same_output -n -vv -r "$ENCAP/gre-csum-key-seq.pcap"
   check "print -vv pptp" same_output -n -vv -r "$ENCAP/pptp.pcap"
   check "print -vv mpls" same_output -n -vv -r "$ENCAP/mpls.pcap"
-  check "print -vv syslog" same_output -n -vv -r "$ENCAP/udp-services.pcap"
+  check "print -vv syslog" same_output -n -vv -r "$ENCAP/udp-services.pcap" udp port 514
+  check "print ntp, bootp, dhcp6" same_output -n -r "$ENCAP/udp-services.pcap" not udp port 514
   check "print -vv pppoe" same_output -n -vv -r "$ENCAP/pppoe.pcap"
   check "print -q radiotap" same_output -n -q -r "$ENCAP/radiotap.pcap"
   check "print filter on the outer header" same_output -n -r "$ENCAP/gretap.pcap" 'src host 192.0.2.2'

@@ -190,6 +190,10 @@ void l2tp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 // UDP services: TFTP (port 69) and RIPng (port 521).
 void tftp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 void ripng_print(PrintContext& ctx, const std::uint8_t* dat, unsigned length);
+// NTP (123), BOOTP/DHCP (67, 68), DHCPv6 (546, 547): the default-verbosity line.
+void ntp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
+void bootp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
+void dhcp6_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length);
 // GRE versions 0 and 1 (print-gre.c) and MPLS label stacks (print-mpls.c).
 void gre_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 void mpls_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);

@@ -1,5 +1,5 @@
 // UDP, as tcpdump's print-udp.c prints it. Of the many UDP application printers tcpdump
-// has, tcplens reproduces DNS, mDNS, syslog, TFTP requests, RIPng and the tunnels (VXLAN, VXLAN-GPE, Geneve); the others end in tcpdump's generic
+// has, tcplens reproduces DNS, mDNS, syslog, TFTP requests, RIPng, the first line of NTP, BOOTP/DHCP and DHCPv6, and the tunnels (VXLAN, VXLAN-GPE, Geneve); the others end in tcpdump's generic
 // "UDP, length N" (counted apart in the golden figures).
 #include "print_context.hpp"
 
@@ -160,6 +160,18 @@ void udp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
     }
     if (is_port(sport, dport, 5353)) {
       domain_print(ctx, cp, length, false, true);
+      return;
+    }
+    if (is_port(sport, dport, 67) || is_port(sport, dport, 68)) {
+      bootp_print(ctx, cp, length);
+      return;
+    }
+    if (is_port(sport, dport, 123)) {
+      ntp_print(ctx, cp, length);
+      return;
+    }
+    if (is_port(sport, dport, 546) || is_port(sport, dport, 547)) {
+      dhcp6_print(ctx, cp, length);
       return;
     }
     if (is_port(sport, dport, 69)) {

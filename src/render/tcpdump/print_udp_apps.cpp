@@ -1,5 +1,7 @@
 // UDP services tcpdump names at its default verbosity, beside the TCP they are seen with:
-// TFTP (print-tftp.c, the request on port 69) and RIPng (print-ripng.c, port 521).
+// TFTP (print-tftp.c, the request on port 69), RIPng (print-ripng.c, port 521), and the first
+// line of NTP (print-ntp.c), BOOTP/DHCP (print-bootp.c) and DHCPv6 (print-dhcp6.c), whose
+// -v details are not printed (docs/differences.md).
 #include "print_context.hpp"
 
 namespace tcplens::tcpdump {
@@ -41,12 +43,7 @@ void tftp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
   static const Tok kOps[] = {{1, "RRQ"}, {2, "WRQ"}, {3, "DATA"}, {4, "ACK"},
                              {5, "ERROR"}, {6, "OACK"}, {0, nullptr}};
   ctx.put(", ");
-  if (const char* name = tok_lookup(kOps, opcode)) {
-    ctx.put(name);
-  } else {
-    ctx.put("tftp-#");
-    ctx.put_u(opcode);
-  }
+  put_tok(ctx, kOps, opcode, "tftp-#");
   switch (opcode) {
     case 1:
     case 2: {  // "file" mode [options]
@@ -152,6 +149,56 @@ void ripng_print(PrintContext& ctx, const std::uint8_t* dat, unsigned length) {
     ctx.put_u(version);
     ctx.put(']');
   }
+}
+
+void ntp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
+  ctx.protocol = "ntp";
+  const std::uint8_t status = ctx.u8(bp);
+  ctx.put("NTPv");
+  ctx.put_u((status & 0x38) >> 3);
+  static const Tok kModes[] = {{0, "unspecified"}, {1, "symmetric active"}, {2, "symmetric passive"},
+                               {3, "Client"}, {4, "Server"}, {5, "Broadcast"},
+                               {6, "Control Message"}, {7, "Reserved"}, {0, nullptr}};
+  ctx.put(", ");
+  ctx.put(tok_lookup(kModes, status & 7));
+  if ((status & 7) == 6) return;  // control messages: their fields are not printed
+  ctx.put(", length ");
+  ctx.put_u(length);
+  if (length < 48) ctx.print_invalid();
+}
+
+void bootp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
+  ctx.protocol = "bootp";
+  const std::uint8_t op = ctx.u8(bp);
+  ctx.put("BOOTP/DHCP, ");
+  if (op == 1) {
+    ctx.put("Request");
+  } else if (op == 2) {
+    ctx.put("Reply");
+  } else {
+    ctx.put("unknown (0x");
+    ctx.out.put_hex(op, 2);
+    ctx.put(')');
+  }
+  if (ctx.u8(bp + 1) == 1 && ctx.u8(bp + 2) == 6 && op == 1) {  // Ethernet client address
+    ctx.put(" from ");
+    ctx.put_mac(bp + 28);
+  }
+  ctx.put(", length ");
+  ctx.put_u(length);
+}
+
+void dhcp6_print(PrintContext& ctx, const std::uint8_t* cp, unsigned) {
+  ctx.protocol = "dhcp6";
+  ctx.put("dhcp6");
+  static const Tok kTypes[] = {
+      {1, "solicit"},   {2, "advertise"},    {3, "request"},    {4, "confirm"},
+      {5, "renew"},     {6, "rebind"},       {7, "reply"},      {8, "release"},
+      {9, "decline"},   {10, "reconfigure"}, {11, "inf-req"},   {12, "relay-fwd"},
+      {13, "relay-reply"}, {0, nullptr}};
+  const std::uint8_t type = ctx.u8(cp);
+  ctx.put(' ');
+  put_tok(ctx, kTypes, type, "msgtype-");
 }
 
 }  // namespace tcplens::tcpdump
