@@ -8,6 +8,7 @@
 
 #include "ip_reassembler.hpp"
 #include "tcplens/capture/link_type.hpp"
+#include "tcplens/wire/encap.hpp"
 #include "tcplens/wire/ethernet.hpp"
 #include "tcplens/wire/ip.hpp"
 #include "tcplens/wire/tcp.hpp"
@@ -29,8 +30,62 @@ const char* to_string(Layer layer) {
     case Layer::Gre: return "gre";
     case Layer::Vxlan: return "vxlan";
     case Layer::Geneve: return "geneve";
+    case Layer::Pptp: return "pptp";
+    case Layer::Erspan: return "erspan";
+    case Layer::VxlanGpe: return "vxlan-gpe";
+    case Layer::Teredo: return "teredo";
+    case Layer::Gtpu: return "gtp-u";
+    case Layer::L2tp: return "l2tp";
+    case Layer::IpInIp: return "ip-in-ip";
+    case Layer::Srv6: return "srv6";
+    case Layer::Mpls: return "mpls";
+    case Layer::Ppp: return "ppp";
+    case Layer::Pppoe: return "pppoe";
+    case Layer::Llc: return "llc";
+    case Layer::Chdlc: return "chdlc";
+    case Layer::Wlan: return "802.11";
+    case Layer::Radiotap: return "radiotap";
   }
   return "?";
+}
+
+std::size_t format_encap(const EncapChain& chain, char* out, std::size_t cap) {
+  std::size_t n = 0;
+  auto put = [&](const char* text) {
+    for (; *text != '\0' && n + 1 < cap; ++text) out[n++] = *text;
+  };
+  auto put_num = [&](std::uint32_t v, bool hex) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, hex ? "0x%x" : "%u", v);
+    put(buf);
+  };
+  if (cap == 0) return 0;
+  for (std::size_t i = 0; i < chain.count; ++i) {
+    const Encapsulation& e = chain.items[i];
+    if (i != 0) put(" > ");
+    if (e.layer == Layer::IpInIp) {
+      const char* names[] = {"4in4", "6in4", "4in6", "6in6"};
+      put(names[((e.id >> 4) == 6 ? 2 : 0) + ((e.id & 0xf) == 6 ? 1 : 0)]);
+      continue;
+    }
+    put(to_string(e.layer));
+    if (!e.has_id) continue;
+    switch (e.layer) {
+      case Layer::Gre: put(" key "); put_num(e.id, true); break;
+      case Layer::Pptp: put(" call "); put_num(e.id, false); break;
+      case Layer::Erspan: put(" session "); put_num(e.id, false); break;
+      case Layer::Gtpu: put(" teid "); put_num(e.id, true); break;
+      case Layer::L2tp:
+        put(" tunnel "); put_num(e.id, false); put(" session "); put_num(e.id2, false);
+        break;
+      case Layer::Pppoe: put(" session "); put_num(e.id, true); break;
+      case Layer::Mpls: put(" label "); put_num(e.id, false); break;
+      default: put(" vni "); put_num(e.id, false); break;
+    }
+  }
+  if (chain.more) put(" > ...");
+  out[n] = '\0';
+  return n;
 }
 
 std::size_t format_ip(const IpAddress& addr, char* out) {
@@ -58,6 +113,8 @@ void DecodedPacket::reset_all_but_ip_and_tcp() {
   linktype = 0;
   ether_type = 0;
   vlan_count = 0;
+  encap.count = 0;
+  encap.more = false;
   // outer_ip is written only when a second IP header is found (Walker::next_ip).
   if (ip_depth >= 2) outer_ip = IpHeader{};
   ip_depth = 0;
@@ -100,6 +157,15 @@ class Walker {
   void tcp(Slice s, TcpSegment& seg);
   void udp(Slice s, int depth);
   void gre(Slice s, int depth);
+  void erspan(std::uint16_t proto, bool seq, Slice s, int depth);
+  void mpls(Slice s, int depth);
+  void ppp(Slice s, int depth);
+  void pppoe_session(Slice s, int depth);
+  void llc(Slice s, int depth);
+  void chdlc(Slice s, int depth);
+  void wlan(Slice s, int depth);
+  void radiotap(Slice s);
+  bool udp_tunnel(std::uint16_t port, Slice s, int depth);
   void icmp_error(std::uint8_t type, std::uint8_t code, Slice quoted);
 
  private:
@@ -110,6 +176,15 @@ class Walker {
     }
   }
   void add(Layer layer) { out_.layers |= layer_bit(layer); }
+  // A tunnel: its layer bit and an entry in the encapsulation chain.
+  void tunnel(Layer layer) {
+    add(layer);
+    out_.encap.push(layer);
+  }
+  void tunnel(Layer layer, std::uint32_t id, std::uint32_t id2 = 0) {
+    add(layer);
+    out_.encap.push(layer, id, id2);
+  }
   IpHeader& next_ip() {
     if (out_.ip_depth == 1) out_.outer_ip = out_.ip;
     if (out_.ip_depth++ != 0) out_.ip = IpHeader{};  // the first is still as reset() left it
@@ -180,6 +255,32 @@ void Walker::link(std::uint32_t linktype, Slice s) {
     case linktype::kIpv6:
       ipv6(s, 0);
       return;
+    case linktype::kPpp:
+      add(Layer::Link);
+      ppp(s, 0);
+      return;
+    case linktype::kPppSerial:
+      // PPP in HDLC-like framing, or Cisco HDLC when the address is 0x0f / 0x8f.
+      add(Layer::Link);
+      if (!s.cap.empty() && (s.cap[0] == 0x0f || s.cap[0] == 0x8f)) return chdlc(s, 0);
+      ppp(s, 0);
+      return;
+    case linktype::kPppEther:
+      add(Layer::Link);
+      pppoe_session(s, 0);
+      return;
+    case linktype::kChdlc:
+      add(Layer::Link);
+      chdlc(s, 0);
+      return;
+    case linktype::kIeee80211:
+      add(Layer::Link);
+      wlan(s, 0);
+      return;
+    case linktype::kIeee80211Radiotap:
+      add(Layer::Link);
+      radiotap(s);
+      return;
     default:
       stop(Layer::Link, DecodeStatus::Unsupported);
       return;
@@ -231,8 +332,13 @@ void Walker::ethernet(Slice s, int depth) {
   add(Layer::Link);
   EthernetView v(s.cap);
   std::uint16_t type = v.ether_type();
-  if (type <= 1500) return stop(Layer::Link, DecodeStatus::Unsupported);  // 802.3 length + LLC
-  ether_payload(type, s.after(EthernetView::kHeaderLen), depth);
+  Slice p = s.after(EthernetView::kHeaderLen);
+  if (type <= 1500) {
+    // 802.3: the field is the payload's length (what follows is padding), then 802.2 LLC.
+    if (type < p.wire) p = Slice{p.cap.subspan(0, std::min<std::size_t>(p.cap.size(), type)), type};
+    return llc(p, depth);
+  }
+  ether_payload(type, p, depth);
 }
 
 void Walker::ether_payload(std::uint16_t type, Slice s, int depth) {
@@ -246,9 +352,14 @@ void Walker::ether_payload(std::uint16_t type, Slice s, int depth) {
     s = s.after(VlanView::kHeaderLen);
   }
   out_.ether_type = type;
-  if (type == ethertype::kIpv4) return ipv4(s, depth);
-  if (type == ethertype::kIpv6) return ipv6(s, depth);
-  stop(Layer::Link, DecodeStatus::Unsupported);
+  switch (type) {
+    case ethertype::kIpv4: return ipv4(s, depth);
+    case ethertype::kIpv6: return ipv6(s, depth);
+    case ethertype::kMplsUnicast:
+    case ethertype::kMplsMulticast: return mpls(s, depth);
+    case ethertype::kPppoeSession: return pppoe_session(s, depth);
+    default: return stop(Layer::Link, DecodeStatus::Unsupported);
+  }
 }
 
 void Walker::ip(Slice s, int depth) {
@@ -307,6 +418,7 @@ void Walker::ipv6(Slice s, int depth) {
   Slice dgram{s.cap.subspan(0, std::min<std::size_t>(s.cap.size(), h.reported_len)), h.reported_len};
   std::uint8_t next = v.next_header();
   std::size_t off = Ipv6View::kHeaderLen;
+  bool segment_routing = false;
   for (int n = 0; Ipv6ExtView::is_extension(next); ++n) {
     if (n > 16) return stop(Layer::Ipv6Ext, DecodeStatus::Unsupported);
     Slice rest = dgram.after(off);
@@ -316,6 +428,7 @@ void Walker::ipv6(Slice s, int depth) {
     }
     add(Layer::Ipv6Ext);
     Ipv6ExtView e(rest.cap, next);
+    if (next == ipproto::kRouting && rest.cap.size() > 2 && rest.cap[2] == 4) segment_routing = true;
     if (next == ipproto::kFragment) {
       h.fragment_offset = e.fragment_offset();
       h.more_fragments = e.more_fragments();
@@ -329,6 +442,11 @@ void Walker::ipv6(Slice s, int depth) {
   h.protocol = next;
   if (off > h.reported_len) return stop(Layer::Ipv6Ext, DecodeStatus::Malformed);
   if (h.fragment) return reassembled(h, dgram.after(off), depth);
+  if (segment_routing && (next == ipproto::kIpip || next == ipproto::kIpv6)) {
+    out_.encap.push(Layer::Srv6);
+    add(Layer::Srv6);
+    return next == ipproto::kIpip ? ipv4(dgram.after(off), depth + 1) : ipv6(dgram.after(off), depth + 1);
+  }
   transport(next, dgram.after(off), depth);
 }
 
@@ -344,8 +462,10 @@ void Walker::transport(std::uint8_t proto, Slice s, int depth) {
     case ipproto::kUdp:
       return udp(s, depth);
     case ipproto::kIpip:
+      tunnel(Layer::IpInIp, (std::uint32_t{out_.ip.version} << 4) | 4);
       return ipv4(s, depth + 1);
     case ipproto::kIpv6:
+      tunnel(Layer::IpInIp, (std::uint32_t{out_.ip.version} << 4) | 6);
       return ipv6(s, depth + 1);
     case ipproto::kGre:
       return gre(s, depth + 1);
@@ -409,45 +529,249 @@ void Walker::udp(Slice s, int depth) {
   out_.udp.dst_port = v.dst_port();
   out_.udp.length = v.length();
   out_.udp.payload = v.payload();
-  if (v.dst_port() == kVxlanPort) {
-    // RFC 7348: flags (I bit 0x08), 3 reserved, VNI, reserved; then an Ethernet frame.
-    Slice inner = s.after(UdpView::kHeaderLen);
-    if (inner.cap.size() < 8) return stop(Layer::Vxlan, DecodeStatus::Truncated);
-    if (!(inner.cap[0] & 0x08)) return;
-    add(Layer::Vxlan);
-    ethernet(inner.after(8), depth + 1);
-  } else if (v.dst_port() == kGenevePort) {
-    // RFC 8926: version and option length (4-byte units), flags, protocol type, VNI.
-    Slice inner = s.after(UdpView::kHeaderLen);
-    if (inner.cap.size() < 8) return stop(Layer::Geneve, DecodeStatus::Truncated);
-    if ((inner.cap[0] >> 6) != 0) return stop(Layer::Geneve, DecodeStatus::Unsupported);
-    std::size_t len = 8 + std::size_t{inner.cap[0] & 0x3fu} * 4;
-    if (inner.cap.size() < len) return stop(Layer::Geneve, DecodeStatus::Truncated);
-    add(Layer::Geneve);
-    std::uint16_t proto = load_be16(inner.cap, 2);
-    Slice p = inner.after(len);
-    if (proto == ethertype::kTransEther) return ethernet(p, depth + 1);
-    if (proto == ethertype::kIpv4) return ipv4(p, depth + 1);
-    if (proto == ethertype::kIpv6) return ipv6(p, depth + 1);
-    stop(Layer::Geneve, DecodeStatus::Unsupported);
+  // As Wireshark's UDP, the lower port is tried first, then the higher.
+  const std::uint16_t lo = std::min(v.src_port(), v.dst_port()), hi = std::max(v.src_port(), v.dst_port());
+  Slice inner = s.after(UdpView::kHeaderLen);
+  if (!udp_tunnel(lo, inner, depth) && lo != hi) udp_tunnel(hi, inner, depth);
+}
+
+// The tunnels Wireshark decodes by UDP port; false when `port` is none of theirs.
+bool Walker::udp_tunnel(std::uint16_t port, Slice inner, int depth) {
+  switch (port) {
+    case kVxlanPort: {
+      // RFC 7348: flags (I bit 0x08), 3 reserved, VNI, reserved; then an Ethernet frame.
+      if (inner.cap.size() < 8) return stop(Layer::Vxlan, DecodeStatus::Truncated), true;
+      if (!(inner.cap[0] & 0x08)) return true;
+      tunnel(Layer::Vxlan, load_be24(inner.cap.data() + 4));
+      ethernet(inner.after(8), depth + 1);
+      return true;
+    }
+    case kGenevePort: {
+      // RFC 8926: version and option length (4-byte units), flags, protocol type, VNI.
+      if (inner.cap.size() < 8) return stop(Layer::Geneve, DecodeStatus::Truncated), true;
+      if ((inner.cap[0] >> 6) != 0) return stop(Layer::Geneve, DecodeStatus::Unsupported), true;
+      std::size_t len = 8 + std::size_t{inner.cap[0] & 0x3fu} * 4;
+      if (inner.cap.size() < len) return stop(Layer::Geneve, DecodeStatus::Truncated), true;
+      tunnel(Layer::Geneve, load_be24(inner.cap.data() + 4));
+      std::uint16_t proto = load_be16(inner.cap, 2);
+      Slice p = inner.after(len);
+      if (proto == ethertype::kTransEther) return ethernet(p, depth + 1), true;
+      if (proto == ethertype::kIpv4) return ipv4(p, depth + 1), true;
+      if (proto == ethertype::kIpv6) return ipv6(p, depth + 1), true;
+      stop(Layer::Geneve, DecodeStatus::Unsupported);
+      return true;
+    }
+    case VxlanGpeHeader::kPort: {
+      if (inner.cap.size() < VxlanGpeHeader::kLen) return stop(Layer::VxlanGpe, DecodeStatus::Truncated), true;
+      tunnel(Layer::VxlanGpe, load_be24(inner.cap.data() + VxlanGpeHeader::kVni));
+      Slice p = inner.after(VxlanGpeHeader::kLen);
+      switch (inner.cap[VxlanGpeHeader::kNextProtocol]) {
+        case VxlanGpeHeader::kIpv4: ipv4(p, depth + 1); break;
+        case VxlanGpeHeader::kIpv6: ipv6(p, depth + 1); break;
+        case VxlanGpeHeader::kEthernet: ethernet(p, depth + 1); break;
+        case VxlanGpeHeader::kMpls: mpls(p, depth + 1); break;
+        default: stop(Layer::VxlanGpe, DecodeStatus::Unsupported); break;
+      }
+      return true;
+    }
+    case TeredoHeader::kPort: {
+      // Only what starts as IPv6 after the optional headers is Teredo (Wireshark checks the same).
+      const std::size_t off = TeredoHeader::length(inner.cap);
+      if (off == SIZE_MAX || inner.cap.size() < off + 40 || (inner.cap[off] >> 4) != 6) return true;
+      tunnel(Layer::Teredo);
+      ipv6(inner.after(off), depth + 1);
+      return true;
+    }
+    case GtpuHeader::kPort: {
+      const std::size_t len = GtpuHeader::length(inner.cap);
+      if (len == 0) return stop(Layer::Gtpu, DecodeStatus::Truncated), true;
+      tunnel(Layer::Gtpu, load_be32(inner.cap, GtpuHeader::kTeid));
+      if (inner.cap[GtpuHeader::kMessageType] != GtpuHeader::kGpdu) return true;
+      ip(inner.after(len), depth + 1);
+      return true;
+    }
+    case L2tpHeader::kPort: {
+      if (inner.cap.size() < 2) return stop(Layer::L2tp, DecodeStatus::Truncated), true;
+      const std::uint16_t fl = load_be16(inner.cap, 0);
+      if ((fl & L2tpHeader::kVersionMask) != 2) return stop(Layer::L2tp, DecodeStatus::Unsupported), true;
+      std::uint16_t tunnel_id = 0, session_id = 0;
+      const std::size_t len = L2tpHeader::length(inner.cap, tunnel_id, session_id);
+      if (len == 0) return stop(Layer::L2tp, DecodeStatus::Truncated), true;
+      tunnel(Layer::L2tp, tunnel_id, session_id);
+      if (fl & L2tpHeader::kType) return true;  // a control message
+      ppp(inner.after(len), depth + 1);
+      return true;
+    }
+    default:
+      return false;
   }
 }
 
 void Walker::gre(Slice s, int depth) {
-  // RFC 2784 / 2890: C, K, S bits add 4 bytes each; version 0 only (1 is PPTP's).
-  if (s.cap.size() < 4) return stop(Layer::Gre, DecodeStatus::Truncated);
-  add(Layer::Gre);
-  std::uint16_t fl = load_be16(s.cap, 0);
-  if ((fl & 0x7) != 0) return stop(Layer::Gre, DecodeStatus::Unsupported);
-  std::size_t len = 4 + ((fl & 0x8000) ? 4 : 0) + ((fl & 0x2000) ? 4 : 0) + ((fl & 0x1000) ? 4 : 0);
-  if (fl & 0x4000) return stop(Layer::Gre, DecodeStatus::Unsupported);  // source routing
-  if (s.cap.size() < len) return stop(Layer::Gre, DecodeStatus::Truncated);
-  std::uint16_t proto = load_be16(s.cap, 2);
+  // RFC 2784 / 2890 (version 0) and PPTP's enhanced GRE (RFC 2637, version 1).
+  if (s.cap.size() < GreHeader::kFixedLen) return stop(Layer::Gre, DecodeStatus::Truncated);
+  const std::uint16_t fl = load_be16(s.cap, GreHeader::kFlags);
+  const unsigned version = fl & GreHeader::kVersionMask;
+  if (version > 1) return add(Layer::Gre), stop(Layer::Gre, DecodeStatus::Unsupported);
+  const std::size_t len = GreHeader::length(s.cap);
+  if (len == 0) return add(Layer::Gre), stop(Layer::Gre, version == 1 && !(fl & GreHeader::kKeyPresent) ? DecodeStatus::Malformed : DecodeStatus::Truncated);
+  const std::uint16_t proto = load_be16(s.cap, GreHeader::kProtocol);
   Slice inner = s.after(len);
-  if (proto == ethertype::kIpv4) return ipv4(inner, depth);
-  if (proto == ethertype::kIpv6) return ipv6(inner, depth);
-  if (proto == ethertype::kTransEther) return ethernet(inner, depth);
-  stop(Layer::Gre, DecodeStatus::Unsupported);
+  if (version == 1) {
+    // Key: payload length (16 bits) and call id; no payload without the sequence number.
+    tunnel(Layer::Pptp, load_be16(s.cap, 6));
+    if (!(fl & GreHeader::kSeqPresent) || proto != ethertype::kPpp) return;
+    const std::uint16_t payload_len = load_be16(s.cap, 4);
+    if (payload_len < inner.wire) inner = Slice{inner.cap.subspan(0, std::min<std::size_t>(inner.cap.size(), payload_len)), payload_len};
+    return ppp(inner, depth);
+  }
+  if (fl & GreHeader::kKeyPresent) {
+    const std::size_t key_off = GreHeader::kFixedLen + ((fl & (GreHeader::kChecksumPresent | GreHeader::kRoutingPresent)) ? 4 : 0);
+    tunnel(Layer::Gre, load_be32(s.cap, key_off));
+  } else {
+    tunnel(Layer::Gre);
+  }
+  switch (proto) {
+    case ethertype::kIpv4: return ipv4(inner, depth);
+    case ethertype::kIpv6: return ipv6(inner, depth);
+    case ethertype::kTransEther: return ethernet(inner, depth);
+    case ethertype::kMplsUnicast:
+    case ethertype::kMplsMulticast: return mpls(inner, depth);
+    case ethertype::kPpp: return ppp(inner, depth);
+    case ethertype::kErspan:
+    case ethertype::kErspan3: return erspan(proto, (fl & GreHeader::kSeqPresent) != 0, inner, depth);
+    default: return stop(Layer::Gre, DecodeStatus::Unsupported);
+  }
+}
+
+// ERSPAN: type I has no header of its own (GRE 0x88be without a sequence number, as
+// Wireshark's packet-erspan.c tells them apart); II and III have one, with a session id.
+void Walker::erspan(std::uint16_t proto, bool seq, Slice s, int depth) {
+  if (proto == ethertype::kErspan && !seq) {
+    tunnel(Layer::Erspan);
+    return ethernet(s, depth);
+  }
+  const std::size_t len = ErspanHeader::length(s.cap);
+  if (len == 0) {
+    add(Layer::Erspan);
+    const bool known = s.cap.size() >= 2 && (ErspanHeader::version(s.cap) == 1 || ErspanHeader::version(s.cap) == 2);
+    return stop(Layer::Erspan, known || s.cap.size() < 2 ? DecodeStatus::Truncated : DecodeStatus::Unsupported);
+  }
+  tunnel(Layer::Erspan, load_be16(s.cap, ErspanHeader::kSession) & ErspanHeader::kSessionMask);
+  ethernet(s.after(len), depth);
+}
+
+// An MPLS label stack down to the entry with the bottom-of-stack bit, then IPv4 or IPv6:
+// by the explicit-null label, else by the version nibble (Wireshark's packet-mpls.c).
+void Walker::mpls(Slice s, int depth) {
+  MplsEntry e;
+  bool first = true;
+  for (int n = 0;; ++n) {
+    if (s.cap.size() < MplsEntry::kLen) return add(Layer::Mpls), stop(Layer::Mpls, DecodeStatus::Truncated);
+    if (n >= 16) return stop(Layer::Mpls, DecodeStatus::Unsupported);
+    e.raw = load_be32(s.cap, 0);
+    if (first) tunnel(Layer::Mpls, e.label());
+    first = false;
+    s = s.after(MplsEntry::kLen);
+    if (e.bottom()) break;
+  }
+  if (e.label() == MplsEntry::kIpv4ExplicitNull) return ipv4(s, depth + 1);
+  if (e.label() == MplsEntry::kIpv6ExplicitNull) return ipv6(s, depth + 1);
+  if (s.cap.empty()) return stop(Layer::Mpls, DecodeStatus::Truncated);
+  switch (s.cap[0] >> 4) {
+    case 4: return ipv4(s, depth + 1);
+    case 6: return ipv6(s, depth + 1);
+    default: return stop(Layer::Mpls, DecodeStatus::Unsupported);
+  }
+}
+
+void Walker::ppp(Slice s, int depth) {
+  add(Layer::Ppp);
+  if (s.cap.size() >= 2 && s.cap[0] == PppHeader::kAddress && s.cap[1] == PppHeader::kControl) s = s.after(2);
+  if (s.cap.empty()) return stop(Layer::Ppp, DecodeStatus::Truncated);
+  std::uint16_t proto = s.cap[0];
+  if (proto & 1) {
+    s = s.after(1);  // protocol field compression
+  } else {
+    if (s.cap.size() < 2) return stop(Layer::Ppp, DecodeStatus::Truncated);
+    proto = load_be16(s.cap, 0);
+    s = s.after(2);
+  }
+  switch (proto) {
+    case PppHeader::kIpv4: return ipv4(s, depth);
+    case PppHeader::kIpv6: return ipv6(s, depth);
+    case PppHeader::kMplsUnicast:
+    case PppHeader::kMplsMulticast: return mpls(s, depth);
+    default: return stop(Layer::Ppp, DecodeStatus::Unsupported);
+  }
+}
+
+void Walker::pppoe_session(Slice s, int depth) {
+  if (s.cap.size() < PppoeHeader::kLen) return add(Layer::Pppoe), stop(Layer::Pppoe, DecodeStatus::Truncated);
+  tunnel(Layer::Pppoe, load_be16(s.cap, PppoeHeader::kSession));
+  const std::uint16_t len = load_be16(s.cap, PppoeHeader::kLength);
+  Slice p = s.after(PppoeHeader::kLen);
+  if (len < p.wire) p = Slice{p.cap.subspan(0, std::min<std::size_t>(p.cap.size(), len)), len};
+  ppp(p, depth);
+}
+
+void Walker::llc(Slice s, int depth) {
+  add(Layer::Llc);
+  if (s.cap.size() < 3) return stop(Layer::Llc, DecodeStatus::Truncated);
+  if (s.cap[LlcHeader::kDsap] != LlcHeader::kSnapSap || (s.cap[LlcHeader::kSsap] & 0xfe) != LlcHeader::kSnapSap ||
+      s.cap[LlcHeader::kControl] != LlcHeader::kUi)
+    return stop(Layer::Llc, DecodeStatus::Unsupported);
+  if (s.cap.size() < LlcHeader::kSnapLen) return stop(Layer::Llc, DecodeStatus::Truncated);
+  // RFC 1042 (OUI 0) and 802.1H bridge tunnel (00-00-f8) carry an EtherType.
+  const std::uint32_t oui = load_be24(s.cap.data() + LlcHeader::kOui);
+  if (oui != 0 && oui != 0xf8) return stop(Layer::Llc, DecodeStatus::Unsupported);
+  ether_payload(load_be16(s.cap, LlcHeader::kEtherType), s.after(LlcHeader::kSnapLen), depth);
+}
+
+void Walker::chdlc(Slice s, int depth) {
+  add(Layer::Chdlc);
+  if (s.cap.size() < ChdlcHeader::kLen) return stop(Layer::Chdlc, DecodeStatus::Truncated);
+  const std::uint16_t proto = load_be16(s.cap, ChdlcHeader::kProtocol);
+  out_.ether_type = proto;
+  if (proto == ethertype::kVlan || proto == ethertype::kQinQ) return stop(Layer::Chdlc, DecodeStatus::Unsupported);
+  ether_payload(proto, s.after(ChdlcHeader::kLen), depth);
+}
+
+// An 802.11 data frame carrying LLC/SNAP; management, control, null, protected and
+// fragmented frames carry nothing decoded here.
+void Walker::wlan(Slice s, int depth) {
+  add(Layer::Wlan);
+  if (s.cap.size() < 2) return stop(Layer::Wlan, DecodeStatus::Truncated);
+  const std::uint8_t fc0 = s.cap[WlanHeader::kFrameControl], fc1 = s.cap[WlanHeader::kFlags];
+  if ((fc0 & 3) != 0 || WlanHeader::type(fc0) != WlanHeader::kTypeData) return stop(Layer::Wlan, DecodeStatus::Unsupported);
+  const unsigned subtype = WlanHeader::subtype(fc0);
+  if (subtype & 0x4) return;  // null function: no data
+  const std::size_t len = WlanHeader::data_header_len(fc0, fc1);
+  if (s.cap.size() < len) return stop(Layer::Wlan, DecodeStatus::Truncated);
+  if (fc1 & WlanHeader::kProtected) return stop(Layer::Wlan, DecodeStatus::Unsupported);
+  const std::uint16_t seq_ctl = load_le16(s.cap.data() + WlanHeader::kSeqCtl);
+  if ((fc1 & WlanHeader::kMoreFrag) || (seq_ctl & 0x000f) != 0) return stop(Layer::Wlan, DecodeStatus::Unsupported);
+  // A-MSDU (QoS control bit 7) holds several subframes: not decoded.
+  if ((subtype & 0x8) && (s.cap[len - ((fc1 & WlanHeader::kOrder) ? 6 : 2)] & 0x80))
+    return stop(Layer::Wlan, DecodeStatus::Unsupported);
+  llc(s.after(len), depth);
+}
+
+void Walker::radiotap(Slice s) {
+  add(Layer::Radiotap);
+  if (s.cap.size() < RadiotapHeader::kMinLen) return stop(Layer::Radiotap, DecodeStatus::Truncated);
+  const std::size_t len = load_le16(s.cap.data() + RadiotapHeader::kLength);
+  if (len < RadiotapHeader::kMinLen) return stop(Layer::Radiotap, DecodeStatus::Malformed);
+  if (s.cap.size() < len) return stop(Layer::Radiotap, DecodeStatus::Truncated);
+  const int flags = RadiotapHeader::flags(s.cap.subspan(0, len));
+  Slice frame = s.after(len);
+  if (flags >= 0 && (flags & RadiotapHeader::kFlagFcs)) {
+    // The frame check sequence ends the frame: not part of what the frame carries.
+    const std::uint32_t wire = frame.wire >= 4 ? frame.wire - 4 : 0;
+    frame = Slice{frame.cap.subspan(0, std::min<std::size_t>(frame.cap.size(), wire)), wire};
+  }
+  if (flags >= 0 && (flags & RadiotapHeader::kFlagDataPad)) return stop(Layer::Radiotap, DecodeStatus::Unsupported);
+  wlan(frame, 0);
 }
 
 void Walker::icmp_error(std::uint8_t type, std::uint8_t code, Slice quoted) {

@@ -275,6 +275,13 @@ void write_connection_json(Output& out, const Connection& c, const ConnectionExt
   }
   out.put(",\"completeness\":");
   out.put_u32(x.completeness);
+  out.put(",\"tunnel\":");
+  if (c.encap.empty()) {
+    out.put("null");
+  } else {
+    char tunnel[128];
+    put_str(out, std::string_view(tunnel, format_encap(c.encap, tunnel, sizeof tunnel)));
+  }
   out.put("}\n");
 }
 
@@ -284,7 +291,7 @@ constexpr const char* kCsvColumns =
     "stream,client_ip,client_port,server_ip,server_port,first_ts,last_ts,duration,handshake,syns,"
     "client_isn,server_isn,irtt,c2s_packets,c2s_bytes,c2s_retransmissions,s2c_packets,s2c_bytes,"
     "s2c_retransmissions,teardown,initiator,reset_by,time_wait,state_client,state_server,"
-    "zeek_conn_state,zeek_history,completeness";
+    "zeek_conn_state,zeek_history,completeness,tunnel";
 
 }  // namespace
 
@@ -349,6 +356,9 @@ void write_connection_csv(Output& out, const Connection& c, const ConnectionExtr
   out.put(x.zeek_history);
   out.put(',');
   out.put_u32(x.completeness);
+  out.put(',');
+  char tunnel[128];
+  out.put(std::string_view(tunnel, format_encap(c.encap, tunnel, sizeof tunnel)));
   out.put('\n');
 }
 

@@ -159,6 +159,7 @@ void ConnectionAnalyzer::on_packet(const DecodedPacket& pkt, const TcpPacketAnal
     c.stream = a.stream;
     c.first_ts = ts;
     c.first_frame = frame;
+    c.encap = pkt.encap;
     const bool syn = tcp.flags & kSyn, ack = tcp.flags & kAck;
     bool from_client;
     if (syn && !ack) {

@@ -30,6 +30,22 @@ enum class Layer : std::uint8_t {
   Gre,
   Vxlan,
   Geneve,
+  // Encapsulations (tunnels and the link layers that carry IP in their own framing).
+  Pptp,      // GRE version 1 (RFC 2637), PPP inside
+  Erspan,    // ERSPAN type I, II or III (in GRE)
+  VxlanGpe,  // UDP 4790
+  Teredo,    // UDP 3544 (RFC 4380)
+  Gtpu,      // UDP 2152 (3GPP TS 29.281)
+  L2tp,      // L2TPv2 over UDP 1701 (RFC 2661)
+  IpInIp,    // 4in4, 6in4 (sit), 4in6, 6in6
+  Srv6,      // IPv6 with a segment routing header (RFC 8754) carrying IP
+  Mpls,      // a label stack (RFC 3032)
+  Ppp,       // PPP (RFC 1661), HDLC-like framing (RFC 1662)
+  Pppoe,     // PPPoE session (RFC 2516)
+  Llc,       // 802.2 LLC with SNAP (RFC 1042)
+  Chdlc,     // Cisco HDLC
+  Wlan,      // IEEE 802.11 data frame
+  Radiotap,  // radiotap header before 802.11
 };
 
 const char* to_string(Layer layer);
@@ -37,6 +53,43 @@ const char* to_string(Layer layer);
 constexpr std::uint32_t layer_bit(Layer layer) {
   return std::uint32_t{1} << static_cast<unsigned>(layer);
 }
+
+// One tunnel a packet came through, with its identifier where it has one: GRE key, PPTP
+// call id, ERSPAN session, VXLAN / VXLAN-GPE / Geneve VNI, GTP-U TEID, L2TP tunnel id
+// (session id in `id2`), top MPLS label, PPPoE session; IpInIp has the outer and inner IP
+// versions in `id` (0x44, 0x46, 0x64, 0x66).
+struct Encapsulation {
+  Layer layer = Layer::None;
+  bool has_id = false;
+  std::uint32_t id = 0;
+  std::uint32_t id2 = 0;
+};
+
+// The tunnels of a packet, outermost first (link layers are not listed). Fixed size: a
+// packet nested deeper keeps its first kMax and sets `more`.
+struct EncapChain {
+  static constexpr std::size_t kMax = 6;
+  std::array<Encapsulation, kMax> items{};
+  std::uint8_t count = 0;
+  bool more = false;
+
+  void push(Layer layer) { push(Encapsulation{layer, false, 0, 0}); }
+  void push(Layer layer, std::uint32_t id, std::uint32_t id2 = 0) {
+    push(Encapsulation{layer, true, id, id2});
+  }
+  void push(const Encapsulation& e) {
+    if (count < kMax)
+      items[count++] = e;
+    else
+      more = true;
+  }
+  bool empty() const { return count == 0; }
+};
+
+// The chain as text, outermost first: "gre key 7 > mpls 3000", "vxlan 42", "6in4"; empty
+// when the packet came through no tunnel. Returns the length written (at most cap - 1, NUL
+// terminated; 128 bytes hold any chain).
+std::size_t format_encap(const EncapChain& chain, char* out, std::size_t cap);
 
 struct IpAddress {
   std::uint8_t family = 0;  // 4 or 6; 0 when unset
@@ -113,6 +166,7 @@ struct DecodedPacket {
   std::uint8_t vlan_count = 0;
   std::array<std::uint16_t, 2> vlan_ids{};
 
+  EncapChain encap;           // the tunnels the innermost IP came through
   std::uint8_t ip_depth = 0;  // number of IP headers (2 or more inside a tunnel)
   IpHeader ip;        // innermost
   IpHeader outer_ip;  // outermost, when ip_depth > 1

@@ -130,6 +130,7 @@ struct Connection {
   Endpoint client;
   Endpoint server;
   bool roles_from_syn = false;  // false: guessed from ports (mid-stream start)
+  EncapChain encap;  // the tunnels its first packet came through (empty: none)
 
   HandshakeResult handshake = HandshakeResult::NotSeen;
   std::uint32_t client_syns = 0;

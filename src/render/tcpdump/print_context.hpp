@@ -185,6 +185,31 @@ void domain_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, bo
 void loopback_print(PrintContext& ctx, const std::uint8_t* cp, unsigned len);
 // UDP tunnels: VXLAN (port 4789) and Geneve (port 6081).
 void vxlan_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len);
+void vxlan_gpe_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len);
+void l2tp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
+// UDP services: TFTP (port 69) and RIPng (port 521).
+void tftp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
+void ripng_print(PrintContext& ctx, const std::uint8_t* dat, unsigned length);
+// NTP (123), BOOTP/DHCP (67, 68), DHCPv6 (546, 547): the default-verbosity line.
+void ntp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
+void bootp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
+void dhcp6_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length);
+// GRE versions 0 and 1 (print-gre.c) and MPLS label stacks (print-mpls.c).
+void gre_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
+void mpls_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
+// PPP from its address/control field (ppp_print); returns the header length.
+unsigned ppp_print(PrintContext& ctx, const std::uint8_t* p, unsigned length);
+// Link types PPP (ppp_if_print), PPP_SERIAL (ppp_hdlc_if_print) and C_HDLC (chdlc_if_print);
+// each returns the link header length.
+unsigned ppp_if_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigned caplen);
+unsigned ppp_hdlc_if_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigned caplen);
+unsigned chdlc_if_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigned caplen);
+void chdlc_print(PrintContext& ctx, const std::uint8_t* p, unsigned length);
+// Link types IEEE802_11 and IEEE802_11_RADIO (print-802_11.c); return the header length.
+unsigned wlan_if_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigned caplen);
+unsigned radiotap_if_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigned caplen);
+// PPPoE discovery and session (print-pppoe.c); returns the header length.
+unsigned pppoe_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 void geneve_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len);
 // A DNS name at cp, compression pointers relative to the message at bp (tcpdump's
 // fqdn_print); returns the end of the name in place, or null after printing why not.
@@ -227,5 +252,10 @@ void print_unknown_data(PrintContext& ctx, const std::uint8_t* cp, std::string_v
 
 // Payload printing when a printer has nothing better (ND_DEFAULTPRINT).
 void default_print(PrintContext& ctx, const std::uint8_t* p, unsigned caplen);
+// tcpdump's ndo_suppress_default_print: -q, -x and -X (not -A) turn off the raw dump of
+// payloads no printer knows.
+inline bool suppress_default_print(const PrintContext& ctx) {
+  return ctx.opt.quiet || ctx.opt.hex || ctx.opt.hex_ascii;
+}
 
 }  // namespace tcplens::tcpdump

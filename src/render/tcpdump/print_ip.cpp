@@ -835,6 +835,9 @@ void ip_demux_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, 
     case kProtoIpv6:
       ip6_print(ctx, bp, length);
       break;
+    case 47:
+      gre_print(ctx, bp, length);
+      break;
     case kProtoNone:
       ctx.put("no next header");
       break;

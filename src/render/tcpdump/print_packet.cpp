@@ -91,12 +91,6 @@ const Tok kSllPacketTypes[] = {
     {0, "In"}, {1, "B"}, {2, "M"}, {3, "P"}, {4, "Out"}, {0, nullptr},
 };
 
-// tcpdump's ndo_suppress_default_print: -q, -x and -X (not -A) turn off the raw dump of
-// payloads no printer knows.
-bool suppress_default_print(const PrintContext& ctx) {
-  return ctx.opt.quiet || ctx.opt.hex || ctx.opt.hex_ascii;
-}
-
 void ieee8021q_tci(PrintContext& ctx, std::uint16_t tci) {
   ctx.put("vlan ");
   ctx.put_u(tci & 0xfff);
@@ -556,6 +550,22 @@ bool ethertype_print(PrintContext& ctx, std::uint16_t type, const std::uint8_t* 
     case kEthertypeLoopback:
       loopback_print(ctx, p, length);
       return true;
+    case 0x8847:  // MPLS unicast and multicast
+    case 0x8848:
+      mpls_print(ctx, p, length);
+      return true;
+    case 0x8863:  // PPPoE discovery and session, and their 3Com variants
+    case 0x8864:
+    case 0x3c12:
+    case 0x3c13:
+      pppoe_print(ctx, p, length);
+      return true;
+    case 0x880b:
+      if (length) {
+        ctx.put(": ");
+        ppp_print(ctx, p, length);
+      }
+      return true;
     default:
       return false;
   }
@@ -986,6 +996,25 @@ void TcpdumpRenderer::render(const RawPacket& h) {
         break;
       case linktype::kSlip:
         ctx.ll_hdr_len += slip_if_print(ctx, h, sp);
+        break;
+      case linktype::kPpp:
+        ctx.ll_hdr_len += ppp_if_print(ctx, sp, h.wirelen, h.caplen);
+        break;
+      case linktype::kPppSerial:
+        ctx.ll_hdr_len += ppp_hdlc_if_print(ctx, sp, h.wirelen, h.caplen);
+        break;
+      case linktype::kPppEther:
+        ctx.protocol = "pppoe";
+        ctx.ll_hdr_len += pppoe_print(ctx, sp, h.wirelen);
+        break;
+      case linktype::kChdlc:
+        ctx.ll_hdr_len += chdlc_if_print(ctx, sp, h.wirelen, h.caplen);
+        break;
+      case linktype::kIeee80211:
+        ctx.ll_hdr_len += wlan_if_print(ctx, sp, h.wirelen, h.caplen);
+        break;
+      case linktype::kIeee80211Radiotap:
+        ctx.ll_hdr_len += radiotap_if_print(ctx, sp, h.wirelen, h.caplen);
         break;
       default:  // tcpdump's unsupported_if_print: the name, then the bytes
         ctx.protocol = "unsupported";

@@ -1,5 +1,6 @@
-// UDP tunnels whose inner packets tcpdump prints: VXLAN (print-vxlan.c) and Geneve
-// (print-geneve.c). The inner frame goes back through the Ethernet/IP printers.
+// UDP tunnels whose inner packets tcpdump prints: VXLAN (print-vxlan.c), VXLAN-GPE
+// (print-vxlan-gpe.c), Geneve (print-geneve.c) and L2TPv2 (print-l2tp.c: the header and
+// data messages; control messages' AVPs are not printed). The inner frame goes back through the Ethernet/IP printers.
 #include "print_context.hpp"
 
 namespace tcplens::tcpdump {
@@ -23,6 +24,95 @@ void vxlan_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len) {
   ctx.tcheck(bp + 7, 1);
   const std::uint8_t* inner = bp + 8;
   ether_print(ctx, inner, len - 8, static_cast<unsigned>(ctx.available(inner)));
+}
+
+void vxlan_gpe_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len) {
+  ctx.protocol = "vxlan_gpe";
+  ctx.put("VXLAN-GPE, flags [");
+  static const Tok kFlags[] = {{0x08, "I"}, {0x04, "P"}, {0x02, "B"}, {0x01, "O"}, {0, nullptr}};
+  put_bittok(ctx, kFlags, ctx.u8(bp), "none", "");
+  ctx.put("], ");
+  const std::uint8_t next_protocol = ctx.u8(bp + 3);
+  ctx.put("vni ");
+  ctx.put_u(ctx.be24(bp + 4));
+  ctx.put(ctx.opt.verbose ? "\n    " : ": ");
+  if (len < 8) return ctx.print_invalid();
+  const std::uint8_t* inner = bp + 8;
+  len -= 8;
+  switch (next_protocol) {
+    case 1: return ip_print(ctx, inner, len);
+    case 2: return ip6_print(ctx, inner, len);
+    case 3: return ether_print(ctx, inner, len, static_cast<unsigned>(ctx.available(inner)));
+    default: ctx.put("ERROR: unknown-next-protocol"); return;
+  }
+}
+
+void l2tp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
+  ctx.protocol = "l2tp";
+  const std::uint8_t* ptr = bp;
+  const std::uint16_t flags = ctx.be16(ptr);
+  switch (flags & 0x000f) {
+    case 2: ctx.put(" l2tp:["); break;
+    case 1: ctx.put(" l2f:"); return;
+    default: ctx.put(" Unknown Version, neither L2F(1) nor L2TP(2)"); return;
+  }
+  if (flags & 0x8000) ctx.put('T');
+  if (flags & 0x4000) ctx.put('L');
+  if (flags & 0x0800) ctx.put('S');
+  if (flags & 0x0200) ctx.put('O');
+  if (flags & 0x0100) ctx.put('P');
+  ctx.put(']');
+  ptr += 2;
+  unsigned cnt = 2;
+  unsigned l2tp_len = 0;
+  if (flags & 0x4000) {
+    l2tp_len = ctx.be16(ptr);
+    ptr += 2;
+    cnt += 2;
+  }
+  ctx.put('(');
+  ctx.put_u(ctx.be16(ptr));
+  ctx.put('/');
+  ctx.put_u(ctx.be16(ptr + 2));
+  ctx.put(')');
+  ptr += 4;
+  cnt += 4;
+  if (flags & 0x0800) {
+    ctx.put("Ns=");
+    ctx.put_u(ctx.be16(ptr));
+    ctx.put(",Nr=");
+    ctx.put_u(ctx.be16(ptr + 2));
+    ptr += 4;
+    cnt += 4;
+  }
+  if (flags & 0x0200) {
+    const unsigned pad = ctx.be16(ptr);
+    ptr += 2 + pad;
+    cnt += 2 + pad;
+  }
+  if (flags & 0x4000) {
+    if (length < l2tp_len) {
+      ctx.put(" Length ");
+      ctx.put_u(l2tp_len);
+      ctx.put(" larger than packet");
+      return;
+    }
+    length = l2tp_len;
+  }
+  if (length < cnt) {
+    ctx.put(" Length ");
+    ctx.put_u(length);
+    ctx.put(" smaller than header length");
+    return;
+  }
+  if (flags & 0x8000) {
+    if (length - cnt == 0) ctx.put(" ZLB");
+    // (the attribute-value pairs of control messages are not printed)
+    return;
+  }
+  ctx.put(" {");
+  ppp_print(ctx, ptr, length - cnt);
+  ctx.put('}');
 }
 
 namespace {

@@ -1,5 +1,5 @@
 // UDP, as tcpdump's print-udp.c prints it. Of the many UDP application printers tcpdump
-// has, tcplens reproduces DNS and mDNS; the others end in tcpdump's generic
+// has, tcplens reproduces DNS, mDNS, syslog, TFTP requests, RIPng, the first line of NTP, BOOTP/DHCP and DHCPv6, and the tunnels (VXLAN, VXLAN-GPE, Geneve); the others end in tcpdump's generic
 // "UDP, length N" (counted apart in the golden figures).
 #include "print_context.hpp"
 
@@ -13,6 +13,65 @@ void udpipaddr_print(PrintContext& ctx, const std::uint8_t* iph, int sport, int 
 
 bool is_port(std::uint16_t sport, std::uint16_t dport, std::uint16_t port) {
   return sport == port || dport == port;
+}
+
+const Tok kSyslogSeverities[] = {
+    {0, "emergency"}, {1, "alert"}, {2, "critical"}, {3, "error"}, {4, "warning"},
+    {5, "notice"},    {6, "info"},  {7, "debug"},    {0, nullptr},
+};
+
+const Tok kSyslogFacilities[] = {
+    {0, "kernel"},    {1, "user"},    {2, "mail"},    {3, "daemon"},   {4, "auth"},
+    {5, "syslog"},    {6, "lpr"},     {7, "news"},    {8, "uucp"},     {9, "cron"},
+    {10, "authpriv"}, {11, "ftp"},    {12, "ntp"},    {13, "security"}, {14, "console"},
+    {15, "cron"},     {16, "local0"}, {17, "local1"}, {18, "local2"},  {19, "local3"},
+    {20, "local4"},   {21, "local5"}, {22, "local6"}, {23, "local7"},  {0, nullptr},
+};
+
+// tok2str(table, "unknown (%u)", value)
+void put_tok_or_unknown(PrintContext& ctx, const Tok* table, unsigned value) {
+  if (const char* name = tok_lookup(table, value)) return ctx.put(name);
+  ctx.put("unknown (");
+  ctx.put_u(value);
+  ctx.put(')');
+}
+
+// Syslog (RFC 3164/5424) on port 514, as print-syslog.c: the priority in angle brackets.
+void syslog_print(PrintContext& ctx, const std::uint8_t* p, unsigned len) {
+  ctx.protocol = "syslog";
+  constexpr unsigned kMaxDigits = 3;
+  unsigned off = 0, pri = 0;
+  if (ctx.u8(p) != '<') return ctx.print_invalid();
+  ++off;
+  while (off <= kMaxDigits && ctx.u8(p + off) >= '0' && ctx.u8(p + off) <= '9') {
+    pri = pri * 10 + (ctx.u8(p + off) - '0');
+    ++off;
+  }
+  if (ctx.u8(p + off) != '>') return ctx.print_invalid();
+  ++off;
+  const unsigned facility = (pri & 0x03f8) >> 3, severity = pri & 0x0007;
+  if (ctx.opt.verbose < 1) {
+    ctx.put("SYSLOG ");
+    put_tok_or_unknown(ctx, kSyslogFacilities, facility);
+    ctx.put('.');
+    put_tok_or_unknown(ctx, kSyslogSeverities, severity);
+    ctx.put(", length: ");
+    ctx.put_u(len);
+    return;
+  }
+  ctx.put("SYSLOG, length: ");
+  ctx.put_u(len);
+  ctx.put("\n\tFacility ");
+  put_tok_or_unknown(ctx, kSyslogFacilities, facility);
+  ctx.put(" (");
+  ctx.put_u(facility);
+  ctx.put("), Severity ");
+  put_tok_or_unknown(ctx, kSyslogSeverities, severity);
+  ctx.put(" (");
+  ctx.put_u(severity);
+  ctx.put(")\n\tMsg: ");
+  for (unsigned i = off; i < len; ++i) ctx.print_char(ctx.u8(p + i));
+  if (ctx.opt.verbose > 1) print_unknown_data(ctx, p, "\n\t", len);
 }
 
 }  // namespace
@@ -103,9 +162,41 @@ void udp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
       domain_print(ctx, cp, length, false, true);
       return;
     }
+    if (is_port(sport, dport, 67) || is_port(sport, dport, 68)) {
+      bootp_print(ctx, cp, length);
+      return;
+    }
+    if (is_port(sport, dport, 123)) {
+      ntp_print(ctx, cp, length);
+      return;
+    }
+    if (is_port(sport, dport, 546) || is_port(sport, dport, 547)) {
+      dhcp6_print(ctx, cp, length);
+      return;
+    }
+    if (is_port(sport, dport, 69)) {
+      tftp_print(ctx, cp, length);
+      return;
+    }
+    if (is_port(sport, dport, 521)) {
+      ripng_print(ctx, cp, length);
+      return;
+    }
+    if (is_port(sport, dport, 1701)) {
+      l2tp_print(ctx, cp, length);
+      return;
+    }
+    if (is_port(sport, dport, 514)) {
+      syslog_print(ctx, cp, length);
+      return;
+    }
     // (tcpdump tries many other application printers first; none of them use these ports.)
     if (is_port(sport, dport, 4789)) {
       vxlan_print(ctx, cp, length);
+      return;
+    }
+    if (is_port(sport, dport, 4790)) {
+      vxlan_gpe_print(ctx, cp, length);
       return;
     }
     if (is_port(sport, dport, 6081)) {

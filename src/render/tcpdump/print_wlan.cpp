@@ -1,0 +1,229 @@
+// IEEE 802.11 data frames (link type 105) and the radiotap header before them (127), as
+// tcpdump 4.99's print-802_11.c prints them without -e: the radiotap fields tcplens knows
+// (TSFT, flags, rate, channel, antenna signal and noise, antenna), then what the data frame
+// carries through LLC/SNAP; with -e, the frame's flags and addresses. Management and control
+// frame bodies and protected frames' parameters are not printed (docs/differences.md).
+#include "print_context.hpp"
+
+namespace tcplens::tcpdump {
+
+namespace {
+
+constexpr unsigned kTypeMgmt = 0, kTypeCtrl = 1, kTypeData = 2;
+
+unsigned wlan_header_length(std::uint16_t fc) {
+  const unsigned type = (fc >> 2) & 3, subtype = (fc >> 4) & 0xf;
+  if (type == kTypeCtrl) {
+    // Control frames: RTS/PS-Poll/BAR/BA and others have two addresses, CTS/ACK one.
+    switch (subtype) {
+      case 0xc: case 0xd: return 10;  // CTS, ACK
+      case 0x8: return 20;            // block ack request
+      case 0x9: return 16;            // block ack (fixed part)
+      default: return 16;
+    }
+  }
+  if (type == kTypeMgmt) return 24;
+  unsigned len = ((fc & 0x0300) == 0x0300) ? 30 : 24;  // to-DS and from-DS: a fourth address
+  if (subtype & 0x8) len += 2;                        // QoS control
+  if ((subtype & 0x8) && (fc & 0x8000)) len += 4;     // HT control with Order on a QoS frame
+  return len;
+}
+
+// -e: ieee_802_11_hdr_print()'s flags and, for data frames, the addresses named by the DS bits.
+void wlan_header_print(PrintContext& ctx, std::uint16_t fc, const std::uint8_t* p) {
+  const std::uint8_t flags = static_cast<std::uint8_t>(fc >> 8);
+  if (flags & 0x20) ctx.put("More Data ");
+  if (flags & 0x04) ctx.put("More Fragments ");
+  if (flags & 0x10) ctx.put("Pwr Mgmt ");
+  if (flags & 0x08) ctx.put("Retry ");
+  if (flags & 0x80) ctx.put("Strictly Ordered ");
+  if (flags & 0x40) ctx.put("Protected ");
+  if (((fc >> 2) & 3) != kTypeData) return;
+  const unsigned subtype = (fc >> 4) & 0xf;
+  if (subtype & 0xb) {  // CF-Ack, CF-Poll, QoS
+    ctx.put("CF ");
+    if (subtype & 1)
+      ctx.put((subtype & 2) ? "Ack/Poll" : "Ack");
+    else if (subtype & 2)
+      ctx.put("Poll");
+    if (subtype & 8) ctx.put("+QoS");
+    ctx.put(' ');
+  }
+  auto addr = [&](const char* name, unsigned off) {
+    ctx.put(name);
+    ctx.put_mac(p + off);
+    ctx.put(' ');
+  };
+  switch (flags & 0x03) {
+    case 0x00: addr("DA:", 4), addr("SA:", 10), addr("BSSID:", 16); break;
+    case 0x02: addr("DA:", 4), addr("BSSID:", 10), addr("SA:", 16); break;
+    case 0x01: addr("BSSID:", 4), addr("SA:", 10), addr("DA:", 16); break;
+    default: addr("RA:", 4), addr("TA:", 10), addr("DA:", 16), addr("SA:", 24); break;
+  }
+}
+
+// ieee802_11_print(): returns the header length.
+unsigned wlan_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigned caplen,
+                    bool pad, unsigned fcslen) {
+  ctx.protocol = "802.11";
+  if (caplen < 2) {
+    ctx.print_trunc();
+    return caplen;
+  }
+  if (fcslen) {
+    if (fcslen > caplen) {
+      ctx.print_trunc();
+      return caplen;
+    }
+    length -= fcslen;
+    caplen -= fcslen;
+  }
+  const std::uint16_t fc = ctx.le16(p);
+  unsigned hdrlen = wlan_header_length(fc);
+  if (pad) hdrlen = (hdrlen + 3) & ~3u;
+  if (caplen < hdrlen) {
+    ctx.print_trunc();
+    return hdrlen;
+  }
+  const unsigned type = (fc >> 2) & 3, subtype = (fc >> 4) & 0xf;
+  if (ctx.opt.link_header) wlan_header_print(ctx, fc, p);
+  length -= hdrlen;
+  caplen -= hdrlen;
+  p += hdrlen;
+  if (type != kTypeData) {
+    ctx.put(type == kTypeMgmt ? "802.11 management frame" : "802.11 control frame");
+    return hdrlen;
+  }
+  if (subtype & 0x4) return hdrlen;  // null function: no data
+  if (fc & 0x4000) {
+    ctx.put("Data");
+    return hdrlen;
+  }
+  int llc_len = llc_print(ctx, p, length, caplen, nullptr, nullptr);
+  if (llc_len < 0) {
+    if (!suppress_default_print(ctx)) default_print(ctx, p, caplen);
+    llc_len = -llc_len;
+  }
+  return hdrlen + static_cast<unsigned>(llc_len);
+}
+
+void put_decimal(PrintContext& ctx, int v) {
+  if (v < 0) {
+    ctx.put('-');
+    ctx.put_u(static_cast<unsigned>(-v));
+  } else {
+    ctx.put_u(static_cast<unsigned>(v));
+  }
+}
+
+void channel_print(PrintContext& ctx, unsigned freq, unsigned flags) {
+  constexpr unsigned kTurbo = 0x0010, kCck = 0x0020, kOfdm = 0x0040, k2Ghz = 0x0080,
+                     k5Ghz = 0x0100, kDyn = 0x0400, kGfsk = 0x0800, kHalf = 0x4000,
+                     kQuarter = 0x8000;
+  ctx.put_u(freq);
+  ctx.put(" MHz");
+  if ((flags & (k2Ghz | kGfsk)) == (k2Ghz | kGfsk)) ctx.put(" FHSS");
+  const char* width = (flags & kHalf) ? "/10Mhz" : (flags & kQuarter) ? "/5Mhz" : "";
+  if ((flags & (k5Ghz | kOfdm)) == (k5Ghz | kOfdm)) {
+    ctx.put(" 11a");
+    ctx.put(width);
+  }
+  if ((flags & (k2Ghz | kOfdm)) == (k2Ghz | kOfdm) || (flags & (k2Ghz | kDyn)) == (k2Ghz | kDyn)) {
+    ctx.put(" 11g");
+    ctx.put(width);
+  } else if ((flags & (k2Ghz | kCck)) == (k2Ghz | kCck)) {
+    ctx.put(" 11b");
+  }
+  if (flags & kTurbo) ctx.put(" Turbo");
+  ctx.put(' ');
+}
+
+}  // namespace
+
+unsigned radiotap_if_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigned caplen) {
+  ctx.protocol = "802.11_radio";
+  if (caplen < 8) {
+    ctx.print_trunc();
+    return caplen;
+  }
+  const unsigned len = ctx.le16(p + 2);
+  if (len < 8) {
+    ctx.print_trunc();
+    return caplen;
+  }
+  if (caplen < len) {
+    ctx.print_trunc();
+    return caplen;
+  }
+  // Present bitmaps: bit 31 says another 32-bit word follows.
+  unsigned off = 4;
+  const std::uint32_t present = ctx.le32(p + 4);
+  while (ctx.le32(p + off) & 0x80000000u) {
+    off += 4;
+    if (off + 4 > len) {
+      ctx.print_trunc();
+      return caplen;
+    }
+  }
+  off += 4;
+  auto align = [&](unsigned a) { off = (off + a - 1) & ~(a - 1); };
+  bool pad = false;
+  unsigned fcslen = 0;
+  // Fields in bit order; the first one tcplens does not know ends the field list (its
+  // size and alignment would be needed to find the next).
+  for (unsigned bit = 0; bit < 31 && (present >> bit) != 0; ++bit) {
+    if (!(present & (1u << bit))) continue;
+    if (bit == 0) {  // TSFT
+      align(8);
+      if (off + 8 > len) break;
+      ctx.out.put_u64(load_le64(p + off));
+      ctx.put("us tsft ");
+      off += 8;
+    } else if (bit == 1) {  // flags
+      if (off + 1 > len) break;
+      const std::uint8_t f = p[off++];
+      if (f & 0x01) ctx.put("cfp ");
+      if (f & 0x02) ctx.put("short preamble ");
+      if (f & 0x04) ctx.put("wep ");
+      if (f & 0x08) ctx.put("fragmented ");
+      if (f & 0x40) ctx.put("bad-fcs ");
+      if (f & 0x10) fcslen = 4;
+      if (f & 0x20) pad = true;
+    } else if (bit == 2) {  // rate, in 500 kb/s units
+      if (off + 1 > len) break;
+      const unsigned rate = p[off++];
+      if (rate >= 0x80 && rate <= 0x8f) break;  // an MCS index: not printed
+      ctx.put_u(rate / 2);
+      ctx.put('.');
+      ctx.put_u((rate % 2) * 5);
+      ctx.put(" Mb/s ");
+    } else if (bit == 3) {  // channel
+      align(2);
+      if (off + 4 > len) break;
+      channel_print(ctx, load_le16(p + off), load_le16(p + off + 2));
+      off += 4;
+    } else if (bit == 5 || bit == 6) {  // antenna signal, noise (dBm)
+      if (off + 1 > len) break;
+      put_decimal(ctx, static_cast<std::int8_t>(p[off++]));
+      ctx.put(bit == 5 ? "dBm signal " : "dBm noise ");
+    } else if (bit == 11) {  // antenna
+      if (off + 1 > len) break;
+      ctx.put("antenna ");
+      ctx.put_u(p[off++]);
+      ctx.put(' ');
+    } else if (bit == 12 || bit == 13) {  // antenna signal, noise (dB)
+      if (off + 1 > len) break;
+      ctx.put_u(p[off++]);
+      ctx.put(bit == 12 ? "dB signal " : "dB noise ");
+    } else {
+      break;
+    }
+  }
+  return len + wlan_print(ctx, p + len, length - len, caplen - len, pad, fcslen);
+}
+
+unsigned wlan_if_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigned caplen) {
+  return wlan_print(ctx, p, length, caplen, false, 0);
+}
+
+}  // namespace tcplens::tcpdump

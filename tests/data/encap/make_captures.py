@@ -1,0 +1,354 @@
+#!/usr/bin/env python3
+"""Builds the encapsulation captures of tests/data/encap/ (see README there).
+
+Real kernel TCP (real-tcp.pcap: one IPv4 and one IPv6 HTTP exchange between two network
+namespaces over a veth, captured with tcpdump) is wrapped packet by packet in each
+encapsulation, headers built from the RFCs with struct. Frames that have no TCP to carry
+(PPPoE discovery, SLARP, an L2TP control message, an ARP request) are built by hand.
+
+    python3 make_captures.py real-tcp.pcap OUTDIR
+
+Deterministic: the same input gives the same bytes.
+"""
+import struct
+import sys
+
+MAC_A = bytes.fromhex("02000000000a")
+MAC_B = bytes.fromhex("02000000000b")
+MAC_C = bytes.fromhex("02000000000c")
+MAC_D = bytes.fromhex("02000000000d")
+
+
+def read_pcap(path):
+    data = open(path, "rb").read()
+    magic, = struct.unpack("<I", data[:4])
+    assert magic == 0xA1B2C3D4, "little-endian microsecond pcap expected"
+    off = 24
+    out = []
+    while off + 16 <= len(data):
+        sec, usec, caplen, wirelen = struct.unpack("<IIII", data[off:off + 16])
+        out.append((sec, usec, data[off + 16:off + 16 + caplen]))
+        off += 16 + caplen
+    return out
+
+
+def write_pcap(path, linktype, packets):
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, linktype))
+        for sec, usec, frame in packets:
+            f.write(struct.pack("<IIII", sec, usec, len(frame), len(frame)))
+            f.write(frame)
+
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def ipv4(src, dst, proto, payload, ident=0x1234, ttl=64):
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident, 0x4000, ttl, proto, 0,
+                      bytes(map(int, src.split("."))), bytes(map(int, dst.split("."))))
+    return hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:] + payload
+
+
+def ip6addr(a):
+    import ipaddress
+    return ipaddress.IPv6Address(a).packed
+
+
+def ipv6(src, dst, nh, payload, hlim=64):
+    return struct.pack("!IHBB", 0x60000000, len(payload), nh, hlim) + ip6addr(src) + ip6addr(dst) + payload
+
+
+def udp(sport, dport, payload, src=None, dst=None, v6=False):
+    length = 8 + len(payload)
+    hdr = struct.pack("!HHHH", sport, dport, length, 0)
+    if src is None:
+        return hdr + payload
+    if v6:
+        pseudo = ip6addr(src) + ip6addr(dst) + struct.pack("!IxxxB", length, 17)
+    else:
+        pseudo = bytes(map(int, src.split("."))) + bytes(map(int, dst.split("."))) + struct.pack("!xBH", 17, length)
+    c = csum(pseudo + hdr + payload) or 0xFFFF
+    return hdr[:6] + struct.pack("!H", c) + payload
+
+
+def eth(dst, src, etype, payload):
+    return dst + src + struct.pack("!H", etype) + payload
+
+
+OUT_A, OUT_B = "192.0.2.1", "192.0.2.2"  # outer (tunnel) endpoints: documentation range
+OUT6_A, OUT6_B = "2001:db8::1", "2001:db8::2"
+
+
+def inner_packets(path):
+    """(sec, usec, ethernet frame, ip datagram, ethertype, from_client) of the real capture."""
+    res = []
+    first_src = {}
+    for sec, usec, frame in read_pcap(path):
+        etype, = struct.unpack("!H", frame[12:14])
+        ip = frame[14:]
+        if etype == 0x0800:
+            ip = ip[:struct.unpack("!H", ip[2:4])[0]]
+            src = ip[12:16]
+        else:
+            ip = ip[:40 + struct.unpack("!H", ip[4:6])[0]]
+            src = ip[8:24]
+        sport, = struct.unpack("!H", ip[(20 if etype == 0x0800 else 40):][:2])
+        fwd = sport != 8080
+        res.append((sec, usec, frame, ip, etype, fwd))
+    return res
+
+
+def outer4(fwd, proto, payload, ident):
+    a, b = (OUT_A, OUT_B) if fwd else (OUT_B, OUT_A)
+    return ipv4(a, b, proto, payload, ident)
+
+
+def outer6(fwd, nh, payload):
+    a, b = (OUT6_A, OUT6_B) if fwd else (OUT6_B, OUT6_A)
+    return ipv6(a, b, nh, payload)
+
+
+def eth_out(fwd, etype, payload):
+    return eth(MAC_B, MAC_A, etype, payload) if fwd else eth(MAC_A, MAC_B, etype, payload)
+
+
+def gre_hdr(proto, csum_on=False, key=None, seq=None, body=b""):
+    flags = (0x8000 if csum_on else 0) | (0x2000 if key is not None else 0) | (0x1000 if seq is not None else 0)
+    h = struct.pack("!HH", flags, proto)
+    if csum_on:
+        h += b"\0\0\0\0"
+    if key is not None:
+        h += struct.pack("!I", key)
+    if seq is not None:
+        h += struct.pack("!I", seq)
+    if csum_on:
+        c = csum(h + body)
+        h = h[:4] + struct.pack("!H", c) + h[6:]
+    return h + body
+
+
+def mpls(labels, payload, ttl=64):
+    out = b""
+    for i, lab in enumerate(labels):
+        bos = 1 if i == len(labels) - 1 else 0
+        out += struct.pack("!I", (lab << 12) | (0 << 9) | (bos << 8) | ttl)
+    return out + payload
+
+
+PPP_PROTO = {0x0800: 0x0021, 0x86DD: 0x0057}
+
+
+def build(real, outdir):
+    pk = inner_packets(real)
+    caps = {}
+
+    def add(name, linktype, frames):
+        caps[name] = (linktype, frames)
+
+    # GRE (RFC 2784): plain, over IPv4 and IPv6; with checksum, key and sequence (RFC 2890).
+    add("gre-ipv4", 1, [(s, u, eth_out(f, 0x0800, outer4(f, 47, gre_hdr(t, body=ip), i)))
+                        for i, (s, u, fr, ip, t, f) in enumerate(pk)])
+    add("gre-ipv6-outer", 1, [(s, u, eth_out(f, 0x86DD, outer6(f, 47, gre_hdr(t, body=ip))))
+                              for i, (s, u, fr, ip, t, f) in enumerate(pk)])
+    add("gre-csum-key-seq", 1, [(s, u, eth_out(f, 0x0800, outer4(f, 47, gre_hdr(
+        t, csum_on=(i % 2 == 0), key=0x1001 if f else 0x1002, seq=i, body=ip), i)))
+        for i, (s, u, fr, ip, t, f) in enumerate(pk)])
+    # Transparent Ethernet bridging (gretap): the whole inner frame, key 7.
+    add("gretap", 1, [(s, u, eth_out(f, 0x0800, outer4(f, 47, gre_hdr(0x6558, key=7, body=fr), i)))
+                      for i, (s, u, fr, ip, t, f) in enumerate(pk)])
+    # ERSPAN type I (GRE 0x88BE, no sequence number, no ERSPAN header), type II (sequence
+    # number, 8-byte header: ver 1, VLAN, COS/En/T, session; index) and type III (GRE 0x22EB,
+    # 12-byte header, the second half with the platform sub-header flag set on odd packets).
+    add("erspan1", 1, [(s, u, eth_out(f, 0x0800, outer4(f, 47, gre_hdr(0x88BE, body=fr), i)))
+                       for i, (s, u, fr, ip, t, f) in enumerate(pk)])
+
+    def erspan2(i, fr):
+        h = struct.pack("!HHI", (1 << 12) | 100, (3 << 13) | (3 << 11) | 0x2A, 0x0000001F)
+        return gre_hdr(0x88BE, seq=i, body=h + fr)
+
+    add("erspan2", 1, [(s, u, eth_out(f, 0x0800, outer4(f, 47, erspan2(i, fr), i)))
+                       for i, (s, u, fr, ip, t, f) in enumerate(pk)])
+
+    def erspan3(i, fr):
+        # word 0: ver 2, VLAN; COS, BSO, T, session id. word 1: timestamp. word 2: SGT; P,
+        # FT, hardware id, D, granularity, O (a platform sub-header follows).
+        o = i % 2
+        h = struct.pack("!HHI", (2 << 12) | 100, 0x2B, 1000 + i)
+        h += struct.pack("!HH", 0, (0x05 << 4) | o)
+        if o:
+            h += struct.pack("!II", (3 << 26) | 0x12, 0x34567890)  # platform id 3
+        return gre_hdr(0x22EB, seq=i, body=h + fr)
+
+    add("erspan3", 1, [(s, u, eth_out(f, 0x0800, outer4(f, 47, erspan3(i, fr), i)))
+                       for i, (s, u, fr, ip, t, f) in enumerate(pk)])
+
+    # PPTP's enhanced GRE (RFC 2637 4.1): version 1, key = payload length + call id,
+    # sequence on data, acknowledgment on every other; PPP (address/control, protocol) inside.
+    def pptp(i, f, ip, t):
+        ppp = b"\xff\x03" + struct.pack("!H", PPP_PROTO[t]) + ip
+        flags = 0x2001 | 0x1000 | (0x0080 if i % 2 else 0)
+        h = struct.pack("!HHHH", flags, 0x880B, len(ppp), 0x4000 if f else 0x8000)
+        h += struct.pack("!I", i)
+        if i % 2:
+            h += struct.pack("!I", i - 1)
+        return h + ppp
+
+    add("pptp", 1, [(s, u, eth_out(f, 0x0800, outer4(f, 47, pptp(i, f, ip, t), i)))
+                    for i, (s, u, fr, ip, t, f) in enumerate(pk)])
+
+    # IP in IP: 4in4 (proto 4), 6in4 (sit, proto 41), 4in6 and 6in6 (ip6tnl).
+    add("ip-in-ip", 1, [(s, u, eth_out(f, 0x0800, outer4(f, 4 if t == 0x0800 else 41, ip, i)))
+                        for i, (s, u, fr, ip, t, f) in enumerate(pk)])
+    add("ip-in-ipv6", 1, [(s, u, eth_out(f, 0x86DD, outer6(f, 4 if t == 0x0800 else 41, ip)))
+                          for i, (s, u, fr, ip, t, f) in enumerate(pk)])
+
+    # Teredo (RFC 4380): IPv6 in UDP 3544; origin indication on the server's packets.
+    def teredo(i, f, ip):
+        pre = b"" if f else struct.pack("!HH4s", 0x0000, 0xFFFF ^ 3544, bytes([0xff ^ 192, 0xff ^ 0, 0xff ^ 2, 0xff ^ 2]))
+        a, b = (OUT_A, OUT_B) if f else (OUT_B, OUT_A)
+        sp, dp = (40000, 3544) if f else (3544, 40000)
+        return eth_out(f, 0x0800, ipv4(a, b, 17, udp(sp, dp, pre + ip, a, b), i))
+
+    add("teredo", 1, [(s, u, teredo(i, f, ip)) for i, (s, u, fr, ip, t, f) in enumerate(pk) if t == 0x86DD])
+
+    # VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe): flags I and P, next protocol 1 IPv4, 2 IPv6,
+    # 3 Ethernet. Packets alternate between an IP and an Ethernet payload.
+    def gpe(i, f, fr, ip, t):
+        if i % 3 == 2:
+            np, body = 3, fr
+        else:
+            np, body = (1 if t == 0x0800 else 2), ip
+        h = struct.pack("!BHB", 0x0C, 0, np) + struct.pack("!I", 77 << 8)
+        a, b = (OUT_A, OUT_B) if f else (OUT_B, OUT_A)
+        return eth_out(f, 0x0800, ipv4(a, b, 17, udp(50000 + (i % 2), 4790, h + body, a, b), i))
+
+    add("vxlan-gpe", 1, [(s, u, gpe(i, f, fr, ip, t)) for i, (s, u, fr, ip, t, f) in enumerate(pk)])
+
+    # MPLS (RFC 3032) over Ethernet: two labels, then IPv4 / IPv6; explicit null (label 0
+    # for IPv4, 2 for IPv6) on the IPv6 connection's even packets.
+    def mpls_eth(i, f, ip, t):
+        if t == 0x86DD and i % 2 == 0:
+            labels = [2]
+        elif t == 0x0800 and i % 2 == 0:
+            labels = [0]
+        else:
+            labels = [100 + i % 3, 16]
+        return eth_out(f, 0x8847, mpls(labels, ip, 64 - i % 4))
+
+    add("mpls", 1, [(s, u, mpls_eth(i, f, ip, t)) for i, (s, u, fr, ip, t, f) in enumerate(pk)])
+    add("mpls-in-gre", 1, [(s, u, eth_out(f, 0x0800, outer4(f, 47, gre_hdr(0x8847, body=mpls([3000, 17], ip)), i)))
+                           for i, (s, u, fr, ip, t, f) in enumerate(pk)])
+
+    # PPP, link type PPP (9) with address/control, and PPP in HDLC-like framing (50).
+    add("ppp", 9, [(s, u, b"\xff\x03" + struct.pack("!H", PPP_PROTO[t]) + ip) for s, u, fr, ip, t, f in pk])
+    add("ppp-hdlc", 50, [(s, u, b"\xff\x03" + struct.pack("!H", PPP_PROTO[t]) + ip) for s, u, fr, ip, t, f in pk])
+
+    # PPPoE (RFC 2516): discovery (PADI, PADO, PADR, PADS with tags), then a session.
+    def tag(t, v):
+        return struct.pack("!HH", t, len(v)) + v
+
+    def pppoed(code, sess, tags, f):
+        body = b"".join(tags)
+        return eth_out(f, 0x8863, struct.pack("!BBHH", 0x11, code, sess, len(body)) + body)
+
+    s0, u0 = pk[0][0], pk[0][1]
+    disc = [
+        (s0 - 1, u0, eth(b"\xff" * 6, MAC_A, 0x8863, struct.pack("!BBHH", 0x11, 0x09, 0, 8) + tag(0x0101, b"") + tag(0x0103, b"\x00\x01"))),
+        (s0 - 1, u0 + 100, pppoed(0x07, 0, [tag(0x0101, b""), tag(0x0102, b"tcplens-ac"), tag(0x0103, b"\x00\x01"), tag(0x0104, b"cookie12")], False)),
+        (s0 - 1, u0 + 200, pppoed(0x19, 0, [tag(0x0101, b""), tag(0x0103, b"\x00\x01"), tag(0x0104, b"cookie12")], True)),
+        (s0 - 1, u0 + 300, pppoed(0x65, 0x0011, [tag(0x0101, b""), tag(0x0103, b"\x00\x01")], False)),
+    ]
+    sess = [(s, u, eth_out(f, 0x8864, struct.pack("!BBHH", 0x11, 0, 0x0011, 2 + len(ip)) + struct.pack("!H", PPP_PROTO[t]) + ip))
+            for s, u, fr, ip, t, f in pk]
+    padt = [(pk[-1][0] + 1, 0, pppoed(0xA7, 0x0011, [], True))]
+    add("pppoe", 1, disc + sess + padt)
+
+    # L2TPv2 over UDP 1701 (RFC 2661): data messages with PPP inside, the length and sequence
+    # fields on alternate packets; one control message (SCCRQ) first.
+    def l2tp2(i, f, ip, t):
+        ppp = b"\xff\x03" + struct.pack("!H", PPP_PROTO[t]) + ip
+        flags = 0x0002 | (0x4000 if i % 2 else 0) | (0x0800 if i % 3 == 0 else 0)
+        h = struct.pack("!H", flags)
+        rest = struct.pack("!HH", 5 if f else 9, 3 if f else 7)
+        if flags & 0x0800:
+            rest += struct.pack("!HH", i, i)
+        if flags & 0x4000:
+            h += struct.pack("!H", 4 + len(rest) + len(ppp))
+        a, b = (OUT_A, OUT_B) if f else (OUT_B, OUT_A)
+        return eth_out(f, 0x0800, ipv4(a, b, 17, udp(1701, 1701, h + rest + ppp, a, b), i))
+
+    def avp(attr, val, m=True):
+        return struct.pack("!HHH", (0x8000 if m else 0) | (6 + len(val)), 0, attr) + val
+
+    sccrq = avp(0, b"\x00\x01") + avp(2, b"\x01\x00") + avp(7, b"lac") + avp(9, b"\x00\x05") + avp(10, b"\x00\x04")
+    ctl = struct.pack("!HHHHHH", 0xC802, 12 + len(sccrq), 0, 0, 0, 0) + sccrq
+    add("l2tpv2", 1, [(s0 - 1, u0, eth_out(True, 0x0800, ipv4(OUT_A, OUT_B, 17, udp(1701, 1701, ctl, OUT_A, OUT_B), 1)))] +
+        [(s, u, l2tp2(i, f, ip, t)) for i, (s, u, fr, ip, t, f) in enumerate(pk)])
+
+    # L2TPv3 over IP (RFC 3931, protocol 115): session id, no cookie, Ethernet pseudowire.
+    add("l2tpv3-ip", 1, [(s, u, eth_out(f, 0x0800, outer4(f, 115, struct.pack("!I", 0x1000 if f else 0x2000) + fr, i)))
+                         for i, (s, u, fr, ip, t, f) in enumerate(pk)])
+
+    # GTP-U (3GPP TS 29.281) on UDP 2152: G-PDU, TEID per direction; sequence number on
+    # every third packet.
+    def gtpu(i, f, ip):
+        if i % 3 == 0:
+            h = struct.pack("!BBHI", 0x32, 0xFF, 4 + len(ip), 0x11 if f else 0x22) + struct.pack("!HBB", i, 0, 0)
+        else:
+            h = struct.pack("!BBHI", 0x30, 0xFF, len(ip), 0x11 if f else 0x22)
+        a, b = (OUT_A, OUT_B) if f else (OUT_B, OUT_A)
+        return eth_out(f, 0x0800, ipv4(a, b, 17, udp(2152, 2152, h + ip, a, b), i))
+
+    add("gtpu", 1, [(s, u, gtpu(i, f, ip)) for i, (s, u, fr, ip, t, f) in enumerate(pk)])
+
+    # 802.3 frames with LLC/SNAP (RFC 1042): length, AA AA 03, OUI 0, EtherType; one ARP.
+    def snap(f, t, body):
+        llc = b"\xaa\xaa\x03\x00\x00\x00" + struct.pack("!H", t) + body
+        return (eth(MAC_B, MAC_A, len(llc), llc) if f else eth(MAC_A, MAC_B, len(llc), llc))
+
+    arp = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, MAC_A, bytes([10, 77, 0, 1]), b"\0" * 6, bytes([10, 77, 0, 2]))
+    add("llc-snap", 1, [(s0 - 1, u0, snap(True, 0x0806, arp))] + [(s, u, snap(f, t, ip)) for s, u, fr, ip, t, f in pk])
+
+    # Cisco HDLC (link type 104): address (0x0f unicast, 0x8f broadcast), control, protocol;
+    # a SLARP keepalive first.
+    slarp = b"\x8f\x00\x80\x35" + struct.pack("!IIIH", 2, 1, 0, 0xFFFF) + b"\0\0\0\0"
+    add("chdlc", 104, [(s0 - 1, u0, slarp)] + [(s, u, b"\x0f\x00" + struct.pack("!H", t) + ip) for s, u, fr, ip, t, f in pk])
+
+    # IEEE 802.11 data frames (link type 105): to-DS from the client, from-DS to it, QoS
+    # data on the IPv6 connection, LLC/SNAP inside; and the same behind radiotap (127).
+    def wlan(i, f, ip, t):
+        qos = t == 0x86DD
+        subtype = 0x88 if qos else 0x08
+        fc = struct.pack("<BB", subtype, 0x01 if f else 0x02)
+        bssid = MAC_C
+        if f:
+            addrs = bssid + MAC_A + MAC_B  # addr1 BSSID, addr2 SA, addr3 DA
+        else:
+            addrs = MAC_A + bssid + MAC_B  # addr1 DA, addr2 BSSID, addr3 SA
+        h = fc + struct.pack("<H", 44) + addrs + struct.pack("<H", (i << 4) & 0xFFF0)
+        if qos:
+            h += struct.pack("<H", 0)
+        return h + b"\xaa\xaa\x03\x00\x00\x00" + struct.pack("!H", t) + ip
+
+    add("wlan", 105, [(s, u, wlan(i, f, ip, t)) for i, (s, u, fr, ip, t, f) in enumerate(pk)])
+
+    def radiotap(i, f, ip, t):
+        # present: flags (1), rate (2), channel (3), antenna signal (5); fields aligned.
+        body = struct.pack("<BB", 0x00, 2) + struct.pack("<HH", 2437, 0x00A0) + struct.pack("<b", -40 - i % 5)
+        hdr = struct.pack("<BBHI", 0, 0, 8 + len(body), 0x0000002E)
+        return hdr + body + wlan(i, f, ip, t)
+
+    add("radiotap", 127, [(s, u, radiotap(i, f, ip, t)) for i, (s, u, fr, ip, t, f) in enumerate(pk)])
+
+    for name, (lt, frames) in caps.items():
+        write_pcap("%s/%s.pcap" % (outdir, name), lt, frames)
+
+
+if __name__ == "__main__":
+    build(sys.argv[1], sys.argv[2])
