@@ -122,6 +122,10 @@ const std::vector<ColumnSource>& column_sources() {
         {"zeek.conn_state", T::Str, [](R r, Column& c) { c.add_str(r.has_zeek ? r.zeek_conn_state : ""); }},
         {"zeek.history", T::Str, [](R r, Column& c) { c.add_str(r.has_zeek ? std::string_view(r.zeek_history) : ""); }},
         {"completeness", T::U32, [](R r, Column& c) { c.u32.push_back(r.completeness); }},
+        {"tunnel", T::Str, [](R r, Column& c) {
+           char tunnel[128];
+           c.add_str(std::string_view(tunnel, format_encap(r.conn.encap, tunnel, sizeof tunnel)));
+         }},
     };
     v.insert(v.end(), rest.begin(), rest.end());
     return v;
