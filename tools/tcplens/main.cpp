@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
       "  explain  each connection as a ladder diagram and a plain-language story (en, zh)\n"
       "  trace    run a command and capture exactly its traffic (-- CMD [ARGS...])\n"
       "  detect   SYN floods (and ACK, RST, reflection), port scans, predictable ISNs\n"
+      "  split    a capture cut into flow-complete shards for other machines (docs/scale-out.md)\n"
       "Run `tcplens SUBCOMMAND --help` for its options.",
       "tcplens"};
   app.require_subcommand(1);
@@ -59,6 +60,10 @@ int main(int argc, char** argv) {
   CLI::App* detect = subcommand(app, "detect", detect_args, tcplens::cli::add_detect_options,
       "Find SYN, ACK and RST floods, SYN-ACK reflection, port scans and weak ISNs.");
 
+  tcplens::cli::SplitArgs split_args;
+  CLI::App* split = subcommand(app, "split", split_args, tcplens::cli::add_split_options,
+      "Split a capture into N flow-complete shards (pcap + index) for tcplens_dask.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -71,5 +76,6 @@ int main(int argc, char** argv) {
   if (explain->parsed()) return tcplens::cli::run_explain(explain_args);
   if (trace->parsed()) return tcplens::cli::run_trace(trace_args);
   if (detect->parsed()) return tcplens::cli::run_detect(detect_args);
+  if (split->parsed()) return tcplens::cli::run_split(split_args);
   return 2;
 }
