@@ -156,6 +156,15 @@ void add_threads_option(CLI::App& app, unsigned& threads) {
       ->check(CLI::Range(0u, 64u));
 }
 
+void add_shard_options(CLI::App& app, InputArgs& in) {
+  app.add_option("--shard-index", in.shard_index,
+                 "-r is one shard of `tcplens split`, this its .idx: write merge items (frames and "
+                 "stream numbers of the whole input) instead of text, for --merge (docs/scale-out.md)");
+  app.add_option("--merge", in.merge_items,
+                 "Merge the items files of every shard (runs with --shard-index) into what one run "
+                 "over the whole input writes; takes the place of -r");
+}
+
 bool drop_privileges(const std::string& user, std::string& error) {
   if (::getuid() != 0 && ::geteuid() != 0) return true;
   const std::string name = user.empty() ? kDefaultUser : user;
@@ -205,6 +214,13 @@ PreparedInput prepare_input(const InputArgs& in, bool verbose_note) {
     p.done = true;
     return p;
   }
+  if (!in.merge_items.empty()) {
+    if (!in.read_file.empty() || in.live() || !in.shard_index.empty())
+      return fail(2, "--merge takes the place of -r, -i and --shard-index");
+    return p;
+  }
+  if (!in.shard_index.empty() && (in.live() || !in.write_file.empty()))
+    return fail(2, "--shard-index reads a shard file (-r), without -w");
   if (!in.read_file.empty() && in.live()) return fail(2, "-r and -i cannot be used together");
   if (in.read_file.empty() && !in.live())
     return fail(2, "give a capture file (-r FILE) or an interface to capture on (-i IFACE); see --help");
@@ -306,6 +322,10 @@ EngineResult run_engine(Engine& engine, const InputArgs& in, PreparedInput& prep
     prepared.live->start();
     r = engine.run(*prepared.live);
     prepared.live->stop();
+  } else if (!in.merge_items.empty()) {
+    r = engine.merge_shards(in.merge_items);
+  } else if (!in.shard_index.empty()) {
+    r = engine.run_shard(in.read_file, in.shard_index);
   } else {
     Progress progress(engine);
     r = engine.run_file(in.read_file, std::move(prepared.source));
@@ -319,7 +339,7 @@ int report_result(const EngineResult& r, const InputArgs& in, PreparedInput& pre
   int status = 0;
   const std::string& input = in.read_file;
   if (!r.open_error.empty()) {
-    std::fprintf(stderr, "tcplens: %s: %s\n", input.c_str(), r.open_error.c_str());
+    std::fprintf(stderr, "tcplens: %s%s%s\n", input.c_str(), input.empty() ? "" : ": ", r.open_error.c_str());
     return 1;
   }
   if (r.output_failed) {

@@ -44,6 +44,12 @@ struct InputArgs {
   unsigned rotate_files = 0;  // -W
   unsigned rotate_seconds = 0;  // -G
   bool print_too = false;    // --print (with -w)
+  // docs/scale-out.md: run over one shard of `tcplens split` writing merge items
+  // (--shard-index), or merge the shards' items into the command's output (--merge).
+  std::string shard_index;
+  std::vector<std::string> merge_items;
+  // The command's own text (a CSV or TSV header) is written here, not by a shard run.
+  bool writes_text() const { return shard_index.empty(); }
   bool nanosecond() const { return nano || precision == "nano"; }
   bool live() const { return !interfaces.empty(); }
 };
@@ -54,6 +60,8 @@ struct InputArgs {
 void add_input_options(CLI::App& app, InputArgs& in, bool with_write, bool short_file_size = true);
 void add_expression_option(CLI::App& app, InputArgs& in, const char* help);
 void add_threads_option(CLI::App& app, unsigned& threads);
+// --shard-index and --merge (commands whose output merges: conns, analyze).
+void add_shard_options(CLI::App& app, InputArgs& in);
 
 // The input opened, its filter compiled, root given up: what a command needs before it runs
 // the engine. On failure the message is printed and `status` is the exit status.
