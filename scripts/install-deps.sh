@@ -6,7 +6,8 @@ if [ "$(id -u)" -ne 0 ]; then echo "install-deps.sh: run as root" >&2; exit 1; f
 export DEBIAN_FRONTEND=noninteractive
 pkgs=(build-essential cmake pkg-config libpcap-dev libcli11-dev libgtest-dev googletest
       libbenchmark-dev nlohmann-json3-dev tcpdump iproute2 clang libclang-rt-14-dev xz-utils
-      hping3 nmap python3 nftables curl)
+      hping3 nmap python3 nftables curl
+      python3-dask python3-distributed)  # tcplens_dask (python/, docs/scale-out.md)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
