@@ -16,12 +16,18 @@
 // u16 zero), the patches (u32 offset, u32 stream), the text; an End record closes the file
 // (a file without one was cut short). Host byte order: shards and merge run on one kind of
 // machine.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
+#include <thread>
 
 #include "engine_runs.hpp"
+#include "tcplens/capture/capture_split.hpp"
 #include "tcplens/capture/pcap_file_source.hpp"
 #include "tcplens/capture/shard_index.hpp"
 
@@ -194,7 +200,12 @@ EngineResult run_shard(const std::string& path, const std::string& index_path, c
   Output scratch(-1, std::size_t{1} << 16);
   ItemFileTarget target(out, scratch);
   target.start(index.shard(), index.shards());
+  // Shards of one process (run_shards) make their sinks one at a time, as the engine's
+  // workers do: a factory's make() need not be thread-safe.
+  static std::mutex making;
+  std::unique_lock<std::mutex> made(making);
   Pipeline pipe(plan, index.shard(), limits, scratch, target);
+  made.unlock();
   if (first) pipe.set_first_pass(first.get(), nullptr);
   pipe.set_patching(true);  // the shard's stream numbers become the input's at the merge
   ShardClock clock(index.ticks());
@@ -398,6 +409,38 @@ EngineResult merge_shards(const std::vector<std::string>& paths, const Plan& pla
 EngineResult Engine::run_shard(const std::string& path, const std::string& index_path) {
   const engine_detail::Plan p = engine_detail::make_plan(options_, filters_, factories_, record_sinks_);
   return engine_detail::run_shard(path, index_path, p, stop_);
+}
+
+EngineResult Engine::run_shards(const std::string& dir, unsigned shards) {
+  const engine_detail::Plan p = engine_detail::make_plan(options_, filters_, factories_, record_sinks_);
+  std::vector<std::string> items(shards);
+  std::vector<EngineResult> results(shards);
+  std::vector<std::thread> threads;
+  for (unsigned k = 0; k < shards; ++k) {
+    items[k] = CaptureSplitter::shard_path(dir, k, ".items");
+    threads.emplace_back([&, k] {
+      engine_detail::Plan own = p;
+      own.options.out_fd = ::open(items[k].c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+      if (own.options.out_fd < 0) {
+        results[k].open_error = items[k] + ": " + std::strerror(errno);
+        return;
+      }
+      results[k] = engine_detail::run_shard(CaptureSplitter::shard_path(dir, k, ".pcap"),
+                                            CaptureSplitter::shard_path(dir, k, ".idx"), own, stop_);
+      ::close(own.options.out_fd);
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const EngineResult& r : results)
+    if (!r.ok()) return r;
+  EngineResult merged = engine_detail::merge_shards(items, p);
+  for (const EngineResult& r : results) {
+    engine_detail::add_counters(merged.tracker, r.tracker);
+    merged.zeek_evictions += r.zeek_evictions;
+    merged.packets += r.packets;
+  }
+  merged.threads = shards;
+  return merged;
 }
 
 EngineResult Engine::merge_shards(const std::vector<std::string>& item_files) {

@@ -15,6 +15,7 @@ void add_split_options(CLI::App& app, SplitArgs& args) {
   app.add_option("-o,--output-dir", args.dir, "Directory for shard-K.pcap and shard-K.idx (made if missing)")
       ->required();
   app.add_option("-n,--shards", args.shards, "Number of shards")->required()->check(CLI::Range(1u, 4096u));
+  add_fanout_option(app, args.input);
   app.footer(
       "Every packet of a TCP connection (both ways, its IP fragments, ICMP errors quoting it) goes\n"
       "to one shard, chosen by the hash `--threads` uses; other packets go to shard 0. Each shard\n"
@@ -59,8 +60,22 @@ int run_split(const SplitArgs& args) {
     std::fprintf(stderr, "tcplens: %s: %s\n", args.dir.c_str(), std::strerror(errno));
     return 1;
   }
-  PreparedInput in = prepare_input(args.input, false);
+  InputArgs input = args.input;
+  if (input.fanout > 1) {
+    // The kernel shares the flows between the capture workers: a shard each.
+    if (input.fanout != args.shards) {
+      std::fprintf(stderr, "tcplens: --fanout takes -n shards: give them the same number\n");
+      return 2;
+    }
+    input.fanout_dir = args.dir;
+  }
+  PreparedInput in = prepare_input(input, false);
   if (!in.ok()) return in.status;
+  if (in.fanout) {
+    const bool ok = capture_fanout(in);
+    const EngineResult nothing_else;
+    return report_result(nothing_else, input, in) == 0 && ok ? 0 : 1;
+  }
   CaptureSplitter splitter;
   if (!splitter.open(args.dir, args.shards, in.info)) {
     std::fprintf(stderr, "tcplens: %s\n", splitter.error().c_str());
