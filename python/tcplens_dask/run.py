@@ -51,14 +51,19 @@ def parse_args(argv):
 
 
 def take_input(args):
-    """The -r value and the command's other arguments."""
+    """The -r value and the command's other arguments (without --threads: a shard runs on
+    one thread, and its worker process is the unit of parallelism)."""
     rest, source = [], None
     i = 0
     while i < len(args):
         a = args[i]
-        if a == "-r" and i + 1 < len(args):
-            source = args[i + 1]
+        if a in ("-r", "--threads") and i + 1 < len(args):
+            if a == "-r":
+                source = args[i + 1]
             i += 2
+            continue
+        if a.startswith("--threads="):
+            i += 1
             continue
         if a.startswith("-r") and len(a) > 2 and not a.startswith("--"):
             source = a[2:]
