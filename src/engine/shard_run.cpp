@@ -330,12 +330,30 @@ EngineResult merge_shards(const std::vector<std::string>& paths, const Plan& pla
     const ItemReader& r = *readers[k];
     to.clear();
     std::uint32_t at = 0;
+    char digits[16];
     for (const Emitter::Patch& p : r.patches()) {
       to.append(r.text(), at, p.at - at);
-      to += std::to_string(global_of(k, p.stream));
+      to.append(digits, Output::format_u32(digits, global_of(k, p.stream)));
       at = p.at;
     }
     to.append(r.text(), at, std::string::npos);
+  };
+  // The current item of reader k, written as it is read (a packet's lines, one shard's).
+  auto write_now = [&](std::size_t k) {
+    const ItemReader& r = *readers[k];
+    if (stage) {
+      patched(k, assembled);
+      return stage->write(assembled, r.head().sort_key);
+    }
+    const std::string_view text = r.text();
+    std::uint32_t at = 0;
+    for (const Emitter::Patch& p : r.patches()) {
+      out.put(text.substr(at, p.at - at));
+      out.put_u32(global_of(k, p.stream));
+      at = p.at;
+    }
+    out.put(text.substr(at));
+    return out.flush_if_large();
   };
   while (ok) {
     std::size_t pick = n;
@@ -351,6 +369,23 @@ EngineResult merge_shards(const std::vector<std::string>& paths, const Plan& pla
     if (pick == n) break;
     const std::uint64_t frame = readers[pick]->head().frame;
     const std::uint8_t phase = readers[pick]->head().phase;
+    // The common case: a packet's lines, from one shard only, in its order (as the
+    // threaded merge does).
+    if (phase == static_cast<std::uint8_t>(Phase::Packet)) {
+      bool alone = true;
+      for (std::size_t k = 0; k < n && alone; ++k)
+        if (k != pick && !readers[k]->done() && readers[k]->head().frame == frame &&
+            readers[k]->head().phase == phase)
+          alone = false;
+      if (alone) {
+        ItemReader& r = *readers[pick];
+        while (ok && !r.done() && r.head().frame == frame && r.head().phase == phase) {
+          if (!write_now(pick)) ok = false;
+          if (!r.next(error) && !error.empty()) ok = false;
+        }
+        continue;
+      }
+    }
     group_used = 0;
     for (std::size_t k = 0; k < n && ok; ++k) {
       ItemReader& r = *readers[k];
