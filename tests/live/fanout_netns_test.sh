@@ -15,7 +15,7 @@ NSA=tlf-a-$$ NSB=tlf-b-$$ VA=tlfa$$ VB=tlfb$$
 A=10.198.0.1 B=10.198.0.2 PORT=8100
 PIDS=() CAPS=()
 # Everything the test started, by pid, then its namespaces (the veth goes with them).
-trap 'kill "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null; for ns in "$NSA" "$NSB"; do ip netns del "$ns" 2>/dev/null; done; rm -rf "$WORK"' EXIT
+trap 'kill "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null; for ns in "$NSA" "$NSB"; do ip netns del "$ns" 2>/dev/null; done; [ -n "${KEEP_WORK:-}" ] && echo "kept $WORK" || rm -rf "$WORK"' EXIT
 chmod 755 "$WORK"
 ip netns add "$NSA" && ip netns add "$NSB" &&
   ip link add "$VA" netns "$NSA" type veth peer name "$VB" netns "$NSB" || { echo "FAIL namespaces"; exit 1; }
