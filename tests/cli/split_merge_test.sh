@@ -80,7 +80,7 @@ while IFS= read -r file; do
 done < <(find "$CORPUS" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) | sort)
 ok "every corpus capture ($checked): split, and merged conns/analyze equal one run"
 
-# Longer captures, more shards, CSV, and timers that end connections in the middle (their
+# Longer captures, more shards, CSV, the table, a filter, and timers that end connections in the middle (their
 # records come out at tick packets of other shards).
 for file in "$CORPUS"/live/detect/benign-busy.pcap "$CORPUS"/live/many-connections/many-sequential-500.pcap \
             "$CORPUS"/live/data-transfer/bulk-loss-nft.pcap; do
@@ -91,6 +91,8 @@ for file in "$CORPUS"/live/detect/benign-busy.pcap "$CORPUS"/live/many-connectio
     check "$name: -n $n split" split_facts_ok "$file" $n
     check "$name: -n $n flow-complete" flow_complete
     check "$name: -n $n conns csv" same_as_whole "$file" conns --format csv
+    check "$name: -n $n conns table (widths from every shard)" same_as_whole "$file" conns -C
+    check "$name: -n $n conns json with a filter" same_as_whole "$file" conns --format json 'tcp[13] & 4 = 0 and port 7700' 
     check "$name: -n $n conns json, idle 1 s, linger 0" same_as_whole "$file" conns --format json --idle-timeout 1 --close-linger 0
     check "$name: -n $n zeek, idle 1 s" same_as_whole "$file" conns --format zeek --idle-timeout 1
     check "$name: -n $n analyze, idle 1 s" same_as_whole "$file" analyze --per-packet --idle-timeout 1
