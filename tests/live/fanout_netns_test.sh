@@ -4,7 +4,8 @@
 # once by `tcplens conns -i VETH --fanout 3` (three capture workers sharing the veth with
 # PACKET_FANOUT_HASH), by one `tcplens conns -i VETH` and by tcpdump; the fanout's records
 # are every connection the single capture and tcpdump saw, with the same packets, and its
-# shards are flow-complete (`split -i --fanout`). Needs root (exit 77 without it).
+# shards are flow-complete (`split -i --fanout`); `split -i` without fanout places each
+# connection as `split -r` does. Needs root (exit 77 without it).
 # Usage: fanout_netns_test.sh TCPLENS CORPUS_DIR (the corpus is not used)
 . "$(dirname "$0")/../cli/common.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -39,6 +40,7 @@ start() {  # OUT ERR CMD...: a capture in the server's namespace, once it listen
 start "$WORK/fan.json" "$WORK/fan.err" "$TCPLENS" conns -i "$VA" --fanout 3 --format json --nano || exit 1
 start "$WORK/one.json" "$WORK/one.err" "$TCPLENS" conns -i "$VA" --format json --nano -Z root || exit 1
 start /dev/null "$WORK/split.err" "$TCPLENS" split -i "$VA" --fanout 3 -n 3 -o "$WORK/shards" --nano || exit 1
+start /dev/null "$WORK/live-split.err" "$TCPLENS" split -i "$VA" -n 3 -o "$WORK/live-shards" || exit 1
 start /dev/null "$WORK/tcpdump.err" tcpdump -i "$VA" -n -w "$WORK/tcpdump.pcap" -Z root || exit 1
 sleep 0.5
 ip netns exec "$NSB" /usr/bin/python3 "$HERE/fanout_traffic.py" fetch $A $PORT 300
@@ -83,4 +85,11 @@ done
 "$TCPLENS" conns --format json --merge "${m[@]}" >"$WORK/split.json"
 summary "$WORK/split.json" >"$WORK/split.sum"
 check "split --fanout, merged: every connection tcpdump saw" cmp -s "$WORK/split.sum" "$WORK/tcpdump.sum"
+# split -i (one capture, tcplens's own hash): the same shards as split -r of tcpdump's file.
+"$TCPLENS" split -r "$WORK/tcpdump.pcap" -o "$WORK/file-shards" -n 3 2>/dev/null
+for k in 0 1 2; do
+  check "split -i: shard $k holds what split -r gives it" \
+    test "$("$TCPLENS" conns -r "$WORK/live-shards/shard-$k.pcap" --format csv | cut -d, -f2-5 | sort | md5sum)" = \
+         "$("$TCPLENS" conns -r "$WORK/file-shards/shard-$k.pcap" --format csv | cut -d, -f2-5 | sort | md5sum)"
+done
 finish fanout_netns

@@ -292,6 +292,8 @@ PreparedInput prepare_input(const InputArgs& in, bool verbose_note) {
       if (!p.live) return fail(1, error);
       p.info = p.live->info();
       listening = p.live->listening_lines();
+      // (split -i: its shards are made in this directory once the link type is known.)
+      if (!in.fanout_dir.empty() && !hand_file_to(in.user, in.fanout_dir, error)) return fail(1, error);
     }
     for (const std::string& line : listening)
       std::fprintf(stderr, "%s%s\n",

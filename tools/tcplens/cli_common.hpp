@@ -51,7 +51,8 @@ struct InputArgs {
   std::vector<std::string> merge_items;
   // -i with --fanout N: N capture workers sharing the interface by flow (PACKET_FANOUT), each
   // writing a shard into fanout_dir (a temporary directory when empty), analysed and merged
-  // at the end of the capture.
+  // at the end of the capture. With -i alone, fanout_dir is where split writes its shards:
+  // both are handed to the user a live capture becomes.
   unsigned fanout = 0;
   std::string fanout_dir;
   // The command's own text (a CSV or TSV header) is written here, not by a shard run.

@@ -61,13 +61,13 @@ int run_split(const SplitArgs& args) {
     return 1;
   }
   InputArgs input = args.input;
+  if (input.live()) input.fanout_dir = args.dir;
   if (input.fanout > 1) {
     // The kernel shares the flows between the capture workers: a shard each.
     if (input.fanout != args.shards) {
       std::fprintf(stderr, "tcplens: --fanout takes -n shards: give them the same number\n");
       return 2;
     }
-    input.fanout_dir = args.dir;
   }
   PreparedInput in = prepare_input(input, false);
   if (!in.ok()) return in.status;
