@@ -41,11 +41,13 @@ check "local:2 --scatter" equal local:2 "$FILE" "$FILE" --scatter -- conns --for
 # (the tasks travel by value), as on a machine that has only Dask and tcplens.
 PORT=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cd "$WORK" || exit 1
-dask scheduler --host 127.0.0.1 --port "$PORT" --no-dashboard >"$WORK/scheduler.log" 2>&1 &
+# (Descriptors 3-9 closed: a process left behind must not hold its parent's files, such as
+# the shared build lock ctest may run under.)
+dask scheduler --host 127.0.0.1 --port "$PORT" --no-dashboard >"$WORK/scheduler.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
 pids+=($!)
 for w in 1 2; do
   dask worker "tcp://127.0.0.1:$PORT" --host 127.0.0.1 --nthreads 1 --no-dashboard \
-    --local-directory "$WORK/worker$w" >"$WORK/worker$w.log" 2>&1 &
+    --local-directory "$WORK/worker$w" >"$WORK/worker$w.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   pids+=($!)
 done
 $PY - "$PORT" <<'PYEOF' || { bad "scheduler with two workers did not come up"; cat "$WORK"/*.log; finish dask; }
