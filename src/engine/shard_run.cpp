@@ -316,9 +316,8 @@ EngineResult merge_shards(const std::vector<std::string>& paths, const Plan& pla
   std::unique_ptr<OrderedText> stage = make_stage(plan);
   std::string assembled;
   bool ok = true;
-  // An item of the (frame, phase) being written, copied out of its reader.
+  // An item of no stream in the (frame, phase) being written, copied out of its reader.
   struct Pending {
-    std::uint32_t stream;  // the input's number
     std::uint16_t sink;
     std::size_t shard;
     std::uint64_t sort_key;
@@ -326,6 +325,7 @@ EngineResult merge_shards(const std::vector<std::string>& paths, const Plan& pla
   };
   std::vector<Pending> group;
   std::size_t group_used = 0;
+  std::vector<bool> in_group(n, false);  // the reader's next item is a record of the group
   auto patched = [&](std::size_t k, std::string& to) {
     const ItemReader& r = *readers[k];
     to.clear();
@@ -386,36 +386,57 @@ EngineResult merge_shards(const std::vector<std::string>& paths, const Plan& pla
         continue;
       }
     }
+    // The rest of the group: each shard's items come sorted by (stream, sink) (the pipeline
+    // writes a group's records in stream order, and the input's numbers keep each shard's
+    // order), except those of no stream (Zeek's lines, last words), which come last in the
+    // threaded merge: those wait (copied), the others are merged as they are read, so that
+    // a large group (every connection still open at the end) is never held in memory.
     group_used = 0;
-    for (std::size_t k = 0; k < n && ok; ++k) {
+    auto take = [&](std::size_t k) {  // past markers and waiting items: is a record next?
       ItemReader& r = *readers[k];
-      while (!r.done() && r.head().frame == frame && r.head().phase == phase) {
+      while (ok && !r.done() && r.head().frame == frame && r.head().phase == phase) {
         const ItemHeader& h = r.head();
         if (h.kind == static_cast<std::uint8_t>(ItemKind::Began)) {
           auto& g = global[k];
           if (g.size() <= h.stream) g.resize(h.stream + 1, kNoStream);
           g[h.stream] = next_global++;
-        } else {
+        } else if (h.stream == kNoStream) {
           if (group_used == group.size()) group.emplace_back();
           Pending& p = group[group_used++];
-          p.stream = h.stream == kNoStream ? kNoStream : global_of(k, h.stream);
           p.sink = h.sink;
           p.shard = k;
           p.sort_key = h.sort_key;
           patched(k, p.text);
+        } else {
+          return true;
         }
         if (!r.next(error) && !error.empty()) ok = false;
       }
+      return false;
+    };
+    for (std::size_t k = 0; k < n; ++k) in_group[k] = take(k);
+    for (;;) {
+      std::size_t next = n;
+      std::uint32_t best_stream = 0;
+      for (std::size_t k = 0; k < n; ++k) {
+        if (!in_group[k]) continue;
+        const std::uint32_t stream = global_of(k, readers[k]->head().stream);
+        if (next == n || stream < best_stream ||
+            (stream == best_stream && readers[k]->head().sink < readers[next]->head().sink)) {
+          next = k;
+          best_stream = stream;
+        }
+      }
+      if (next == n) break;
+      if (!write_now(next)) ok = false;
+      if (!readers[next]->next(error) && !error.empty()) ok = false;
+      in_group[next] = take(next);
     }
-    std::vector<std::size_t> order(group_used);
-    for (std::size_t i = 0; i < group_used; ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      const Pending &x = group[a], &y = group[b];
-      if (x.stream != y.stream) return x.stream < y.stream;
-      if (x.sink != y.sink) return x.sink < y.sink;
-      return x.shard < y.shard;
-    });
-    for (std::size_t i : order) {
+    std::stable_sort(group.begin(), group.begin() + static_cast<std::ptrdiff_t>(group_used),
+                     [](const Pending& x, const Pending& y) {
+                       return x.sink != y.sink ? x.sink < y.sink : x.shard < y.shard;
+                     });
+    for (std::size_t i = 0; i < group_used; ++i) {
       const Pending& p = group[i];
       if (stage) {
         if (!stage->write(p.text, p.sort_key)) ok = false;
