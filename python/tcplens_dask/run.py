@@ -73,15 +73,27 @@ def take_input(args):
     return source, rest
 
 
+def split_size(idx):
+    """How many shards the split that wrote this index made (its trailer, shard_index.hpp)."""
+    with open(idx, "rb") as f:
+        f.seek(-48, os.SEEK_END)
+        trailer = f.read(48)
+    return int.from_bytes(trailer[36:40], "little") if trailer[40:] == b"TLSHEND1" else 0
+
+
 def shard_files(directory):
-    """(pcap, idx) of every shard in a `tcplens split` directory, by shard number."""
-    shards = []
+    """(pcap, idx) of every shard in a `tcplens split` directory, by shard number: those of
+    the split that wrote shard-0 (a directory split again into fewer keeps older ones)."""
+    shards = {}
     for pcap in glob.glob(os.path.join(directory, "shard-*.pcap")):
         number = os.path.basename(pcap)[len("shard-"):-len(".pcap")]
         idx = pcap[:-len(".pcap")] + ".idx"
         if number.isdigit() and os.path.exists(idx):
-            shards.append((int(number), pcap, idx))
-    return [(pcap, idx) for _, pcap, idx in sorted(shards)]
+            shards[int(number)] = (pcap, idx)
+    if 0 not in shards:
+        return []
+    count = split_size(shards[0][1])
+    return [shards[k] for k in range(count) if k in shards] if len(shards) >= count else []
 
 
 def connect(scheduler):

@@ -298,9 +298,18 @@ EngineResult merge_shards(const std::vector<std::string>& paths, const Plan& pla
       return result;
     }
   }
-  // By shard, as the threaded merge orders by worker.
+  // By shard, as the threaded merge orders by worker; every shard once, or the merge would
+  // be wrong without a word.
   std::stable_sort(readers.begin(), readers.end(),
                    [](const auto& a, const auto& b) { return a->shard() < b->shard(); });
+  for (std::size_t k = 0; k < readers.size(); ++k)
+    if (readers[k]->shard() != k || readers[k]->shards() != readers.size()) {
+      std::string got;
+      for (const auto& r : readers) got += (got.empty() ? "" : ", ") + std::to_string(r->shard());
+      result.open_error = "--merge needs the items of every shard of one split, once each (a split into " +
+                          std::to_string(readers[k]->shards()) + "): got shards " + got;
+      return result;
+    }
   for (auto& r : readers)
     if (!r->next(error) && !error.empty()) {
       result.open_error = error;

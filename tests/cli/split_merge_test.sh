@@ -146,6 +146,10 @@ rm -rf "$WORK/shards"; "$TCPLENS" split -r "$BULK" -o "$WORK/shards" -n 2
 head -c $(($(stat -c %s "$WORK/b.items") - 10)) "$WORK/b.items" >"$WORK/cut.items"
 "$TCPLENS" conns --merge "$WORK/a.items" "$WORK/cut.items" >/dev/null 2>"$WORK/err"
 check "merge of a cut items file: exit 1, named" grep -q "cut.items: cut short" "$WORK/err"
+"$TCPLENS" conns --merge "$WORK/a.items" >/dev/null 2>"$WORK/err"
+check "merge of one shard of two: exit 1, said" grep -q "needs the items of every shard" "$WORK/err"
+"$TCPLENS" conns --merge "$WORK/a.items" "$WORK/a.items" >/dev/null 2>"$WORK/err"
+check "merge of a shard twice: exit 1, said" grep -q "(a split into 2): got shards 0, 0" "$WORK/err"
 "$TCPLENS" conns -r "$WORK/shards/shard-0.pcap" --shard-index "$WORK/shards/shard-1.idx" >/dev/null 2>"$WORK/err"
 check "shard with another shard's index: exit 1" test $? -eq 1
 finish split_merge
