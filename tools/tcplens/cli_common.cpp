@@ -167,14 +167,14 @@ void add_shard_options(CLI::App& app, InputArgs& in) {
   app.add_option("--merge", in.merge_items,
                  "Merge the items files of every shard (runs with --shard-index) into what one run "
                  "over the whole input writes; takes the place of -r");
-  add_fanout_option(app, in);
+  add_fanout_option(app, in, "analysed on N threads and merged when the capture ends (a signal)");
 }
 
-void add_fanout_option(CLI::App& app, InputArgs& in) {
+void add_fanout_option(CLI::App& app, InputArgs& in, const char* what) {
   app.add_option("--fanout", in.fanout,
-                 "With -i: N capture workers share the interface by flow (Linux packet fanout, "
-                 "as Zeek's and Suricata's workers), each writing a shard; analysed and merged "
-                 "when the capture ends (docs/scale-out.md)")
+                 std::string("With -i: N capture workers share the interface by flow (Linux packet "
+                             "fanout, as Zeek's and Suricata's workers), each writing a shard; ") +
+                     what + " (docs/scale-out.md)")
       ->check(CLI::Range(1u, 64u));
 }
 
@@ -273,6 +273,7 @@ PreparedInput prepare_input(const InputArgs& in, bool verbose_note) {
     std::vector<std::string> listening;
     if (in.fanout > 1) {
       if (!in.write_file.empty()) return fail(2, "--fanout writes shards, not -w");
+      if (in.count >= 0) return fail(2, "a --fanout capture ends with a signal, not -c");
       std::string dir = in.fanout_dir;
       if (dir.empty()) {
         char temp[] = "/tmp/tcplens-fanout.XXXXXX";

@@ -69,7 +69,7 @@ void add_expression_option(CLI::App& app, InputArgs& in, const char* help);
 void add_threads_option(CLI::App& app, unsigned& threads);
 // --shard-index, --merge and --fanout (commands whose output merges: conns, analyze).
 void add_shard_options(CLI::App& app, InputArgs& in);
-void add_fanout_option(CLI::App& app, InputArgs& in);
+void add_fanout_option(CLI::App& app, InputArgs& in, const char* what);
 
 // The input opened, its filter compiled, root given up: what a command needs before it runs
 // the engine. On failure the message is printed and `status` is the exit status.

@@ -15,7 +15,7 @@ void add_split_options(CLI::App& app, SplitArgs& args) {
   app.add_option("-o,--output-dir", args.dir, "Directory for shard-K.pcap and shard-K.idx (made if missing)")
       ->required();
   app.add_option("-n,--shards", args.shards, "Number of shards")->required()->check(CLI::Range(1u, 4096u));
-  add_fanout_option(app, args.input);
+  add_fanout_option(app, args.input, "-n must be the same N: the kernel makes the shards");
   app.footer(
       "Every packet of a TCP connection (both ways, its IP fragments, ICMP errors quoting it) goes\n"
       "to one shard, chosen by the hash `--threads` uses; other packets go to shard 0. Each shard\n"
