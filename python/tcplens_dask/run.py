@@ -130,7 +130,9 @@ def run(options, out=None):
         print("tcplens_dask: -i, --merge and --shard-index are not for the cluster run", file=sys.stderr)
         return 2
     made_dir = options.work_dir is None
-    work = options.work_dir or tempfile.mkdtemp(prefix="tcplens-dask-")
+    # Absolute paths: a worker runs in a directory of its own.
+    work = os.path.abspath(options.work_dir or tempfile.mkdtemp(prefix="tcplens-dask-"))
+    source = os.path.abspath(source) if source != "-" else source
     os.makedirs(work, exist_ok=True)
     times = {}
     client = cluster = None
