@@ -27,5 +27,9 @@ EngineResult run_serial(PacketSource& source, const Plan& plan, const StreamTrac
                         const std::atomic<bool>& stop, std::atomic<std::uint64_t>& progress);
 EngineResult run_sharded_file(const std::string& path, const Plan& plan, unsigned threads,
                               bool two_pass, std::atomic<bool>& stop, std::atomic<std::uint64_t>& progress);
+// docs/scale-out.md: one shard of a split input, writing items; the merge of those items.
+EngineResult run_shard(const std::string& path, const std::string& index_path, const Plan& plan,
+                       std::atomic<bool>& stop);
+EngineResult merge_shards(const std::vector<std::string>& item_files, const Plan& plan);
 
 }  // namespace tcplens::engine_detail

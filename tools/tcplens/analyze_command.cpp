@@ -24,6 +24,7 @@ void add_analyze_options(CLI::App& app, AnalyzeArgs& args) {
   app.add_flag("--single-pass", args.single_pass,
                "Show the values known at each packet instead of each stream's final ones");
   add_threads_option(app, args.input.threads);
+  add_shard_options(app, args.input);
   add_compat_option(app, args.compat);
   add_track_limit_options(app, args.limits);
   add_expression_option(app, args.input,
@@ -117,7 +118,7 @@ int run_analyze(const AnalyzeArgs& args) {
   const bool print = args.format != "none";
   TsharkTsvSinks rows(true, print);
   engine.add_sinks(rows);
-  if (print) {
+  if (print && args.input.writes_text()) {
     Output header(1);
     TsharkTsvWriter(header).header();
     if (!header.flush()) return 1;

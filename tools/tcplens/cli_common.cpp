@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "tcplens/capture/capture_split.hpp"
 #include "tcplens/capture/pcap_file_source.hpp"
 
 namespace tcplens::cli {
@@ -26,11 +27,14 @@ namespace {
 
 std::atomic<Engine*> g_engine{nullptr};
 std::atomic<PcapLiveSource*> g_live{nullptr};
+std::atomic<FanoutCapture*> g_fanout{nullptr};
 
 // A live capture stops taking packets (what it took is still processed); a file's run ends
 // at the next packet.
 void request_stop(int) {
-  if (PcapLiveSource* live = g_live.load())
+  if (FanoutCapture* fanout = g_fanout.load())
+    fanout->stop();
+  else if (PcapLiveSource* live = g_live.load())
     live->stop();
   else if (Engine* e = g_engine.load())
     e->request_stop();
@@ -156,6 +160,34 @@ void add_threads_option(CLI::App& app, unsigned& threads) {
       ->check(CLI::Range(0u, 64u));
 }
 
+void add_shard_options(CLI::App& app, InputArgs& in) {
+  app.add_option("--shard-index", in.shard_index,
+                 "-r is one shard of `tcplens split`, this its .idx: write merge items (frames and "
+                 "stream numbers of the whole input) instead of text, for --merge (docs/scale-out.md)");
+  app.add_option("--merge", in.merge_items,
+                 "Merge the items files of every shard (runs with --shard-index) into what one run "
+                 "over the whole input writes; takes the place of -r");
+  add_fanout_option(app, in, "analysed on N threads and merged when the capture ends (a signal)");
+}
+
+void add_fanout_option(CLI::App& app, InputArgs& in, const char* what) {
+  app.add_option("--fanout", in.fanout,
+                 std::string("With -i: N capture workers share the interface by flow (Linux packet "
+                             "fanout, as Zeek's and Suricata's workers), each writing a shard; ") +
+                     what + " (docs/scale-out.md)")
+      ->check(CLI::Range(1u, 64u));
+}
+
+bool capture_fanout(PreparedInput& prepared) {
+  install_stop_handlers();
+  g_fanout.store(prepared.fanout.get());
+  prepared.fanout->run();
+  g_fanout.store(nullptr);
+  if (prepared.fanout->close()) return true;
+  std::fprintf(stderr, "tcplens: %s\n", prepared.fanout->error().c_str());
+  return false;
+}
+
 bool drop_privileges(const std::string& user, std::string& error) {
   if (::getuid() != 0 && ::geteuid() != 0) return true;
   const std::string name = user.empty() ? kDefaultUser : user;
@@ -205,6 +237,13 @@ PreparedInput prepare_input(const InputArgs& in, bool verbose_note) {
     p.done = true;
     return p;
   }
+  if (!in.merge_items.empty()) {
+    if (!in.read_file.empty() || in.live() || !in.shard_index.empty())
+      return fail(2, "--merge takes the place of -r, -i and --shard-index");
+    return p;
+  }
+  if (!in.shard_index.empty() && (in.live() || !in.write_file.empty()))
+    return fail(2, "--shard-index reads a shard file (-r), without -w");
   if (!in.read_file.empty() && in.live()) return fail(2, "-r and -i cannot be used together");
   if (in.read_file.empty() && !in.live())
     return fail(2, "give a capture file (-r FILE) or an interface to capture on (-i IFACE); see --help");
@@ -231,10 +270,33 @@ PreparedInput prepare_input(const InputArgs& in, bool verbose_note) {
     o.tstamp_type = in.tstamp_type;
     o.nano = in.nanosecond();
     o.filter = expression;
-    p.live = PcapLiveSource::open(o, error);
-    if (!p.live) return fail(1, error);
-    p.info = p.live->info();
-    for (const std::string& line : p.live->listening_lines())
+    std::vector<std::string> listening;
+    if (in.fanout > 1) {
+      if (!in.write_file.empty()) return fail(2, "--fanout writes shards, not -w");
+      if (in.count >= 0) return fail(2, "a --fanout capture ends with a signal, not -c");
+      std::string dir = in.fanout_dir;
+      if (dir.empty()) {
+        char temp[] = "/tmp/tcplens-fanout.XXXXXX";
+        if (::mkdtemp(temp) == nullptr) return fail(1, std::string("mkdtemp: ") + std::strerror(errno));
+        dir = temp;
+        p.fanout_temp_dir = true;
+      }
+      p.fanout = FanoutCapture::open(o, dir, in.fanout, error);
+      if (!p.fanout) return fail(1, error);
+      p.info = p.fanout->info();
+      listening = p.fanout->listening_lines();
+      // The shards' directory goes with the user the capture becomes (its indexes are
+      // written at the end).
+      if (!hand_file_to(in.user, dir, error)) return fail(1, error);
+    } else {
+      p.live = PcapLiveSource::open(o, error);
+      if (!p.live) return fail(1, error);
+      p.info = p.live->info();
+      listening = p.live->listening_lines();
+      // (split -i: its shards are made in this directory once the link type is known.)
+      if (!in.fanout_dir.empty() && !hand_file_to(in.user, in.fanout_dir, error)) return fail(1, error);
+    }
+    for (const std::string& line : listening)
       std::fprintf(stderr, "%s%s\n",
                    verbose_note ? "tcplens: verbose output suppressed, use -v[v]... for full protocol decode\n"
                                 : "tcplens: ",
@@ -294,6 +356,15 @@ struct CaptureWriteSinks::Sink final : PacketSink {
 
 std::unique_ptr<PacketSink> CaptureWriteSinks::make(unsigned) { return std::make_unique<Sink>(*this); }
 
+namespace {
+// A temporary shard directory and what is in it.
+void remove_shards(const std::string& dir, unsigned shards) {
+  for (unsigned k = 0; k < shards; ++k)
+    for (const char* ext : {".pcap", ".idx", ".items"}) std::remove(CaptureSplitter::shard_path(dir, k, ext).c_str());
+  ::rmdir(dir.c_str());
+}
+}  // namespace
+
 EngineResult run_engine(Engine& engine, const InputArgs& in, PreparedInput& prepared,
                         CaptureWriteSinks* write_sinks) {
   if (prepared.bpf) engine.add_filter(*prepared.bpf);
@@ -302,10 +373,22 @@ EngineResult run_engine(Engine& engine, const InputArgs& in, PreparedInput& prep
   g_live.store(prepared.live.get());
   install_stop_handlers();
   EngineResult r;
-  if (prepared.live) {
+  if (prepared.fanout) {
+    if (capture_fanout(prepared)) {
+      r = engine.run_shards(prepared.fanout->dir(), prepared.fanout->workers());
+    } else {
+      r.read_failed = true;
+      r.read_error.message = prepared.fanout->error();
+    }
+    if (prepared.fanout_temp_dir) remove_shards(prepared.fanout->dir(), prepared.fanout->workers());
+  } else if (prepared.live) {
     prepared.live->start();
     r = engine.run(*prepared.live);
     prepared.live->stop();
+  } else if (!in.merge_items.empty()) {
+    r = engine.merge_shards(in.merge_items);
+  } else if (!in.shard_index.empty()) {
+    r = engine.run_shard(in.read_file, in.shard_index);
   } else {
     Progress progress(engine);
     r = engine.run_file(in.read_file, std::move(prepared.source));
@@ -319,7 +402,7 @@ int report_result(const EngineResult& r, const InputArgs& in, PreparedInput& pre
   int status = 0;
   const std::string& input = in.read_file;
   if (!r.open_error.empty()) {
-    std::fprintf(stderr, "tcplens: %s: %s\n", input.c_str(), r.open_error.c_str());
+    std::fprintf(stderr, "tcplens: %s%s%s\n", input.c_str(), input.empty() ? "" : ": ", r.open_error.c_str());
     return 1;
   }
   if (r.output_failed) {
@@ -340,14 +423,14 @@ int report_result(const EngineResult& r, const InputArgs& in, PreparedInput& pre
     std::fprintf(stderr, "tcplens: %llu connections were evicted from Zeek's view (--max-conns)\n",
                  static_cast<unsigned long long>(r.zeek_evictions));
   if (r.read_failed) {
-    if (prepared.live)
+    if (prepared.live || prepared.fanout)
       std::fprintf(stderr, "tcplens: %s\n", r.read_error.message.c_str());
     else
       report_read_error(input, r.read_error);
     status = 1;
   }
-  if (prepared.live) {
-    const LiveStats s = prepared.live->stats();
+  if (prepared.live || prepared.fanout) {
+    const LiveStats s = prepared.live ? prepared.live->stats() : prepared.fanout->stats();
     std::fprintf(stderr, "%llu packet%s captured\n%llu packet%s received by filter\n%llu packet%s dropped by kernel\n",
                  static_cast<unsigned long long>(s.captured), plural(s.captured),
                  static_cast<unsigned long long>(s.received), plural(s.received),

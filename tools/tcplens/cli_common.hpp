@@ -13,6 +13,7 @@
 #include "tcplens/capture/capture_files.hpp"
 #include "tcplens/capture/packet_source.hpp"
 #include "tcplens/capture/pcap/bpf_filter.hpp"
+#include "tcplens/capture/pcap/fanout_capture.hpp"
 #include "tcplens/capture/pcap/live_source.hpp"
 #include "tcplens/engine/engine.hpp"
 
@@ -44,6 +45,18 @@ struct InputArgs {
   unsigned rotate_files = 0;  // -W
   unsigned rotate_seconds = 0;  // -G
   bool print_too = false;    // --print (with -w)
+  // docs/scale-out.md: run over one shard of `tcplens split` writing merge items
+  // (--shard-index), or merge the shards' items into the command's output (--merge).
+  std::string shard_index;
+  std::vector<std::string> merge_items;
+  // -i with --fanout N: N capture workers sharing the interface by flow (PACKET_FANOUT), each
+  // writing a shard into fanout_dir (a temporary directory when empty), analysed and merged
+  // at the end of the capture. With -i alone, fanout_dir is where split writes its shards:
+  // both are handed to the user a live capture becomes.
+  unsigned fanout = 0;
+  std::string fanout_dir;
+  // The command's own text (a CSV or TSV header) is written here, not by a shard run.
+  bool writes_text() const { return shard_index.empty(); }
   bool nanosecond() const { return nano || precision == "nano"; }
   bool live() const { return !interfaces.empty(); }
 };
@@ -54,12 +67,17 @@ struct InputArgs {
 void add_input_options(CLI::App& app, InputArgs& in, bool with_write, bool short_file_size = true);
 void add_expression_option(CLI::App& app, InputArgs& in, const char* help);
 void add_threads_option(CLI::App& app, unsigned& threads);
+// --shard-index, --merge and --fanout (commands whose output merges: conns, analyze).
+void add_shard_options(CLI::App& app, InputArgs& in);
+void add_fanout_option(CLI::App& app, InputArgs& in, const char* what);
 
 // The input opened, its filter compiled, root given up: what a command needs before it runs
 // the engine. On failure the message is printed and `status` is the exit status.
 struct PreparedInput {
   std::unique_ptr<PacketSource> source;  // a file's (null for a live capture)
   std::unique_ptr<PcapLiveSource> live;
+  std::unique_ptr<FanoutCapture> fanout;  // -i with --fanout
+  bool fanout_temp_dir = false;          // its directory is ours to remove
   std::unique_ptr<BpfPacketFilter> bpf;  // a file's (a live capture filters in the kernel)
   std::unique_ptr<CaptureFiles> writer;  // -w
   SourceInfo info;
@@ -70,6 +88,10 @@ struct PreparedInput {
 // `verbose_note`: tcpdump's "verbose output suppressed" line before "listening on" (print
 // without -v and -w).
 PreparedInput prepare_input(const InputArgs& in, bool verbose_note);
+
+// Runs a --fanout capture until a signal (or a failing interface) ends it, then writes its
+// shards' indexes; false (said on stderr) when that fails.
+bool capture_fanout(PreparedInput& prepared);
 
 // The engine options every command shares (threads, -c, -l; a live capture on one thread).
 void apply_input_options(const InputArgs& in, const PreparedInput& prepared, EngineOptions& options);

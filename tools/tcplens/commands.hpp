@@ -118,6 +118,14 @@ struct TraceArgs {
 void add_trace_options(CLI::App& app, TraceArgs& args);
 int run_trace(const TraceArgs& args);
 
+struct SplitArgs {
+  InputArgs input;
+  std::string dir;
+  unsigned shards = 0;
+};
+void add_split_options(CLI::App& app, SplitArgs& args);
+int run_split(const SplitArgs& args);
+
 struct DetectArgs {
   InputArgs input;
   std::string format = "table";

@@ -17,6 +17,7 @@ void add_conns_options(CLI::App& app, ConnsArgs& args) {
                "Zeek columns as `zeek -C` computes them: do not drop packets with a bad TCP "
                "checksum (loopback and offloaded captures have them)");
   add_threads_option(app, args.input.threads);
+  add_shard_options(app, args.input);
   add_connection_options(app, args.input, args.compat, args.limits,
                          "Show only connections with a packet matching this filter (tcpdump syntax); "
                         "every packet is still tracked");
@@ -42,7 +43,7 @@ int run_conns(const ConnsArgs& args) {
   ConnectionRecordSinks records(format, true);
   if (in.live) records.rows_at_once();
   engine.add_sinks(records);
-  if (format == Format::Csv) {
+  if (format == Format::Csv && args.input.writes_text()) {
     Output header(1);
     write_connection_csv_header(header);
     if (!header.flush()) return 1;

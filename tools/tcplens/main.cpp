@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
       "  trace    run a command and capture exactly its traffic (-- CMD [ARGS...])\n"
       "  detect   SYN floods (and ACK, RST, reflection), port scans, predictable ISNs\n"
       "  report   one HTML file: overview, every connection, ladders and graphs (-o FILE)\n"
+      "  split    a capture cut into flow-complete shards for other machines (docs/scale-out.md)\n"
       "Run `tcplens SUBCOMMAND --help` for its options.",
       "tcplens"};
   app.require_subcommand(1);
@@ -63,6 +64,9 @@ int main(int argc, char** argv) {
   tcplens::cli::ReportArgs report_args;
   CLI::App* report = subcommand(app, "report", report_args, tcplens::cli::add_report_options,
       "Write one self-contained HTML report: overview, connection table, ladders, stories and graphs.");
+  tcplens::cli::SplitArgs split_args;
+  CLI::App* split = subcommand(app, "split", split_args, tcplens::cli::add_split_options,
+      "Split a capture into N flow-complete shards (pcap + index) for tcplens_dask.");
 
   try {
     app.parse(argc, argv);
@@ -77,5 +81,6 @@ int main(int argc, char** argv) {
   if (trace->parsed()) return tcplens::cli::run_trace(trace_args);
   if (detect->parsed()) return tcplens::cli::run_detect(detect_args);
   if (report->parsed()) return tcplens::cli::run_report(report_args);
+  if (split->parsed()) return tcplens::cli::run_split(split_args);
   return 2;
 }

@@ -87,6 +87,16 @@ class Engine {
   // Runs over a source that can be read once (standard input, a live capture).
   EngineResult run(PacketSource& source);
 
+  // Runs over one shard of `tcplens split` (its pcap and index) as the whole input's run
+  // would over those packets, and writes items for merge_shards() instead of text
+  // (docs/scale-out.md).
+  EngineResult run_shard(const std::string& path, const std::string& index_path);
+  // Writes the shards' items as one run over the whole input writes its text.
+  EngineResult merge_shards(const std::vector<std::string>& item_files);
+  // Runs every shard of DIR (shard-K.pcap and .idx, K < shards) on a thread of its own,
+  // then merges them (a --fanout capture's shards).
+  EngineResult run_shards(const std::string& dir, unsigned shards);
+
   // Ends the run at the next packet (async-signal-safe): what was read is still written.
   void request_stop() { stop_.store(true, std::memory_order_relaxed); }
   // How far the run is, in bytes read, of progress_total() (the file's size times its

@@ -1,7 +1,9 @@
 #include "tcplens/capture/pcap/live_source.hpp"
 
+#include <linux/if_packet.h>
 #include <poll.h>
 #include <pcap/pcap.h>
+#include <sys/socket.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -251,6 +253,16 @@ std::unique_ptr<PcapLiveSource> PcapLiveSource::open(const LiveOptions& o, std::
     if (status < 0) {
       error = status_error(device, status, p);
       return nullptr;
+    }
+    if (o.fanout_group >= 0) {
+      // libpcap has no call for it; its activated socket (TPACKET_V3 ring, bound) takes
+      // the option as any AF_PACKET socket does.
+      const int arg = (o.fanout_group & 0xffff) | ((PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16);
+      if (::setsockopt(pcap_fileno(p), SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) != 0) {
+        error = device + ": cannot join packet fanout group " + std::to_string(o.fanout_group) + ": " +
+                std::strerror(errno);
+        return nullptr;
+      }
     }
     if (device == "any") pcap_set_datalink(p, DLT_LINUX_SLL2);  // as tcpdump
     if (!o.direction.empty()) {

@@ -33,6 +33,10 @@ struct LiveOptions {
   bool nano = false;                    // --time-stamp-precision=nano
   std::string filter;                   // BPF, tcpdump's syntax
   std::size_t queue_bytes = std::size_t{64} << 20;  // the queue between capture and analysis
+  // >= 0: join this Linux packet fanout group (PACKET_FANOUT_HASH with DEFRAG, as Zeek's and
+  // Suricata's AF_PACKET workers): the captures of one group share the interface's packets
+  // by a hash of the flow, the same both ways, fragments reassembled before hashing.
+  int fanout_group = -1;
 };
 
 struct LiveStats {
