@@ -112,6 +112,12 @@ std::string render_finding(const Finding& f, std::string_view id, Lang lang) {
     options = options_list(f, lang);
     fields.emplace_back("options", options);
   }
+  std::string reason;
+  if (f.code == "handshake.icmp_rejected") {
+    reason = std::string(message(lang, "icmp." + std::string(f.param("reason"))));
+    for (Field& field : fields)
+      if (field.first == "reason") field.second = reason;
+  }
   std::string text = format_message(message(lang, id), fields);
   if (lang == Lang::En) sentence_case(text);
   const std::string frames = frames_text(f.frames, lang);
@@ -357,6 +363,11 @@ class ExplainSink final : public PacketSink {
     // (connections a filter did not choose).
     previous_.clear();
     std::swap(previous_, ended_);
+    if (e.tcp != nullptr && !e.tcp->tracked && e.pkt != nullptr && e.pkt->in_icmp_error) {
+      // An ICMP error quoting a connection's header: the tracker names its stream.
+      if (auto it = live_.find(e.tcp->stream); it != live_.end()) it->second.add_icmp_error(*e.pkt, e.raw->number);
+      return;
+    }
     if (!e.has_tcp() || e.connection == nullptr || e.pkt == nullptr || !e.pkt->has_tcp()) return;
     if (options_.one_stream && e.stream != options_.only_stream) return;
     ConnectionTrace& t = live_[e.tcp->stream];

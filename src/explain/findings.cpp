@@ -64,6 +64,28 @@ void handshake(std::vector<Finding>& out, const Connection& c, const ConnectionT
           "server_isn", c.server.isn));
       break;
     case HandshakeResult::Unanswered: {
+      if (t.icmp_frame != 0) {
+        // RFC 1122 section 4.2.3.9: an ICMP port or protocol unreachable aborts the connection
+        // attempt (Linux: connect() fails with ECONNREFUSED, host unreachable EHOSTUNREACH).
+        const bool v6 = t.icmp_family == 6;
+        const std::uint8_t type = t.icmp_type, code = t.icmp_code;
+        std::string reason = "other";
+        if ((!v6 && type == 3 && code == 3) || (v6 && type == 1 && code == 4)) reason = "port_unreachable";
+        else if ((!v6 && type == 3 && (code == 9 || code == 10 || code == 13)) || (v6 && type == 1 && code == 1))
+          reason = "admin_prohibited";
+        else if ((!v6 && type == 3) || (v6 && type == 1)) reason = "host_unreachable";
+        Finding f{"handshake.icmp_rejected", t.syns.kept(), {}};
+        f.frame(t.icmp_frame);
+        char from[64];
+        f.num("client_isn", c.client.isn)
+            .text("server", endpoint_name(c.server))
+            .text("from", std::string(from, format_ip(t.icmp_from, from)))
+            .num("type", type)
+            .num("code", code)
+            .text("reason", reason);
+        out.push_back(std::move(f));
+        break;
+      }
       Finding f{"handshake.unanswered", t.syns.kept(), {}};
       f.num("syns", c.client_syns).num("client_isn", c.client.isn).text("server", endpoint_name(c.server));
       out.push_back(std::move(f));
@@ -88,6 +110,14 @@ void handshake(std::vector<Finding>& out, const Connection& c, const ConnectionT
       out.push_back(Finding{"handshake.not_seen", {}, {}}.frame(c.first_frame));
       break;
   }
+  // A RST before the connection was established, other than a refusal: the SYN-ACK (or the
+  // SYN) was not wanted, as a SYN scanner's kernel answers the SYN-ACK of a probe it never
+  // made a socket for (RFC 9293 section 3.10.7.3).
+  if (c.reset_seen && !c.established && c.handshake != HandshakeResult::Rejected && t.rst_frame != 0)
+    out.push_back(Finding{"handshake.reset", {}, {}}
+                      .frame(t.rst_frame)
+                      .text("resetter", std::string(side_key(t.rst_from)))
+                      .text("peer", std::string(side_key(other(t.rst_from)))));
   if (c.client_syns > 1 && c.handshake != HandshakeResult::Unanswered)
     out.push_back(Finding{"handshake.syn_retried", t.syns.kept(), {}}.num("syns", c.client_syns));
   for (const Side s : {Side::Client, Side::Server})
@@ -96,7 +126,8 @@ void handshake(std::vector<Finding>& out, const Connection& c, const ConnectionT
   if (c.handshake == HandshakeResult::NotSeen)
     for (const Side s : {Side::Client, Side::Server})
       if (t.packets_by_side[index(s)] == 0)
-        out.push_back(Finding{"capture.one_direction", {}, {}}.text("side", std::string(side_key(s))));
+        out.push_back(Finding{"capture.one_direction", {}, {}}.frame(c.first_frame).frame(c.last_frame).text(
+            "side", std::string(side_key(s))));
 
   // What each side offered in its SYN; scaling, SACK and timestamps are in use only when
   // both offered them (RFC 7323 section 2.2, RFC 2018 section 2), ECN likewise (RFC 3168 6.1.1).
@@ -120,12 +151,13 @@ void handshake(std::vector<Finding>& out, const Connection& c, const ConnectionT
 
 void data(std::vector<Finding>& out, const Connection& c, const ConnectionTrace& t) {
   if (c.client.sent.bytes == 0 && c.server.sent.bytes == 0) {
-    if (c.established) out.push_back(Finding{"data.none", {}, {}});
+    if (c.established) out.push_back(Finding{"data.none", {}, {}}.frame(c.first_frame).frame(c.last_frame));
     return;
   }
   for (const Side s : {Side::Client, Side::Server}) {
     const std::size_t k = index(s);
     const std::uint64_t bytes = c.side(s).sent.bytes;
+    if (bytes == 0) continue;  // the other direction's sentence says there was data
     Finding f{s == Side::Client ? "data.client_to_server" : "data.server_to_client", {}, {}};
     f.frame(t.first_data_frame[k]);
     if (t.last_data_frame[k] != t.first_data_frame[k]) f.frame(t.last_data_frame[k]);
@@ -280,8 +312,8 @@ std::string endpoint_name(const Endpoint& e) {
 
 const std::vector<std::string_view>& finding_codes() {
   static const std::vector<std::string_view> kCodes = {
-      "handshake.complete", "handshake.simultaneous", "handshake.unanswered", "handshake.refused",
-      "handshake.no_final_ack", "handshake.not_seen", "handshake.syn_retried", "handshake.port_reused",
+      "handshake.complete", "handshake.simultaneous", "handshake.unanswered", "handshake.icmp_rejected", "handshake.refused",
+      "handshake.no_final_ack", "handshake.not_seen", "handshake.reset", "handshake.syn_retried", "handshake.port_reused",
       "capture.one_direction", "options.negotiated", "data.client_to_server", "data.server_to_client",
       "data.none", "http.request", "http.response", "data.piggybacked_ack", "retransmission.timeout",
       "retransmission.fast", "retransmission.spurious", "retransmission.lost_after_capture",

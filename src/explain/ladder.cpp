@@ -271,7 +271,9 @@ std::string ladder(const Connection& c, const ConnectionTrace& trace, const Expl
     std::string lead(kLeftWidth, ' ');
     lead += wide ? g.fold : g.pole;
     // Between the two poles, or (a span's summary) out to the width.
-    const std::size_t room = !wide && arrow > 8 ? arrow - 4 : width - kLeftWidth - 4;
+    const std::size_t full = width - kLeftWidth - 4;
+    const std::size_t inside = arrow > 8 ? arrow - 4 : full;
+    const std::size_t room = wide || (display_width(note) > inside && display_width(note) <= full) ? full : inside;
     std::string wrapped = wrap(note, room, 0, 0);
     std::size_t start = 0;
     while (start <= wrapped.size()) {
@@ -286,7 +288,7 @@ std::string ladder(const Connection& c, const ConnectionTrace& trace, const Expl
       const std::size_t used = display_width(line);
       if (used < kLeftWidth + 2 + arrow) {
         line.append(kLeftWidth + 2 + arrow - used - 1, ' ');
-        line += g.pole;
+        line += wide ? g.fold : g.pole;
       }
       text_out += line;
       text_out += '\n';
@@ -348,10 +350,10 @@ std::string ladder(const Connection& c, const ConnectionTrace& trace, const Expl
     parts.push_back("seq=" + std::to_string(o.absolute ? r.seq : r.rel_seq));
     if (r.has_ack) parts.push_back("ack=" + std::to_string(o.absolute ? r.ack : r.rel_ack));
     parts.push_back("len=" + std::to_string(r.len));
-    // The window when it fits; below the arrow only where it tells something: on a SYN, when
-    // it changed, or at zero.
+    // The window when it fits; below the arrow only where it tells something: on a SYN, at
+    // zero, and when it opens again.
     const std::size_t me = index(r.from);
-    const bool window_news = (r.flags & tcpflag::kSyn) || r.window == 0 || !window_seen[me] || r.window != last_window[me];
+    const bool window_news = (r.flags & tcpflag::kSyn) || r.window == 0 || (window_seen[me] && last_window[me] == 0);
     window_seen[me] = true;
     last_window[me] = r.window;
     const std::string win = "win=" + std::to_string(r.window);
@@ -378,7 +380,7 @@ std::string ladder(const Connection& c, const ConnectionTrace& trace, const Expl
     }
     const std::vector<std::string> alerts = anomaly_notes(r, lang);
     const char* arrow_color = (r.flags & tcpflag::kRst) || !alerts.empty() ? k.alert : to_server ? k.client : k.server;
-    const std::size_t shaft = label.size() + 6 < arrow ? arrow - 4 - label.size() : 2;
+    const std::size_t shaft = label.size() + 5 <= arrow ? arrow - 4 - label.size() : 1;
     line += arrow_color;
     if (to_server) {
       repeat(line, g.line, 2);

@@ -77,6 +77,14 @@ const std::vector<MessageEntry> kMessages = {
     N_("handshake.unanswered",
        "The client sent {syns} SYN(s) (ISN {client_isn}) to {server} and never got an answer: the host is "
        "unreachable or a firewall drops the SYN silently, so connect() times out."),
+    N_("handshake.icmp_rejected",
+       "The client's SYN (ISN {client_isn}) to {server} was answered not by a SYN-ACK but by an ICMP error "
+       "from {from} (type {type}, code {code}: {reason}): a firewall or the host rejected the connection, "
+       "so connect() fails at once instead of timing out."),
+    N_("icmp.port_unreachable", "port unreachable"),
+    N_("icmp.host_unreachable", "host or network unreachable"),
+    N_("icmp.admin_prohibited", "administratively prohibited"),
+    N_("icmp.other", "another ICMP error"),
     N_("handshake.refused",
        "Connection refused: the client's SYN (ISN {client_isn}) was answered by a RST from {server_ip}: "
        "nothing listens on port {port} there."),
@@ -86,6 +94,10 @@ const std::vector<MessageEntry> kMessages = {
     N_("handshake.not_seen",
        "No handshake in the capture: it starts in the middle of this connection, so client and server are "
        "guessed from the ports and the sequence numbers are counted from the first packet seen."),
+    N_("handshake.reset",
+       "{resetter} answered with a RST before the connection was established: it had no socket waiting for "
+       "this handshake (a port scanner's SYN-ACK answer, or a connection given up), so the connection never "
+       "opened."),
     N_("handshake.syn_retried",
        "The client sent its SYN {syns} times: a SYN that gets no answer is sent again when the "
        "retransmission timeout expires (1 s at first on Linux, doubling each time). The SYN or its SYN-ACK "

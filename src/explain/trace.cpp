@@ -208,11 +208,26 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
   const bool control = (t.flags & (tcpflag::kSyn | tcpflag::kFin | tcpflag::kRst)) != 0;
   // What a learner looks for stays on the ladder: the handshake and the close (anything that
   // changes a state), and the anomalies, up to the entry cap; window updates are routine.
-  AnomalySet told = row.anomalies;
-  told.clear(Anomaly::WindowUpdate);
-  told.clear(Anomaly::WindowFull);
-  const Fold fold = control || changed ? Fold::Never : !told.empty() ? Fold::Late : Fold::Always;
+  // An anomaly keeps its row the first kShownPerAnomaly times it happens; the story counts
+  // the rest.
+  bool news = false;
+  for (std::size_t k = 0; k < kAnomalyCount; ++k) {
+    const auto anomaly = static_cast<Anomaly>(k);
+    if (!row.anomalies.has(anomaly) || anomaly == Anomaly::WindowUpdate || anomaly == Anomaly::WindowFull) continue;
+    if (anomaly_rows[k] < kShownPerAnomaly) news = true;
+    ++anomaly_rows[k];
+  }
+  const Fold fold = control || changed ? Fold::Never : news ? Fold::Late : Fold::Always;
   push(row, fold, options);
+}
+
+void ConnectionTrace::add_icmp_error(const DecodedPacket& pkt, std::uint64_t frame) {
+  if (icmp_frame != 0) return;
+  icmp_frame = frame;
+  icmp_from = pkt.ip.src;
+  icmp_family = pkt.ip.version == 6 ? 6 : 4;
+  icmp_type = pkt.icmp_error.type;
+  icmp_code = pkt.icmp_error.code;
 }
 
 void ConnectionTrace::push(const LadderRow& row, Fold fold, const TraceOptions& options) {

@@ -121,6 +121,15 @@ TEST(Finding, HandshakeUnanswered) {
   EXPECT_FALSE(has_code(list, "states.final") && has_code(list, "time_wait.one"));
 }
 
+TEST(Finding, HandshakeIcmpRejected) {
+  const json list = findings("refused/reject-icmp-port.pcap");
+  const json f = find(list, "handshake.icmp_rejected");
+  EXPECT_EQ(frames(f), (Frames{1, 2}));  // the SYN and the ICMP error quoting it
+  EXPECT_EQ(f["params"]["reason"], "port_unreachable");
+  EXPECT_EQ(f["params"]["from"], "10.200.4.2");
+  EXPECT_FALSE(has_code(list, "handshake.unanswered"));
+}
+
 TEST(Finding, HandshakePortReused) {
   EXPECT_FALSE(has_code(findings("many-connections/reuse-server-timewait.pcap", 0), "handshake.port_reused"));
   const json f = find(findings("many-connections/reuse-server-timewait.pcap", 1), "handshake.port_reused");
@@ -148,7 +157,7 @@ TEST(Finding, DataEachWay) {
   EXPECT_EQ(c["params"]["bytes"], 6);
   EXPECT_EQ(c["params"]["segments"], 1);
   EXPECT_EQ(frames(find(list, "data.server_to_client")), (Frames{6}));
-  EXPECT_TRUE(has_code(findings("seed-nc/nc-openbsd.pcap"), "data.none"));
+  EXPECT_EQ(frames(find(findings("seed-nc/nc-openbsd.pcap"), "data.none")), (Frames{1, 6}));
 }
 
 TEST(Finding, HttpRequestAndResponse) {
@@ -316,6 +325,7 @@ TEST(Finding, NoHandshakeAndOneDirection) {
   EXPECT_EQ(list[0].code, "handshake.not_seen");
   EXPECT_EQ(list[0].frames, (Frames{5}));
   EXPECT_EQ(list[1].code, "capture.one_direction");
+  EXPECT_EQ(list[1].frames, (Frames{5}));
   EXPECT_EQ(list[1].param("side"), "server");
 }
 

@@ -115,6 +115,7 @@ struct ConnectionTrace {
   static constexpr std::size_t kMaxEntries = 120;
   static constexpr std::size_t kRecentSegments = 64;
   static constexpr std::size_t kMaxHttp = 3;
+  static constexpr std::uint32_t kShownPerAnomaly = 4;
 
   std::vector<LadderEntry> entries;
   std::uint64_t packets = 0;
@@ -124,6 +125,12 @@ struct ConnectionTrace {
   std::uint64_t first_data_frame[2] = {0, 0}, last_data_frame[2] = {0, 0};
   std::array<std::array<FrameTally, kEventCount>, 2> events{};
   FrameTally syns;              // the client's SYNs (not SYN-ACKs)
+  // The first ICMP error quoting this connection's header (an answer to a SYN a firewall or
+  // host rejected): its frame, sender, type and code.
+  std::uint64_t icmp_frame = 0;
+  IpAddress icmp_from;
+  std::uint8_t icmp_family = 4, icmp_type = 0, icmp_code = 0;
+  void add_icmp_error(const DecodedPacket& pkt, std::uint64_t frame);
   std::uint64_t syn_ack_frame = 0;  // the first SYN-ACK
   // The first RST: its frame, who sent it, its sender's state before it, what the peer sent
   // last before it (flags, payload length, frame).
@@ -168,6 +175,7 @@ struct ConnectionTrace {
   };
   Last last_from[2];
   bool window_zero[2] = {false, false};  // the side's last window was 0
+  std::array<std::uint32_t, kAnomalyCount> anomaly_rows{};  // rows seen with each anomaly
 
   // Adds one packet of the connection (after the tracker updated `c`).
   void add(const Connection& c, const DecodedPacket& pkt, const TcpPacketAnalysis& a, std::uint64_t frame,
