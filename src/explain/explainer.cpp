@@ -354,6 +354,7 @@ class ExplainSink final : public PacketSink {
  public:
   ExplainSink(const ExplainOptions& options, ExplainSinks& owner) : options_(options), owner_(owner) {
     trace_options_.full = options.full;
+    trace_options_.ladder = options.format == Format::Text && !options.summary_only;
   }
   void on_finish(Emitter&) override { report_checksums(); }
 

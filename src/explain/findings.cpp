@@ -33,9 +33,7 @@ const StateChange* state_change(const Endpoint& e, TcpState state) {
 
 std::string_view side_key(Side s) { return s == Side::Client ? "client" : "server"; }
 
-const FrameTally& tally(const ConnectionTrace& t, Side s, Event e) {
-  return t.events[index(s)][static_cast<std::size_t>(e)];
-}
+const FrameTally& tally(const ConnectionTrace& t, Side s, Event e) { return t.tally(s, e); }
 
 // "agreed", "client" / "server" (offered by that side only) or "none".
 std::string offered(bool client, bool server) {

@@ -60,6 +60,11 @@ bool tcp_checksum_ok(const DecodedPacket& pkt) {
   return sum == 0xFFFF;
 }
 
+const FrameTally& ConnectionTrace::tally(Side s, Event e) const {
+  static const FrameTally kNone;
+  return evidence ? evidence->events[index(s)][static_cast<std::size_t>(e)] : kNone;
+}
+
 void Span::add(const LadderRow& r) {
   if (packets == 0) {
     first_frame = r.frame;
@@ -95,7 +100,6 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
     base[peer] = receiver.isn_seen ? receiver.isn : t.ack - 1;
     base_set[peer] = true;
   }
-  if (entries.empty()) entries.reserve(options.full ? 64 : 24);
 
   LadderRow row;
   row.frame = frame;
@@ -121,40 +125,58 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
     row.anomalies.set(Anomaly::ZeroWindowProbe);
   }
   if (ack && !(t.flags & tcpflag::kRst)) window_zero[me] = t.window == 0;
-  auto& ev = events[me];
   const AnomalySet an = row.anomalies;
+  if (!an.empty() && !evidence) evidence = std::make_unique<Evidence>();
   const bool retransmitted = an.has(Anomaly::Retransmission) || an.has(Anomaly::FastRetransmission) ||
                              an.has(Anomaly::SpuriousRetransmission);
+  if (options.ladder && !recent) recent = std::make_unique<Recent>();
   if (retransmitted) {
-    for (const Sent& s : recent[me])
-      if (s.frame != 0 && s.seq == t.seq) row.original_frame = s.frame;
+    auto& ev = evidence->events[me];
+    if (recent)
+      for (const Sent& s : recent->sent[me])
+        if (s.frame != 0 && s.seq == t.seq) row.original_frame = s.frame;
     if (an.has(Anomaly::SpuriousRetransmission))
       ev[static_cast<std::size_t>(Event::Spurious)].add(frame);
     else if (an.has(Anomaly::FastRetransmission))
       ev[static_cast<std::size_t>(Event::FastRetransmission)].add(frame);
     else
       ev[static_cast<std::size_t>(Event::Retransmission)].add(frame);
+    // The original passed the capture point unless the retransmission fills a hole the
+    // capture saw (the bytes below the highest sequence number seen were seen).
     bool in_hole = false;
-    for (std::size_t k = 0; k < hole_count[me] && k < kMaxHoles; ++k)
-      if (!seq_before(t.seq, holes[me][k].from) && seq_before(t.seq, holes[me][k].to)) in_hole = true;
-    if (in_hole && !an.has(Anomaly::SpuriousRetransmission))
-      ev[static_cast<std::size_t>(Event::LostBeforeCapture)].add(frame);
-    else if (row.original_frame != 0 && !an.has(Anomaly::SpuriousRetransmission))
-      ev[static_cast<std::size_t>(Event::LostAfterCapture)].add(frame);
-  } else if (t.payload_len > 0 || (t.flags & (tcpflag::kSyn | tcpflag::kFin))) {
-    recent[me][recent_next[me]] = {t.seq, t.payload_len, frame};
-    recent_next[me] = (recent_next[me] + 1) % kRecentSegments;
+    const std::size_t holes = evidence->hole_count[me];
+    for (std::size_t k = 0; k < holes && k < kMaxHoles && !in_hole; ++k) {
+      Hole& h = evidence->holes[me][k];
+      if (seq_before(t.seq, h.from) || !seq_before(t.seq, h.to)) continue;
+      in_hole = true;
+      // Filled from its start: what comes again later was seen (a repeat, not a fill).
+      if (t.seq == h.from) h.from = seq_before(t.seq + t.payload_len, h.to) ? t.seq + t.payload_len : h.to;
+    }
+    const bool seen_before = seq_end_set[me] && seq_before(t.seq, seq_end[me]);
+    if (!an.has(Anomaly::SpuriousRetransmission)) {
+      if (in_hole)
+        ev[static_cast<std::size_t>(Event::LostBeforeCapture)].add(frame);
+      else if (seen_before)
+        ev[static_cast<std::size_t>(Event::LostAfterCapture)].add(frame);
+    }
+  } else if (recent && (t.payload_len > 0 || (t.flags & (tcpflag::kSyn | tcpflag::kFin)))) {
+    recent->sent[me][recent->next[me]] = {t.seq, frame};
+    recent->next[me] = (recent->next[me] + 1) % kRecentSegments;
   }
-  if (an.has(Anomaly::LostSegment)) {
-    ev[static_cast<std::size_t>(Event::LostSegment)].add(frame);
-    if (seq_end_set[me] && hole_count[me] < kMaxHoles) holes[me][hole_count[me]++] = {seq_end[me], t.seq};
+  if (evidence) {
+    auto& ev = evidence->events[me];
+    if (an.has(Anomaly::LostSegment)) {
+      ev[static_cast<std::size_t>(Event::LostSegment)].add(frame);
+      std::size_t& n = evidence->hole_count[me];
+      if (seq_end_set[me] && n < kMaxHoles) evidence->holes[me][n++] = {seq_end[me], t.seq};
+    }
+    static constexpr std::pair<Anomaly, Event> kTold[] = {
+        {Anomaly::OutOfOrder, Event::OutOfOrder},   {Anomaly::DuplicateAck, Event::DupAck},
+        {Anomaly::ZeroWindow, Event::ZeroWindow},   {Anomaly::ZeroWindowProbe, Event::ZeroWindowProbe},
+        {Anomaly::KeepAlive, Event::KeepAlive},     {Anomaly::ReusedPorts, Event::ReusedPorts}};
+    for (const auto& [anomaly, event] : kTold)
+      if (an.has(anomaly)) ev[static_cast<std::size_t>(event)].add(frame);
   }
-  static constexpr std::pair<Anomaly, Event> kTold[] = {
-      {Anomaly::OutOfOrder, Event::OutOfOrder},   {Anomaly::DuplicateAck, Event::DupAck},
-      {Anomaly::ZeroWindow, Event::ZeroWindow},   {Anomaly::ZeroWindowProbe, Event::ZeroWindowProbe},
-      {Anomaly::KeepAlive, Event::KeepAlive},     {Anomaly::ReusedPorts, Event::ReusedPorts}};
-  for (const auto& [anomaly, event] : kTold)
-    if (an.has(anomaly)) ev[static_cast<std::size_t>(event)].add(frame);
 
   const std::uint32_t end = t.seq + t.payload_len + ((t.flags & tcpflag::kSyn) ? 1 : 0) + ((t.flags & tcpflag::kFin) ? 1 : 0);
   if (!seq_end_set[me] || seq_before(seq_end[me], end)) {
@@ -170,8 +192,10 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
     if (c.side(other(from)).fin_sent && c.side(other(from)).fin_frame < frame) data_after_peer_fin[me] = true;
     // An ACK riding on data (RFC 9293 section 3.10.7.4: a receiver may delay its ACK to send it
     // with data).
-    if (ack && last_ack_set[me] && seq_before(last_ack[me], t.ack))
-      ev[static_cast<std::size_t>(Event::PiggybackedAck)].add(frame);
+    if (ack && last_ack_set[me] && seq_before(last_ack[me], t.ack)) {
+      if (!evidence) evidence = std::make_unique<Evidence>();
+      evidence->events[me][static_cast<std::size_t>(Event::PiggybackedAck)].add(frame);
+    }
     if (!retransmitted && http_lines[me].size() < kMaxHttp) {
       std::string line = http_line(t.payload, from == Side::Client);
       if (!line.empty()) {
@@ -210,12 +234,13 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
   // changes a state), and the anomalies, up to the entry cap; window updates are routine.
   // An anomaly keeps its row the first kShownPerAnomaly times it happens; the story counts
   // the rest.
+  if (!options.ladder) return;
   bool news = false;
-  for (std::size_t k = 0; k < kAnomalyCount; ++k) {
+  for (std::size_t k = 0; evidence && k < kAnomalyCount; ++k) {
     const auto anomaly = static_cast<Anomaly>(k);
     if (!row.anomalies.has(anomaly) || anomaly == Anomaly::WindowUpdate || anomaly == Anomaly::WindowFull) continue;
-    if (anomaly_rows[k] < kShownPerAnomaly) news = true;
-    ++anomaly_rows[k];
+    if (evidence->anomaly_rows[k] < kShownPerAnomaly) news = true;
+    ++evidence->anomaly_rows[k];
   }
   const Fold fold = control || changed ? Fold::Never : news ? Fold::Late : Fold::Always;
   push(row, fold, options);

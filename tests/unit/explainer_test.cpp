@@ -184,9 +184,18 @@ TEST(Finding, RetransmissionFastAndTimeout) {
   EXPECT_EQ(frames(fast), (Frames{185, 292, 455, 468}));
   // The record's 35 retransmissions: 9 fast, the rest after a timeout.
   EXPECT_EQ(find(list, "retransmission.timeout")["params"]["count"], 26);
-  // A sender-side capture: the originals passed the capture point.
-  EXPECT_TRUE(has_code(list, "retransmission.lost_after_capture"));
+  // A sender-side capture, nft dropping after it: all 35 originals passed the capture point.
+  EXPECT_EQ(find(list, "retransmission.lost_after_capture")["params"]["count"], 35);
+  EXPECT_FALSE(has_code(list, "retransmission.lost_before_capture"));
   EXPECT_FALSE(has_code(list, "retransmission.spurious"));
+}
+
+TEST(Finding, RetransmissionLostBeforeOrAfterTheCapturePoint) {
+  // rto-blackhole's wire log: 347 retransmissions = 269 fills of the 30 holes the sender's
+  // tbf left before the capture point + 78 repeats of segments the capture had seen.
+  const json list = findings("data-transfer/rto-blackhole.pcap");
+  EXPECT_EQ(find(list, "retransmission.lost_before_capture")["params"]["count"], 269);
+  EXPECT_EQ(find(list, "retransmission.lost_after_capture")["params"]["count"], 78);
 }
 
 TEST(Finding, RetransmissionSpurious) {

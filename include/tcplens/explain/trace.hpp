@@ -7,12 +7,14 @@
 // Bounded: without `full`, a run of foldable packets keeps its first kRunHead and last
 // kRunTail rows and counts the rest into a span, and a connection keeps about kMaxEntries
 // entries (beyond, anomalies fold too; beyond twice that, everything does). Retransmissions find their original among the last
-// kRecentSegments data segments of the sender. Nothing here allocates per packet once a
-// connection's entries are reserved, except an HTTP line (at most kMaxHttp per direction).
+// kRecentSegments data segments of the sender. Nothing here allocates per packet: a
+// connection allocates its evidence at its first anomaly, its ladder rows (text only) in
+// growing blocks, an HTTP line (at most kMaxHttp per direction).
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -105,7 +107,8 @@ inline constexpr std::size_t kEventCount = static_cast<std::size_t>(Event::Count
 enum class Fold : std::uint8_t { Always, Late, Never };
 
 struct TraceOptions {
-  bool full = false;  // every packet on the ladder
+  bool ladder = true;  // keep the ladder's rows (text); JSON needs only the findings' evidence
+  bool full = false;   // every packet on the ladder
 };
 
 struct ConnectionTrace {
@@ -123,7 +126,23 @@ struct ConnectionTrace {
   std::uint64_t data_segments[2] = {0, 0};
   bool data_after_peer_fin[2] = {false, false};
   std::uint64_t first_data_frame[2] = {0, 0}, last_data_frame[2] = {0, 0};
-  std::array<std::array<FrameTally, kEventCount>, 2> events{};
+  // What the findings tell about anomalies, allocated at a connection's first anomaly (most
+  // connections have none): the per-side tallies, the holes the capture saw in each side's
+  // sequence space (a segment after a gap: where a later retransmission lands in one, the
+  // original never passed the capture point), rows shown per anomaly.
+  struct Hole {
+    std::uint32_t from = 0, to = 0;
+  };
+  static constexpr std::size_t kMaxHoles = 32;
+  struct Evidence {
+    std::array<std::array<FrameTally, kEventCount>, 2> events{};
+    std::array<std::array<Hole, kMaxHoles>, 2> holes{};
+    std::size_t hole_count[2] = {0, 0};
+    std::array<std::uint32_t, kAnomalyCount> anomaly_rows{};  // ladder rows seen with each anomaly
+  };
+  std::unique_ptr<Evidence> evidence;
+  // The tally of an event (an empty one when there was no anomaly at all).
+  const FrameTally& tally(Side s, Event e) const;
   FrameTally syns;              // the client's SYNs (not SYN-ACKs)
   // The first ICMP error quoting this connection's header (an answer to a SYN a firewall or
   // host rejected): its frame, sender, type and code.
@@ -152,20 +171,16 @@ struct ConnectionTrace {
   TcpState last_state[2] = {TcpState::Unknown, TcpState::Unknown};
   std::uint32_t last_ack[2] = {0, 0};
   bool last_ack_set[2] = {false, false};
+  // The ladder's: the last data segments of each side, to name a retransmission's original.
   struct Sent {
-    std::uint32_t seq = 0, len = 0;
+    std::uint32_t seq = 0;
     std::uint64_t frame = 0;
   };
-  std::array<std::array<Sent, kRecentSegments>, 2> recent{};
-  std::size_t recent_next[2] = {0, 0};
-  // Holes the capture saw in each side's sequence space (a segment after a gap): where a
-  // later retransmission lands in one, the original never passed the capture point.
-  struct Hole {
-    std::uint32_t from = 0, to = 0;
+  struct Recent {
+    std::array<std::array<Sent, kRecentSegments>, 2> sent{};
+    std::size_t next[2] = {0, 0};
   };
-  static constexpr std::size_t kMaxHoles = 8;
-  std::array<std::array<Hole, kMaxHoles>, 2> holes{};
-  std::size_t hole_count[2] = {0, 0};
+  std::unique_ptr<Recent> recent;
   bool seq_end_set[2] = {false, false};
   std::uint32_t seq_end[2] = {0, 0};  // highest seq + len sent, by Side
   struct Last {
@@ -175,7 +190,6 @@ struct ConnectionTrace {
   };
   Last last_from[2];
   bool window_zero[2] = {false, false};  // the side's last window was 0
-  std::array<std::uint32_t, kAnomalyCount> anomaly_rows{};  // rows seen with each anomaly
 
   // Adds one packet of the connection (after the tracker updated `c`).
   void add(const Connection& c, const DecodedPacket& pkt, const TcpPacketAnalysis& a, std::uint64_t frame,
