@@ -119,13 +119,10 @@ std::string render_finding(const Finding& f, std::string_view id, Lang lang) {
       if (field.first == "reason") field.second = reason;
   }
   std::string text = format_message(message(lang, id), fields);
-  if (lang == Lang::En) sentence_case(text);
+  sentence_case(text);  // a sentence that starts with a side's name
   const std::string frames = frames_text(f.frames, lang);
-  if (!frames.empty()) {
-    if (lang == Lang::En) text += ' ';
-    text += frames;
-  }
-  return text;
+  if (frames.empty()) return text;
+  return format_message(message(lang, "story.sentence"), {{"text", text}, {"frames", frames}});
 }
 
 // The --teach notes each finding shows.
@@ -399,7 +396,7 @@ class ExplainSink final : public PacketSink {
     count_checksums(r.conn, trace);
     if (options_.summary_only) return;
     // Streams are numbered in the order they began: the first frame orders them on every
-    // thread count, where a worker's stream number would not.
+    // thread count, where a worker's stream number would not (text only: JSON is unsorted).
     out.set_sort_key(r.conn.first_frame);
     write_explanation(out, r, trace, options_);
   }
@@ -471,7 +468,10 @@ std::uint32_t ExplainSinks::needs() const {
 std::unique_ptr<PacketSink> ExplainSinks::make(unsigned) { return std::make_unique<ExplainSink>(options_, *this); }
 
 std::unique_ptr<OrderedText> ExplainSinks::ordered_text(int fd) {
-  return std::make_unique<ExplainText>(fd, *this, options_.summary && options_.format == Format::Text && !options_.one_stream);
+  // JSON lines come as connections end, as conns writes them (a program reads them by
+  // "stream"); text is sorted into stream order, after the summary.
+  if (options_.format == Format::Json) return nullptr;
+  return std::make_unique<ExplainText>(fd, *this, options_.summary && !options_.one_stream);
 }
 
 void ExplainSinks::on_connection(ConnectionRecord& r) {

@@ -61,6 +61,7 @@ const std::vector<MessageEntry> kMessages = {
     N_("story.frames", "(frames {frames})"),
     N_("story.frame", "(frame {frame})"),
     N_("story.list_separator", ", "),
+    N_("story.sentence", "{text} {frames}"),
     N_("teach.title", "TCP ideas shown here:"),
     N_("side.client", "the client"),
     N_("side.server", "the server"),
@@ -245,18 +246,26 @@ struct Resolved {
   std::unordered_map<std::string_view, std::string_view> text;
 };
 Resolved& resolved(Lang lang) {
-  static Resolved zh;
-  static Resolved en;
-  return lang == Lang::Zh ? zh : en;
+  static Resolved zh, en, other;
+  return lang == Lang::Zh ? zh : lang == Lang::Other ? other : en;
 }
+
+// The catalog name of a language: zh_CN for Chinese, the code parse_lang() kept otherwise.
+std::string& other_code() {
+  static std::string code;
+  return code;
+}
+std::string catalog_name(Lang lang) { return lang == Lang::Zh ? "zh_CN" : other_code(); }
 
 bool file_exists(const std::string& path) {
   struct stat st{};
   return ::stat(path.c_str(), &st) == 0;
 }
 
-std::string find_catalog_dir() {
-  auto has = [](const std::string& dir) { return !dir.empty() && file_exists(dir + "/zh_CN/LC_MESSAGES/tcplens.mo"); };
+std::string find_catalog_dir(const std::string& name) {
+  auto has = [&](const std::string& dir) {
+    return !dir.empty() && file_exists(dir + "/" + name + "/LC_MESSAGES/tcplens.mo");
+  };
   if (const char* env = std::getenv("TCPLENS_LOCALEDIR"); env != nullptr && has(env)) return env;
   // Run from the build tree: BUILD/tcplens or BUILD/tests/unit_tests, catalogs in BUILD/locale.
   char exe[4096];
@@ -283,7 +292,8 @@ std::string& catalog_dir_storage() {
 void resolve(Lang lang, Resolved& r) {
   for (const MessageEntry& m : kMessages) r.text.emplace(m.id, m.english);
   if (lang == Lang::En) return;
-  const std::string dir = find_catalog_dir();
+  const std::string name = catalog_name(lang);
+  const std::string dir = find_catalog_dir(name);
   catalog_dir_storage() = dir;
   if (dir.empty()) return;
   ::bindtextdomain(kDomain, dir.c_str());
@@ -294,7 +304,7 @@ void resolve(Lang lang, Resolved& r) {
   const char* now = std::setlocale(LC_MESSAGES, "");
   if (now == nullptr || std::string_view(now) == "C" || std::string_view(now) == "POSIX")
     std::setlocale(LC_MESSAGES, "C.UTF-8");
-  ::setenv("LANGUAGE", "zh_CN", 1);
+  ::setenv("LANGUAGE", name.c_str(), 1);
   for (const MessageEntry& m : kMessages) {
     // pgettext: the key is "msgctxt\004msgid".
     std::string key(m.id);
@@ -310,14 +320,29 @@ void resolve(Lang lang, Resolved& r) {
 
 }  // namespace
 
-std::string_view to_string(Lang lang) { return lang == Lang::Zh ? "zh" : "en"; }
+std::string_view to_string(Lang lang) {
+  return lang == Lang::Zh ? "zh" : lang == Lang::Other ? std::string_view(other_code()) : "en";
+}
+
+Lang parse_lang(std::string_view value, bool* found) {
+  if (found != nullptr) *found = true;
+  if (value.substr(0, 2) == "zh") return Lang::Zh;
+  if (value.empty() || value == "C" || value == "POSIX" || value.substr(0, 2) == "en" || value.substr(0, 2) == "C.")
+    return Lang::En;
+  // "fr_CA.UTF-8@euro": the catalog of fr_CA, else of fr.
+  std::string code(value.substr(0, value.find_first_of(".@")));
+  for (const std::string& name : {code, code.substr(0, code.find('_'))})
+    if (!name.empty() && !find_catalog_dir(name).empty()) {
+      other_code() = name;
+      return Lang::Other;
+    }
+  if (found != nullptr) *found = false;
+  return Lang::En;
+}
 
 Lang lang_from_env(const char* lc_all, const char* lc_messages, const char* lang) {
-  for (const char* v : {lc_all, lc_messages, lang}) {
-    if (v == nullptr || *v == '\0') continue;
-    const std::string_view s(v);
-    return s.substr(0, 2) == "zh" ? Lang::Zh : Lang::En;
-  }
+  for (const char* v : {lc_all, lc_messages, lang})
+    if (v != nullptr && *v != '\0') return parse_lang(v);
   return Lang::En;
 }
 

@@ -59,7 +59,13 @@ for f in "$MANY" "$FOUR" "$CORPUS/live/close/half-close.pcap" "$CORPUS/live/syn-
 done
 
 "$TCPLENS" explain -r "$FOUR" --lang fr >/dev/null 2>&1
-check "--lang fr: usage error (2)" test $? -eq 2
+check "--lang fr (no catalog): usage error (2)" test $? -eq 2
+# A translator's new language is one .po file: compiled, it is used without any code change.
+mkdir -p "$WORK/locale/eo/LC_MESSAGES"
+printf 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgctxt "story.title"\nmsgid "What happened:"\nmsgstr "Kio okazis:"\n' >"$WORK/eo.po"
+msgfmt -o "$WORK/locale/eo/LC_MESSAGES/tcplens.mo" "$WORK/eo.po"
+check "a new catalog (eo) by --lang" bash -c "TCPLENS_LOCALEDIR='$WORK/locale' '$TCPLENS' explain -r '$FOUR' --lang eo | grep -q '^Kio okazis:'"
+check "... and by LANG=eo.UTF-8 (untranslated messages stay English)" bash -c "TCPLENS_LOCALEDIR='$WORK/locale' LC_ALL= LANG=eo.UTF-8 '$TCPLENS' explain -r '$FOUR' | grep -q 'Four-way close'"
 "$TCPLENS" explain -r "$WORK/missing.pcap" >/dev/null 2>"$WORK/err"
 check "missing file: exit status 1" test $? -eq 1
 

@@ -11,8 +11,15 @@ namespace tcplens::cli {
 void add_explain_options(CLI::App& app, ExplainArgs& args) {
   add_input_options(app, args.input, false, false);
   app.add_option("--stream", args.stream, "Explain only this connection (tcp.stream, as conns numbers it)");
-  app.add_option("--lang", args.lang, "Language: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)")
-      ->check(CLI::IsMember({"en", "zh"}));
+  app.add_option("--lang", args.lang,
+                 "Language: en, zh, or any with a catalog in po/ (default: from LC_ALL, LC_MESSAGES, LANG)")
+      ->check(CLI::Validator(
+          [](std::string& value) {
+            bool found = false;
+            explain::parse_lang(value, &found);
+            return found ? std::string() : "no message catalog for " + value + " (en, zh, or po/LANG.po)";
+          },
+          "LANG"));
   app.add_option("--format", args.format,
                  "text (default: summary, ladders and stories) or json (per connection: the conns record "
                  "and its findings)")
@@ -37,10 +44,9 @@ namespace {
 
 explain::ExplainOptions explain_options(const ExplainArgs& args) {
   explain::ExplainOptions x;
-  x.lang = args.lang == "zh"   ? explain::Lang::Zh
-           : args.lang == "en" ? explain::Lang::En
-                               : explain::lang_from_env(std::getenv("LC_ALL"), std::getenv("LC_MESSAGES"),
-                                                        std::getenv("LANG"));
+  x.lang = !args.lang.empty() ? explain::parse_lang(args.lang)
+                              : explain::lang_from_env(std::getenv("LC_ALL"), std::getenv("LC_MESSAGES"),
+                                                       std::getenv("LANG"));
   x.format = args.format == "json" ? explain::Format::Json : explain::Format::Text;
   if (args.stream >= 0) {
     x.one_stream = true;

@@ -22,12 +22,20 @@
 
 namespace tcplens::explain {
 
-enum class Lang : std::uint8_t { En, Zh };
+// English (the text in the code), Simplified Chinese (po/zh_CN.po), or another language
+// whose catalog a translator added (po/LANG.po; parse_lang() names it).
+enum class Lang : std::uint8_t { En, Zh, Other };
 
-// "en" / "zh".
+// "en" / "zh" / the other language's code ("ja", "fr_CA").
 std::string_view to_string(Lang lang);
-// The language the environment asks for: LC_ALL, else LC_MESSAGES, else LANG; "zh..." is
-// Chinese, anything else (or nothing) English. Arguments are the variables' values or null.
+// A language as --lang or a locale variable names it ("en", "zh", "zh_CN.UTF-8", "ja",
+// "fr_CA.UTF-8@euro"): zh* is Chinese; C, POSIX, en* and empty are English; another one is
+// Other when a catalog for it (or for its language without the country) exists, and its
+// code is kept for to_string(Lang::Other) and use_language(); else English. `found` says
+// whether the value named a language there is text for.
+Lang parse_lang(std::string_view value, bool* found = nullptr);
+// The language the environment asks for: LC_ALL, else LC_MESSAGES, else LANG, through
+// parse_lang(). Arguments are the variables' values or null.
 Lang lang_from_env(const char* lc_all, const char* lc_messages, const char* lang);
 
 // Loads the catalog of `lang` through gettext (bindtextdomain, LC_MESSAGES, LANGUAGE).
