@@ -177,7 +177,12 @@ std::string wrap(std::string_view text, std::size_t width, std::size_t first, st
       continue;
     }
     const std::size_t w = display_width(unit);
-    if (!line_empty && col + w > width) {
+    // Closing punctuation never starts a line: it hangs past the width instead (标点悬挂).
+    static constexpr std::string_view kClosing[] = {"\xEF\xBC\x8C", "\xE3\x80\x82", "\xEF\xBC\x9B",
+                                                    "\xEF\xBC\x9A", "\xE3\x80\x81", "\xEF\xBC\x89"};
+    bool closing = false;
+    for (std::string_view c : kClosing) closing = closing || unit.substr(0, 3) == c;
+    if (!line_empty && col + w > width && !closing) {
       while (!out.empty() && out.back() == ' ') out.pop_back();
       out += '\n';
       out.append(rest, ' ');
