@@ -162,9 +162,9 @@ void data(std::vector<Finding>& out, const Connection& c, const ConnectionTrace&
     out.push_back(std::move(f.num("bytes", bytes).num("segments", t.data_segments[k])));
   }
   for (const Side s : {Side::Client, Side::Server})
-    for (std::size_t k = 0; k < t.http_lines[index(s)].size(); ++k)
-      out.push_back(Finding{s == Side::Client ? "http.request" : "http.response", {t.http_frames[index(s)][k]}, {}}.text(
-          s == Side::Client ? "request" : "status", t.http_lines[index(s)][k]));
+    for (std::size_t k = 0; t.http && k < t.http->lines[index(s)].size(); ++k)
+      out.push_back(Finding{s == Side::Client ? "http.request" : "http.response", {t.http->frames[index(s)][k]}, {}}.text(
+          s == Side::Client ? "request" : "status", t.http->lines[index(s)][k]));
   for (const Side s : {Side::Client, Side::Server})
     if (const FrameTally& p = tally(t, s, Event::PiggybackedAck); p.count > 0)
       out.push_back(Finding{"data.piggybacked_ack", p.kept(), {}}.text("side", std::string(side_key(s))).num("count", p.count));

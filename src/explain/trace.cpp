@@ -126,7 +126,13 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
   }
   if (ack && !(t.flags & tcpflag::kRst)) window_zero[me] = t.window == 0;
   const AnomalySet an = row.anomalies;
-  if (!an.empty() && !evidence) evidence = std::make_unique<Evidence>();
+  // Window updates and the like are routine (most connections have them): no evidence.
+  AnomalySet told = an;
+  for (const Anomaly routine : {Anomaly::WindowUpdate, Anomaly::WindowFull, Anomaly::KeepAliveAck,
+                                Anomaly::ZeroWindowProbeAck, Anomaly::AckLostSegment, Anomaly::TfoSyn,
+                                Anomaly::TfoAck, Anomaly::TfoIgnored})
+    told.clear(routine);
+  if (!told.empty() && !evidence) evidence = std::make_unique<Evidence>();
   const bool retransmitted = an.has(Anomaly::Retransmission) || an.has(Anomaly::FastRetransmission) ||
                              an.has(Anomaly::SpuriousRetransmission);
   if (options.ladder && !recent) recent = std::make_unique<Recent>();
@@ -163,7 +169,7 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
     recent->sent[me][recent->next[me]] = {t.seq, frame};
     recent->next[me] = (recent->next[me] + 1) % kRecentSegments;
   }
-  if (evidence) {
+  if (!told.empty()) {
     auto& ev = evidence->events[me];
     if (an.has(Anomaly::LostSegment)) {
       ev[static_cast<std::size_t>(Event::LostSegment)].add(frame);
@@ -196,11 +202,12 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
       if (!evidence) evidence = std::make_unique<Evidence>();
       evidence->events[me][static_cast<std::size_t>(Event::PiggybackedAck)].add(frame);
     }
-    if (!retransmitted && http_lines[me].size() < kMaxHttp) {
+    if (!retransmitted && (!http || http->lines[me].size() < kMaxHttp)) {
       std::string line = http_line(t.payload, from == Side::Client);
       if (!line.empty()) {
-        http_lines[me].push_back(std::move(line));
-        http_frames[me].push_back(frame);
+        if (!http) http = std::make_unique<Http>();
+        http->lines[me].push_back(std::move(line));
+        http->frames[me].push_back(frame);
       }
     }
   }
@@ -268,28 +275,33 @@ void ConnectionTrace::push(const LadderRow& row, Fold fold, const TraceOptions& 
     entries.push_back({false, row, {}});
     return;
   }
-  if (++run_len_ <= kRunHead && entries.size() < kMaxEntries) {
+  if (!run_) {
+    run_ = std::make_unique<Run>();
+    run_->held.reserve(kRunHold + 1);
+  }
+  if (++run_->len <= kRunHead && entries.size() < kMaxEntries) {
     entries.push_back({false, row, {}});
     return;
   }
-  if (run_held_.capacity() == 0) run_held_.reserve(kRunHold + 1);
-  run_held_.push_back(row);
-  if (run_held_.size() > kRunHold) {
-    run_span_.add(run_held_.front());
-    run_held_.erase(run_held_.begin());
+  run_->held.push_back(row);
+  if (run_->held.size() > kRunHold) {
+    run_->span.add(run_->held.front());
+    run_->held.erase(run_->held.begin());
   }
 }
 
 void ConnectionTrace::flush_run() {
+  if (!run_) return;
+  Run& run = *run_;
   std::size_t shown = 0;
-  if (run_span_.packets > 0) {
-    while (run_held_.size() - shown > kRunTail) run_span_.add(run_held_[shown++]);
-    entries.push_back({true, {}, run_span_});
+  if (run.span.packets > 0) {
+    while (run.held.size() - shown > kRunTail) run.span.add(run.held[shown++]);
+    entries.push_back({true, {}, run.span});
   }
-  for (; shown < run_held_.size(); ++shown) entries.push_back({false, run_held_[shown], {}});
-  run_held_.clear();
-  run_len_ = 0;
-  run_span_ = Span{};
+  for (; shown < run.held.size(); ++shown) entries.push_back({false, run.held[shown], {}});
+  run.held.clear();
+  run.len = 0;
+  run.span = Span{};
 }
 
 void ConnectionTrace::close(const TraceOptions&) { flush_run(); }

@@ -159,8 +159,13 @@ struct ConnectionTrace {
   std::uint16_t before_rst_flags = 0;
   std::uint32_t before_rst_len = 0;
   std::uint64_t before_rst_frame = 0;
-  std::vector<std::string> http_lines[2];  // request lines (client), status lines (server)
-  std::vector<std::uint64_t> http_frames[2];
+  // Request lines (client) and status lines (server) with their frames, allocated at the
+  // first one (a live trace stays small: most connections have none).
+  struct Http {
+    std::vector<std::string> lines[2];
+    std::vector<std::uint64_t> frames[2];
+  };
+  std::unique_ptr<Http> http;
   // Checksums: of the first packets of each side whose bytes were all captured.
   std::uint32_t checksums_checked[2] = {0, 0};
   std::uint32_t checksums_bad[2] = {0, 0};
@@ -200,9 +205,14 @@ struct ConnectionTrace {
  private:
   void push(const LadderRow& row, Fold fold, const TraceOptions& options);
   void flush_run();
-  std::vector<LadderRow> run_held_;  // the rows of the current run beyond its head
-  std::size_t run_len_ = 0;
-  Span run_span_;
+  // The current run of foldable rows (text only): its length, the rows beyond its head, the
+  // span they fold into.
+  struct Run {
+    std::vector<LadderRow> held;
+    std::size_t len = 0;
+    Span span;
+  };
+  std::unique_ptr<Run> run_;
 };
 
 // The checksum of a TCP segment is right (IPv4 or IPv6 pseudo header); false also when not
