@@ -10,6 +10,7 @@ pkgs=(build-essential cmake pkg-config libpcap-dev libcli11-dev libgtest-dev goo
 pkgs+=(nftables)              # tcplens trace: its NAT
 pkgs+=(curl netcat-openbsd)   # the live tests and the README's examples
 pkgs+=(zlib1g-dev chromium)   # tcplens report (its data deflated) and its browser test
+pkgs+=(gettext)               # msgfmt: explain's message catalogs (po/)
 # Node and npm (report/'s pinned packages): Debian's, unless a node with its npm is there.
 command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 missing=()

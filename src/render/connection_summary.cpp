@@ -193,6 +193,11 @@ ConnectionExtras extras_of(const ConnectionRecord& r, Emitter* stream_writer) {
 }
 
 void write_connection_json(Output& out, const Connection& c, const ConnectionExtras& x) {
+  write_connection_json_fields(out, c, x);
+  out.put("}\n");
+}
+
+void write_connection_json_fields(Output& out, const Connection& c, const ConnectionExtras& x) {
   out.put("{\"stream\":");
   put_stream(out, c, x);
   out.put(",\"client\":");
@@ -275,7 +280,6 @@ void write_connection_json(Output& out, const Connection& c, const ConnectionExt
   }
   out.put(",\"completeness\":");
   out.put_u32(x.completeness);
-  out.put("}\n");
 }
 
 namespace {
