@@ -73,7 +73,8 @@ std::string fill(Lang lang, std::string_view id, std::initializer_list<Field> fi
   return format_message(message(lang, id), fields);
 }
 
-// What the ladder says about a packet's anomalies (tshark's tcp.analysis names).
+}  // namespace
+
 std::vector<std::string> anomaly_notes(const LadderRow& r, Lang lang) {
   std::vector<std::string> notes;
   const std::string original = std::to_string(r.original_frame);
@@ -99,6 +100,8 @@ std::vector<std::string> anomaly_notes(const LadderRow& r, Lang lang) {
   if (r.flags & tcpflag::kRst) notes.emplace_back(message(lang, "ladder.rst"));
   return notes;
 }
+
+namespace {
 
 // "mss 1460, sack, ts, ws 7" as tcpdump abbreviates SYN options.
 std::string syn_options(const TcpOptions& o) {
@@ -236,6 +239,17 @@ std::string flags_name(std::uint16_t flags) {
   return s.empty() ? std::string("none") : s;
 }
 
+std::string span_summary(const Span& s, Lang lang) {
+  return fill(lang, "ladder.span",
+              {{"packets", std::to_string(s.packets)},
+               {"duration", fixed(seconds_between(s.first_ts, s.last_ts), 3)},
+               {"segments_c", std::to_string(s.segments[0])},
+               {"bytes_c", std::to_string(s.bytes[0])},
+               {"segments_s", std::to_string(s.segments[1])},
+               {"bytes_s", std::to_string(s.bytes[1])},
+               {"retransmissions", std::to_string(s.retransmissions)}});
+}
+
 std::string ladder(const Connection& c, const ConnectionTrace& trace, const ExplainOptions& o) {
   const Glyphs& g = o.ascii ? kAscii : kUnicode;
   const Colors k = colors(o.color);
@@ -325,15 +339,7 @@ std::string ladder(const Connection& c, const ConnectionTrace& trace, const Expl
       line += g.fold;
       out += line;
       out += '\n';
-      const std::string text = fill(lang, "ladder.span",
-                                    {{"packets", std::to_string(s.packets)},
-                                     {"duration", fixed(seconds_between(s.first_ts, s.last_ts), 3)},
-                                     {"segments_c", std::to_string(s.segments[0])},
-                                     {"bytes_c", std::to_string(s.bytes[0])},
-                                     {"segments_s", std::to_string(s.segments[1])},
-                                     {"bytes_s", std::to_string(s.bytes[1])},
-                                     {"retransmissions", std::to_string(s.retransmissions)}});
-      note_lines(out, text, k.dim, true);
+      note_lines(out, span_summary(s, lang), k.dim, true);
       continue;
     }
     const LadderRow& r = e.row;

@@ -63,6 +63,11 @@ std::vector<Sentence> story(const std::vector<Finding>& findings, Lang lang);
 std::vector<Sentence> teach_notes(const std::vector<Finding>& findings, Lang lang);
 // "SYN", "SYN-ACK", "PSH-ACK", "FIN-ACK", "RST-ACK", ...
 std::string flags_name(std::uint16_t flags);
+// What the ladder writes below a packet's arrow about its anomalies ("retransmission of #12",
+// "dup ACK #2 of #40", "connection reset"), and below a folded span (its packets, time,
+// segments and bytes each way, retransmissions).
+std::vector<std::string> anomaly_notes(const LadderRow& r, Lang lang);
+std::string span_summary(const Span& s, Lang lang);
 // The ladder diagram below its title: the column headings and the rows.
 std::string ladder(const Connection& c, const ConnectionTrace& trace, const ExplainOptions& options);
 // Columns a terminal gives UTF-8 text: one per character, two for CJK (U+1100 and above).
