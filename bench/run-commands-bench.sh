@@ -36,6 +36,7 @@ commands=(
   "conns --format csv|$TCPLENS conns --format csv -r FILE --threads $THREADS"
   "conns --format zeek|$TCPLENS conns --format zeek -r FILE --threads $THREADS"
   "detect --format json|$TCPLENS detect --format json -r FILE"
+  "explain --format json|$TCPLENS explain --format json -r FILE --threads $THREADS"
 )
 [ -n "${EXTRA_COMMANDS:-}" ] && while IFS= read -r line; do [ -n "$line" ] && commands+=("$line"); done <<<"$EXTRA_COMMANDS"
 

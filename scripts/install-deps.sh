@@ -11,6 +11,7 @@ pkgs+=(nftables)              # tcplens trace: its NAT
 pkgs+=(curl netcat-openbsd)   # the live tests and the README's examples
 pkgs+=(zlib1g-dev chromium)   # tcplens report (its data deflated) and its browser test
 pkgs+=(python3-dask python3-distributed)  # tcplens_dask (python/, docs/scale-out.md)
+pkgs+=(gettext)               # msgfmt: explain's message catalogs (po/)
 # Node and npm (report/'s pinned packages): Debian's, unless a node with its npm is there.
 command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 missing=()

@@ -1,8 +1,10 @@
 #include "tcplens/explain/explainer.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <unordered_map>
 
+#include "tcplens/render/connection_summary.hpp"
 #include "tcplens/render/ordered_text.hpp"
 #include "tcplens/wire/tcp.hpp"
 
@@ -10,54 +12,7 @@ namespace tcplens::explain {
 
 namespace {
 
-constexpr std::size_t kArrowWidth = 46;
-constexpr std::size_t kStateWidth = 13;
-
-std::size_t index(Side s) { return s == Side::Client ? 0 : 1; }
-
-std::string ip_name(const Endpoint& e) {
-  char buf[64];
-  return std::string(buf, format_ip(e.ip, buf));
-}
-
-// "10.0.0.1:80", "[fd00::1]:80".
-std::string endpoint_name(const Endpoint& e) {
-  const std::string ip = ip_name(e);
-  return (e.ip.family == 6 ? "[" + ip + "]" : ip) + ":" + std::to_string(e.port);
-}
-
-// Columns a terminal gives UTF-8 text, roughly: one per character of one or two bytes, two
-// for the longer sequences (CJK, which is what the catalogs hold beyond ASCII).
-std::size_t display_width(std::string_view s) {
-  std::size_t w = 0;
-  for (const char ch : s) {
-    const auto b = static_cast<unsigned char>(ch);
-    if (b < 0x80 || (b >= 0xC0 && b < 0xE0)) w += 1;
-    else if (b >= 0xE0) w += 2;  // continuation bytes (0x80-0xBF) add nothing
-  }
-  return w;
-}
-
-void pad_to(std::string& s, std::size_t width, std::size_t from) {
-  const std::size_t w = display_width(std::string_view(s).substr(from));
-  if (w < width) s.append(width - w, ' ');
-}
-
-double seconds_between(const Timestamp& a, const Timestamp& b) {
-  return static_cast<double>(b.sec - a.sec) + static_cast<double>(b.nsec - a.nsec) / 1e9;
-}
-
-std::string fixed(double v, int decimals) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-std::string side_name(Side s, Lang lang) {
-  return std::string(pattern(lang, s == Side::Client ? Msg::SideClient : Msg::SideServer));
-}
-
-// English sentences may begin with a field ("{peer} kept sending..."): capitalise it.
+// English sentences may begin with a field ("{side} retransmitted ..."): capitalise it.
 void sentence_case(std::string& s) {
   if (!s.empty() && s.front() >= 'a' && s.front() <= 'z') s.front() = static_cast<char>(s.front() - 'a' + 'A');
 }
@@ -80,73 +35,132 @@ void json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-}  // namespace
+bool is_side_value(std::string_view v) { return v == "client" || v == "server"; }
 
-std::string flags_name(std::uint16_t flags) {
-  std::string s;
-  auto add = [&](std::uint16_t bit, const char* name) {
-    if ((flags & bit) == 0) return;
-    if (!s.empty()) s += '-';
-    s += name;
-  };
-  add(tcpflag::kSyn, "SYN");
-  add(tcpflag::kFin, "FIN");
-  add(tcpflag::kRst, "RST");
-  add(tcpflag::kPsh, "PSH");
-  add(tcpflag::kUrg, "URG");
-  add(tcpflag::kAck, "ACK");
-  return s.empty() ? std::string("none") : s;
+// The finding's parameters as a message's fields, sides in the language's words.
+std::vector<Field> fields_of(const Finding& f, Lang lang, std::vector<std::string>& keep) {
+  std::vector<Field> fields;
+  keep.reserve(f.params.size() + 2);
+  for (const FindingParam& p : f.params) {
+    if (!p.number && is_side_value(p.value) && p.key != "window_scale" && p.key != "sack")
+      fields.emplace_back(p.key, message(lang, p.value == "client" ? "side.client" : "side.server"));
+    else
+      fields.emplace_back(p.key, p.value);
+  }
+  return fields;
 }
 
-void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, std::uint64_t frame,
-                          const Timestamp& ts, const ExplainOptions& options) {
-  const TcpSegment& t = pkt.tcp;
-  const Side from = (pkt.ip.src == c.client.ip && t.src_port == c.client.port) ? Side::Client : Side::Server;
-  const std::size_t me = index(from), peer = 1 - me;
-  const Endpoint& sender = c.side(from);
-  const bool ack = (t.flags & tcpflag::kAck) != 0;
-  if (!base_set[me]) {
-    base[me] = sender.isn_seen ? sender.isn : t.seq;
-    base_set[me] = true;
+// "(frames 1, 2, 3)" in the language.
+std::string frames_text(const std::vector<std::uint64_t>& frames, Lang lang) {
+  if (frames.empty()) return {};
+  std::vector<std::uint64_t> sorted(frames);
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  if (sorted.size() == 1) return format_message(message(lang, "story.frame"), {{"frame", std::to_string(sorted[0])}});
+  std::string list;
+  const std::string_view sep = message(lang, "story.list_separator");
+  for (std::uint64_t f : sorted) {
+    if (!list.empty()) list += sep;
+    list += std::to_string(f);
   }
-  if (ack && !base_set[peer]) {
-    const Endpoint& receiver = c.side(other(from));
-    base[peer] = receiver.isn_seen ? receiver.isn : t.ack;
-    base_set[peer] = true;
-  }
-  LadderRow row;
-  row.frame = frame;
-  row.ts = ts;
-  row.from = from;
-  row.flags = t.flags;
-  row.has_ack = ack;
-  row.rel_seq = t.seq - base[me];
-  row.rel_ack = ack ? t.ack - base[peer] : 0;
-  row.len = t.payload_len;
-  if (c.client.state != last_state[0]) row.state_c = last_state[0] = c.client.state;
-  if (c.server.state != last_state[1]) row.state_s = last_state[1] = c.server.state;
-  if (t.payload_len > 0) {
-    ++data_segments[me];
-    // Data after the peer's FIN: the peer closed only its sending side (a half-close).
-    if (c.side(other(from)).fin_sent && c.side(other(from)).fin_frame < frame) data_after_peer_fin[me] = true;
-  }
-  ++packets;
-  if (head.size() < options.head_rows) {
-    head.push_back(row);
-  } else if (options.tail_rows > 0) {
-    if (tail.size() < options.tail_rows) {
-      tail.push_back(row);
-    } else {
-      tail[tail_start] = row;
-      tail_start = (tail_start + 1) % tail.size();
+  return format_message(message(lang, "story.frames"), {{"frames", list}});
+}
+
+// The options sentence's list: what was agreed, and what one side offered alone.
+std::string options_list(const Finding& f, Lang lang) {
+  std::vector<std::string> items;
+  const std::string_view mss_c = f.param("client_mss"), mss_s = f.param("server_mss");
+  if (!mss_c.empty() || !mss_s.empty())
+    items.push_back(format_message(message(lang, "option.mss"),
+                                   {{"client_mss", mss_c.empty() ? "-" : mss_c}, {"server_mss", mss_s.empty() ? "-" : mss_s}}));
+  struct Told {
+    std::string_view key, id;
+  };
+  static constexpr Told kTold[] = {{"window_scale", "option.window_scale"},
+                                   {"sack", "option.sack"},
+                                   {"timestamps", "option.timestamps"},
+                                   {"ecn", "option.ecn"},
+                                   {"tfo", "option.tfo"}};
+  for (const Told& t : kTold) {
+    const std::string_view v = f.param(t.key);
+    if (v == "agreed") {
+      items.push_back(format_message(message(lang, t.id), {{"client_window_scale", f.param("client_window_scale")},
+                                                           {"server_window_scale", f.param("server_window_scale")}}));
+    } else if (v == "client" || v == "server") {
+      std::string name = format_message(message(lang, t.id), {});
+      if (t.key == "window_scale") name = std::string(message(lang, "option.no_window_scale"));
+      items.push_back(format_message(message(lang, "option.offered_only"),
+                                     {{"option", name}, {"side", message(lang, v == "client" ? "side.client" : "side.server")}}));
+    } else if (t.key == "window_scale") {
+      items.emplace_back(message(lang, "option.no_window_scale"));
     }
   }
+  std::string list;
+  const std::string_view sep = message(lang, "story.list_separator");
+  for (const std::string& i : items) {
+    if (!list.empty()) list += sep;
+    list += i;
+  }
+  return list;
 }
 
-std::vector<LadderRow> ConnectionTrace::rows(std::uint64_t& omitted) const {
-  std::vector<LadderRow> out(head);
-  omitted = packets - head.size() - tail.size();
-  for (std::size_t k = 0; k < tail.size(); ++k) out.push_back(tail[(tail_start + k) % tail.size()]);
+std::string render_finding(const Finding& f, std::string_view id, Lang lang) {
+  std::vector<std::string> keep;
+  std::vector<Field> fields = fields_of(f, lang, keep);
+  std::string options;
+  if (f.code == "options.negotiated") {
+    options = options_list(f, lang);
+    fields.emplace_back("options", options);
+  }
+  std::string reason;
+  if (f.code == "handshake.icmp_rejected") {
+    reason = std::string(message(lang, "icmp." + std::string(f.param("reason"))));
+    for (Field& field : fields)
+      if (field.first == "reason") field.second = reason;
+  }
+  std::string text = format_message(message(lang, id), fields);
+  sentence_case(text);  // a sentence that starts with a side's name
+  const std::string frames = frames_text(f.frames, lang);
+  if (frames.empty()) return text;
+  return format_message(message(lang, "story.sentence"), {{"text", text}, {"frames", frames}});
+}
+
+// The --teach notes each finding shows.
+struct Lesson {
+  std::string_view finding;
+  std::string_view note;
+};
+constexpr Lesson kLessons[] = {
+    {"handshake.complete", "teach.handshake"},  {"handshake.complete", "teach.syn_seq"},
+    {"handshake.complete", "teach.isn"},        {"data.piggybacked_ack", "teach.piggyback"},
+    {"retransmission.timeout", "teach.retransmission"}, {"retransmission.fast", "teach.retransmission"},
+    {"window.zero", "teach.zero_window"},       {"teardown.four_way", "teach.four_way"},
+    {"teardown.three_packet", "teach.four_way"}, {"teardown.three_packet", "teach.three_packet"},
+    {"teardown.half_close", "teach.half_close"}, {"teardown.half_close_data", "teach.half_close"},
+    {"reset.late_fin", "teach.reset"},          {"reset.data_after_close", "teach.reset"},
+    {"reset.abort", "teach.reset"},             {"reset.plain", "teach.reset"},
+    {"reset.after_fin", "teach.reset"},         {"handshake.refused", "teach.reset"},
+    {"time_wait.one", "teach.time_wait"},       {"time_wait.both", "teach.time_wait"},
+};
+
+}  // namespace
+
+std::vector<Sentence> story(const std::vector<Finding>& findings, Lang lang) {
+  std::vector<Sentence> out;
+  out.reserve(findings.size());
+  for (const Finding& f : findings) out.push_back({f.code, render_finding(f, f.code, lang)});
+  return out;
+}
+
+std::vector<Sentence> teach_notes(const std::vector<Finding>& findings, Lang lang) {
+  std::vector<Sentence> out;
+  std::vector<std::string_view> told;
+  for (const Finding& f : findings)
+    for (const Lesson& l : kLessons) {
+      if (l.finding != f.code || std::find(told.begin(), told.end(), l.note) != told.end()) continue;
+      told.push_back(l.note);
+      out.push_back({l.note, render_finding(f, l.note, lang)});
+    }
   return out;
 }
 
@@ -163,299 +177,203 @@ static void put_with_stream(Emitter& out, std::string_view text, std::uint32_t s
   out.text().put(text.substr(at + 8));
 }
 
-std::string ladder(const Connection& c, const ConnectionTrace& trace, Lang lang) {
-  std::string out;
-  // Header: the two columns, client on the left, server on the right.
-  std::string head;
-  head += pattern(lang, Msg::LadderTime);
-  pad_to(head, 11, 0);
-  std::size_t at = head.size();
-  head += pattern(lang, Msg::LadderClient);
-  head += ' ';
-  head += endpoint_name(c.client);
-  pad_to(head, kStateWidth + kArrowWidth + 2, at);
-  head += pattern(lang, Msg::LadderServer);
-  head += ' ';
-  head += endpoint_name(c.server);
-  out += head;
-  out += '\n';
-
-  std::uint64_t omitted = 0;
-  const std::vector<LadderRow> rows = trace.rows(omitted);
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    if (k == trace.head.size() && omitted > 0) {
-      std::string gap(11 + kStateWidth + 1, ' ');
-      gap += format_message(pattern(lang, Msg::LadderOmitted), {{"count", std::to_string(omitted)}});
-      out += gap;
-      out += '\n';
-    }
-    const LadderRow& r = rows[k];
-    std::string line = fixed(seconds_between(c.first_ts, r.ts), 6);
-    line.insert(0, line.size() < 10 ? 10 - line.size() : 0, ' ');
-    line += ' ';
-    std::size_t col = line.size();
-    if (r.state_c != TcpState::Unknown) line += to_string(r.state_c);
-    pad_to(line, kStateWidth, col);
-    line += ' ';
-    std::string label = flags_name(r.flags) + " seq=" + std::to_string(r.rel_seq);
-    if (r.has_ack) label += " ack=" + std::to_string(r.rel_ack);
-    label += " len=" + std::to_string(r.len);
-    // "-- LABEL ------>" or "<------ LABEL --", kArrowWidth wide (longer labels widen it).
-    const std::size_t dashes = label.size() + 6 < kArrowWidth ? kArrowWidth - 6 - label.size() : 1;
-    if (r.from == Side::Client) {
-      line.append("-- ").append(label).append(" ").append(dashes, '-').append(">");
-    } else {
-      line.append("<").append(dashes, '-').append(" ").append(label).append(" --");
-    }
-    line += ' ';
-    if (r.state_s != TcpState::Unknown) line += to_string(r.state_s);
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line;
-    out += '\n';
-  }
-  return out;
-}
-
-std::vector<Sentence> story(const Connection& c, const ConnectionTrace& trace, Lang lang) {
-  std::vector<Sentence> s;
-  auto say = [&](Msg m, std::initializer_list<Field> fields) {
-    std::string text = render(lang, m, fields);
-    if (lang == Lang::En) sentence_case(text);
-    s.push_back({code(m), std::move(text)});
-  };
-  const std::string isn_c = std::to_string(c.client.isn), isn_s = std::to_string(c.server.isn);
-  const std::string syns = std::to_string(c.client_syns);
-
-  switch (c.handshake) {
-    case HandshakeResult::Complete: {
-      const double irtt = c.irtt_s();
-      say(Msg::HandshakeComplete, {{"isn_c", isn_c},
-                                   {"isn_s", isn_s},
-                                   {"isn_c1", std::to_string(static_cast<std::uint32_t>(c.client.isn + 1))},
-                                   {"isn_s1", std::to_string(static_cast<std::uint32_t>(c.server.isn + 1))},
-                                   {"irtt_ms", fixed(irtt < 0 ? 0 : irtt * 1000, 3)}});
-      break;
-    }
-    case HandshakeResult::SimultaneousOpen:
-      say(Msg::HandshakeSimultaneous, {{"isn_c", isn_c}, {"isn_s", isn_s}});
-      break;
-    case HandshakeResult::Unanswered:
-      say(Msg::HandshakeUnanswered, {{"syns", syns}, {"isn_c", isn_c}, {"server", endpoint_name(c.server)}});
-      break;
-    case HandshakeResult::Rejected:
-      say(Msg::HandshakeRejected,
-          {{"isn_c", isn_c}, {"server", ip_name(c.server)}, {"port", std::to_string(c.server.port)}});
-      break;
-    case HandshakeResult::NoFinalAck:
-      say(Msg::HandshakeNoFinalAck, {{"isn_c", isn_c}, {"isn_s", isn_s}});
-      break;
-    case HandshakeResult::NotSeen:
-      say(Msg::HandshakeNotSeen, {});
-      break;
-  }
-  if (c.client_syns > 1) say(Msg::SynRetried, {{"syns", syns}});
-
-  // Options: what each side offered in its SYN; scaling, SACK and timestamps are in use only
-  // when both offered them (RFC 7323 section 2.2, RFC 2018 section 2).
-  const OfferedOptions& oc = c.client.options;
-  const OfferedOptions& os = c.server.options;
-  if (oc.seen && os.seen) {
-    const std::string sep(pattern(lang, Msg::ListSeparator));
-    std::string list;
-    auto item = [&](std::string text) {
-      if (!list.empty()) list += sep;
-      list += text;
-    };
-    if (oc.has_mss || os.has_mss)
-      item(render(lang, Msg::OptionMss, {{"mss_c", oc.has_mss ? std::to_string(oc.mss) : "-"},
-                                         {"mss_s", os.has_mss ? std::to_string(os.mss) : "-"}}));
-    if (oc.has_window_scale && os.has_window_scale)
-      item(render(lang, Msg::OptionWindowScale,
-                  {{"ws_c", std::to_string(oc.window_scale)}, {"ws_s", std::to_string(os.window_scale)}}));
-    else
-      item(std::string(pattern(lang, Msg::OptionNoWindowScale)));
-    if (oc.sack_permitted && os.sack_permitted) item(std::string(pattern(lang, Msg::OptionSack)));
-    if (oc.timestamps && os.timestamps) item(std::string(pattern(lang, Msg::OptionTimestamps)));
-    say(Msg::Options, {{"options", list}});
-  }
-
-  // Data.
-  if (c.client.sent.bytes == 0 && c.server.sent.bytes == 0) {
-    if (c.established) say(Msg::DataNone, {});
-  } else {
-    for (const Side side : {Side::Client, Side::Server}) {
-      const bool c2s = side == Side::Client;
-      const std::uint64_t bytes = c.side(side).sent.bytes;
-      if (bytes == 0)
-        say(c2s ? Msg::DataClientToServerNone : Msg::DataServerToClientNone, {});
-      else
-        say(c2s ? Msg::DataClientToServer : Msg::DataServerToClient,
-            {{"bytes", std::to_string(bytes)}, {"segments", std::to_string(trace.data_segments[index(side)])}});
-    }
-    if (c.client.sent.retransmissions + c.server.sent.retransmissions > 0)
-      say(Msg::DataRetransmissions, {{"retrans_c", std::to_string(c.client.sent.retransmissions)},
-                                     {"retrans_s", std::to_string(c.server.sent.retransmissions)}});
-  }
-
-  // Close.
-  const Side closer = c.close_initiator;
-  const std::string closer_name = side_name(closer, lang), peer_name = side_name(other(closer), lang);
-  // The closes told by one sentence about who closed first and the peer.
-  struct Told {
-    TeardownKind kind;
-    Msg msg;
-  };
-  static constexpr Told kTold[] = {{TeardownKind::FourWay, Msg::CloseFourWay},
-                                   {TeardownKind::ThreeWay, Msg::CloseThreeWay},
-                                   {TeardownKind::Simultaneous, Msg::CloseSimultaneous},
-                                   {TeardownKind::HalfClosed, Msg::CloseHalf},
-                                   {TeardownKind::Open, Msg::CloseOpen}};
-  for (const Told& t : kTold)
-    if (t.kind == c.teardown) say(t.msg, {{"closer", closer_name}, {"peer", peer_name}});
-  if (c.teardown == TeardownKind::FourWay && trace.data_after_peer_fin[index(other(closer))])
-    say(Msg::CloseHalfThenFour, {{"closer", closer_name}, {"peer", peer_name}});
-  if (c.teardown == TeardownKind::Reset) {
-    // A RST after a FIN: the FIN's sender had closed the socket, and what came after (a late
-    // FIN, data nobody reads) is answered by RST (RFC 9293 section 3.10.7.4; RFC 2525 2.17).
-    const std::string resetter = side_name(c.reset_by, lang);
-    if (c.client.fin_sent || c.server.fin_sent) {
-      const Side fin_side = c.client.fin_sent ? Side::Client : Side::Server;
-      say(Msg::CloseResetAfterFin, {{"resetter", resetter}, {"closer", side_name(fin_side, lang)}});
-    } else {
-      say(Msg::CloseReset, {{"resetter", resetter}});
-    }
-  }
-  const std::string_view tw = c.time_wait();
-  if (tw == "both") {
-    say(Msg::TimeWaitBoth, {});
-  } else if (tw == "client" || tw == "server") {
-    say(Msg::TimeWaitOne, {{"waiter", side_name(tw == "client" ? Side::Client : Side::Server, lang)}});
-  } else if (c.reset_seen && c.established) {
-    say(Msg::TimeWaitNoneReset, {});
-  }
-  say(Msg::FinalStates, {{"state_c", std::string(to_string(c.client.state))},
-                         {"state_s", std::string(to_string(c.server.state))}});
-  return s;
-}
-
 void write_explanation(Emitter& emitter, const ConnectionRecord& r, const ConnectionTrace& trace,
                        const ExplainOptions& options) {
   const Connection& c = r.conn;
   Output& out = emitter.text();
-  const std::vector<Sentence> sentences = story(c, trace, options.lang);
-  if (options.format == Format::Text) {
-    put_with_stream(emitter,
-                    format_message(pattern(options.lang, Msg::LadderTitle),
-                                   {{"client", endpoint_name(c.client)}, {"server", endpoint_name(c.server)}}),
-                    c.stream);
-    out.put('\n');
-    out.put(ladder(c, trace, options.lang));
-    out.put('\n');
-    out.put(pattern(options.lang, Msg::StoryTitle));
-    out.put('\n');
-    for (const Sentence& s : sentences) {
-      out.put("  ");
-      out.put(s.text);
-      out.put('\n');
+  const std::vector<Finding> findings = connection_findings(c, trace);
+  if (options.format == Format::Json) {
+    // The connection's `conns --format json` record, then its findings.
+    write_connection_json_fields(out, c, extras_of(r, &emitter));
+    std::string j = ",\"findings\":[";
+    for (std::size_t k = 0; k < findings.size(); ++k) {
+      const Finding& f = findings[k];
+      if (k > 0) j += ',';
+      j += "{\"code\":";
+      json_string(j, f.code);
+      j += ",\"frames\":[";
+      for (std::size_t n = 0; n < f.frames.size(); ++n) {
+        if (n > 0) j += ',';
+        j += std::to_string(f.frames[n]);
+      }
+      j += "],\"params\":{";
+      for (std::size_t n = 0; n < f.params.size(); ++n) {
+        if (n > 0) j += ',';
+        json_string(j, f.params[n].key);
+        j += ':';
+        if (f.params[n].number)
+          j += f.params[n].value;
+        else
+          json_string(j, f.params[n].value);
+      }
+      j += "}}";
     }
-    out.put('\n');
+    j += "]}\n";
+    out.put(j);
     return;
   }
-  out.put("{\"stream\":");
-  emitter.put_stream(c.stream);
-  std::string j;
-  auto key = [&](const char* k) {
-    j += ",\"";
-    j += k;
-    j += "\":";
-  };
-  auto str = [&](const char* k, std::string_view v) {
-    key(k);
-    json_string(j, v);
-  };
-  auto num = [&](const char* k, std::uint64_t v) {
-    key(k);
-    j += std::to_string(v);
-  };
-  str("lang", to_string(options.lang));
-  str("client", endpoint_name(c.client));
-  str("server", endpoint_name(c.server));
-  str("handshake", to_string(c.handshake));
-  num("syns", c.client_syns);
-  if (c.client.isn_seen) num("client_isn", c.client.isn);
-  if (c.server.isn_seen) num("server_isn", c.server.isn);
-  const OfferedOptions& oc = c.client.options;
-  const OfferedOptions& os = c.server.options;
-  if (oc.has_mss) num("client_mss", oc.mss);
-  if (os.has_mss) num("server_mss", os.mss);
-  if (oc.has_window_scale) num("client_window_scale", oc.window_scale);
-  if (os.has_window_scale) num("server_window_scale", os.window_scale);
-  key("sack");
-  j += oc.sack_permitted && os.sack_permitted ? "true" : "false";
-  key("timestamps");
-  j += oc.timestamps && os.timestamps ? "true" : "false";
-  num("packets", trace.packets);
-  num("client_bytes", c.client.sent.bytes);
-  num("server_bytes", c.server.sent.bytes);
-  num("client_segments", trace.data_segments[0]);
-  num("server_segments", trace.data_segments[1]);
-  num("client_retransmissions", c.client.sent.retransmissions);
-  num("server_retransmissions", c.server.sent.retransmissions);
-  str("teardown", to_string(c.teardown));
-  str("initiator", c.initiator());
-  str("reset_by", c.reset_by_name());
-  str("time_wait", c.time_wait());
-  str("client_state", to_string(c.client.state));
-  str("server_state", to_string(c.server.state));
-  // The ladder's rows: the states only where they changed, as in the text.
-  std::uint64_t omitted = 0;
-  const std::vector<LadderRow> rows = trace.rows(omitted);
-  key("ladder");
-  j += '[';
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    const LadderRow& row = rows[k];
-    j += k > 0 ? ",{\"frame\":" : "{\"frame\":";
-    j += std::to_string(row.frame);
-    j += ",\"time\":" + fixed(seconds_between(c.first_ts, row.ts), 6);
-    j += row.from == Side::Client ? ",\"from\":\"client\"" : ",\"from\":\"server\"";
-    j += ",\"flags\":\"" + flags_name(row.flags) + "\",\"seq\":" + std::to_string(row.rel_seq);
-    if (row.has_ack) j += ",\"ack\":" + std::to_string(row.rel_ack);
-    j += ",\"len\":" + std::to_string(row.len);
-    if (row.state_c != TcpState::Unknown) j += ",\"client_state\":\"" + std::string(to_string(row.state_c)) + '"';
-    if (row.state_s != TcpState::Unknown) j += ",\"server_state\":\"" + std::string(to_string(row.state_s)) + '"';
-    j += '}';
+  const Lang lang = options.lang;
+  put_with_stream(emitter,
+                  format_message(message(lang, "ladder.title"),
+                                 {{"client", endpoint_name(c.client)}, {"server", endpoint_name(c.server)}}),
+                  c.stream);
+  out.put('\n');
+  out.put(ladder(c, trace, options));
+  out.put('\n');
+  out.put(message(lang, "story.title"));
+  out.put('\n');
+  const std::size_t width = options.width < 40 ? 40 : options.width;
+  for (const Sentence& s : story(findings, lang)) {
+    out.put(wrap(s.text, width, 2, 4));
+    out.put('\n');
   }
-  j += ']';
-  num("ladder_omitted", omitted);
-  key("story");
-  j += '[';
-  for (std::size_t k = 0; k < sentences.size(); ++k) {
-    if (k > 0) j += ',';
-    j += "{\"code\":";
-    json_string(j, sentences[k].code);
-    j += ",\"text\":";
-    json_string(j, sentences[k].text);
-    j += '}';
+  if (options.teach) {
+    out.put('\n');
+    out.put(message(lang, "teach.title"));
+    out.put('\n');
+    for (const Sentence& s : teach_notes(findings, lang)) {
+      out.put(wrap(s.text, width, 2, 4));
+      out.put('\n');
+    }
   }
-  j += "]}\n";
-  out.put(j);
+  out.put('\n');
+}
+
+void CaptureTotals::add(const Connection& c) {
+  ++connections;
+  if (c.handshake == HandshakeResult::Rejected)
+    ++refused;
+  else if (c.handshake == HandshakeResult::Unanswered)
+    ++unanswered;
+  else if (c.teardown == TeardownKind::Reset)
+    ++reset;
+  else if (c.teardown == TeardownKind::Open || c.teardown == TeardownKind::HalfClosed)
+    ++open;
+  else if (c.handshake == HandshakeResult::Complete &&
+           (c.teardown == TeardownKind::FourWay || c.teardown == TeardownKind::ThreeWay ||
+            c.teardown == TeardownKind::Simultaneous))
+    ++complete;
+  else
+    ++other;
+  auto note = [&](std::uint64_t n, std::uint64_t& total, std::uint64_t& conns, std::vector<std::uint32_t>& streams) {
+    if (n == 0) return;
+    total += n;
+    ++conns;
+    if (streams.size() < 5) streams.push_back(c.stream);
+  };
+  note(std::uint64_t{c.client.sent.retransmissions} + c.server.sent.retransmissions, retransmissions, retrans_conns,
+       retrans_streams);
+  note(std::uint64_t{c.client.sent.zero_windows} + c.server.sent.zero_windows, zero_windows, zero_window_conns,
+       zero_window_streams);
+  note(std::uint64_t{c.client.sent.lost_segments} + c.server.sent.lost_segments, not_captured, not_captured_conns,
+       not_captured_streams);
+  std::uint64_t unused = 0;
+  note(c.client_syns > 1 && c.handshake != HandshakeResult::Unanswered ? 1 : 0, unused, syn_retry_conns,
+       syn_retry_streams);
+  const std::uint64_t bytes = c.client.sent.bytes + c.server.sent.bytes;
+  const std::uint64_t packets = c.client.sent.packets + c.server.sent.packets;
+  if (busiest.size() < 3 || bytes > busiest.back().bytes) {
+    Busy b{c.stream, packets, bytes, endpoint_name(c.client), endpoint_name(c.server)};
+    busiest.insert(std::upper_bound(busiest.begin(), busiest.end(), b,
+                                    [](const Busy& x, const Busy& y) { return x.bytes > y.bytes; }),
+                   std::move(b));
+    if (busiest.size() > 3) busiest.pop_back();
+  }
+}
+
+std::string summary_text(const CaptureTotals& t, std::uint64_t checked, std::uint64_t bad,
+                         const std::vector<std::string>& hosts, const ExplainOptions& options) {
+  const Lang lang = options.lang;
+  const std::size_t width = options.width < 40 ? 40 : options.width;
+  std::string out(message(lang, "summary.title"));
+  out += '\n';
+  auto line = [&](std::string_view id, const std::vector<Field>& fields) {
+    out += wrap(format_message(message(lang, id), fields), width, 2, 4);
+    out += '\n';
+  };
+  auto n = [](std::uint64_t v) { return std::to_string(v); };
+  const std::string connections = n(t.connections), complete = n(t.complete), refused = n(t.refused),
+                    reset = n(t.reset), unanswered = n(t.unanswered), open = n(t.open), other = n(t.other);
+  line("summary.connections", {{"connections", connections},
+                               {"complete", complete},
+                               {"refused", refused},
+                               {"reset", reset},
+                               {"unanswered", unanswered},
+                               {"open", open},
+                               {"other", other}});
+  auto streams = [&](const std::vector<std::uint32_t>& s, std::uint64_t conns) {
+    std::string list;
+    const std::string_view sep = message(lang, "story.list_separator");
+    for (std::uint32_t v : s) {
+      if (!list.empty()) list += sep;
+      list += std::to_string(v);
+    }
+    if (conns > s.size()) list += sep.size() > 0 && sep[0] == ',' ? ", ..." : "……";
+    return list;
+  };
+  struct Notable {
+    std::string_view id;
+    std::uint64_t count, conns;
+    const std::vector<std::uint32_t>* streams;
+  };
+  const Notable notable[] = {{"summary.retransmissions", t.retransmissions, t.retrans_conns, &t.retrans_streams},
+                             {"summary.zero_window", t.zero_windows, t.zero_window_conns, &t.zero_window_streams},
+                             {"summary.not_captured", t.not_captured, t.not_captured_conns, &t.not_captured_streams},
+                             {"summary.syn_retried", t.syn_retry_conns, t.syn_retry_conns, &t.syn_retry_streams}};
+  for (const Notable& x : notable) {
+    if (x.conns == 0) continue;
+    const std::string count = n(x.count), conns = n(x.conns), list = streams(*x.streams, x.conns);
+    line(x.id, {{"count", count}, {"conns", conns}, {"streams", list}});
+  }
+  if (t.connections > 1)
+    for (const CaptureTotals::Busy& b : t.busiest) {
+      if (b.bytes == 0) continue;
+      const std::string stream = n(b.stream), packets = n(b.packets), bytes = n(b.bytes);
+      line("summary.busiest",
+           {{"stream", stream}, {"client", b.client}, {"server", b.server}, {"packets", packets}, {"bytes", bytes}});
+    }
+  if (bad > 0 && !hosts.empty()) {
+    std::string list;
+    for (const std::string& h : hosts) {
+      if (!list.empty()) list += message(lang, "story.list_separator");
+      list += h;
+    }
+    const std::string bad_s = n(bad), checked_s = n(checked);
+    line("summary.checksum_offload", {{"bad", bad_s}, {"checked", checked_s}, {"hosts", list}});
+  }
+  out += '\n';
+  return out;
 }
 
 namespace {
 
 class ExplainSink final : public PacketSink {
  public:
-  explicit ExplainSink(const ExplainOptions& options) : options_(options) {}
+  ExplainSink(const ExplainOptions& options, ExplainSinks& owner) : options_(options), owner_(owner) {
+    trace_options_.full = options.full;
+    trace_options_.ladder = options.format == Format::Text && !options.summary_only;
+  }
+  void on_finish(Emitter&) override { report_checksums(); }
 
   void on_packet(const PacketEvent& e, Emitter&) override {
-    ended_.clear();  // records of the streams ended before this packet were written
+    // A stream's record comes at the packet that ended it or at the next (a 4-tuple reused
+    // by a new SYN): keep ended traces one packet longer, then drop what no record took
+    // (connections a filter did not choose).
+    previous_.clear();
+    std::swap(previous_, ended_);
+    if (e.tcp != nullptr && !e.tcp->tracked && e.pkt != nullptr && e.pkt->in_icmp_error) {
+      // An ICMP error quoting a connection's header: the tracker names its stream.
+      if (auto it = live_.find(e.tcp->stream); it != live_.end()) it->second.add_icmp_error(*e.pkt, e.raw->number);
+      return;
+    }
     if (!e.has_tcp() || e.connection == nullptr || e.pkt == nullptr || !e.pkt->has_tcp()) return;
     if (options_.one_stream && e.stream != options_.only_stream) return;
-    live_[e.tcp->stream].add(*e.connection, *e.pkt, e.raw->number, e.raw->ts, options_);
+    ConnectionTrace& t = live_[e.tcp->stream];
+    t.add(*e.connection, *e.pkt, *e.tcp, e.raw->number, e.raw->ts, trace_options_);
   }
   void on_stream_end(const EndedStream& e) override {
     // The record comes after this call (at the same packet, or at the end of input): keep
-    // the rows until then.
+    // the trace until then.
     auto it = live_.find(e.stream);
     if (it == live_.end()) return;
     ended_[e.stream] = std::move(it->second);
@@ -467,35 +385,113 @@ class ExplainSink final : public PacketSink {
     if (auto it = ended_.find(r.conn.stream); it != ended_.end()) {
       trace = std::move(it->second);
       ended_.erase(it);
+    } else if (auto prev = previous_.find(r.conn.stream); prev != previous_.end()) {
+      trace = std::move(prev->second);
+      previous_.erase(prev);
     } else if (auto live = live_.find(r.conn.stream); live != live_.end()) {
       trace = std::move(live->second);
       live_.erase(live);
     }
+    trace.close(trace_options_);
+    count_checksums(r.conn, trace);
+    if (options_.summary_only) return;
     // Streams are numbered in the order they began: the first frame orders them on every
-    // thread count, where a worker's stream number would not.
+    // thread count, where a worker's stream number would not (text only: JSON is unsorted).
     out.set_sort_key(r.conn.first_frame);
     write_explanation(out, r, trace, options_);
   }
 
  private:
+  // A side whose every checked packet has a wrong checksum leaves checksums to its NIC.
+  void count_checksums(const Connection& c, const ConnectionTrace& t) {
+    for (const Side s : {Side::Client, Side::Server}) {
+      const std::size_t k = index(s);
+      checked_ += t.checksums_checked[k];
+      bad_ += t.checksums_bad[k];
+      if (t.checksums_bad[k] > 0 && t.checksums_bad[k] == t.checksums_checked[k]) {
+        char buf[64];
+        std::string host(buf, format_ip(c.side(s).ip, buf));
+        if (std::find(hosts_.begin(), hosts_.end(), host) == hosts_.end() && hosts_.size() < 8) hosts_.push_back(host);
+      }
+    }
+  }
+  void report_checksums() {
+    if (hosts_.empty()) {
+      owner_.add_checksums(checked_, bad_, {});
+      return;
+    }
+    for (std::size_t k = 0; k < hosts_.size(); ++k) owner_.add_checksums(k == 0 ? checked_ : 0, k == 0 ? bad_ : 0, hosts_[k]);
+  }
+
   ExplainOptions options_;
+  TraceOptions trace_options_;
+  ExplainSinks& owner_;
   std::unordered_map<std::uint32_t, ConnectionTrace> live_;
   std::unordered_map<std::uint32_t, ConnectionTrace> ended_;
+  std::unordered_map<std::uint32_t, ConnectionTrace> previous_;
+  std::uint64_t checked_ = 0, bad_ = 0;
+  std::vector<std::string> hosts_;
+};
+
+// The explanations in stream order, after the capture summary.
+class ExplainText final : public OrderedText {
+ public:
+  ExplainText(int fd, const ExplainSinks& owner, bool summary)
+      : fd_(fd), owner_(owner), summary_(summary),
+        lines_(fd, std::string(), [](std::uint64_t, std::string_view item, Output& out) { out.put(item); }) {}
+  bool write(std::string_view item, std::uint64_t sort_key) override { return lines_.write(item, sort_key); }
+  bool finish() override {
+    if (summary_) {
+      Output out(fd_, 1 << 12);
+      out.put(owner_.summary());
+      if (!out.flush()) return false;
+    }
+    return lines_.finish();
+  }
+
+ private:
+  int fd_;
+  const ExplainSinks& owner_;
+  bool summary_;
+  SortedLines lines_;
 };
 
 }  // namespace
 
 std::uint32_t ExplainSinks::needs() const {
   // One stream: its number must be known in the worker (the engine then runs on one thread).
+  // JSON carries the conns record, Zeek's columns included.
   return need::kPackets | need::kDecode | need::kTrack | need::kConnections |
-         (options_.one_stream ? need::kStreamNumbers : 0);
+         (options_.format == Format::Json ? need::kZeek : 0) | (options_.one_stream ? need::kStreamNumbers : 0);
 }
 
-std::unique_ptr<PacketSink> ExplainSinks::make(unsigned) { return std::make_unique<ExplainSink>(options_); }
+std::unique_ptr<PacketSink> ExplainSinks::make(unsigned) { return std::make_unique<ExplainSink>(options_, *this); }
 
 std::unique_ptr<OrderedText> ExplainSinks::ordered_text(int fd) {
-  return std::make_unique<SortedLines>(fd, std::string(),
-                                       [](std::uint64_t, std::string_view item, Output& out) { out.put(item); });
+  // JSON lines come as connections end, as conns writes them (a program reads them by
+  // "stream"); text is sorted into stream order, after the summary.
+  if (options_.format == Format::Json) return nullptr;
+  return std::make_unique<ExplainText>(fd, *this, options_.summary && !options_.one_stream);
+}
+
+void ExplainSinks::on_connection(ConnectionRecord& r) {
+  if (r.selected) totals_.add(r.conn);
+}
+
+void ExplainSinks::add_checksums(std::uint64_t checked, std::uint64_t bad, const std::string& host) {
+  checked_ += checked;
+  bad_ += bad;
+  if (host.empty()) return;
+  std::lock_guard<std::mutex> lock(hosts_mutex_);
+  if (std::find(offload_hosts_.begin(), offload_hosts_.end(), host) == offload_hosts_.end())
+    offload_hosts_.push_back(host);
+}
+
+std::string ExplainSinks::summary() const {
+  std::lock_guard<std::mutex> lock(hosts_mutex_);
+  std::vector<std::string> hosts = offload_hosts_;
+  std::sort(hosts.begin(), hosts.end());
+  return summary_text(totals_, checked_, bad_, hosts, options_);
 }
 
 }  // namespace tcplens::explain

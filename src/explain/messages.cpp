@@ -1,230 +1,369 @@
-// The message catalogs of `tcplens explain`: one table per language, indexed by Msg.
-// Translators: keep every {field} of the English text (in any order), change nothing else.
+// The messages of `tcplens explain`: id and English text, marked for xgettext with N_(id,
+// text) (the id becomes the msgctxt); translations come from the gettext catalogs (po/).
+// scripts/update-po.sh extracts po/tcplens.pot from this file and merges po/*.po.
 #include "tcplens/explain/messages.hpp"
 
-#include <array>
+#include <libintl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <clocale>
+#include <cstdlib>
+#include <mutex>
+#include <unordered_map>
+
+#define N_(id, text) MessageEntry{id, text}
 
 namespace tcplens::explain {
 
 namespace {
 
-constexpr std::size_t kCount = static_cast<std::size_t>(Msg::kCount);
+constexpr const char* kDomain = "tcplens";
 
-constexpr std::array<std::string_view, kCount> kCodes = {
-    "ladder_title",
-    "ladder_client",
-    "ladder_server",
-    "ladder_time",
-    "ladder_omitted",
-    "story_title",
-    "handshake_complete",
-    "handshake_simultaneous",
-    "handshake_unanswered",
-    "handshake_rejected",
-    "handshake_no_final_ack",
-    "handshake_not_seen",
-    "syn_retried",
-    "options",
-    "option_mss",
-    "option_window_scale",
-    "option_no_window_scale",
-    "option_sack",
-    "option_timestamps",
-    "options_none",
-    "list_separator",
-    "data_client_to_server",
-    "data_server_to_client",
-    "data_retransmissions",
-    "data_none",
-    "data_client_to_server_none",
-    "data_server_to_client_none",
-    "close_four_way",
-    "close_three_way",
-    "close_simultaneous",
-    "close_half",
-    "close_half_then_four",
-    "close_reset",
-    "close_reset_after_fin",
-    "close_open",
-    "time_wait_one",
-    "time_wait_both",
-    "time_wait_none_reset",
-    "final_states",
-    "side_client",
-    "side_server",
+const std::vector<MessageEntry> kMessages = {
+    // The capture summary.
+    N_("summary.title", "Capture summary:"),
+    N_("summary.connections",
+       "{connections} TCP connection(s): {complete} opened and closed normally, {refused} refused, "
+       "{reset} reset, {unanswered} unanswered, {open} still open at the end, {other} other."),
+    N_("summary.retransmissions", "Retransmissions: {count} in {conns} connection(s) (streams {streams})."),
+    N_("summary.zero_window", "Zero windows: {count} in {conns} connection(s) (streams {streams})."),
+    N_("summary.syn_retried", "SYN sent again: {conns} connection(s) (streams {streams})."),
+    N_("summary.not_captured", "Segments not captured: {count} in {conns} connection(s) (streams {streams})."),
+    N_("summary.busiest", "Busiest: stream {stream}, {client} -> {server}: {packets} packets, {bytes} bytes."),
+    N_("summary.checksum_offload",
+       "Checksums: {bad} of the {checked} packets checked, all sent by {hosts}, carry a TCP checksum that "
+       "does not match: the sender leaves the checksum to the network card (checksum offload) and the "
+       "capture copies the packet before it is filled in. Every loopback capture (tcpdump -i lo) looks like "
+       "this; it is not damage, and it is said only here."),
+    // The ladder.
+    N_("ladder.title", "Stream {stream}: {client} -> {server}"),
+    N_("ladder.client", "client"),
+    N_("ladder.server", "server"),
+    N_("ladder.time", "time"),
+    N_("ladder.span",
+       "{packets} packets in {duration} s: data {bytes_c} B in {segments_c} segments from the client, "
+       "{bytes_s} B in {segments_s} from the server; {retransmissions} retransmitted"),
+    N_("ladder.retransmission", "retransmission of #{frame}"),
+    N_("ladder.retransmission_unknown", "retransmission"),
+    N_("ladder.fast_retransmission", "fast retransmission of #{frame}"),
+    N_("ladder.spurious_retransmission", "spurious retransmission of #{frame}"),
+    N_("ladder.dup_ack", "dup ACK #{num} of #{frame}"),
+    N_("ladder.zero_window", "zero window"),
+    N_("ladder.zero_window_probe", "zero-window probe"),
+    N_("ladder.out_of_order", "out of order"),
+    N_("ladder.lost_segment", "previous segment not captured (lost)"),
+    N_("ladder.keepalive", "keep-alive"),
+    N_("ladder.reused_ports", "port reused"),
+    N_("ladder.rst", "connection reset"),
+    // Story and notes.
+    N_("story.title", "What happened:"),
+    N_("story.frames", "(frames {frames})"),
+    N_("story.frame", "(frame {frame})"),
+    N_("story.list_separator", ", "),
+    N_("story.sentence", "{text} {frames}"),
+    N_("teach.title", "TCP ideas shown here:"),
+    N_("side.client", "the client"),
+    N_("side.server", "the server"),
+    // Handshake.
+    N_("handshake.complete",
+       "Three-way handshake: the client sent a SYN with its initial sequence number (ISN) x = {client_isn}; "
+       "the server answered with a SYN-ACK carrying its own ISN y = {server_isn} and acknowledging "
+       "x+1 = {client_isn_plus_1}; the client's ACK of y+1 = {server_isn_plus_1} completed it. The handshake "
+       "took {rtt_ms} ms seen from the capture point: {server_half_ms} ms to the server and back, "
+       "{client_half_ms} ms to the client and back."),
+    N_("handshake.simultaneous",
+       "Simultaneous open: both sides sent a SYN (ISNs {client_isn} and {server_isn}) before receiving the "
+       "other's."),
+    N_("handshake.unanswered",
+       "The client sent {syns} SYN(s) (ISN {client_isn}) to {server} and never got an answer: the host is "
+       "unreachable or a firewall drops the SYN silently, so connect() times out."),
+    N_("handshake.icmp_rejected",
+       "The client's SYN (ISN {client_isn}) to {server} was answered not by a SYN-ACK but by an ICMP error "
+       "from {from} (type {type}, code {code}: {reason}): a firewall or the host rejected the connection, "
+       "so connect() fails at once instead of timing out."),
+    N_("icmp.port_unreachable", "port unreachable"),
+    N_("icmp.host_unreachable", "host or network unreachable"),
+    N_("icmp.admin_prohibited", "administratively prohibited"),
+    N_("icmp.other", "another ICMP error"),
+    N_("handshake.refused",
+       "Connection refused: the client's SYN (ISN {client_isn}) was answered by a RST from {server_ip}: "
+       "nothing listens on port {port} there."),
+    N_("handshake.no_final_ack",
+       "The server answered the SYN (ISN {client_isn}) with a SYN-ACK (ISN {server_isn}), but the client's "
+       "final ACK was never seen."),
+    N_("handshake.not_seen",
+       "No handshake in the capture: it starts in the middle of this connection, so client and server are "
+       "guessed from the ports and the sequence numbers are counted from the first packet seen."),
+    N_("handshake.reset",
+       "{resetter} answered with a RST before the connection was established: it had no socket waiting for "
+       "this handshake (a port scanner's SYN-ACK answer, or a connection given up), so the connection never "
+       "opened."),
+    N_("handshake.syn_retried",
+       "The client sent its SYN {syns} times: a SYN that gets no answer is sent again when the "
+       "retransmission timeout expires (1 s at first on Linux, doubling each time). The SYN or its SYN-ACK "
+       "was lost, or the server was too busy (a full listen queue drops SYNs)."),
+    N_("handshake.port_reused",
+       "Port reuse: {side} opened a new connection on the same addresses and ports as an earlier one (a "
+       "new SYN with a new ISN)."),
+    N_("capture.one_direction",
+       "No packet from {side} was captured: the capture saw only one direction (asymmetric routing, or a "
+       "filter that kept one side)."),
+    N_("options.negotiated", "Options: {options}."),
+    N_("option.mss", "MSS {client_mss} (client) / {server_mss} (server)"),
+    N_("option.window_scale",
+       "window scaling (the client's windows are multiplied by 2^{client_window_scale}, the server's by "
+       "2^{server_window_scale})"),
+    N_("option.no_window_scale", "no window scaling"),
+    N_("option.sack", "SACK permitted"),
+    N_("option.timestamps", "timestamps"),
+    N_("option.ecn", "ECN"),
+    N_("option.tfo", "TCP Fast Open"),
+    N_("option.offered_only", "{option} offered by {side} only, so not used"),
+    // Data.
+    N_("data.client_to_server", "Client to server: {bytes} bytes of data in {segments} segment(s)."),
+    N_("data.server_to_client", "Server to client: {bytes} bytes of data in {segments} segment(s)."),
+    N_("data.none", "No data was sent in either direction."),
+    N_("http.request", "HTTP request: {request}."),
+    N_("http.response", "HTTP response: {status}."),
+    N_("data.piggybacked_ack",
+       "{count} data segment(s) from {side} also acknowledged the peer's data: the ACK was piggybacked on "
+       "the data instead of going in a packet of its own."),
+    N_("retransmission.timeout",
+       "{side} retransmitted {count} segment(s) after a timeout: no acknowledgment came back in time."),
+    N_("retransmission.fast",
+       "{side} made {count} fast retransmission(s): three duplicate ACKs told it a segment was missing, "
+       "so it sent it again without waiting for the timeout."),
+    N_("retransmission.spurious",
+       "{count} retransmission(s) by {side} were spurious: the receiver had already acknowledged those "
+       "bytes (the original was only delayed, or its ACK was)."),
+    N_("retransmission.lost_after_capture",
+       "For {count} of them the capture saw the original: it was lost (or delayed) after the capture point, "
+       "on the way to the receiver."),
+    N_("retransmission.lost_before_capture",
+       "For {count} of them the original never reached the capture point: it was lost before it."),
+    N_("segment.network_duplicate",
+       "{count} segment(s) from {side} arrived twice, byte for byte (same IP ID): the network duplicated "
+       "them; they are not retransmissions."),
+    N_("segment.not_captured",
+       "{count} time(s) a segment from {side} came after a gap in the sequence numbers: what should have "
+       "come before it had not reached the capture point (lost on the way, or delayed and seen later, out "
+       "of order)."),
+    N_("segment.out_of_order", "{count} segment(s) from {side} arrived out of order."),
+    N_("ack.duplicate",
+       "{side} sent {count} duplicate ACK(s): the same acknowledgment again, because a segment after a "
+       "missing one arrived."),
+    N_("keepalive",
+       "{side} sent {count} keep-alive probe(s) on the idle connection (one byte before the next sequence "
+       "number), each asking the peer to answer with an ACK."),
+    N_("window.zero",
+       "Zero window: {side} advertised a window of 0 {count} time(s) (its receive buffer was full, the "
+       "application was not reading), so {peer} had to stop sending; {peer} sent {probes} zero-window "
+       "probe(s) to learn when the window opened again."),
+    // Teardown.
+    N_("teardown.four_way",
+       "Four-way close: {closer} closed first with a FIN; {peer} acknowledged it, later sent its own FIN, "
+       "and {closer} acknowledged that."),
+    N_("teardown.half_close_data",
+       "Half-close: {peer} kept sending data after {closer}'s FIN, then closed its own side."),
+    N_("teardown.three_packet",
+       "Three-packet close: {closer} closed first with a FIN; {peer} had nothing left to send, so it "
+       "acknowledged that FIN and sent its own in the same segment (the FIN rode on the ACK); {closer} "
+       "acknowledged it."),
+    N_("teardown.simultaneous",
+       "Simultaneous close: both sides sent a FIN before receiving the other's (the FINs crossed); each "
+       "acknowledged the other's, so both passed CLOSING and both end in TIME_WAIT."),
+    N_("teardown.half_close",
+       "Half-close: {closer} sent a FIN (it will send no more data), but {peer} did not send its own FIN "
+       "within the capture; {peer} can still send."),
+    N_("teardown.open", "The connection was still open when the capture ended."),
+    N_("reset.late_fin",
+       "{resetter} answered a FIN from {peer} with a RST: {resetter} had already closed and forgotten the "
+       "connection, so the late FIN found no socket (state {state} before the RST)."),
+    N_("reset.data_after_close",
+       "{resetter} had closed (sent its FIN), then {peer} sent {bytes} more bytes: nobody could read them, "
+       "so {resetter} answered with a RST (state {state} before the RST)."),
+    N_("reset.abort",
+       "{resetter} ended the connection with a RST instead of a FIN (state {state}): it closed its socket "
+       "with data from {peer} still unread, which aborts the connection (RFC 2525 section 2.17)."),
+    N_("reset.after_fin",
+       "After the FIN exchange began, {resetter} sent a RST (state {state}): the connection ended at once."),
+    N_("reset.plain",
+       "{resetter} ended the connection with a RST (state {state}): both sides dropped it at once, without "
+       "the FIN exchange."),
+    N_("time_wait.one",
+       "{waiter} closed first, so it waits in TIME_WAIT for 2MSL (60 s on Linux, until {until} s): long "
+       "enough to send its last ACK again if the peer's FIN comes again, and for late segments of this "
+       "connection to die out before the same ports can be reused."),
+    N_("time_wait.both",
+       "Both sides wait in TIME_WAIT for 2MSL, since each sent its FIN before receiving the other's."),
+    N_("time_wait.none_reset", "Nobody waits in TIME_WAIT: a RST closes both sides at once."),
+    N_("states.final", "Final states: client {client_state}, server {server_state}."),
+    // --teach notes.
+    N_("teach.handshake",
+       "Why three packets to open: each side must send its own ISN and learn that the other received it. "
+       "The SYN carries x, the SYN-ACK acknowledges x and carries y, the ACK acknowledges y: three packets, "
+       "because the server's ACK and SYN travel in one."),
+    N_("teach.syn_seq",
+       "Why the numbers grow by one: a SYN (and a FIN) takes one sequence number, like one byte of data, so "
+       "that it can be acknowledged; a bare ACK takes none. So the SYN-ACK acknowledges x+1 and the first "
+       "data byte is number x+1."),
+    N_("teach.isn",
+       "What an ISN is: the first sequence number a side picks for a connection. It must not be guessable: "
+       "a guessed ISN lets an attacker forge segments into the connection (RFC 6528), so systems derive it "
+       "from a secret hash and a clock."),
+    N_("teach.four_way",
+       "Why four steps to close: each direction is closed on its own. A FIN says \"I will send no more\", "
+       "and the peer acknowledges it; the peer may keep sending until it closes too, with its own FIN and "
+       "ACK."),
+    N_("teach.three_packet",
+       "Why only three here: the side that received the first FIN had nothing left to send, so its ACK and "
+       "its own FIN went in one segment."),
+    N_("teach.time_wait",
+       "Why TIME_WAIT lasts 2MSL: the side that closes first keeps the connection for twice the maximum "
+       "segment lifetime, so that its last ACK can be sent again if it was lost, and no old segment can be "
+       "taken for part of a new connection on the same ports."),
+    N_("teach.piggyback",
+       "Piggybacking: an ACK needs no packet of its own; a side that has data to send puts the "
+       "acknowledgment in the data segment's header."),
+    N_("teach.retransmission",
+       "Retransmission: TCP keeps every byte until it is acknowledged; after a timeout, or after three "
+       "duplicate ACKs (fast retransmit), it sends it again."),
+    N_("teach.zero_window",
+       "Flow control: the window is how many bytes the receiver can still take; 0 means \"stop\". The "
+       "sender then probes now and then until the window opens."),
+    N_("teach.reset",
+       "RST: a reset ends a connection at once, without the FIN exchange; it answers a segment for which no "
+       "connection exists (a closed port, a closed socket) or aborts one."),
+    N_("teach.half_close",
+       "Half-close: a FIN closes only one direction; the other side may keep sending (shutdown(SHUT_WR))."),
 };
 
-constexpr std::array<std::string_view, kCount> kEnglish = {
-    // ladder_title
-    "Stream {stream}: {client} -> {server}",
-    // ladder_client, ladder_server, ladder_time
-    "client",
-    "server",
-    "time",
-    // ladder_omitted
-    "... {count} packets of data ...",
-    // story_title
-    "What happened:",
-    // handshake_complete
-    "Three-way handshake: the client sent a SYN with its initial sequence number x = {isn_c}; "
-    "the server answered with a SYN-ACK carrying its own y = {isn_s} and acknowledging x+1 = "
-    "{isn_c1}; the client's ACK of y+1 = {isn_s1} completed it after {irtt_ms} ms.",
-    // handshake_simultaneous
-    "Simultaneous open: both sides sent a SYN (ISNs {isn_c} and {isn_s}) before receiving the "
-    "other's.",
-    // handshake_unanswered
-    "The client sent {syns} SYN(s) (ISN {isn_c}) to {server} and never got an answer: the host "
-    "is unreachable or a firewall drops the SYN silently, so connect() times out.",
-    // handshake_rejected
-    "Connection refused: the client's SYN (ISN {isn_c}) was answered by a RST from {server}, "
-    "which means nothing listens on port {port} there.",
-    // handshake_no_final_ack
-    "The server answered the SYN (ISN {isn_c}) with a SYN-ACK (ISN {isn_s}), but the client's "
-    "final ACK was never seen.",
-    // handshake_not_seen
-    "No handshake was seen: the capture starts in the middle of this connection, so client and "
-    "server are guessed from the ports.",
-    // syn_retried
-    "The SYN was sent {syns} times: each unanswered SYN is retransmitted after a timeout "
-    "(the retransmission timeout: 1 s at first on Linux).",
-    // options
-    "Options negotiated: {options}.",
-    // option_mss
-    "MSS {mss_c} (client) / {mss_s} (server)",
-    // option_window_scale
-    "window scaling (client shift {ws_c}, server shift {ws_s})",
-    // option_no_window_scale
-    "no window scaling",
-    // option_sack
-    "SACK permitted",
-    // option_timestamps
-    "timestamps",
-    // options_none
-    "none",
-    // list_separator
-    ", ",
-    // data_client_to_server
-    "Client to server: {bytes} bytes of data in {segments} segment(s).",
-    // data_server_to_client
-    "Server to client: {bytes} bytes of data in {segments} segment(s).",
-    // data_retransmissions
-    "Retransmissions: {retrans_c} by the client, {retrans_s} by the server (segments that repeat "
-    "bytes already sent).",
-    // data_none
-    "No data was seen in either direction.",
-    // data_client_to_server_none, data_server_to_client_none
-    "Client to server: no data.",
-    "Server to client: no data.",
-    // close_four_way
-    "Four-way close: {closer} sent the first FIN, {peer} acknowledged it, later sent its own FIN, "
-    "and {closer} acknowledged that.",
-    // close_three_way
-    "Three-packet close: {closer} sent the first FIN; {peer} acknowledged it and sent its own FIN "
-    "in the same segment (the FIN rode on the ACK); {closer} acknowledged that.",
-    // close_simultaneous
-    "Simultaneous close: both sides sent a FIN before receiving the other's (the FINs crossed), "
-    "so neither is the passive side: each acknowledges the other's FIN and ends in TIME_WAIT.",
-    // close_half
-    "Half-close: {closer} sent a FIN (it will send no more data) but {peer} did not send its own "
-    "FIN within the capture; {peer} can still send data.",
-    // close_half_then_four
-    "{peer} kept sending data after {closer}'s FIN (a half-close) before closing its own side.",
-    // close_reset
-    "The connection was ended by a RST from {resetter}: both sides dropped it at once, without "
-    "the FIN exchange.",
-    // close_reset_after_fin
-    "The connection was ended by a RST from {resetter} after {closer} had sent a FIN: a segment "
-    "arrived for a socket that was already closed (for example a late FIN, or data nobody reads), "
-    "and a RST is the answer.",
-    // close_open
-    "The connection was still open when the capture ended.",
-    // time_wait_one
-    "{waiter} closed first, so it waits in TIME_WAIT for 2MSL (60 s on Linux): long enough to "
-    "re-send its last ACK if the peer's FIN comes again, and for late segments of this connection "
-    "to expire before the same ports can be reused.",
-    // time_wait_both
-    "Both sides wait in TIME_WAIT for 2MSL, since each sent its FIN before receiving the other's.",
-    // time_wait_none_reset
-    "Nobody waits in TIME_WAIT: a RST closes both sides immediately.",
-    // final_states
-    "Final states: client {state_c}, server {state_s}.",
-    // side_client, side_server
-    "the client",
-    "the server",
+// The translations of one language, resolved once: message id -> text.
+struct Resolved {
+  std::once_flag once;
+  bool found = false;
+  std::unordered_map<std::string_view, std::string_view> text;
 };
+Resolved& resolved(Lang lang) {
+  static Resolved zh, en, other;
+  return lang == Lang::Zh ? zh : lang == Lang::Other ? other : en;
+}
 
-constexpr std::array<std::string_view, kCount> kChinese = {
-    "流 {stream}：{client} -> {server}",
-    "客户端",
-    "服务器",
-    "时间",
-    "…… 省略 {count} 个数据包 ……",
-    "经过：",
-    "三次握手：客户端发送 SYN，初始序列号 x = {isn_c}；服务器回复 SYN-ACK，带上自己的 y = {isn_s}，"
-    "并确认 x+1 = {isn_c1}；客户端确认 y+1 = {isn_s1}，握手在 {irtt_ms} 毫秒后完成。",
-    "同时打开：双方在收到对方的 SYN 之前都发送了 SYN（初始序列号 {isn_c} 和 {isn_s}）。",
-    "客户端向 {server} 发送了 {syns} 个 SYN（初始序列号 {isn_c}），始终没有回应：主机不可达，"
-    "或防火墙静默丢弃了 SYN，connect() 最终超时。",
-    "连接被拒绝：客户端的 SYN（初始序列号 {isn_c}）被 {server} 用 RST 回应，说明该主机的 {port} "
-    "端口上没有程序在监听。",
-    "服务器用 SYN-ACK（初始序列号 {isn_s}）回应了 SYN（初始序列号 {isn_c}），但没有看到客户端最后的 ACK。",
-    "没有看到握手：抓包开始时连接已经建立，客户端和服务器是根据端口推断的。",
-    "SYN 共发送了 {syns} 次：没有回应的 SYN 会在超时后重传（重传超时，Linux 上最初为 1 秒）。",
-    "协商的选项：{options}。",
-    "MSS {mss_c}（客户端）/ {mss_s}（服务器）",
-    "窗口缩放（客户端移位 {ws_c}，服务器移位 {ws_s}）",
-    "不使用窗口缩放",
-    "允许 SACK",
-    "时间戳",
-    "无",
-    "、",
-    "客户端到服务器：{segments} 个报文段，共 {bytes} 字节数据。",
-    "服务器到客户端：{segments} 个报文段，共 {bytes} 字节数据。",
-    "重传：客户端 {retrans_c} 次，服务器 {retrans_s} 次（重复发送已发送过的字节的报文段）。",
-    "两个方向都没有看到数据。",
-    "客户端到服务器：没有数据。",
-    "服务器到客户端：没有数据。",
-    "四次挥手：{closer}先发送 FIN，{peer}确认后，稍后发送自己的 FIN，{closer}再确认。",
-    "三个包的关闭：{closer}先发送 FIN；{peer}在同一个报文段中确认它并发送自己的 FIN（FIN 搭载在 ACK 上）；"
-    "{closer}再确认。",
-    "同时关闭：双方在收到对方的 FIN 之前都发送了 FIN（两个 FIN 交错而过），因此没有被动关闭的一方：双方各自确认对方的 FIN，"
-    "最后都进入 TIME_WAIT。",
-    "半关闭：{closer}发送了 FIN（不再发送数据），但在抓包结束前{peer}没有发送自己的 FIN；{peer}仍可继续发送数据。",
-    "{closer}发送 FIN 之后，{peer}继续发送数据（半关闭），然后才关闭自己这一端。",
-    "连接被{resetter}的 RST 终止：双方立即丢弃连接，没有 FIN 交换。",
-    "在{closer}发送 FIN 之后，连接被{resetter}的 RST 终止：有报文段到达了一个已经关闭的套接字"
-    "（例如迟到的 FIN，或没有被读取的数据），于是用 RST 回应。",
-    "抓包结束时连接仍然打开。",
-    "{waiter}先关闭，因此在 TIME_WAIT 状态等待 2MSL（Linux 上为 60 秒）：如果对方的 FIN 重传，"
-    "它可以重发最后的 ACK，同时让本连接迟到的报文段过期，之后才能重用相同的端口。",
-    "双方都在 TIME_WAIT 状态等待 2MSL，因为各自都在收到对方的 FIN 之前发送了自己的 FIN。",
-    "没有一方处于 TIME_WAIT：RST 会让双方立即关闭。",
-    "最终状态：客户端 {state_c}，服务器 {state_s}。",
-    "客户端",
-    "服务器",
-};
+// The catalog name of a language: zh_CN for Chinese, the code parse_lang() kept otherwise.
+std::string& other_code() {
+  static std::string code;
+  return code;
+}
+std::string catalog_name(Lang lang) { return lang == Lang::Zh ? "zh_CN" : other_code(); }
+
+bool file_exists(const std::string& path) {
+  struct stat st{};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+std::string find_catalog_dir(const std::string& name) {
+  auto has = [&](const std::string& dir) {
+    return !dir.empty() && file_exists(dir + "/" + name + "/LC_MESSAGES/tcplens.mo");
+  };
+  if (const char* env = std::getenv("TCPLENS_LOCALEDIR"); env != nullptr && has(env)) return env;
+  // Run from the build tree: BUILD/tcplens or BUILD/tests/unit_tests, catalogs in BUILD/locale.
+  char exe[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) {
+    std::string dir(exe, static_cast<std::size_t>(n));
+    dir = dir.substr(0, dir.rfind('/'));
+    for (int up = 0; up < 3 && !dir.empty(); ++up) {
+      if (has(dir + "/locale")) return dir + "/locale";
+      dir = dir.substr(0, dir.rfind('/'));
+    }
+  }
+#ifdef TCPLENS_LOCALEDIR
+  if (has(TCPLENS_LOCALEDIR)) return TCPLENS_LOCALEDIR;
+#endif
+  return {};
+}
+
+std::string& catalog_dir_storage() {
+  static std::string dir;
+  return dir;
+}
+
+void resolve(Lang lang, Resolved& r) {
+  for (const MessageEntry& m : kMessages) r.text.emplace(m.id, m.english);
+  if (lang == Lang::En) return;
+  const std::string name = catalog_name(lang);
+  const std::string dir = find_catalog_dir(name);
+  catalog_dir_storage() = dir;
+  if (dir.empty()) return;
+  ::bindtextdomain(kDomain, dir.c_str());
+  ::bind_textdomain_codeset(kDomain, "UTF-8");
+  // gettext translates nothing in the "C" locale, whatever LANGUAGE says; C.UTF-8 is always
+  // there (glibc 2.35+) and is not "C". LANGUAGE then picks the catalog, whichever locales
+  // the machine has.
+  const char* now = std::setlocale(LC_MESSAGES, "");
+  if (now == nullptr || std::string_view(now) == "C" || std::string_view(now) == "POSIX")
+    std::setlocale(LC_MESSAGES, "C.UTF-8");
+  ::setenv("LANGUAGE", name.c_str(), 1);
+  for (const MessageEntry& m : kMessages) {
+    // pgettext: the key is "msgctxt\004msgid".
+    std::string key(m.id);
+    key += '\004';
+    key += m.english;
+    const char* got = ::dgettext(kDomain, key.c_str());
+    if (got != key.c_str() && key != got) {
+      r.text[m.id] = got;  // lives as long as the catalog: the whole program
+      r.found = true;
+    }
+  }
+}
 
 }  // namespace
 
-std::string_view to_string(Lang lang) { return lang == Lang::Zh ? "zh" : "en"; }
+std::string_view to_string(Lang lang) {
+  return lang == Lang::Zh ? "zh" : lang == Lang::Other ? std::string_view(other_code()) : "en";
+}
 
-Lang lang_from_env(const char* lc_all, const char* lc_messages, const char* lang) {
-  for (const char* v : {lc_all, lc_messages, lang}) {
-    if (v == nullptr || *v == '\0') continue;
-    const std::string_view s(v);
-    return s.substr(0, 2) == "zh" ? Lang::Zh : Lang::En;
-  }
+Lang parse_lang(std::string_view value, bool* found) {
+  if (found != nullptr) *found = true;
+  if (value.substr(0, 2) == "zh") return Lang::Zh;
+  if (value.empty() || value == "C" || value == "POSIX" || value.substr(0, 2) == "en" || value.substr(0, 2) == "C.")
+    return Lang::En;
+  // "fr_CA.UTF-8@euro": the catalog of fr_CA, else of fr.
+  std::string code(value.substr(0, value.find_first_of(".@")));
+  for (const std::string& name : {code, code.substr(0, code.find('_'))})
+    if (!name.empty() && !find_catalog_dir(name).empty()) {
+      other_code() = name;
+      return Lang::Other;
+    }
+  if (found != nullptr) *found = false;
   return Lang::En;
 }
 
-std::string_view code(Msg msg) { return kCodes[static_cast<std::size_t>(msg)]; }
-
-std::string_view pattern(Lang lang, Msg msg) {
-  const auto k = static_cast<std::size_t>(msg);
-  return lang == Lang::Zh ? kChinese[k] : kEnglish[k];
+Lang lang_from_env(const char* lc_all, const char* lc_messages, const char* lang) {
+  for (const char* v : {lc_all, lc_messages, lang})
+    if (v != nullptr && *v != '\0') return parse_lang(v);
+  return Lang::En;
 }
 
-std::string format_message(std::string_view pattern, std::initializer_list<Field> fields) {
+bool use_language(Lang lang) {
+  Resolved& r = resolved(lang);
+  std::call_once(r.once, [&] { resolve(lang, r); });
+  return lang == Lang::En || r.found;
+}
+
+std::string catalog_dir() { return catalog_dir_storage(); }
+
+std::string_view message(Lang lang, std::string_view id) {
+  Resolved& r = resolved(lang);
+  std::call_once(r.once, [&] { resolve(lang, r); });
+  const auto it = r.text.find(id);
+  return it == r.text.end() ? id : it->second;
+}
+
+const std::vector<MessageEntry>& all_messages() { return kMessages; }
+
+std::string format_message(std::string_view pattern, const std::vector<Field>& fields) {
   std::string out;
   out.reserve(pattern.size() + 32);
   std::size_t at = 0;
@@ -246,6 +385,10 @@ std::string format_message(std::string_view pattern, std::initializer_list<Field
   }
   out.append(pattern.substr(at));
   return out;
+}
+
+std::string format_message(std::string_view pattern, std::initializer_list<Field> fields) {
+  return format_message(pattern, std::vector<Field>(fields));
 }
 
 }  // namespace tcplens::explain

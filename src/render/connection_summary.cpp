@@ -193,6 +193,11 @@ ConnectionExtras extras_of(const ConnectionRecord& r, Emitter* stream_writer) {
 }
 
 void write_connection_json(Output& out, const Connection& c, const ConnectionExtras& x) {
+  write_connection_json_fields(out, c, x);
+  out.put("}\n");
+}
+
+void write_connection_json_fields(Output& out, const Connection& c, const ConnectionExtras& x) {
   out.put("{\"stream\":");
   put_stream(out, c, x);
   out.put(",\"client\":");
@@ -282,7 +287,6 @@ void write_connection_json(Output& out, const Connection& c, const ConnectionExt
     char tunnel[128];
     put_str(out, std::string_view(tunnel, format_encap(c.encap, tunnel, sizeof tunnel)));
   }
-  out.put("}\n");
 }
 
 namespace {

@@ -32,10 +32,7 @@ struct LiveConnection {
 class ReportSink final : public PacketSink {
  public:
   ReportSink(HtmlReport::State& state, detect::Detector* detector)
-      : state_(state), options_(state.options), detector_(detector) {
-    explain_.head_rows = 20;
-    explain_.tail_rows = 10;
-  }
+      : state_(state), options_(state.options), detector_(detector) {}
 
   void on_packet(const PacketEvent& e, Emitter&) override {
     bytes_ += e.raw->wirelen;
@@ -46,6 +43,10 @@ class ReportSink final : public PacketSink {
     last_ = e.raw->ts;
     if (detector_ != nullptr && e.pkt != nullptr) detector_->on_packet(*e.raw, *e.pkt);
     const std::int64_t since_first = (e.raw->ts.sec - first_.sec) * 1000000000 + (e.raw->ts.nsec - first_.nsec);
+    if (e.tcp != nullptr && !e.tcp->tracked && e.pkt != nullptr && e.pkt->in_icmp_error) {
+      // An ICMP error quoting a connection's header (explain tells it answered the SYN).
+      if (auto it = live_.find(e.tcp->stream); it != live_.end()) it->second.trace.add_icmp_error(*e.pkt, e.raw->number);
+    }
     if (!e.has_tcp()) {
       timeline_.add(since_first, AnomalySet());
       return;
@@ -57,7 +58,7 @@ class ReportSink final : public PacketSink {
     if (options_.detail == 0) return;
     LiveConnection& live = live_[e.tcp->stream];
     live.shown = live.shown || e.shown;
-    live.trace.add(c, *e.pkt, e.raw->number, e.raw->ts, explain_);
+    live.trace.add(c, *e.pkt, *e.tcp, e.raw->number, e.raw->ts, trace_options_);
     if (live.points.size() >= options_.max_points) {
       ++live.points_dropped;
       return;
@@ -140,8 +141,9 @@ class ReportSink final : public PacketSink {
   void drop(std::uint32_t stream) {
     if (ended_.erase(stream) == 0) live_.erase(stream);
   }
-  static void take(Detail& d, LiveConnection& live) {
+  void take(Detail& d, LiveConnection& live) const {
     d.trace = std::move(live.trace);
+    d.trace.close(trace_options_);  // the ladder's last run of packets folded, as explain's
     d.points = std::move(live.points);
     d.points_dropped = live.points_dropped;
   }
@@ -149,7 +151,7 @@ class ReportSink final : public PacketSink {
   HtmlReport::State& state_;
   const ReportOptions& options_;
   detect::Detector* detector_;
-  explain::ExplainOptions explain_;
+  explain::TraceOptions trace_options_;  // explain's defaults: the ladder kept, long runs folded
   std::unordered_map<std::uint32_t, LiveConnection> live_;
   std::unordered_map<std::uint32_t, LiveConnection> ended_;
   Timeline timeline_;
@@ -300,6 +302,9 @@ std::vector<const Detail*> HtmlReport::State::details() const {
 }
 
 HtmlReport::HtmlReport(const ReportOptions& options) : state_(std::make_unique<State>(options)) {
+  // The stories are written in English and Chinese: Chinese's catalog is loaded here, on the
+  // thread that makes the report, before any worker starts (use_language may set LANGUAGE).
+  explain::use_language(explain::Lang::Zh);
   state_->factory = std::make_unique<ReportSinks>(*state_);
 }
 

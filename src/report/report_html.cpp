@@ -156,12 +156,21 @@ void anomaly_chart(std::string& h, const Timeline& tl) {
 }
 
 // explain's ladder as SVG: the client's line on the left, the server's on the right, one
-// arrow per packet kept (its first 20 and last 10), each side's state where it changed.
+// arrow per packet row of explain's ladder with its anomaly notes below it, each side's
+// state where it changed, and explain's folded spans as a dotted line with their summary.
 void ladder_svg(std::string& h, const Connection& c, const explain::ConnectionTrace& trace) {
-  std::uint64_t omitted = 0;
-  const std::vector<explain::LadderRow> rows = trace.rows(omitted);
-  const int row_h = 30, top = 50, left = 250, right = 650;
-  const int height = top + static_cast<int>(rows.size()) * row_h + (omitted ? row_h : 0) + 20;
+  const int row_h = 30, note_h = 14, span_h = 36, top = 50, left = 250, right = 650;
+  std::vector<std::vector<std::string>> notes(trace.entries.size());
+  int height = top + 20;
+  for (std::size_t k = 0; k < trace.entries.size(); ++k) {
+    const explain::LadderEntry& e = trace.entries[k];
+    if (e.is_span) {
+      height += span_h;
+      continue;
+    }
+    notes[k] = explain::anomaly_notes(e.row, explain::Lang::En);
+    height += row_h + (notes[k].empty() ? 0 : note_h);
+  }
   h += "<svg class=\"ladder\" viewBox=\"0 0 900 " + std::to_string(height) + "\" role=\"img\" aria-label=\"Ladder diagram\">";
   h += "<text class=\"end\" x=\"" + std::to_string(left) + "\" y=\"20\" text-anchor=\"middle\">client ";
   esc(h, endpoint_text(c.client));
@@ -172,26 +181,45 @@ void ladder_svg(std::string& h, const Connection& c, const explain::ConnectionTr
     h += "<line x1=\"" + std::to_string(x) + "\" y1=\"30\" x2=\"" + std::to_string(x) + "\" y2=\"" +
          std::to_string(height - 10) + "\" stroke=\"#555\"/>";
   int y = top;
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    if (k == trace.head.size() && omitted > 0) {
-      h += "<text class=\"omitted\" x=\"450\" y=\"" + std::to_string(y + 10) + "\" text-anchor=\"middle\">... " +
-           std::to_string(omitted) + " packets not shown ...</text>";
-      y += row_h;
+  for (std::size_t k = 0; k < trace.entries.size(); ++k) {
+    const explain::LadderEntry& e = trace.entries[k];
+    if (e.is_span) {
+      const explain::Span& s = e.span;
+      const std::string summary = explain::span_summary(s, explain::Lang::En);
+      h += "<g class=\"span\" data-first=\"" + std::to_string(s.first_frame) + "\" data-last=\"" +
+           std::to_string(s.last_frame) + "\"><title>frames " + std::to_string(s.first_frame) + " to " +
+           std::to_string(s.last_frame) + "</title>";
+      h += "<text class=\"time\" x=\"10\" y=\"" + std::to_string(y + 12) + "\">" +
+           fixed(seconds_between(c.first_ts, s.first_ts), 6) + "</text>";
+      h += "<text class=\"omitted\" x=\"450\" y=\"" + std::to_string(y + 8) + "\" text-anchor=\"middle\">&#8943; #" +
+           std::to_string(s.first_frame) + "-#" + std::to_string(s.last_frame) + " &#8943;</text>";
+      h += "<text class=\"omitted\" x=\"450\" y=\"" + std::to_string(y + 24) + "\" text-anchor=\"middle\">";
+      esc(h, summary);
+      h += "</text></g>";
+      y += span_h;
+      continue;
     }
-    const explain::LadderRow& r = rows[k];
+    const explain::LadderRow& r = e.row;
     const bool c2s = r.from == Side::Client;
     const int x1 = c2s ? left : right, x2 = c2s ? right : left;
     std::string label = explain::flags_name(r.flags) + " seq=" + std::to_string(r.rel_seq);
     if (r.has_ack) label += " ack=" + std::to_string(r.rel_ack);
     label += " len=" + std::to_string(r.len);
+    std::string alert;
+    for (const std::string& n : notes[k]) alert += (alert.empty() ? "" : "; ") + n;
     const bool rst = (r.flags & 0x04) != 0;
-    h += "<g class=\"arrow" + std::string(rst ? " rst" : "") + "\" data-frame=\"" + std::to_string(r.frame) +
-         "\"><title>frame " + std::to_string(r.frame) + "</title>";
+    h += "<g class=\"arrow" + std::string(rst ? " rst" : "") + (alert.empty() ? "" : " alert") + "\" data-frame=\"" +
+         std::to_string(r.frame) + "\"><title>frame " + std::to_string(r.frame) + "</title>";
     h += "<text class=\"time\" x=\"10\" y=\"" + std::to_string(y + 12) + "\">" +
          fixed(seconds_between(c.first_ts, r.ts), 6) + "</text>";
     h += "<line x1=\"" + std::to_string(x1) + "\" y1=\"" + std::to_string(y) + "\" x2=\"" + std::to_string(x2) +
          "\" y2=\"" + std::to_string(y + 16) + "\" marker-end=\"url(#arrowhead)\"/>";
     h += "<text x=\"450\" y=\"" + std::to_string(y + 4) + "\" text-anchor=\"middle\">" + label + "</text>";
+    if (!alert.empty()) {
+      h += "<text class=\"note\" x=\"450\" y=\"" + std::to_string(y + 30) + "\" text-anchor=\"middle\">! ";
+      esc(h, alert);
+      h += "</text>";
+    }
     if (r.state_c != TcpState::Unknown)
       h += "<text class=\"state\" x=\"" + std::to_string(left - 8) + "\" y=\"" + std::to_string(y + 12) +
            "\" text-anchor=\"end\">" + std::string(to_string(r.state_c)) + "</text>";
@@ -199,7 +227,7 @@ void ladder_svg(std::string& h, const Connection& c, const explain::ConnectionTr
       h += "<text class=\"state\" x=\"" + std::to_string(right + 8) + "\" y=\"" + std::to_string(y + 12) + "\">" +
            std::string(to_string(r.state_s)) + "</text>";
     h += "</g>";
-    y += row_h;
+    y += row_h + (alert.empty() ? 0 : note_h);
   }
   h += "</svg>";
 }
@@ -257,9 +285,11 @@ void detail_section(std::string& h, const Detail& d) {
   h += "</dl>";
 
   h += "<h3>Story</h3>";
+  // explain's findings, told as its story in each language.
+  const std::vector<explain::Finding> findings = explain::connection_findings(c, d.trace);
   for (const explain::Lang lang : {explain::Lang::En, explain::Lang::Zh}) {
     h += "<ol class=\"story\" lang=\"" + std::string(explain::to_string(lang)) + "\">";
-    for (const explain::Sentence& s : explain::story(c, d.trace, lang)) {
+    for (const explain::Sentence& s : explain::story(findings, lang)) {
       h += "<li data-code=\"" + std::string(s.code) + "\">";
       esc(h, s.text);
       h += "</li>";

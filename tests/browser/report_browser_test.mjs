@@ -2,8 +2,8 @@
 // protocol by puppeteer-core (pinned in report/package-lock.json; nothing is downloaded).
 // For each capture: the page loads from disk with no console error and no network request,
 // the table's rows equal `conns --format json`, a time-sequence graph has one mark per data
-// segment of its direction (explain's segment counts), the language switch changes the story
-// to explain's Chinese one, the overview and the first page of the table are there with
+// segment of its direction (explain's segment counts), the story is explain's and the language
+// switch changes it to explain's Chinese one, the ladder has explain's rows and folded spans, the overview and the first page of the table are there with
 // scripts off; screenshots of the overview and of a connection page go to OUTDIR.
 //
 // Usage: node report_browser_test.mjs TCPLENS CORPUS OUTDIR
@@ -30,6 +30,21 @@ function check(name, ok, detail) {
   if (ok) { passed++; console.log('ok   ' + name); } else { failed++; console.log('FAIL ' + name + (detail ? ': ' + detail : '')); }
 }
 function run(args) { return execFileSync(tcplens, args, { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, TZ: 'UTC' } }); }
+// What `explain --stream N` prints as text, wide enough that no sentence wraps: its ladder's
+// packet rows and folded spans (by frame), and its story's sentences.
+function explainText(file, stream, lang) {
+  const text = execFileSync(tcplens, ['explain', '--ascii', '--lang', lang, '--stream', String(stream), '-r', file],
+    { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, TZ: 'UTC', COLUMNS: '10000' } });
+  const [ladder, story] = text.split('\n\n');
+  const rows = [], spans = [];
+  for (const line of ladder.split('\n')) {
+    const m = /^ *\d+\.\d{6} +(\d+) /.exec(line);
+    if (!m) continue;
+    const span = /\.\.\. #(\d+)-#(\d+) \.\.\./.exec(line);
+    if (span) spans.push(span[1] + '-' + span[2]); else rows.push(m[1]);
+  }
+  return { rows, spans, story: story.split('\n').slice(1).map((l) => l.replace(/^  /, '')) };
+}
 function jsonLines(text) { return text.split('\n').filter((l) => l).map((l) => JSON.parse(l)); }
 function get(o, p) { return p.split('.').reduce((x, k) => (x == null ? undefined : x[k]), o); }
 // Numbers within conns's printed precision (microseconds); timestamps are text in the page.
@@ -122,8 +137,11 @@ try {
       .sort((a, b) => (b.client_to_server.bytes + b.server_to_client.bytes) - (a.client_to_server.bytes + a.server_to_client.bytes));
     if (withData.length) {
       const c = withData[0];
-      const ex = JSON.parse(run(['explain', '--format', 'json', '--lang', 'en', '--stream', String(c.stream), '-r', cap.file]));
-      const zh = JSON.parse(run(['explain', '--format', 'json', '--lang', 'zh', '--stream', String(c.stream), '-r', cap.file]));
+      const ex = JSON.parse(run(['explain', '--format', 'json', '--stream', String(c.stream), '-r', cap.file]));
+      const segments = (code) => Number((ex.findings.find((f) => f.code === code) || { params: { segments: 0 } }).params.segments);
+      ex.client_segments = segments('data.client_to_server');
+      ex.server_segments = segments('data.server_to_client');
+      const en = explainText(cap.file, c.stream, 'en'), zh = explainText(cap.file, c.stream, 'zh');
       const marks = await page.evaluate(async (s) => {
         const e = await window.tcplens.open(s);
         const count = (u) => [1, 2].reduce((n, k) => n + u.data[k].filter((v) => v != null).length, 0);
@@ -139,15 +157,19 @@ try {
       check(cap.name + ': four graphs drawn', canvas >= 3, String(canvas));
       const storyText = () => page.$eval('#conn-' + c.stream, (s) => [...s.querySelectorAll('.story')]
         .filter((o) => getComputedStyle(o).display !== 'none').map((o) => [...o.children].map((li) => li.textContent)));
-      const en = await storyText();
-      check(cap.name + ': the story in English is explain\'s', JSON.stringify(en) === JSON.stringify([ex.story.map((s) => s.text)]), JSON.stringify(en).slice(0, 200));
+      const enShown = await storyText();
+      check(cap.name + ': the story in English is explain\'s (' + en.story.length + ' sentences)', JSON.stringify(enShown) === JSON.stringify([en.story]), JSON.stringify(enShown).slice(0, 200));
       await page.click('.lang-switch button[data-lang="zh"]');
       const zhShown = await storyText();
-      check(cap.name + ': the language switch shows explain\'s Chinese story', JSON.stringify(zhShown) === JSON.stringify([zh.story.map((s) => s.text)]) &&
-        JSON.stringify(zhShown) !== JSON.stringify(en), JSON.stringify(zhShown).slice(0, 200));
+      check(cap.name + ': the language switch shows explain\'s Chinese story', JSON.stringify(zhShown) === JSON.stringify([zh.story]) &&
+        JSON.stringify(zhShown) !== JSON.stringify(enShown), JSON.stringify(zhShown).slice(0, 200));
       await page.click('.lang-switch button[data-lang="en"]');
-      const arrows = await page.$$eval('#conn-' + c.stream + ' svg.ladder .arrow', (a) => a.length);
-      check(cap.name + ': the ladder has explain\'s rows', arrows === ex.ladder.length, arrows + ' vs ' + ex.ladder.length);
+      const ladder = await page.$eval('#conn-' + c.stream + ' svg.ladder', (l) => ({
+        rows: [...l.querySelectorAll('.arrow')].map((a) => a.dataset.frame),
+        spans: [...l.querySelectorAll('.span')].map((a) => a.dataset.first + '-' + a.dataset.last),
+      }));
+      check(cap.name + ': the ladder has explain\'s rows (' + en.rows.length + ' packets, ' + en.spans.length + ' folded spans)',
+        JSON.stringify(ladder) === JSON.stringify({ rows: en.rows, spans: en.spans }), JSON.stringify(ladder).slice(0, 200));
       // Zoom the time-sequence graph on its first retransmission (else its middle), then hover.
       const hover = await page.evaluate((s) => {
         const e = window.tcplens.charts[s];

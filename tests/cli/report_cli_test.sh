@@ -35,8 +35,15 @@ check "--stream 42: one row, its page" \
 "$TCPLENS" report -r "$MANY" -o "$WORK/port.html" 'port 58516'
 check "a filter chooses the rows" grep -q '"rows":1,' "$WORK/port.html"
 "$TCPLENS" report -r "$LOSSY" -o "$WORK/lossy.html"
-check "lossy: story and its Chinese" bash -c "grep -q 'Retransmissions: 0 by the client, 35 by the server' '$WORK/lossy.html' && grep -q '<ol class=\"story\" lang=\"zh\">' '$WORK/lossy.html'"
-check "lossy: the ladder's omitted packets" grep -q '2310 packets not shown' "$WORK/lossy.html"
+check "lossy: story and its Chinese" bash -c "grep -q 'The server retransmitted 26 segment(s) after a timeout' '$WORK/lossy.html' && grep -q '<ol class=\"story\" lang=\"zh\">' '$WORK/lossy.html'"
+check "lossy: the ladder's folded packets" grep -q '1861 packets in 0.012 s' "$WORK/lossy.html"
+# The ladder's packet rows and folded spans are explain's, frame for frame.
+COLUMNS=300 "$TCPLENS" explain --ascii --stream 0 -r "$LOSSY" | sed '/^$/q' | grep -E '^ *[0-9]+\.[0-9]{6} +[0-9]+ ' |
+  sed -E 's/^ *[0-9.]+ +([0-9]+) .*\.\.\. #([0-9]+)-#([0-9]+) \.\.\..*/span \2-\3/; s/^ *[0-9.]+ +([0-9]+) .*/row \1/' >"$WORK/explain-ladder"
+grep -oE '<g class="(arrow[^"]*" data-frame="[0-9]+|span" data-first="[0-9]+" data-last="[0-9]+)' "$WORK/lossy.html" |
+  sed -E 's/.*data-frame="([0-9]+)/row \1/; s/.*data-first="([0-9]+)" data-last="([0-9]+)/span \1-\2/' >"$WORK/report-ladder"
+check "lossy: the ladder's rows and folded spans are explain's" \
+  bash -c "grep -q '^row ' '$WORK/explain-ladder' && grep -q '^span ' '$WORK/explain-ladder' && cmp '$WORK/explain-ladder' '$WORK/report-ladder'"
 check "same report on 1 and 2 threads" bash -c "'$TCPLENS' report -r '$MANY' -o '$WORK/t1.html' --threads 1 && '$TCPLENS' report -r '$MANY' -o '$WORK/t2.html' --threads 2 && cmp -s '$WORK/t1.html' '$WORK/t2.html'"
 
 # A failed run keeps the previous report.

@@ -87,6 +87,12 @@ struct ExplainArgs {
   std::string lang;       // "en", "zh"; empty: from the environment
   std::string format = "text";
   std::string compat = "none";
+  std::string color = "auto";  // auto, always, never
+  bool full = false;
+  bool absolute = false;
+  bool ascii = false;
+  bool teach = false;
+  bool summary_only = false;
 };
 void add_explain_options(CLI::App& app, ExplainArgs& args);
 int run_explain(const ExplainArgs& args);
@@ -113,6 +119,8 @@ struct TraceArgs {
   std::string user;
   double linger = 0.5;
   std::string report;  // --report FILE
+  bool explain = false;  // end with explain's summary, ladders and stories, not the table
+  std::string lang;      // for explain
   std::vector<std::string> command;
 };
 void add_trace_options(CLI::App& app, TraceArgs& args);

@@ -75,6 +75,10 @@ void add_trace_options(CLI::App& app, TraceArgs& args) {
   app.add_option("--linger", args.linger,
                  "After CMD exits, keep capturing this many seconds (its last FINs and ACKs; default 0.5)")
       ->check(CLI::Range(0.0, 60.0));
+  app.add_flag("--explain", args.explain,
+               "End with `tcplens explain` of CMD's connections (summary, ladders, stories) instead of the table");
+  app.add_option("--lang", args.lang, "With --explain: en or zh (default: from the locale)")
+      ->check(CLI::IsMember({"en", "zh"}));
   app.add_option("command", args.command, "The command and its arguments, after --")->required();
   app.footer(
       "CMD runs in a network namespace of its own, joined to this host by a veth pair with NAT, so\n"
@@ -102,9 +106,23 @@ int run_trace(const TraceArgs& args) {
     return 1;
   }
   std::unique_ptr<CaptureFiles> files;
-  if (!args.print.input.write_file.empty()) {
+  // --explain reads the packets again from a file once CMD is done (explain's stories need
+  // each connection whole): -w FILE, else a temporary file.
+  std::string explain_file = args.print.input.write_file;
+  const bool temp_file = args.explain && explain_file.empty();
+  if (temp_file) {
+    char path[] = "/tmp/tcplens-trace-XXXXXX";
+    const int fd = ::mkstemp(path);
+    if (fd < 0) {
+      std::fprintf(stderr, "tcplens: cannot make a temporary file: %s\n", std::strerror(errno));
+      return 1;
+    }
+    ::close(fd);
+    explain_file = path;
+  }
+  if (!explain_file.empty()) {
     RotationOptions r;
-    r.path = args.print.input.write_file;
+    r.path = explain_file;
     files = std::make_unique<CaptureFiles>();
     if (!files->open(r, live->info().linktype, live->info().snaplen, false)) {
       std::fprintf(stderr, "tcplens: %s\n", files->error().c_str());
@@ -146,7 +164,7 @@ int run_trace(const TraceArgs& args) {
   CaptureWriteSinks writes(files.get(), engine);
   RecordTable table;
   if (files) engine.add_sinks(writes);
-  if (!args.quiet && !files) engine.add_sinks(lines);
+  if (!args.quiet && (!files || temp_file)) engine.add_sinks(lines);
   engine.add_record_sink(table);
   std::unique_ptr<report::HtmlReport> html;
   if (!args.report.empty()) {
@@ -163,14 +181,21 @@ int run_trace(const TraceArgs& args) {
   g_capture.store(nullptr);
 
   bool failed = false;  // tcplens's own output or capture
-  if (!args.quiet && !files) std::printf("\n");
+  if (!args.quiet && (!files || temp_file)) std::printf("\n");
   std::fflush(stdout);
-  if (!table.write(1)) {
-    std::fprintf(stderr, "tcplens: standard output: %s\n", std::strerror(errno));
-    failed = true;
-  }
   if (files && !files->close()) {
     std::fprintf(stderr, "tcplens: %s\n", files->error().c_str());
+    failed = true;
+  }
+  if (args.explain) {
+    ExplainArgs explain;
+    explain.input.read_file = explain_file;
+    explain.input.threads = 1;
+    explain.lang = args.lang;
+    if (!failed && run_explain(explain) != 0) failed = true;
+    if (temp_file) ::unlink(explain_file.c_str());
+  } else if (!table.write(1)) {
+    std::fprintf(stderr, "tcplens: standard output: %s\n", std::strerror(errno));
     failed = true;
   }
   if (result.read_failed) {

@@ -1,10 +1,16 @@
-// The explainer's message catalog: every sentence `tcplens explain` writes, once per language
-// (English, simplified Chinese), as format strings with named fields ("{isn_c}") so that a
-// translator can reorder them. A message is identified by a stable code ("handshake_complete")
-// that the JSON output carries beside the rendered text.
+// The words of `tcplens explain`: every sentence and label it writes, by message id
+// ("handshake.complete", "ladder.span", "teach.time_wait"), with its English text in the code
+// (src/explain/messages.cpp) and its translations in gettext catalogs (po/zh_CN.po, compiled
+// by msgfmt at build time, installed with the binary). The gettext key of a message is its
+// English text in the context of its id (msgctxt), so a translator sees both; a new language
+// is one more po/LANG.po file and no code.
 //
-// Catalogs are static tables (src/explain/messages.cpp); strings are UTF-8 and live for the
-// whole program.
+// Messages name their values in braces ({client_isn}, {closer}); format_message() fills them
+// from a finding's parameters, so the text says only what the finding carries.
+//
+// Catalog lookup: the build tree's catalogs (BUILD/locale, found beside the running binary)
+// when run from the build tree, TCPLENS_LOCALEDIR when set, else the installed ones. All
+// translations of a language are looked up once (use_language), then read without locks.
 #pragma once
 
 #include <cstdint>
@@ -12,77 +18,46 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace tcplens::explain {
 
-enum class Lang : std::uint8_t { En, Zh };
+// English (the text in the code), Simplified Chinese (po/zh_CN.po), or another language
+// whose catalog a translator added (po/LANG.po; parse_lang() names it).
+enum class Lang : std::uint8_t { En, Zh, Other };
 
-// "en" / "zh".
+// "en" / "zh" / the other language's code ("ja", "fr_CA").
 std::string_view to_string(Lang lang);
-// The language the environment asks for: LC_ALL, else LC_MESSAGES, else LANG; "zh..." is
-// Chinese, anything else (or nothing) English. Arguments are the variables' values or null.
+// A language as --lang or a locale variable names it ("en", "zh", "zh_CN.UTF-8", "ja",
+// "fr_CA.UTF-8@euro"): zh* is Chinese; C, POSIX, en* and empty are English; another one is
+// Other when a catalog for it (or for its language without the country) exists, and its
+// code is kept for to_string(Lang::Other) and use_language(); else English. `found` says
+// whether the value named a language there is text for.
+Lang parse_lang(std::string_view value, bool* found = nullptr);
+// The language the environment asks for: LC_ALL, else LC_MESSAGES, else LANG, through
+// parse_lang(). Arguments are the variables' values or null.
 Lang lang_from_env(const char* lc_all, const char* lc_messages, const char* lang);
 
-enum class Msg : std::uint16_t {
-  // Ladder labels.
-  LadderTitle,
-  LadderClient,
-  LadderServer,
-  LadderTime,
-  LadderOmitted,
-  StoryTitle,
-  // Handshake.
-  HandshakeComplete,
-  HandshakeSimultaneous,
-  HandshakeUnanswered,
-  HandshakeRejected,
-  HandshakeNoFinalAck,
-  HandshakeNotSeen,
-  SynRetried,
-  Options,
-  OptionMss,
-  OptionWindowScale,
-  OptionNoWindowScale,
-  OptionSack,
-  OptionTimestamps,
-  OptionsNone,
-  ListSeparator,
-  // Data.
-  DataClientToServer,
-  DataServerToClient,
-  DataRetransmissions,
-  DataNone,
-  DataClientToServerNone,
-  DataServerToClientNone,
-  // Teardown.
-  CloseFourWay,
-  CloseThreeWay,
-  CloseSimultaneous,
-  CloseHalf,
-  CloseHalfThenFour,
-  CloseReset,
-  CloseResetAfterFin,
-  CloseOpen,
-  TimeWaitOne,
-  TimeWaitBoth,
-  TimeWaitNoneReset,
-  FinalStates,
-  SideClient,
-  SideServer,
-  kCount,
+// Loads the catalog of `lang` through gettext (bindtextdomain, LC_MESSAGES, LANGUAGE).
+// Call it from the main thread before any worker starts: it may set LANGUAGE. False when
+// the catalog was not found (the text is then English). English needs no catalog.
+bool use_language(Lang lang);
+// Where the catalogs were looked for, and found ("" when not found).
+std::string catalog_dir();
+
+// The text of message `id` in `lang`: the translation, else the English text, else the id.
+std::string_view message(Lang lang, std::string_view id);
+// Every message id with its English text, in catalog order.
+struct MessageEntry {
+  std::string_view id;
+  std::string_view english;
 };
+const std::vector<MessageEntry>& all_messages();
 
-// The stable code of a message ("handshake_complete").
-std::string_view code(Msg msg);
-// The format string of a message in a language.
-std::string_view pattern(Lang lang, Msg msg);
-
-// A named field's value.
-using Field = std::pair<std::string_view, std::string>;
+// A named value.
+using Field = std::pair<std::string_view, std::string_view>;
 // Replaces every "{name}" of `pattern` by the field of that name; unknown names stay as is.
+std::string format_message(std::string_view pattern, const std::vector<Field>& fields);
 std::string format_message(std::string_view pattern, std::initializer_list<Field> fields);
-inline std::string render(Lang lang, Msg msg, std::initializer_list<Field> fields = {}) {
-  return format_message(pattern(lang, msg), fields);
-}
 
 }  // namespace tcplens::explain

@@ -28,6 +28,8 @@ ConnectionExtras extras_of(const ConnectionRecord& r, Emitter* stream_writer);
 
 // One JSON object on one line.
 void write_connection_json(Output& out, const Connection& c, const ConnectionExtras& extras);
+// The same object without its closing "}\n", for a record that adds fields (explain's findings).
+void write_connection_json_fields(Output& out, const Connection& c, const ConnectionExtras& extras);
 
 void write_connection_csv_header(Output& out);
 void write_connection_csv(Output& out, const Connection& c, const ConnectionExtras& extras);

@@ -1,0 +1,336 @@
+// The findings of a connection, from the tracker's Connection (the same values as its
+// `conns` record) and the explainer's trace (frames, anomalies, HTTP lines).
+#include "tcplens/explain/finding.hpp"
+
+#include <cstdio>
+
+#include "tcplens/wire/tcp.hpp"
+
+namespace tcplens::explain {
+
+namespace {
+
+std::string ip_name(const Endpoint& e) {
+  char buf[64];
+  return std::string(buf, format_ip(e.ip, buf));
+}
+
+double seconds_between(const Timestamp& a, const Timestamp& b) {
+  return static_cast<double>(b.sec - a.sec) + static_cast<double>(b.nsec - a.nsec) / 1e9;
+}
+
+// The frame that moved `e` into `state` (the first time), 0 when it never went there.
+std::uint64_t state_frame(const Endpoint& e, TcpState state) {
+  for (const StateChange& s : e.history)
+    if (s.state == state) return s.frame;
+  return 0;
+}
+const StateChange* state_change(const Endpoint& e, TcpState state) {
+  for (const StateChange& s : e.history)
+    if (s.state == state) return &s;
+  return nullptr;
+}
+
+std::string_view side_key(Side s) { return s == Side::Client ? "client" : "server"; }
+
+const FrameTally& tally(const ConnectionTrace& t, Side s, Event e) { return t.tally(s, e); }
+
+// "agreed", "client" / "server" (offered by that side only) or "none".
+std::string offered(bool client, bool server) {
+  return client && server ? "agreed" : client ? "client" : server ? "server" : "none";
+}
+
+void handshake(std::vector<Finding>& out, const Connection& c, const ConnectionTrace& t) {
+  const std::uint64_t syn = t.syns.count > 0 ? t.syns.frames[0] : state_frame(c.client, TcpState::SynSent);
+  switch (c.handshake) {
+    case HandshakeResult::Complete: {
+      Finding f{"handshake.complete", {}, {}};
+      f.frame(syn).frame(t.syn_ack_frame).frame(state_frame(c.server, TcpState::Established));
+      f.num("client_isn", c.client.isn)
+          .num("server_isn", c.server.isn)
+          .num("client_isn_plus_1", static_cast<std::uint32_t>(c.client.isn + 1))
+          .num("server_isn_plus_1", static_cast<std::uint32_t>(c.server.isn + 1));
+      const double rtt = c.irtt_s(), server_half = c.rtt_server_s(), client_half = c.rtt_client_s();
+      f.real("rtt_ms", rtt < 0 ? 0 : rtt * 1000, 3)
+          .real("server_half_ms", server_half < 0 ? 0 : server_half * 1000, 3)
+          .real("client_half_ms", client_half < 0 ? 0 : client_half * 1000, 3);
+      out.push_back(std::move(f));
+      break;
+    }
+    case HandshakeResult::SimultaneousOpen:
+      out.push_back(Finding{"handshake.simultaneous", {}, {}}.frame(syn).num("client_isn", c.client.isn).num(
+          "server_isn", c.server.isn));
+      break;
+    case HandshakeResult::Unanswered: {
+      if (t.icmp_frame != 0) {
+        // RFC 1122 section 4.2.3.9: an ICMP port or protocol unreachable aborts the connection
+        // attempt (Linux: connect() fails with ECONNREFUSED, host unreachable EHOSTUNREACH).
+        const bool v6 = t.icmp_family == 6;
+        const std::uint8_t type = t.icmp_type, code = t.icmp_code;
+        std::string reason = "other";
+        if ((!v6 && type == 3 && code == 3) || (v6 && type == 1 && code == 4)) reason = "port_unreachable";
+        else if ((!v6 && type == 3 && (code == 9 || code == 10 || code == 13)) || (v6 && type == 1 && code == 1))
+          reason = "admin_prohibited";
+        else if ((!v6 && type == 3) || (v6 && type == 1)) reason = "host_unreachable";
+        Finding f{"handshake.icmp_rejected", t.syns.kept(), {}};
+        f.frame(t.icmp_frame);
+        char from[64];
+        f.num("client_isn", c.client.isn)
+            .text("server", endpoint_name(c.server))
+            .text("from", std::string(from, format_ip(t.icmp_from, from)))
+            .num("type", type)
+            .num("code", code)
+            .text("reason", reason);
+        out.push_back(std::move(f));
+        break;
+      }
+      Finding f{"handshake.unanswered", t.syns.kept(), {}};
+      f.num("syns", c.client_syns).num("client_isn", c.client.isn).text("server", endpoint_name(c.server));
+      out.push_back(std::move(f));
+      break;
+    }
+    case HandshakeResult::Rejected:
+      out.push_back(Finding{"handshake.refused", {}, {}}
+                        .frame(syn)
+                        .frame(t.rst_frame)
+                        .num("client_isn", c.client.isn)
+                        .text("server_ip", ip_name(c.server))
+                        .num("port", c.server.port));
+      break;
+    case HandshakeResult::NoFinalAck:
+      out.push_back(Finding{"handshake.no_final_ack", {}, {}}
+                        .frame(syn)
+                        .frame(t.syn_ack_frame)
+                        .num("client_isn", c.client.isn)
+                        .num("server_isn", c.server.isn));
+      break;
+    case HandshakeResult::NotSeen:
+      out.push_back(Finding{"handshake.not_seen", {}, {}}.frame(c.first_frame));
+      break;
+  }
+  // A RST before the connection was established, other than a refusal: the SYN-ACK (or the
+  // SYN) was not wanted, as a SYN scanner's kernel answers the SYN-ACK of a probe it never
+  // made a socket for (RFC 9293 section 3.10.7.3).
+  if (c.reset_seen && !c.established && c.handshake != HandshakeResult::Rejected && t.rst_frame != 0)
+    out.push_back(Finding{"handshake.reset", {}, {}}
+                      .frame(t.rst_frame)
+                      .text("resetter", std::string(side_key(t.rst_from)))
+                      .text("peer", std::string(side_key(other(t.rst_from)))));
+  if (c.client_syns > 1 && c.handshake != HandshakeResult::Unanswered)
+    out.push_back(Finding{"handshake.syn_retried", t.syns.kept(), {}}.num("syns", c.client_syns));
+  for (const Side s : {Side::Client, Side::Server})
+    if (const FrameTally& r = tally(t, s, Event::ReusedPorts); r.count > 0)
+      out.push_back(Finding{"handshake.port_reused", r.kept(), {}}.text("side", std::string(side_key(s))));
+  if (c.handshake == HandshakeResult::NotSeen)
+    for (const Side s : {Side::Client, Side::Server})
+      if (t.packets_by_side[index(s)] == 0)
+        out.push_back(Finding{"capture.one_direction", {}, {}}.frame(c.first_frame).frame(c.last_frame).text(
+            "side", std::string(side_key(s))));
+
+  // What each side offered in its SYN; scaling, SACK and timestamps are in use only when
+  // both offered them (RFC 7323 section 2.2, RFC 2018 section 2), ECN likewise (RFC 3168 6.1.1).
+  const OfferedOptions& oc = c.client.options;
+  const OfferedOptions& os = c.server.options;
+  if (oc.seen && os.seen) {
+    Finding f{"options.negotiated", {}, {}};
+    f.frame(syn).frame(t.syn_ack_frame);
+    if (oc.has_mss) f.num("client_mss", oc.mss);
+    if (os.has_mss) f.num("server_mss", os.mss);
+    f.text("window_scale", offered(oc.has_window_scale, os.has_window_scale));
+    if (oc.has_window_scale) f.num("client_window_scale", oc.window_scale);
+    if (os.has_window_scale) f.num("server_window_scale", os.window_scale);
+    f.text("sack", offered(oc.sack_permitted, os.sack_permitted))
+        .text("timestamps", offered(oc.timestamps, os.timestamps))
+        .text("ecn", offered(oc.ecn, os.ecn))
+        .text("tfo", offered(oc.tfo, os.tfo));
+    out.push_back(std::move(f));
+  }
+}
+
+void data(std::vector<Finding>& out, const Connection& c, const ConnectionTrace& t) {
+  if (c.client.sent.bytes == 0 && c.server.sent.bytes == 0) {
+    if (c.established) out.push_back(Finding{"data.none", {}, {}}.frame(c.first_frame).frame(c.last_frame));
+    return;
+  }
+  for (const Side s : {Side::Client, Side::Server}) {
+    const std::size_t k = index(s);
+    const std::uint64_t bytes = c.side(s).sent.bytes;
+    if (bytes == 0) continue;  // the other direction's sentence says there was data
+    Finding f{s == Side::Client ? "data.client_to_server" : "data.server_to_client", {}, {}};
+    f.frame(t.first_data_frame[k]);
+    if (t.last_data_frame[k] != t.first_data_frame[k]) f.frame(t.last_data_frame[k]);
+    out.push_back(std::move(f.num("bytes", bytes).num("segments", t.data_segments[k])));
+  }
+  for (const Side s : {Side::Client, Side::Server})
+    for (std::size_t k = 0; t.http && k < t.http->lines[index(s)].size(); ++k)
+      out.push_back(Finding{s == Side::Client ? "http.request" : "http.response", {t.http->frames[index(s)][k]}, {}}.text(
+          s == Side::Client ? "request" : "status", t.http->lines[index(s)][k]));
+  for (const Side s : {Side::Client, Side::Server})
+    if (const FrameTally& p = tally(t, s, Event::PiggybackedAck); p.count > 0)
+      out.push_back(Finding{"data.piggybacked_ack", p.kept(), {}}.text("side", std::string(side_key(s))).num("count", p.count));
+}
+
+void trouble(std::vector<Finding>& out, const Connection& c, const ConnectionTrace& t) {
+  for (const Side s : {Side::Client, Side::Server}) {
+    const DirectionStats& st = c.side(s).sent;
+    const std::string side(side_key(s));
+    // The counts are the connection record's (conns' retransmissions): a segment repeated by
+    // the network (same IP ID and bytes) is a duplicate, not a retransmission.
+    const std::uint32_t total = st.retransmissions;
+    if (total > 0) {
+      const FrameTally& fast = tally(t, s, Event::FastRetransmission);
+      const FrameTally& spurious = tally(t, s, Event::Spurious);
+      const std::uint32_t n_fast = fast.count < total ? fast.count : total;
+      const std::uint32_t n_spurious = spurious.count < total - n_fast ? spurious.count : total - n_fast;
+      const std::uint32_t n_timeout = total - n_fast - n_spurious;
+      if (n_timeout > 0)
+        out.push_back(Finding{"retransmission.timeout", tally(t, s, Event::Retransmission).kept(), {}}
+                          .text("side", side)
+                          .num("count", n_timeout));
+      if (n_fast > 0)
+        out.push_back(Finding{"retransmission.fast", fast.kept(), {}}.text("side", side).num("count", n_fast));
+      if (n_spurious > 0)
+        out.push_back(Finding{"retransmission.spurious", spurious.kept(), {}}.text("side", side).num("count", n_spurious));
+      if (const FrameTally& a = tally(t, s, Event::LostAfterCapture); a.count > 0)
+        out.push_back(Finding{"retransmission.lost_after_capture", a.kept(), {}}.text("side", side).num("count", a.count));
+      if (const FrameTally& b = tally(t, s, Event::LostBeforeCapture); b.count > 0)
+        out.push_back(Finding{"retransmission.lost_before_capture", b.kept(), {}}.text("side", side).num("count", b.count));
+    }
+    if (st.network_duplicates > 0)
+      out.push_back(Finding{"segment.network_duplicate", {}, {}}.text("side", side).num("count", st.network_duplicates));
+    struct Told {
+      Event event;
+      std::string_view code;
+    };
+    static constexpr Told kTold[] = {{Event::LostSegment, "segment.not_captured"},
+                                     {Event::OutOfOrder, "segment.out_of_order"},
+                                     {Event::DupAck, "ack.duplicate"},
+                                     {Event::KeepAlive, "keepalive"}};
+    for (const Told& told : kTold)
+      if (const FrameTally& e = tally(t, s, told.event); e.count > 0)
+        out.push_back(Finding{told.code, e.kept(), {}}.text("side", side).num("count", e.count));
+    if (const FrameTally& z = tally(t, s, Event::ZeroWindow); z.count > 0) {
+      const FrameTally& probes = tally(t, other(s), Event::ZeroWindowProbe);
+      Finding f{"window.zero", z.kept(), {}};
+      for (std::uint64_t p : probes.kept()) f.frame(p);
+      out.push_back(std::move(f.text("side", side).text("peer", std::string(side_key(other(s)))).num("count", z.count).num(
+          "probes", probes.count)));
+    }
+  }
+}
+
+void teardown(std::vector<Finding>& out, const Connection& c, const ConnectionTrace& t) {
+  const Side closer = c.close_initiator, peer = other(closer);
+  const std::string closer_key(side_key(closer)), peer_key(side_key(peer));
+  const std::uint64_t closer_fin = c.side(closer).fin_sent ? c.side(closer).fin_frame : 0;
+  const std::uint64_t peer_fin = c.side(peer).fin_sent ? c.side(peer).fin_frame : 0;
+  auto closing = [&](std::string_view code) {
+    out.push_back(Finding{code, {}, {}}.frame(closer_fin).frame(peer_fin).text("closer", closer_key).text("peer", peer_key));
+  };
+  switch (c.teardown) {
+    case TeardownKind::FourWay:
+      closing("teardown.four_way");
+      if (t.data_after_peer_fin[index(peer)])
+        out.push_back(Finding{"teardown.half_close_data", {}, {}}.frame(closer_fin).text("closer", closer_key).text("peer", peer_key));
+      break;
+    case TeardownKind::ThreeWay: closing("teardown.three_packet"); break;
+    case TeardownKind::Simultaneous: closing("teardown.simultaneous"); break;
+    case TeardownKind::HalfClosed: closing("teardown.half_close"); break;
+    case TeardownKind::Open: out.push_back(Finding{"teardown.open", {}, {}}.frame(c.last_frame)); break;
+    case TeardownKind::Reset: {
+      // Why a RST: RFC 9293 section 3.10.7 (a segment for a closed socket), RFC 2525 section
+      // 2.17 (close() with unread data sends a RST instead of a FIN, as Linux does).
+      const Side resetter = t.rst_frame != 0 ? t.rst_from : c.reset_by;
+      const Endpoint& r = c.side(resetter);
+      const bool peer_fin_before = (t.before_rst_flags & tcpflag::kFin) != 0;
+      std::string_view code = "reset.plain";
+      if (r.fin_sent && r.fin_frame < t.rst_frame && peer_fin_before)
+        code = "reset.late_fin";
+      else if (r.fin_sent && r.fin_frame < t.rst_frame && t.before_rst_len > 0)
+        code = "reset.data_after_close";
+      else if (!r.fin_sent && c.side(other(resetter)).sent.bytes > 0)
+        code = "reset.abort";
+      else if (r.fin_sent || c.side(other(resetter)).fin_sent)
+        code = "reset.after_fin";
+      Finding f{code, {}, {}};
+      f.frame(t.rst_frame);
+      if (code == "reset.late_fin" || code == "reset.data_after_close") f.frame(t.before_rst_frame);
+      f.text("resetter", std::string(side_key(resetter))).text("peer", std::string(side_key(other(resetter))));
+      if (t.rst_sender_state != TcpState::Unknown) f.text("state", std::string(to_string(t.rst_sender_state)));
+      if (code == "reset.late_fin" || code == "reset.data_after_close" || code == "reset.after_fin") f.frame(r.fin_frame);
+      if (code == "reset.data_after_close") f.num("bytes", t.before_rst_len);
+      out.push_back(std::move(f));
+      break;
+    }
+    case TeardownKind::None: break;
+  }
+  const std::string_view tw = c.time_wait();
+  if (tw == "both") {
+    out.push_back(Finding{"time_wait.both", {}, {}}
+                      .frame(state_frame(c.client, TcpState::TimeWait))
+                      .frame(state_frame(c.server, TcpState::TimeWait)));
+  } else if (tw == "client" || tw == "server") {
+    const Side waiter = tw == "client" ? Side::Client : Side::Server;
+    Finding f{"time_wait.one", {}, {}};
+    const StateChange* entered = state_change(c.side(waiter), TcpState::TimeWait);
+    if (entered != nullptr) {
+      f.frame(entered->frame);
+      // 2MSL: Linux's TCP_TIMEWAIT_LEN is 60 s (RFC 9293 section 3.4.2 says MSL 2 minutes).
+      f.real("until", seconds_between(c.first_ts, entered->ts) + 60.0, 3);
+    }
+    out.push_back(std::move(f.text("waiter", std::string(tw))));
+  } else if (c.reset_seen && c.established) {
+    out.push_back(Finding{"time_wait.none_reset", {}, {}}.frame(t.rst_frame));
+  }
+  out.push_back(Finding{"states.final", {}, {}}
+                    .frame(c.last_frame)
+                    .text("client_state", std::string(to_string(c.client.state)))
+                    .text("server_state", std::string(to_string(c.server.state))));
+}
+
+}  // namespace
+
+Finding& Finding::real(std::string_view key, double v, int decimals) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  params.push_back({key, buf, true});
+  return *this;
+}
+
+std::string_view Finding::param(std::string_view key) const {
+  for (const FindingParam& p : params)
+    if (p.key == key) return p.value;
+  return {};
+}
+
+std::string endpoint_name(const Endpoint& e) {
+  const std::string ip = ip_name(e);
+  return (e.ip.family == 6 ? "[" + ip + "]" : ip) + ":" + std::to_string(e.port);
+}
+
+const std::vector<std::string_view>& finding_codes() {
+  static const std::vector<std::string_view> kCodes = {
+      "handshake.complete", "handshake.simultaneous", "handshake.unanswered", "handshake.icmp_rejected", "handshake.refused",
+      "handshake.no_final_ack", "handshake.not_seen", "handshake.reset", "handshake.syn_retried", "handshake.port_reused",
+      "capture.one_direction", "options.negotiated", "data.client_to_server", "data.server_to_client",
+      "data.none", "http.request", "http.response", "data.piggybacked_ack", "retransmission.timeout",
+      "retransmission.fast", "retransmission.spurious", "retransmission.lost_after_capture",
+      "retransmission.lost_before_capture", "segment.network_duplicate", "segment.not_captured",
+      "segment.out_of_order", "ack.duplicate", "keepalive", "window.zero", "teardown.four_way",
+      "teardown.half_close_data", "teardown.three_packet", "teardown.simultaneous", "teardown.half_close",
+      "teardown.open", "reset.late_fin", "reset.data_after_close", "reset.abort", "reset.after_fin",
+      "reset.plain", "time_wait.one", "time_wait.both", "time_wait.none_reset", "states.final"};
+  return kCodes;
+}
+
+std::vector<Finding> connection_findings(const Connection& c, const ConnectionTrace& t) {
+  std::vector<Finding> out;
+  out.reserve(12);
+  handshake(out, c, t);
+  data(out, c, t);
+  trouble(out, c, t);
+  teardown(out, c, t);
+  return out;
+}
+
+}  // namespace tcplens::explain
