@@ -281,8 +281,10 @@ std::string find_catalog_dir(const std::string& name) {
   if (n > 0) {
     std::string dir(exe, static_cast<std::size_t>(n));
     dir = dir.substr(0, dir.rfind('/'));
+    // ... or an installed tree moved elsewhere: PREFIX/bin/tcplens, PREFIX/share/locale.
     for (int up = 0; up < 3 && !dir.empty(); ++up) {
       if (has(dir + "/locale")) return dir + "/locale";
+      if (has(dir + "/share/locale")) return dir + "/share/locale";
       dir = dir.substr(0, dir.rfind('/'));
     }
   }
