@@ -245,6 +245,8 @@ void CaptureTotals::add(const Connection& c) {
     ++refused;
   else if (c.handshake == HandshakeResult::Unanswered)
     ++unanswered;
+  else if (c.handshake == HandshakeResult::NoFinalAck && c.teardown == TeardownKind::None)
+    ++half_open;
   else if (c.teardown == TeardownKind::Reset)
     ++reset;
   else if (c.teardown == TeardownKind::Open || c.teardown == TeardownKind::HalfClosed)
@@ -293,14 +295,22 @@ std::string summary_text(const CaptureTotals& t, std::uint64_t checked, std::uin
   };
   auto n = [](std::uint64_t v) { return std::to_string(v); };
   const std::string connections = n(t.connections), complete = n(t.complete), refused = n(t.refused),
-                    reset = n(t.reset), unanswered = n(t.unanswered), open = n(t.open), other = n(t.other);
+                    reset = n(t.reset), unanswered = n(t.unanswered), half_open = n(t.half_open), open = n(t.open),
+                    other = n(t.other);
   line("summary.connections", {{"connections", connections},
                                {"complete", complete},
                                {"refused", refused},
                                {"reset", reset},
                                {"unanswered", unanswered},
+                               {"half_open", half_open},
                                {"open", open},
                                {"other", other}});
+  // Many handshakes missing at once: the learner should look at detect.
+  const std::uint64_t missing = t.unanswered + t.half_open;
+  if (missing >= 20 && missing * 2 >= t.connections) {
+    const std::string count = n(missing);
+    line("summary.handshakes_missing", {{"count", count}});
+  }
   auto streams = [&](const std::vector<std::uint32_t>& s, std::uint64_t conns) {
     std::string list;
     const std::string_view sep = message(lang, "story.list_separator");

@@ -118,6 +118,9 @@ void handshake(std::vector<Finding>& out, const Connection& c, const ConnectionT
                       .text("peer", std::string(side_key(other(t.rst_from)))));
   if (c.client_syns > 1 && c.handshake != HandshakeResult::Unanswered)
     out.push_back(Finding{"handshake.syn_retried", t.syns.kept(), {}}.num("syns", c.client_syns));
+  // A SYN-ACK sent again: its ACK did not come (RFC 9293 3.8.1: SYN_RECEIVED retransmits).
+  if (t.syn_acks.count > 1 && c.handshake == HandshakeResult::NoFinalAck)
+    out.push_back(Finding{"handshake.syn_ack_retried", t.syn_acks.kept(), {}}.num("count", t.syn_acks.count));
   for (const Side s : {Side::Client, Side::Server})
     if (const FrameTally& r = tally(t, s, Event::ReusedPorts); r.count > 0)
       out.push_back(Finding{"handshake.port_reused", r.kept(), {}}.text("side", std::string(side_key(s))));
@@ -311,7 +314,7 @@ std::string endpoint_name(const Endpoint& e) {
 const std::vector<std::string_view>& finding_codes() {
   static const std::vector<std::string_view> kCodes = {
       "handshake.complete", "handshake.simultaneous", "handshake.unanswered", "handshake.icmp_rejected", "handshake.refused",
-      "handshake.no_final_ack", "handshake.not_seen", "handshake.reset", "handshake.syn_retried", "handshake.port_reused",
+      "handshake.no_final_ack", "handshake.not_seen", "handshake.reset", "handshake.syn_retried", "handshake.syn_ack_retried", "handshake.port_reused",
       "capture.one_direction", "options.negotiated", "data.client_to_server", "data.server_to_client",
       "data.none", "http.request", "http.response", "data.piggybacked_ack", "retransmission.timeout",
       "retransmission.fast", "retransmission.spurious", "retransmission.lost_after_capture",

@@ -25,7 +25,11 @@ const std::vector<MessageEntry> kMessages = {
     N_("summary.title", "Capture summary:"),
     N_("summary.connections",
        "{connections} TCP connection(s): {complete} opened and closed normally, {refused} refused, "
-       "{reset} reset, {unanswered} unanswered, {open} still open at the end, {other} other."),
+       "{reset} reset, {unanswered} unanswered, {half_open} half-open (SYN-ACK never acknowledged), {open} "
+       "still open at the end, {other} other."),
+    N_("summary.handshakes_missing",
+       "{count} of them never completed the handshake: many SYNs without a handshake are what a SYN flood "
+       "or a port scan looks like (tcplens detect tells which, and from where)."),
     N_("summary.retransmissions", "Retransmissions: {count} in {conns} connection(s) (streams {streams})."),
     N_("summary.zero_window", "Zero windows: {count} in {conns} connection(s) (streams {streams})."),
     N_("summary.syn_retried", "SYN sent again: {conns} connection(s) (streams {streams})."),
@@ -103,6 +107,10 @@ const std::vector<MessageEntry> kMessages = {
        "The client sent its SYN {syns} times: a SYN that gets no answer is sent again when the "
        "retransmission timeout expires (1 s at first on Linux, doubling each time). The SYN or its SYN-ACK "
        "was lost, or the server was too busy (a full listen queue drops SYNs)."),
+    N_("handshake.syn_ack_retried",
+       "The server sent its SYN-ACK {count} times: the ACK that completes the handshake never came (the "
+       "SYN's source was spoofed, or the client gave up), so the server kept the half-open connection in "
+       "SYN_RECEIVED and sent the SYN-ACK again on its timer. Many of these at once are a SYN flood."),
     N_("handshake.port_reused",
        "Port reuse: {side} opened a new connection on the same addresses and ports as an earlier one (a "
        "new SYN with a new ISN)."),
@@ -273,8 +281,10 @@ std::string find_catalog_dir(const std::string& name) {
   if (n > 0) {
     std::string dir(exe, static_cast<std::size_t>(n));
     dir = dir.substr(0, dir.rfind('/'));
+    // ... or an installed tree moved elsewhere: PREFIX/bin/tcplens, PREFIX/share/locale.
     for (int up = 0; up < 3 && !dir.empty(); ++up) {
       if (has(dir + "/locale")) return dir + "/locale";
+      if (has(dir + "/share/locale")) return dir + "/share/locale";
       dir = dir.substr(0, dir.rfind('/'));
     }
   }

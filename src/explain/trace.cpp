@@ -216,7 +216,10 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
     last_ack_set[me] = true;
   }
   if ((t.flags & tcpflag::kSyn) && !ack && from == Side::Client) syns.add(frame);
-  if ((t.flags & tcpflag::kSyn) && ack && syn_ack_frame == 0) syn_ack_frame = frame;
+  if ((t.flags & tcpflag::kSyn) && ack) {
+    if (syn_ack_frame == 0) syn_ack_frame = frame;
+    syn_acks.add(frame);
+  }
   if ((t.flags & tcpflag::kRst) && rst_frame == 0) {
     rst_frame = frame;
     rst_from = from;

@@ -130,6 +130,16 @@ TEST(Finding, HandshakeIcmpRejected) {
   EXPECT_FALSE(has_code(list, "handshake.unanswered"));
 }
 
+TEST(Finding, HandshakeSynAckRetried) {
+  // A spoofed SYN of the flood: the server's SYN-ACK, sent three times, is never acknowledged.
+  const json list = findings("syn-flood-scan/synflood-nocookies.pcap");
+  EXPECT_TRUE(has_code(list, "handshake.no_final_ack"));
+  const json f = find(list, "handshake.syn_ack_retried");
+  EXPECT_EQ(f["params"]["count"], 3);
+  EXPECT_EQ(frames(f), (Frames{2, 352, 402}));
+  EXPECT_FALSE(has_code(findings("close/client-first-4way.pcap"), "handshake.syn_ack_retried"));
+}
+
 TEST(Finding, HandshakePortReused) {
   EXPECT_FALSE(has_code(findings("many-connections/reuse-server-timewait.pcap", 0), "handshake.port_reused"));
   const json f = find(findings("many-connections/reuse-server-timewait.pcap", 1), "handshake.port_reused");
@@ -498,7 +508,10 @@ TEST(Summary, CountsAndChecksumOffloadOnce) {
   ExplainOptions wide;
   wide.width = 200;
   const std::string many = run("refused/syn-dropped-giveup.pcap", wide);
-  EXPECT_TRUE(has(many, "0 opened and closed normally, 0 refused, 0 reset, 1 unanswered")) << many;
+  EXPECT_TRUE(has(many, "0 opened and closed normally, 0 refused, 0 reset, 1 unanswered, 0 half-open")) << many;
+  EXPECT_FALSE(has(many, "never completed the handshake"));  // one connection is no flood
+  const std::string flood = run("syn-flood-scan/synflood-nocookies.pcap", wide);
+  EXPECT_TRUE(has(flood, "300 of them never completed the handshake")) << flood.substr(0, 600);
 }
 
 TEST(Json, TheConnsRecordPlusFindings) {

@@ -82,7 +82,8 @@ void write_explanation(Emitter& out, const ConnectionRecord& r, const Connection
 
 // What the capture summary counts, from the records and the sinks' checksum checks.
 struct CaptureTotals {
-  std::uint64_t connections = 0, complete = 0, refused = 0, reset = 0, unanswered = 0, open = 0, other = 0;
+  std::uint64_t connections = 0, complete = 0, refused = 0, reset = 0, unanswered = 0, half_open = 0, open = 0,
+                other = 0;
   std::uint64_t retransmissions = 0, zero_windows = 0, not_captured = 0;
   std::vector<std::uint32_t> retrans_streams, zero_window_streams, syn_retry_streams, not_captured_streams;
   std::uint64_t retrans_conns = 0, zero_window_conns = 0, syn_retry_conns = 0, not_captured_conns = 0;

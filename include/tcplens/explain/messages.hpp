@@ -8,8 +8,9 @@
 // Messages name their values in braces ({client_isn}, {closer}); format_message() fills them
 // from a finding's parameters, so the text says only what the finding carries.
 //
-// Catalog lookup: the build tree's catalogs (BUILD/locale, found beside the running binary)
-// when run from the build tree, TCPLENS_LOCALEDIR when set, else the installed ones. All
+// Catalog lookup: TCPLENS_LOCALEDIR when set; the build tree's catalogs (BUILD/locale, found
+// beside the running binary) when run from the build tree, or PREFIX/share/locale beside
+// PREFIX/bin/tcplens (an installed tree, moved or not); else the configured install prefix's. All
 // translations of a language are looked up once (use_language), then read without locks.
 #pragma once
 

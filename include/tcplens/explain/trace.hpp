@@ -151,6 +151,7 @@ struct ConnectionTrace {
   std::uint8_t icmp_family = 4, icmp_type = 0, icmp_code = 0;
   void add_icmp_error(const DecodedPacket& pkt, std::uint64_t frame);
   std::uint64_t syn_ack_frame = 0;  // the first SYN-ACK
+  FrameTally syn_acks;              // every SYN-ACK
   // The first RST: its frame, who sent it, its sender's state before it, what the peer sent
   // last before it (flags, payload length, frame).
   std::uint64_t rst_frame = 0;
