@@ -14,6 +14,7 @@
 #include "tcplens/capture/packet_source.hpp"
 #include "tcplens/capture/pcap/bpf_filter.hpp"
 #include "tcplens/capture/pcap/live_source.hpp"
+#include "tcplens/dfilter/display_filter.hpp"
 #include "tcplens/engine/engine.hpp"
 
 namespace tcplens::cli {
@@ -24,6 +25,7 @@ struct InputArgs {
   bool list_interfaces = false;         // -D
   std::vector<std::string> expression;  // BPF, tcpdump's syntax
   std::string filter_file;              // -F
+  std::string display_filter;           // -Y, Wireshark's display filter syntax
   unsigned threads = 0;                 // 0: one per processor
   long long count = -1;                 // -c
   // Live capture (tcpdump's meaning).
@@ -61,6 +63,7 @@ struct PreparedInput {
   std::unique_ptr<PacketSource> source;  // a file's (null for a live capture)
   std::unique_ptr<PcapLiveSource> live;
   std::unique_ptr<BpfPacketFilter> bpf;  // a file's (a live capture filters in the kernel)
+  std::unique_ptr<DisplayFilter> display;  // -Y
   std::unique_ptr<CaptureFiles> writer;  // -w
   SourceInfo info;
   int status = 0;
