@@ -376,7 +376,7 @@ const TcpSegment* own_tcp(const DecodedPacket* p) {
 }
 const TcpSegment* quoted_tcp(const DecodedPacket* p) {
   return p != nullptr && p->in_icmp_error && p->icmp_error.has_ip && p->icmp_error.ip.protocol == 6 &&
-                 p->icmp_error.tcp.ports_valid
+                 (p->icmp_error.tcp.ports_valid || p->icmp_error.tcp.fixed_valid)
              ? &p->icmp_error.tcp
              : nullptr;
 }
@@ -620,9 +620,13 @@ void tcp_field(EvalCtx& c, std::uint16_t id, Out& o) {
       return;
     default: break;
   }
-  if (own == nullptr || !own->fixed_valid) return;
-  const TcpSegment& s = *own;
-  const TcpPacketAnalysis* a = ev.has_tcp() ? ev.tcp : nullptr;
+  // The other header fields come from the packet's own header, else the quoted one (which
+  // has no analysis; tshark still gives it a stream).
+  if (own == nullptr && quoted != nullptr && id == kTcpStream && ev.tcp != nullptr) return o.add_int(ev.tcp->stream);
+  const TcpSegment* seg = own != nullptr ? own : quoted;
+  if (seg == nullptr || !seg->fixed_valid) return;
+  const TcpSegment& s = *seg;
+  const TcpPacketAnalysis* a = own != nullptr && ev.has_tcp() ? ev.tcp : nullptr;
   const bool ack = s.flags & tcpflag::kAck;
   auto numbers = [&] { return StreamTracker::numbers(s, *a, *ev.summary); };
   switch (id) {
@@ -694,22 +698,36 @@ void tcp_field(EvalCtx& c, std::uint16_t id, Out& o) {
   }
   if (a == nullptr) return;
   switch (id) {
-    case kTcpAnalysis:
-      if (a->has_acked_record || !a->anomalies.empty() || a->bytes_in_flight || a->acks_frame) o.add_none();
+    // tshark's SEQ/ACK analysis tree exists when it made its per-frame record
+    // (tcp_print_sequence_number_analysis); the initial RTT is shown inside it.
+    case kTcpAnalysis: if (a->has_acked_record) o.add_none(); return;
+    case kTcpAnalysisFlags: {
+      // The TCP_A_* flags; the Fast Open items are no part of tcp.analysis.flags.
+      AnomalySet f = a->anomalies;
+      f.clear(Anomaly::TfoSyn);
+      f.clear(Anomaly::TfoAck);
+      f.clear(Anomaly::TfoIgnored);
+      if (!f.empty()) o.add_none();
       return;
-    case kTcpAnalysisFlags: if (!a->anomalies.empty()) o.add_none(); return;
+    }
     case kTcpAckRtt: if (a->acks_frame) o.add_time(ns_of(a->ack_rtt)); return;
     case kTcpAcksFrame: if (a->acks_frame) o.add_int(static_cast<std::int64_t>(a->acks_frame)); return;
     case kTcpInitialRtt:
-      if (ev.summary && !ev.summary->initial_rtt.is_zero()) o.add_time(ns_of(ev.summary->initial_rtt));
+      if (a->has_acked_record && ev.summary && !ev.summary->initial_rtt.is_zero())
+        o.add_time(ns_of(ev.summary->initial_rtt));
       return;
     case kTcpBytesInFlight: if (a->bytes_in_flight) o.add_int(a->bytes_in_flight); return;
     case kTcpDupAckNum: if (a->dupack_num) o.add_int(a->dupack_num); return;
     case kTcpDupAckFrame: if (a->dupack_frame) o.add_int(static_cast<std::int64_t>(a->dupack_frame)); return;
     default: break;
   }
-  if (id >= kTcpAnomalyFirst && id < kTcpAnomalyFirst + kAnomalyCount &&
-      a->anomalies.has(static_cast<Anomaly>(id - kTcpAnomalyFirst)))
+  if (id < kTcpAnomalyFirst || id >= kTcpAnomalyFirst + kAnomalyCount) return;
+  const auto flag = static_cast<Anomaly>(id - kTcpAnomalyFirst);
+  // A fast or spurious retransmission also carries tcp.analysis.retransmission ("This frame
+  // is a (suspected) retransmission" beside it, packet-tcp.c).
+  if (a->anomalies.has(flag) ||
+      (flag == Anomaly::Retransmission && (a->anomalies.has(Anomaly::FastRetransmission) ||
+                                           a->anomalies.has(Anomaly::SpuriousRetransmission))))
     o.add_none();
 }
 
