@@ -315,8 +315,17 @@ bool test(const Program& p, int t, EvalCtx& c) {
       }
     return false;
   }
-  Value b[kMax];
-  const int nb = eval(p, x.b, c, b, kMax);
+  // A literal's values are read in place (the common case: field OP literal).
+  Value buf[kMax];
+  const Expr& right = p.exprs[static_cast<std::size_t>(x.b)];
+  const Value* b = buf;
+  int nb = 0;
+  if (right.op == Expr::Const) {
+    b = right.values.data();
+    nb = static_cast<int>(right.values.size());
+  } else {
+    nb = eval(p, x.b, c, buf, kMax);
+  }
   if (nb == 0) return false;
   switch (x.op) {
     case Test::AllNe:

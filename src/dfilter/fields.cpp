@@ -734,13 +734,13 @@ void tcp_field(EvalCtx& c, std::uint16_t id, Out& o) {
 void ip_field(EvalCtx& c, std::uint16_t id, Out& o) {
   const DecodedPacket* p = c.ev->pkt;
   if (p == nullptr) return;
-  // Header bits the decoder does not keep come from the outermost header's bytes.
-  const ByteView raw4 = outer_ip(c, 4);
   switch (id) {
-    case kIp:
+    case kIp: {
       each_ip(*p, 4, [&](const IpHeader&) { o.add_none(); });
+      const ByteView raw4 = outer_ip(c, 4);  // the protocol's bytes, for slices
       if (!raw4.empty() && o.n > 0) o.v[0] = Value{0, 0, raw4.data(), static_cast<std::uint32_t>(raw4.size()), 0};
       return;
+    }
     case kIpSrc: each_ip(*p, 4, [&](const IpHeader& h) { o.add_ip4(h.src.bytes.data()); }); return;
     case kIpDst: each_ip(*p, 4, [&](const IpHeader& h) { o.add_ip4(h.dst.bytes.data()); }); return;
     case kIpAddr:
@@ -761,6 +761,8 @@ void ip_field(EvalCtx& c, std::uint16_t id, Out& o) {
     case kIpProto: each_ip(*p, 4, [&](const IpHeader& h) { o.add_int(h.protocol); }); return;
     default: break;
   }
+  // Header bits the decoder does not keep come from the outermost header's bytes.
+  const ByteView raw4 = outer_ip(c, 4);
   if (raw4.empty()) return;
   const std::uint16_t frag = load_be16(raw4, 6);
   switch (id) {
