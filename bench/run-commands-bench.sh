@@ -35,6 +35,7 @@ commands=(
   "conns --format json|$TCPLENS conns --format json -r FILE --threads $THREADS"
   "conns --format csv|$TCPLENS conns --format csv -r FILE --threads $THREADS"
   "conns --format zeek|$TCPLENS conns --format zeek -r FILE --threads $THREADS"
+  "conns -Y (display filter)|$TCPLENS conns -r FILE --threads $THREADS -Y tcp.port==80&&tcp.len>0"
   "detect --format json|$TCPLENS detect --format json -r FILE"
   "explain --format json|$TCPLENS explain --format json -r FILE --threads $THREADS"
 )

@@ -14,6 +14,7 @@
 #include "tcplens/capture/link_type.hpp"
 #include "tcplens/capture/pcap_file_source.hpp"
 #include "tcplens/decode/packet_decoder.hpp"
+#include "tcplens/dfilter/display_filter.hpp"
 #include "tcplens/detect/detect_sink.hpp"
 #include "tcplens/detect/detector.hpp"
 #include "tcplens/engine/engine.hpp"
@@ -270,6 +271,60 @@ inline void flow_one(const std::uint8_t* data, std::size_t size) {
       detect::write_findings_table(out, d->findings(), lang);
       out.clear();
     }
+}
+
+// A display filter and packets to run it on: the filter's text up to the first NUL byte,
+// then packets, each after a 2-byte header (link type index in the top 4 bits, length in the
+// low 12). The filter is compiled (an error must have a message and a place inside the
+// text, else this traps); a filter that compiles is evaluated on every packet, decoded and
+// tracked as the engine would, and on a connection record.
+inline void filter_one(const std::uint8_t* data, std::size_t size) {
+  const std::uint8_t* nul = static_cast<const std::uint8_t*>(std::memchr(data, 0, size));
+  const std::size_t text_len = nul != nullptr ? static_cast<std::size_t>(nul - data) : size;
+  const std::string_view text(reinterpret_cast<const char*>(data), text_len);
+  DfilterError error;
+  auto filter = DisplayFilter::compile(text, error);
+  if (!filter) {
+    if (error.message.empty() || error.at > static_cast<int>(text.size()) || error.len < 0) __builtin_trap();
+    (void)format_dfilter_error(text, error);
+    return;
+  }
+  PacketDecoder decoder;
+  StreamTracker tracker;
+  std::size_t off = text_len + 1;
+  std::uint64_t number = 0;
+  Timestamp first{1700000000, 0};
+  Timestamp prev = first;
+  while (off + 2 <= size) {
+    const unsigned header = static_cast<unsigned>(data[off]) << 8 | data[off + 1];
+    const std::size_t len = std::min<std::size_t>(header & 0xfff, size - off - 2);
+    RawPacket raw;
+    raw.linktype = kRenderLinkTypes[(header >> 12) % (sizeof kRenderLinkTypes / sizeof kRenderLinkTypes[0])];
+    raw.data = ByteView(data + off + 2, len);
+    raw.caplen = raw.wirelen = static_cast<std::uint32_t>(len);
+    raw.number = ++number;
+    raw.ts = {first.sec + static_cast<std::int64_t>(number), 0};
+    off += 2 + len;
+    const DecodedPacket& pkt = decoder.decode(raw);
+    const TcpPacketAnalysis& a = tracker.on_packet(pkt, raw.number, raw.ts);
+    StreamSummary summary;
+    if (a.tracked) summary = tracker.summary(a.stream);
+    PacketEvent ev;
+    ev.raw = &raw;
+    ev.pkt = &pkt;
+    ev.tcp = &a;
+    ev.summary = a.tracked ? &summary : nullptr;
+    ev.stream = a.stream;
+    ev.stream_known = true;
+    ev.first_ts = first;
+    ev.prev_ts = prev;
+    (void)filter->matches(ev);
+    prev = raw.ts;
+  }
+  ConnectionRecord record;
+  record.conn.first_ts = first;
+  record.conn.last_ts = prev;
+  (void)filter->matches_record(record);
 }
 
 }  // namespace tcplens::fuzz

@@ -1,7 +1,9 @@
 // Makes fuzzing seeds from the reference corpus: make_seeds CORPUS_DIR OUT_DIR
 //   OUT_DIR/render: one seed per packet ([link index][options][0][packet]), every packet of
 //                   the tcpdump-crash captures and the first 20 of the others;
-//   OUT_DIR/pcap:   every corpus capture of at most 64 KiB.
+//   OUT_DIR/pcap:   every corpus capture of at most 64 KiB;
+//   OUT_DIR/filter: every display filter of dfilter/FILTERS.tsv and INVALID.tsv, each with
+//                   the first packets of an HTTP capture (fuzz_targets.hpp filter_one).
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -43,5 +45,34 @@ int main(int argc, char** argv) {
     }
   }
   std::cout << seeds << " render seeds\n";
+
+  fs::create_directories(out / "filter");
+  std::string packets;
+  {
+    std::string error;
+    auto source = tcplens::PcapFileSource::open((corpus / "live/http-get/get-http-server.pcap").string(), error);
+    tcplens::RawPacket packet;
+    for (int i = 0; source && i < 12 && source->next(packet) == tcplens::ReadStatus::Ok; ++i) {
+      // The capture is Ethernet: its IP packet alone, as raw IP (kRenderLinkTypes[5]).
+      if (packet.caplen <= 14) continue;
+      const std::size_t len = std::min<std::size_t>(packet.caplen - 14, 0xfff);
+      packets += static_cast<char>((5 << 4) | (len >> 8));
+      packets += static_cast<char>(len & 0xff);
+      packets.append(reinterpret_cast<const char*>(packet.data.data()) + 14, len);
+    }
+  }
+  unsigned filters = 0;
+  for (const char* name : {"FILTERS.tsv", "INVALID.tsv"}) {
+    std::ifstream tsv(corpus / "dfilter" / name);
+    std::string line;
+    std::getline(tsv, line);  // header
+    while (std::getline(tsv, line)) {
+      const std::size_t tab = line.find('\t');
+      std::string text = name[0] == 'F' ? line.substr(tab + 1, line.find('\t', tab + 1) - tab - 1) : line.substr(0, tab);
+      std::ofstream f(out / "filter" / std::to_string(filters++), std::ios::binary);
+      f << text << '\0' << packets;
+    }
+  }
+  std::cout << filters << " filter seeds\n";
   return 0;
 }

@@ -4,7 +4,7 @@
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then echo "install-deps.sh: run as root" >&2; exit 1; fi
 export DEBIAN_FRONTEND=noninteractive
-pkgs=(build-essential cmake pkg-config libpcap-dev libcli11-dev libgtest-dev googletest
+pkgs=(build-essential cmake pkg-config libpcap-dev libpcre2-dev libcli11-dev libgtest-dev googletest
       libbenchmark-dev nlohmann-json3-dev tcpdump iproute2 clang libclang-rt-14-dev xz-utils
       hping3 nmap python3)
 pkgs+=(nftables)              # tcplens trace: its NAT

@@ -8,6 +8,8 @@
 
 #include "packet_builder.hpp"
 #include "tcplens/decode/packet_decoder.hpp"
+#include "tcplens/dfilter/display_filter.hpp"
+#include "tcplens/engine/packet_event.hpp"
 #include "tcplens/render/output.hpp"
 #include "tcplens/render/tshark_tsv.hpp"
 #include "tcplens/render/wireshark_renderer.hpp"
@@ -91,6 +93,30 @@ TEST(Allocations, NoneThroughAnalysisAndRendering) {
               wireshark.on_packet(raw, pkt, a, tracker);
               wireshark.print(out);
               out.clear();
+            }),
+            0);
+}
+
+// A compiled display filter evaluates without allocating, application fields included.
+TEST(Allocations, NoneWhileEvaluatingADisplayFilter) {
+  DfilterError error;
+  auto filter = DisplayFilter::compile(
+      "ip.addr == 10.0.0.0/8 and tcp.port in {80, 443} and tcp.payload[0:2] != 00:00 and "
+      "!tcp.analysis.flags and (tcp.len > 10 || http.host contains \"x\" || lower(http.host) == \"y\")",
+      error);
+  ASSERT_TRUE(filter) << error.message;
+  StreamTracker tracker;
+  Timestamp first{1, 0};
+  EXPECT_EQ(allocations_in_steady_state([&](const RawPacket& raw, const DecodedPacket& pkt) {
+              const TcpPacketAnalysis& a = tracker.on_packet(pkt, raw.number, raw.ts);
+              const StreamSummary summary = tracker.summary(a.stream);
+              PacketEvent ev;
+              ev.raw = &raw;
+              ev.pkt = &pkt;
+              ev.tcp = &a;
+              ev.summary = &summary;
+              ev.first_ts = ev.prev_ts = first;
+              (void)filter->matches(ev);
             }),
             0);
 }

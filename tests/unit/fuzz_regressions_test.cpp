@@ -48,6 +48,11 @@ TEST(FuzzRegressions, DecodeInputsReplayCleanly) {
   RecordProperty("inputs", n);
 }
 
+TEST(FuzzRegressions, FilterInputsReplayCleanly) {
+  int n = replay("filter", tcplens::fuzz::filter_one);
+  RecordProperty("inputs", n);
+}
+
 TEST(FuzzRegressions, FlowInputsReplayCleanly) {
   int n = replay("flow", tcplens::fuzz::flow_one);
   RecordProperty("inputs", n);

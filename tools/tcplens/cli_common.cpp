@@ -124,6 +124,9 @@ void add_input_options(CLI::App& app, InputArgs& in, bool with_write, bool short
       ->allow_extra_args(false);  // `-i lo port 80`: the words after IFACE are the filter
   app.add_flag("-D,--list-interfaces", in.list_interfaces, "List the interfaces to capture on, as tcpdump -D");
   app.add_option("-c", in.count, "Exit after N packets (that pass the filter)");
+  app.add_option("-Y,--display-filter", in.display_filter,
+                 "Show only what matches this Wireshark display filter (tshark -Y; every packet is "
+                 "still analysed; see docs/display-filters.md)");
   app.add_option("-s,--snapshot-length", in.snaplen, "Capture at most N bytes of each packet (default 262144)");
   app.add_option("-B,--buffer-size", in.buffer_kib, "The kernel's capture buffer, in KiB");
   app.add_flag("-p,--no-promiscuous-mode", in.no_promiscuous, "Don't put the interface in promiscuous mode");
@@ -258,6 +261,16 @@ PreparedInput prepare_input(const InputArgs& in, bool verbose_note) {
     expression = text.str();
   }
   std::string error;
+  if (!in.display_filter.empty()) {
+    // As tshark: an invalid display filter is reported before any input is opened, status 2.
+    DfilterError dferror;
+    p.display = DisplayFilter::compile(in.display_filter, dferror);
+    if (!p.display) {
+      std::fputs(format_dfilter_error(in.display_filter, dferror).c_str(), stderr);
+      p.status = 2;
+      return p;
+    }
+  }
   if (in.live()) {
     LiveOptions o;
     o.interfaces = in.interfaces;
@@ -368,6 +381,7 @@ void remove_shards(const std::string& dir, unsigned shards) {
 EngineResult run_engine(Engine& engine, const InputArgs& in, PreparedInput& prepared,
                         CaptureWriteSinks* write_sinks) {
   if (prepared.bpf) engine.add_filter(*prepared.bpf);
+  if (prepared.display) engine.add_filter(*prepared.display);
   if (write_sinks != nullptr && prepared.writer) engine.add_sinks(*write_sinks);
   g_engine.store(&engine);
   g_live.store(prepared.live.get());

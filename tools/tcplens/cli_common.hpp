@@ -15,6 +15,7 @@
 #include "tcplens/capture/pcap/bpf_filter.hpp"
 #include "tcplens/capture/pcap/fanout_capture.hpp"
 #include "tcplens/capture/pcap/live_source.hpp"
+#include "tcplens/dfilter/display_filter.hpp"
 #include "tcplens/engine/engine.hpp"
 
 namespace tcplens::cli {
@@ -25,6 +26,7 @@ struct InputArgs {
   bool list_interfaces = false;         // -D
   std::vector<std::string> expression;  // BPF, tcpdump's syntax
   std::string filter_file;              // -F
+  std::string display_filter;           // -Y, Wireshark's display filter syntax
   unsigned threads = 0;                 // 0: one per processor
   long long count = -1;                 // -c
   // Live capture (tcpdump's meaning).
@@ -79,6 +81,7 @@ struct PreparedInput {
   std::unique_ptr<FanoutCapture> fanout;  // -i with --fanout
   bool fanout_temp_dir = false;          // its directory is ours to remove
   std::unique_ptr<BpfPacketFilter> bpf;  // a file's (a live capture filters in the kernel)
+  std::unique_ptr<DisplayFilter> display;  // -Y
   std::unique_ptr<CaptureFiles> writer;  // -w
   SourceInfo info;
   int status = 0;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "tcplens/capture/raw_packet.hpp"
 #include "tcplens/decode/decoded_packet.hpp"
@@ -67,6 +68,9 @@ class WiresharkRenderer {
   // The tracker freed a stream: its application state goes.
   void forget(std::uint32_t stream);
   const WiresharkColumns& columns() const { return cols_; }
+  // The first HTTP message the last packet completed (request or status line, headers and
+  // body as reassembled); empty when it completed none. For the display filter's http.*.
+  std::string_view http_message() const;
 
   // Writes the last packet's line, aligned as tshark aligns it.
   void print(Output& out) const;

@@ -135,8 +135,9 @@ const char* rcode_name(unsigned r) {
   }
 }
 
-// A (possibly compressed) name at `off`; returns the bytes it takes in place, 0 when it
-// cannot be read. Pointers must point backwards, which also ends loops.
+}  // namespace
+
+// Pointers must point backwards, which also ends loops.
 std::size_t read_name(ByteView msg, std::size_t off, std::string& name) {
   name.clear();
   std::size_t used = 0;
@@ -169,8 +170,6 @@ std::size_t read_name(ByteView msg, std::size_t off, std::string& name) {
   }
   return 0;
 }
-
-}  // namespace
 
 bool dns_info(ByteView msg, bool mdns, std::string& info) {
   if (msg.size() < 12) return false;

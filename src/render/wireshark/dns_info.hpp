@@ -13,4 +13,8 @@ namespace tcplens::wireshark {
 // that was captured.
 bool dns_info(ByteView msg, bool mdns, std::string& info);
 
+// A (possibly compressed) name at `off` of `msg`, as tshark shows it ("<Root>" for the
+// root); returns the bytes it takes in place, 0 when it cannot be read.
+std::size_t read_name(ByteView msg, std::size_t off, std::string& name);
+
 }  // namespace tcplens::wireshark

@@ -190,6 +190,7 @@ struct WiresharkRenderer::AppState {
 
   // Per-packet scratch text, kept so that its buffers are reused.
   std::string prefix, body, app_info, app_proto, pending_line;
+  std::string http_message;  // the first HTTP message this packet completed
 
   void forget(std::uint32_t stream) {
     http.erase(stream);
@@ -332,6 +333,8 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
 
 void WiresharkRenderer::forget(std::uint32_t stream) { app_->forget(stream); }
 
+std::string_view WiresharkRenderer::http_message() const { return app_->http_message; }
+
 const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const DecodedPacket& pkt,
                                                      const TcpPacketAnalysis& a,
                                                      const StreamSummary* summary,
@@ -345,6 +348,7 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
   c.destination.clear();
   c.protocol.clear();
   c.info.clear();
+  app_->http_message.clear();
 
   // Link layer: Ethernet addresses until an IP layer replaces them.
   if (raw.linktype == linktype::kEthernet && raw.data.size() >= 14) {
@@ -475,6 +479,7 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
             const bool has_body = size > d.buf.find("\r\n\r\n") + 4 || m.chunked;
             if (!first_msg_shown) {
               http_summary(m, app_info, app_proto, has_body);
+              app_->http_message.assign(d.buf, 0, size);
               first_msg_shown = true;
             }
             if (!m.is_response) hs.last_method = m.first_line.substr(0, m.first_line.find(' '));
