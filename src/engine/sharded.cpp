@@ -321,11 +321,14 @@ void Merge::handle_group(std::uint64_t frame, Phase phase) {
     const Item& it = batch_[p.worker]->items[p.item];
     if (it.stream != kNoStream) p.stream = global_of(p.worker, it.stream);
   }
+  // The item index makes the order total, so std::sort (no temporary buffer, unlike
+  // stable_sort) keeps each worker's items in the order it made them.
   if (group_.size() > 1)
-    std::stable_sort(group_.begin(), group_.end(), [](const Pick& a, const Pick& b) {
+    std::sort(group_.begin(), group_.end(), [](const Pick& a, const Pick& b) {
       if (a.stream != b.stream) return a.stream < b.stream;
       if (a.sink != b.sink) return a.sink < b.sink;
-      return a.worker < b.worker;
+      if (a.worker != b.worker) return a.worker < b.worker;
+      return a.item < b.item;
     });
   for (const Pick& p : group_) handle(p.worker, batch_[p.worker]->items[p.item]);
 }

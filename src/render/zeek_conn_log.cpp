@@ -1,6 +1,7 @@
 #include "tcplens/render/zeek_conn_log.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <cstdio>
 
 namespace tcplens {
@@ -98,8 +99,10 @@ void write_zeek_conn_log(Output& out, const std::vector<zeek::ZeekConnTable::Fin
   std::vector<const zeek::ZeekConnTable::Finished*> order;
   order.reserve(conns.size());
   for (const auto& c : conns) order.push_back(&c);
-  std::stable_sort(order.begin(), order.end(), [](auto* a, auto* b) {
-    return a->engine->start_ts() < b->engine->start_ts();
+  // Ties keep the table's order (the pointers are into one vector).
+  std::sort(order.begin(), order.end(), [](auto* a, auto* b) {
+    if (a->engine->start_ts() != b->engine->start_ts()) return a->engine->start_ts() < b->engine->start_ts();
+    return std::less<>()(a, b);
   });
   Output line(-1, 256);
   std::size_t n = 0;

@@ -58,7 +58,9 @@ void FanoutCapture::run() {
     threads.emplace_back([w] {
       RawPacket raw;
       ReadStatus rs;
-      while ((rs = w->source->next(raw)) == ReadStatus::Ok) {
+      // Idle (the interface was quiet for a read timeout) is no end: the capture goes on.
+      while ((rs = w->source->next(raw)) == ReadStatus::Ok || rs == ReadStatus::Idle) {
+        if (rs == ReadStatus::Idle) continue;
         if (!w->writer.write(raw)) {
           w->error = w->writer.error();
           w->source->stop();
