@@ -211,7 +211,16 @@ else
   T=$!
   wait $T
   check "trace: exit status of a failed curl (7)" test $? -eq 7
+  # -Y: only the reset is shown (every packet is still tracked: the table has the connection).
+  "$TCPLENS" trace -n -Y 'tcp.flags.reset == 1' -- curl -s -o /dev/null "http://$HOST:$((HPORT + 1))/" \
+    >"$WORK/trace-y.out" 2>/dev/null
+  check "trace -Y: the reset shown" grep -q "Flags \[R" "$WORK/trace-y.out"
+  check "trace -Y: the SYN not shown" bash -c "! grep -q 'Flags \[S\]' '$WORK/trace-y.out'"
+  check "trace -Y: the rejected connection in the table" grep -q "rejected" "$WORK/trace-y.out"
 fi
+"$TCPLENS" trace -q -Y 'tcp.port ==' -- true >/dev/null 2>"$WORK/trace-bad-y.err"
+check "trace -Y invalid: exit status 2" test $? -eq 2
+check "trace -Y invalid: said as tshark says it" grep -q "Unexpected end of filter expression" "$WORK/trace-bad-y.err"
 "$TCPLENS" trace -q -- sh -c 'exit 7' >/dev/null 2>&1 &
 T=$!
 wait $T

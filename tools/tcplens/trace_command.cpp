@@ -13,6 +13,7 @@
 
 #include "commands.hpp"
 #include "trace_netns.hpp"
+#include "tcplens/dfilter/display_filter.hpp"
 #include "tcplens/render/connection_summary.hpp"
 #include "tcplens/report/html_report.hpp"
 #include "tcplens/render/ordered_text.hpp"
@@ -69,6 +70,8 @@ void add_trace_options(CLI::App& app, TraceArgs& args) {
   app.add_flag("-A", args.print.A_count, "ASCII dump of each packet");
   app.add_flag("-q,--quiet", args.quiet, "No packet lines: only the connections at the end");
   app.add_option("-w", args.print.input.write_file, "Write CMD's packets to FILE (pcap) as they come");
+  app.add_option("-Y,--display-filter", args.print.input.display_filter,
+                 "Show only what matches this Wireshark display filter (docs/display-filters.md)");
   app.add_option("-s,--snapshot-length", args.print.input.snaplen, "Capture at most N bytes of each packet");
   app.add_option("--report", args.report, "Also write an HTML report of CMD's traffic to FILE (as tcplens report)");
   app.add_option("--user", args.user, "Run CMD as USER (default: as tcplens runs, root)");
@@ -84,12 +87,22 @@ void add_trace_options(CLI::App& app, TraceArgs& args) {
       "CMD runs in a network namespace of its own, joined to this host by a veth pair with NAT, so\n"
       "the capture holds exactly its traffic and its children's. It needs root. What it cannot do\n"
       "(docs/live-capture.md): reach a server on this host's loopback (127.0.0.1 in CMD is its own),\n"
-      "use a DNS resolver on this host's loopback, or IPv6. Exit status: CMD's; 1 (before CMD runs)\n"
+      "use a DNS resolver on this host's loopback, or IPv6. Exit status: CMD's; 2 for an invalid -Y filter; 1 (before CMD runs)\n"
       "when the namespace or the capture cannot be made, or when CMD succeeded but the capture,\n"
       "the table or the -w file failed.");
 }
 
 int run_trace(const TraceArgs& args) {
+  // As everywhere: an invalid display filter is reported before anything runs, status 2.
+  std::unique_ptr<DisplayFilter> display;
+  if (!args.print.input.display_filter.empty()) {
+    DfilterError dferror;
+    display = DisplayFilter::compile(args.print.input.display_filter, dferror);
+    if (!display) {
+      std::fputs(format_dfilter_error(args.print.input.display_filter, dferror).c_str(), stderr);
+      return 2;
+    }
+  }
   TraceNamespace ns;
   std::string error;
   if (!ns.create(error)) {
@@ -160,6 +173,7 @@ int run_trace(const TraceArgs& args) {
   // veth and loopback hand packets to the capture before their checksums are filled in.
   options.zeek_verify_checksums = false;
   Engine engine(options);
+  if (display) engine.add_filter(*display);
   TcpdumpSinks lines(tcpdump_options(args.print));
   CaptureWriteSinks writes(files.get(), engine);
   RecordTable table;
