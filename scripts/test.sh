@@ -14,9 +14,10 @@ cmake --build build -j"$jobs"
 
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTCPLENS_SANITIZE=ON
 cmake --build build-asan -j"$jobs"
-# The flood, netns, browser and Dask tests run in the release build only: they drive the same
+# The flood, netns, browser and Dask tests run in the release build only (the rest two at a
+# time: each works in a directory of its own, on no network): they drive the same
 # code as the CLI tests that ASan does run (report_cli, split_merge), at many times the cost.
-(cd build-asan && TZ=UTC ctest --output-on-failure -LE 'flood|netns|browser|dask')
+(cd build-asan && TZ=UTC ctest --output-on-failure -j"$jobs" -LE 'flood|netns|browser|dask')
 
 # ThreadSanitizer over analyze's worker threads: the corpus on 1, 2 and 3 threads must give
 # the same output (a report changes stderr and the exit status).

@@ -60,9 +60,14 @@ flow_complete() {  # no client/server pair in two shards
   return 0
 }
 
-checked=0
+# SPLIT_MERGE_EVERY=K checks every K-th corpus capture only (the sanitizer build: the same
+# code, at many times the cost); the release build checks them all.
+every=${SPLIT_MERGE_EVERY:-1}
+checked=0 seen=0
 while IFS= read -r file; do
   name=${file#"$CORPUS"/}
+  seen=$((seen + 1))
+  [ $(((seen - 1) % every)) -eq 0 ] || continue
   rm -rf "$WORK/shards"
   "$TCPLENS" split -r "$file" -o "$WORK/shards" -n 3 2>"$WORK/split.err"
   split_status=$?
@@ -78,7 +83,7 @@ while IFS= read -r file; do
   checked=$((checked + 1))
   pass
 done < <(find "$CORPUS" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) | sort)
-ok "every corpus capture ($checked): split, and merged conns/analyze equal one run"
+ok "corpus captures ($checked of $seen): split, and merged conns/analyze equal one run"
 
 # Longer captures, more shards, CSV, the table, a filter, and timers that end connections in the middle (their
 # records come out at tick packets of other shards).
