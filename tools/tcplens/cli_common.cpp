@@ -115,6 +115,24 @@ std::string join_words(const std::vector<std::string>& words) {
   return out;
 }
 
+void add_display_filter_option(CLI::App& app, std::string& filter) {
+  app.add_option("-Y,--display-filter", filter,
+                 "Show only what matches this Wireshark display filter (tshark -Y; every packet is "
+                 "still analysed; see docs/display-filters.md)");
+}
+
+std::unique_ptr<DisplayFilter> compile_display_filter(const std::string& text, bool& ok) {
+  ok = true;
+  if (text.empty()) return nullptr;
+  DfilterError error;
+  auto filter = DisplayFilter::compile(text, error);
+  if (!filter) {
+    std::fputs(format_dfilter_error(text, error).c_str(), stderr);
+    ok = false;
+  }
+  return filter;
+}
+
 void add_input_options(CLI::App& app, InputArgs& in, bool with_write, bool short_file_size) {
   app.add_option("-r", in.read_file, "Read packets from FILE (pcap or pcapng; - for stdin)");
   app.add_option("-i,--interface", in.interfaces,
@@ -124,9 +142,7 @@ void add_input_options(CLI::App& app, InputArgs& in, bool with_write, bool short
       ->allow_extra_args(false);  // `-i lo port 80`: the words after IFACE are the filter
   app.add_flag("-D,--list-interfaces", in.list_interfaces, "List the interfaces to capture on, as tcpdump -D");
   app.add_option("-c", in.count, "Exit after N packets (that pass the filter)");
-  app.add_option("-Y,--display-filter", in.display_filter,
-                 "Show only what matches this Wireshark display filter (tshark -Y; every packet is "
-                 "still analysed; see docs/display-filters.md)");
+  add_display_filter_option(app, in.display_filter);
   app.add_option("-s,--snapshot-length", in.snaplen, "Capture at most N bytes of each packet (default 262144)");
   app.add_option("-B,--buffer-size", in.buffer_kib, "The kernel's capture buffer, in KiB");
   app.add_flag("-p,--no-promiscuous-mode", in.no_promiscuous, "Don't put the interface in promiscuous mode");
@@ -261,15 +277,12 @@ PreparedInput prepare_input(const InputArgs& in, bool verbose_note) {
     expression = text.str();
   }
   std::string error;
-  if (!in.display_filter.empty()) {
-    // As tshark: an invalid display filter is reported before any input is opened, status 2.
-    DfilterError dferror;
-    p.display = DisplayFilter::compile(in.display_filter, dferror);
-    if (!p.display) {
-      std::fputs(format_dfilter_error(in.display_filter, dferror).c_str(), stderr);
-      p.status = 2;
-      return p;
-    }
+  // As tshark: an invalid display filter is reported before any input is opened, status 2.
+  bool display_ok = true;
+  p.display = compile_display_filter(in.display_filter, display_ok);
+  if (!display_ok) {
+    p.status = 2;
+    return p;
   }
   if (in.live()) {
     LiveOptions o;

@@ -88,6 +88,12 @@ struct PreparedInput {
   bool done = false;  // -D: nothing more to do
   bool ok() const { return status == 0 && !done; }
 };
+// -Y FILTER (every command that reads packets, trace included).
+void add_display_filter_option(CLI::App& app, std::string& filter);
+// -Y's filter compiled; an invalid one is said on stderr as tshark says it (nullptr). An empty
+// `text` compiles to nullptr with `ok` true.
+std::unique_ptr<DisplayFilter> compile_display_filter(const std::string& text, bool& ok);
+
 // `verbose_note`: tcpdump's "verbose output suppressed" line before "listening on" (print
 // without -v and -w).
 PreparedInput prepare_input(const InputArgs& in, bool verbose_note);

@@ -13,7 +13,6 @@
 
 #include "commands.hpp"
 #include "trace_netns.hpp"
-#include "tcplens/dfilter/display_filter.hpp"
 #include "tcplens/render/connection_summary.hpp"
 #include "tcplens/report/html_report.hpp"
 #include "tcplens/render/ordered_text.hpp"
@@ -70,8 +69,7 @@ void add_trace_options(CLI::App& app, TraceArgs& args) {
   app.add_flag("-A", args.print.A_count, "ASCII dump of each packet");
   app.add_flag("-q,--quiet", args.quiet, "No packet lines: only the connections at the end");
   app.add_option("-w", args.print.input.write_file, "Write CMD's packets to FILE (pcap) as they come");
-  app.add_option("-Y,--display-filter", args.print.input.display_filter,
-                 "Show only what matches this Wireshark display filter (docs/display-filters.md)");
+  add_display_filter_option(app, args.print.input.display_filter);
   app.add_option("-s,--snapshot-length", args.print.input.snaplen, "Capture at most N bytes of each packet");
   app.add_option("--report", args.report, "Also write an HTML report of CMD's traffic to FILE (as tcplens report)");
   app.add_option("--user", args.user, "Run CMD as USER (default: as tcplens runs, root)");
@@ -94,15 +92,9 @@ void add_trace_options(CLI::App& app, TraceArgs& args) {
 
 int run_trace(const TraceArgs& args) {
   // As everywhere: an invalid display filter is reported before anything runs, status 2.
-  std::unique_ptr<DisplayFilter> display;
-  if (!args.print.input.display_filter.empty()) {
-    DfilterError dferror;
-    display = DisplayFilter::compile(args.print.input.display_filter, dferror);
-    if (!display) {
-      std::fputs(format_dfilter_error(args.print.input.display_filter, dferror).c_str(), stderr);
-      return 2;
-    }
-  }
+  bool display_ok = true;
+  const std::unique_ptr<DisplayFilter> display = compile_display_filter(args.print.input.display_filter, display_ok);
+  if (!display_ok) return 2;
   TraceNamespace ns;
   std::string error;
   if (!ns.create(error)) {
