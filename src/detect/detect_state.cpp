@@ -477,7 +477,7 @@ bool merge_detect_states(const std::vector<std::string>& paths, const DetectStat
       return false;
     }
     if (const std::string diff = options_difference(r.header(), expected); !diff.empty()) {
-      error = path + ": its shard run had other options than this merge (" + diff + ")";
+      error = path + ": its shard run had other options than this merge (shard run vs merge: " + diff + ")";
       return false;
     }
   }
