@@ -284,8 +284,11 @@ bool DetectStateWriter::finish() {
   put_le(out_, 0, 4);
   put_le(out_, 0, 4);
   put_le(out_, check_of(block_.data(), 0), 8);
-  put_le(out_, events_, 8);
-  put_le(out_, others_, 8);
+  std::uint8_t counts[16];
+  put_u32(put_u32(counts, static_cast<std::uint32_t>(events_)), static_cast<std::uint32_t>(events_ >> 32));
+  put_u32(put_u32(counts + 8, static_cast<std::uint32_t>(others_)), static_cast<std::uint32_t>(others_ >> 32));
+  out_.put(std::string_view(reinterpret_cast<const char*>(counts), sizeof counts));
+  put_le(out_, check_of(counts, sizeof counts), 8);
   out_.put(std::string_view(kEndMagic, sizeof kEndMagic));
   if (!out_.flush()) failed_ = true;
   return !failed_;
@@ -380,9 +383,9 @@ bool DetectStateReader::next_block() {
   if (len > 0 && !read_exact(block_.data(), len)) return fail(at, "cut short in a block");
   if (check_of(block_.data(), len) != get_le(h + 8, 8)) return fail(at, "damaged block (its check does not match)");
   if (len == 0) {
-    std::uint8_t t[24];
+    std::uint8_t t[32];
     const std::uint64_t trailer = offset_;
-    if (!read_exact(t, sizeof t) || std::memcmp(t + 16, kEndMagic, 8) != 0)
+    if (!read_exact(t, sizeof t) || std::memcmp(t + 24, kEndMagic, 8) != 0 || check_of(t, 16) != get_le(t + 16, 8))
       return fail(trailer, "cut short or damaged trailer");
     trailer_events_ = get_le(t, 8);
     trailer_others_ = get_le(t + 8, 8);

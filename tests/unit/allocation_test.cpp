@@ -8,6 +8,7 @@
 
 #include "packet_builder.hpp"
 #include "tcplens/decode/packet_decoder.hpp"
+#include "tcplens/detect/detect_state.hpp"
 #include "tcplens/dfilter/display_filter.hpp"
 #include "tcplens/engine/packet_event.hpp"
 #include "tcplens/render/output.hpp"
@@ -95,6 +96,24 @@ TEST(Allocations, NoneThroughAnalysisAndRendering) {
               out.clear();
             }),
             0);
+}
+
+// A detect shard run writes its state (detect_state.hpp) without allocating: the events go
+// to a fixed block, the blocks to an output buffer already grown.
+TEST(Allocations, NoneWhileWritingADetectState) {
+  Output out(-1, std::size_t{1} << 22);
+  auto writer = std::make_unique<detect::DetectStateWriter>(out);
+  writer->start(detect::DetectStateHeader{});
+  detect::PacketFacts facts;
+  EXPECT_EQ(allocations_in_steady_state([&](const RawPacket& raw, const DecodedPacket& pkt) {
+              const detect::DetectInput kind = detect::Detector::input_of(raw, pkt, facts);
+              if (kind == detect::DetectInput::Other)
+                writer->add_other();
+              else
+                writer->add(kind, facts);
+            }),
+            0);
+  EXPECT_GT(writer->events(), 300u);
 }
 
 // A compiled display filter evaluates without allocating, application fields included.

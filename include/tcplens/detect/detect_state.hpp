@@ -12,10 +12,11 @@
 // File (little-endian): a header ("TLDETST1", u32 version, u32 shard, u32 shards, u64
 // packets of the whole input, the DetectOptions, the filter text), then blocks of events (u32
 // payload length, u32 events, u64 check of the payload, the payload; at most 64 KiB), an
-// empty block, a trailer (u64 events, u64 packets that made no event, "TLDETEND"). An event
-// is a tag byte, LEB128 varints and a few raw words: the frame as a delta from the previous
-// event's, the time as a zig-zag delta, each address as a literal or "the previous event's
-// source/destination", each field left out when zero. About 25 to 40 bytes a packet.
+// empty block, a trailer (u64 events, u64 packets that made no event, u64 check of the two,
+// "TLDETEND"). An event is two tag bytes, LEB128 varints and a few raw words: the frame as a
+// delta from the previous event's, the time as a zig-zag delta, each address as a literal or
+// "the previous event's source/destination", each field left out when zero. About 25 to 40
+// bytes a packet.
 //
 // The writer appends to a fixed block and an Output: no allocation per event. The reader
 // checks every block before using it; each error names the file and the byte offset.
