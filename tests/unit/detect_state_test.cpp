@@ -284,13 +284,7 @@ struct Capture {
   }
   void send(Host src, Host dst, std::uint32_t seq, std::uint32_t ack, std::uint16_t flags, double t,
             std::uint32_t payload = 0) {
-    test::Segment s;
-    s.src = src;
-    s.dst = dst;
-    s.seq = seq;
-    s.ack = ack;
-    s.flags = flags;
-    s.payload = payload;
+    test::Segment s = test::segment_between(src, dst, seq, ack, flags, payload);
     s.ip_id = static_cast<std::uint16_t>(frame * 7);
     const auto bytes = test::build_ipv4_tcp(s);
     const auto sec = static_cast<std::int64_t>(t);
