@@ -99,6 +99,8 @@ check "not a state file" refused "shard-1.pcap: offset 0: not a tcplens detect s
 check "no such file" refused "nope.state: No such file" --merge "$S0" "$WORK/nope.state" "$S2"
 "$TCPLENS" detect -c 10 --merge "$S0" "$S1" "$S2" >/dev/null 2>&1
 check "-c with --merge: a usage error" test $? -eq 2
+"$TCPLENS" detect -Y "tcp.stream < 5" -r "$WORK/s/shard-0.pcap" --shard-index "$WORK/s/shard-0.idx" >"$WORK/out" 2>"$WORK/err"
+check "-Y on tcp.stream with --shard-index: a usage error" test $? -eq 2 -a ! -s "$WORK/out"
 "$TCPLENS" detect -r "$WORK/s/shard-0.pcap" --shard-index "$WORK/nope.idx" >/dev/null 2>"$WORK/err"
 check "a missing index" test $? -eq 1 -a -s "$WORK/err"
 finish detect_merge
