@@ -402,6 +402,14 @@ bool DetectStateReader::next_block() {
   return true;
 }
 
+bool DetectStateReader::check_blocks() {
+  while (next_block()) {
+    events_ += block_left_;
+    block_left_ = 0;
+  }
+  return error_.empty() && rewind();
+}
+
 bool DetectStateReader::next(DetectInput& kind, PacketFacts& p) {
   if (done_) return false;
   if (block_left_ == 0) {
@@ -507,16 +515,11 @@ bool merge_detect_states(const std::vector<std::string>& paths, const DetectStat
       return false;
     }
   // Check every file whole before replaying any (a refusal writes nothing).
-  DetectInput kind;
-  PacketFacts p;
-  for (auto& r : readers) {
-    while (r->next(kind, p)) {
-    }
-    if (!r->error().empty() || !r->rewind()) {
+  for (auto& r : readers)
+    if (!r->check_blocks()) {
       error = r->error();
       return false;
     }
-  }
   // Replay in frame order: a heap of the readers' next events, the lowest frame on top.
   struct Head {
     PacketFacts p;
@@ -539,22 +542,34 @@ bool merge_detect_states(const std::vector<std::string>& paths, const DetectStat
       error = readers[i]->error();
       return false;
     }
-  std::uint64_t last = 0;
-  while (!heap.empty()) {
+  auto pop = [&] {
     std::pop_heap(heap.begin(), heap.end(), later);
     const std::size_t i = heap.back();
     heap.pop_back();
-    if (heads[i].p.frame == last) {
-      error = paths[i] + ": frame " + std::to_string(last) + " is in another shard too";
+    return i;
+  };
+  std::uint64_t last = 0;
+  for (std::size_t i = heap.empty() ? readers.size() : pop(); i < readers.size();) {
+    if (heads[i].p.frame <= last) {
+      error = paths[i] + ": frame " + std::to_string(heads[i].p.frame) + " comes again (or is in another shard too)";
       return false;
     }
     last = heads[i].p.frame;
     detector.on_input(heads[i].kind, heads[i].p);
     ++result.events;
-    if (!refill(i)) {
-      error = readers[i]->error();
-      return false;
+    if (!readers[i]->next(heads[i].kind, heads[i].p)) {
+      if (!readers[i]->error().empty()) {
+        error = readers[i]->error();
+        return false;
+      }
+      i = heap.empty() ? readers.size() : pop();  // this shard is over: the lowest of the others
+      continue;
     }
+    // While this shard's next event comes before every other shard's, it goes on without the heap.
+    if (heap.empty() || heads[i].p.frame < heads[heap.front()].p.frame) continue;
+    heap.push_back(i);
+    std::push_heap(heap.begin(), heap.end(), later);
+    i = pop();
   }
   std::uint64_t others = 0;
   for (auto& r : readers) others += r->other_packets();

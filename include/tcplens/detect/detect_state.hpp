@@ -91,8 +91,12 @@ class DetectStateReader {
   const DetectStateHeader& header() const { return header_; }
   // The next event; false at the end (done() and the trailer read) or on an error (error()).
   bool next(DetectInput& kind, PacketFacts& p);
-  // Back to the first event (the merge checks every file before it replays them).
+  // Back to the first event.
   bool rewind();
+  // Reads every block to the trailer, checking each (its check, its length, the counts),
+  // without decoding the events, then rewinds: what the merge does to every file before it
+  // replays any. Events are decoded (and checked) by next().
+  bool check_blocks();
   bool done() const { return done_; }
   std::uint64_t events() const { return trailer_events_; }
   std::uint64_t other_packets() const { return trailer_others_; }
@@ -121,7 +125,7 @@ class DetectStateReader {
 };
 
 // `tcplens detect --merge`: checks every file (the options and filter of `expected`, each
-// shard of one split once, every block whole), then replays their events in frame order into
+// shard of one split once, every block whole: check_blocks()), then replays their events in frame order into
 // `detector` (whose on_raise hears each finding as one run raises it); the caller then calls
 // finish() and writes the findings. False with `error` set when the files are refused
 // (nothing replayed) or, past the checks, one fails to read again.
