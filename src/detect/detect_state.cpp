@@ -14,6 +14,7 @@ constexpr char kMagic[8] = {'T', 'L', 'D', 'E', 'T', 'S', 'T', '1'};
 constexpr char kEndMagic[8] = {'T', 'L', 'D', 'E', 'T', 'E', 'N', 'D'};
 constexpr std::size_t kBlockHeader = 16;  // u32 payload length, u32 events, u64 check
 constexpr std::uint32_t kMaxFilter = 1 << 20;
+constexpr std::uint32_t kMaxShards = 1 << 16;
 
 // Tag byte A: kind (2 bits), option shape (2), has_ts, and which of ts_val, ack, seq follow.
 constexpr std::uint8_t kTsValue = 1 << 5, kAckValue = 1 << 6, kSeqValue = 1 << 7;
@@ -343,7 +344,8 @@ bool DetectStateReader::open(const std::string& path) {
     p += 4;
   }
   const std::uint32_t filter_len = static_cast<std::uint32_t>(get_le(p, 4));
-  if (header_.shards == 0 || header_.shard >= header_.shards)
+  // (split makes at most 4096 shards; a larger count is damage, and would size the merge's tables.)
+  if (header_.shards == 0 || header_.shards > kMaxShards || header_.shard >= header_.shards)
     return fail(12, "shard " + std::to_string(header_.shard) + " of " + std::to_string(header_.shards) +
                         " shards is no shard");
   if (filter_len > kMaxFilter) return fail(kFixed - 4, "impossible filter length");

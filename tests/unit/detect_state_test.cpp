@@ -246,6 +246,17 @@ TEST(DetectState, ADamagedByteIsRefusedOrChangesOnlyTheHeader) {
   }
 }
 
+TEST(DetectState, ImpossibleShardCountsAreRefused) {
+  TempDir dir;
+  for (std::uint32_t shards : {0u, 1u << 17, 0xffffffffu}) {
+    DetectStateHeader h = header_of(0, shards);
+    write_file(dir.file("s"), state_bytes({}, h));
+    DetectStateReader r;
+    EXPECT_FALSE(r.open(dir.file("s"))) << shards;
+    EXPECT_NE(r.error().find("offset 12: shard 0 of"), std::string::npos) << r.error();
+  }
+}
+
 TEST(DetectState, FramesMustIncrease) {
   Output out(-1);
   DetectStateWriter w(out);
