@@ -3,7 +3,8 @@
 # --shard-index writes its state, `detect --merge` replays them into one detector and writes,
 # byte for byte, what one run over the whole capture writes: the table, JSON lines and --live
 # output, for 2 and 3 shards, on every capture of live/DETECT.tsv (floods, scans, weak ISNs
-# and the benign ones) and on a few of the corpus's largest other captures. Then the merge's
+# and the benign ones) and on a few of the corpus's largest other captures; every other corpus
+# capture once (3 shards, JSON, --live, --isn-report). Then the merge's
 # refusals: other options, another filter, a missing or repeated shard, shards of two
 # splits, a truncated, damaged or foreign file (each named, with its offset), -c.
 # Usage: detect_merge_test.sh TCPLENS CORPUS_DIR
@@ -55,6 +56,28 @@ done
 ok "${#files[@]} captures (${findings} with findings): merged = one run, 2 and 3 shards, table/json/--live"
 check "findings in at least the $attacks captures of labelled attacks" test "$findings" -ge "$attacks"
 [ -s "$WORK/shard.err" ] && { bad "shard runs wrote to stderr"; cat "$WORK/shard.err"; }
+
+# Every other capture of the corpus once (3 shards, JSON with --live and --isn-report): IPv6,
+# tunnels, fragments, ICMP errors quoting TCP, odd link types. A capture that split refuses
+# (damaged, or a pcapng with several link types) is left out.
+others=0 unsplit=0 differ=()
+while IFS= read -r file; do
+  printf '%s\n' "${files[@]}" | grep -qxF "$file" && continue
+  rm -rf "$WORK/s"
+  if ! "$TCPLENS" split -r "$file" -o "$WORK/s" -n 3 >/dev/null 2>&1; then
+    unsplit=$((unsplit + 1))
+    continue
+  fi
+  others=$((others + 1))
+  args=(--format json --live --isn-report)
+  "$TCPLENS" detect "${args[@]}" -r "$file" >"$WORK/whole" 2>/dev/null
+  states "$WORK/s" "${args[@]}" 2>/dev/null
+  "$TCPLENS" detect "${args[@]}" --merge "$WORK"/s/shard-*.state >"$WORK/merged" 2>"$WORK/merge.err" &&
+    cmp -s "$WORK/whole" "$WORK/merged" || differ+=("${file#"$CORPUS"/}")
+done < <(find "$CORPUS" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) | sort)
+check "$others other corpus captures merged = one run ($unsplit not split): ${differ[*]:-}" test "${#differ[@]}" -eq 0
+check "most of the corpus was split" test "$others" -gt 150
+: >"$WORK/shard.err"
 
 # A filter chooses the packets the detectors see, in the shards as in one run.
 FILE=$CORPUS/live/syn-flood-scan/scan-syn.pcap
