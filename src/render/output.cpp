@@ -38,6 +38,16 @@ void Output::grow(std::size_t n) {
   end_ = bigger + want;
 }
 
+void Output::clear_and_trim(std::size_t keep) {
+  cur_ = buf_;
+  if (static_cast<std::size_t>(end_ - buf_) <= keep) return;
+  if (keep < 64) keep = 64;
+  char* smaller = static_cast<char*>(std::realloc(buf_, keep));
+  if (smaller == nullptr) return;  // keeps the larger buffer
+  buf_ = cur_ = smaller;
+  end_ = smaller + keep;
+}
+
 bool Output::flush() {
   if (fd_ < 0) return true;
   const std::size_t size = this->size();
