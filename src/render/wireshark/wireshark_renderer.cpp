@@ -39,14 +39,25 @@ void assign_relative_time(std::string& out, NsTime d, bool nano) {
   std::int64_t total = d.total_ns();
   const bool neg = total < 0;
   if (neg) total = -total;
+  // By hand, not snprintf: this runs for every packet.
+  const auto seconds = static_cast<std::uint64_t>(total / 1000000000);
+  auto fraction = static_cast<std::uint64_t>(total % 1000000000);
+  int digits = 9;
+  if (!nano) {
+    fraction /= 1000;
+    digits = 6;
+  }
   char buf[48];
-  if (nano)
-    std::snprintf(buf, sizeof buf, "%s%lld.%09lld", neg ? "-" : "", static_cast<long long>(total / 1000000000),
-                  static_cast<long long>(total % 1000000000));
-  else
-    std::snprintf(buf, sizeof buf, "%s%lld.%06lld", neg ? "-" : "", static_cast<long long>(total / 1000000000),
-                  static_cast<long long>((total % 1000000000) / 1000));
-  out.assign(buf);
+  char* p = buf + sizeof buf;
+  for (int k = 0; k < digits; ++k, fraction /= 10) *--p = static_cast<char>('0' + fraction % 10);
+  *--p = '.';
+  std::uint64_t s = seconds;
+  do {
+    *--p = static_cast<char>('0' + s % 10);
+    s /= 10;
+  } while (s != 0);
+  if (neg) *--p = '-';
+  out.assign(p, static_cast<std::size_t>(buf + sizeof buf - p));
 }
 
 const char* ip_protocol_name(std::uint8_t proto) {
