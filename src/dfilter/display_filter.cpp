@@ -48,7 +48,8 @@ class AppState {
 
  private:
   struct PerThread {
-    WiresharkRenderer renderer;
+    // The whole message, body included: the `http` field's bytes.
+    WiresharkRenderer renderer{WiresharkOptions{.nanosecond = false, .keep_http_bodies = true}};
     AppResult result;
   };
   std::mutex mutex_;

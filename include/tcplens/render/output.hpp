@@ -110,6 +110,9 @@ class Output {
   std::string_view text() const { return {buf_, size()}; }
   void truncate(std::size_t size) { cur_ = buf_ + size; }
   void clear() { cur_ = buf_; }
+  // Empties the buffer and, if it grew past `keep` bytes, gives the memory back: for a buffer
+  // reused over and over that once held a burst (thousands of records ended by one timer).
+  void clear_and_trim(std::size_t keep);
 
   // Writes when at least `threshold` bytes are waiting. Returns false on a write error.
   bool flush_if_large(std::size_t threshold = 1 << 18) {
