@@ -140,14 +140,6 @@ int run_detect(const DetectArgs& args) {
     return 2;
   }
   if (!args.input.merge_items.empty()) return run_detect_merge(args, settings);
-  if (!args.input.shard_index.empty() && in.display && (in.display->needs() & need::kStreamNumbers)) {
-    // A shard numbers its own streams; the whole input's numbers are learned only at a merge
-    // of text items, too late for a filter that chooses the detectors' input.
-    std::fprintf(stderr,
-                 "tcplens: a -Y filter on tcp.stream or application fields needs the whole input's stream "
-                 "numbers: not with --shard-index\n");
-    return 2;
-  }
   std::unique_ptr<Output> state_out;
   std::unique_ptr<detect::DetectStateWriter> state;
   if (!args.input.shard_index.empty()) {
