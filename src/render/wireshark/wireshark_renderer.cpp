@@ -28,10 +28,14 @@ void assign_ip(std::string& out, const IpAddress& a) {
 }
 
 void assign_mac(std::string& out, ByteView b, std::size_t off) {
-  char buf[18];
-  std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", b[off], b[off + 1], b[off + 2],
-                b[off + 3], b[off + 4], b[off + 5]);
-  out.assign(buf, 17);
+  static constexpr char kHex[] = "0123456789abcdef";
+  char buf[17];
+  for (std::size_t i = 0; i < 6; ++i) {
+    buf[3 * i] = kHex[b[off + i] >> 4];
+    buf[3 * i + 1] = kHex[b[off + i] & 15];
+    if (i != 5) buf[3 * i + 2] = ':';
+  }
+  out.assign(buf, sizeof buf);
 }
 
 // Wireshark's display_signed_time() for a relative time with 6 or 9 decimals.
@@ -386,8 +390,10 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
 
   // Link layer: Ethernet addresses until an IP layer replaces them.
   if (raw.linktype == linktype::kEthernet && raw.data.size() >= 14) {
-    assign_mac(c.destination, raw.data, 0);
-    assign_mac(c.source, raw.data, 6);
+    if (pkt.ip_depth == 0) {  // (an IP layer's addresses replace them)
+      assign_mac(c.destination, raw.data, 0);
+      assign_mac(c.source, raw.data, 6);
+    }
     const std::uint16_t type = load_be16(raw.data, 12);
     if (type == 0x0806) c.protocol = "ARP";
     else if (type == 0x8035) c.protocol = "RARP";
