@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <new>
 
@@ -104,6 +105,12 @@ void Output::put_hex(std::uint64_t v, int min_digits) {
   char* q = p;
   while (n > 0) *q++ = buf[--n];
   cur_ = q;
+}
+
+void Output::put_fixed(double v, int decimals) {
+  char* p = reserve(360);  // the longest double in fixed notation, with up to 40 decimals
+  const std::to_chars_result r = std::to_chars(p, p + 360, v, std::chars_format::fixed, decimals);
+  cur_ = r.ptr;
 }
 
 void Output::put_ipv4(const std::uint8_t* addr) { cur_ = format_ipv4(reserve(16), addr); }

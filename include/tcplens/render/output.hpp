@@ -46,6 +46,9 @@ class Output {
   }
   void put_u64(std::uint64_t v);
   void put_i64(std::int64_t v);
+  // `v` with `decimals` digits after the point, exactly as printf's "%.*f" (std::to_chars:
+  // the same rounding, a tenth of the cost).
+  void put_fixed(double v, int decimals);
   // Zero-padded to `width` digits (v must fit).
   void put_u32_padded(std::uint32_t v, int width) {
     char* p = reserve(static_cast<std::size_t>(width));
