@@ -1,4 +1,4 @@
-// Application printers (DNS, text protocols, SSH, RESP) through the tcpdump renderer.
+// Application printers (DNS, text protocols, SSH, RESP, SNMP) through the tcpdump renderer.
 // Expected lines are what tcpdump 4.99.3 prints for the same bytes (`tcpdump -n -t`, -v).
 #include <gtest/gtest.h>
 
@@ -152,6 +152,67 @@ TEST(RespPrint, Array) {
   EXPECT_EQ(render(kResp),
             "IP 10.0.0.1.40000 > 10.0.0.2.6379: Flags [P.], seq 1000:1022, ack 2000, win 1000, "
             "length 22: RESP \"GET\" \"key\"\n");
+}
+
+// SNMP (print_snmp.cpp). UDP 10.0.0.1.1234 > 10.0.0.2.161, SNMPv2c community "public",
+// GetRequest id 7 for sysName.0 (.1.3.6.1.2.1.1.5.0).
+constexpr std::string_view kSnmpGet =
+    "4500004400014000401126a60a0000010a00000204d200a10030acd9302602010104067075626c6963a0190201"
+    "07020100020100300e300c06082b060102010105000500";
+
+TEST(SnmpPrint, GetRequest) {
+  EXPECT_EQ(render(kSnmpGet), "IP 10.0.0.1.1234 > 10.0.0.2.161:  GetRequest(25)  .1.3.6.1.2.1.1.5.0\n");
+  EXPECT_EQ(render(kSnmpGet, 1),
+            "IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto UDP (17), length 68)\n"
+            "    10.0.0.1.1234 > 10.0.0.2.161:  { SNMPv2c { GetRequest(25) R=7  .1.3.6.1.2.1.1.5.0 } } \n");
+}
+
+TEST(SnmpPrint, ResponseWithValues) {
+  // Community "ops": sysName.0 = "gw", sysUpTime.0 = TimeTicks 100.
+  constexpr std::string_view kResp =
+      "4500005200014000401126980a0000010a00000200a104d2003eb8a1303402010104036f7073a22a02010702"
+      "0100020100301f300e06082b0601020101050004026777300d06082b06010201010300430164";
+  EXPECT_EQ(render(kResp), "IP 10.0.0.1.161 > 10.0.0.2.1234:  C=\"ops\" GetResponse(42)  "
+                           ".1.3.6.1.2.1.1.5.0=\"gw\" .1.3.6.1.2.1.1.3.0=100\n");
+}
+
+TEST(SnmpPrint, V1Trap) {
+  // Enterprise .1.3.6.1.4.1.9, agent 10.0.0.1, enterpriseSpecific 3, time 55, no bindings.
+  constexpr std::string_view kTrap =
+      "4500004400014000401126a60a0000010a00000204d200a20030f90b302602010004067075626c6963a41906"
+      "062b060104010940040a0000010201060201034301373000";
+  EXPECT_EQ(render(kTrap),
+            "IP 10.0.0.1.1234 > 10.0.0.2.162:  Trap(25)  .1.3.6.1.4.1.9 10.0.0.1 enterpriseSpecific s=3 55\n");
+}
+
+TEST(SnmpPrint, GarbledBer) {
+  // The last value claims 4 bytes where none are left.
+  EXPECT_EQ(render("4500004400014000401126a60a0000010a00000204d200a10030acd5302602010104067075626c6963"
+                   "a019020107020100020100300e300c06082b060102010105000504"),
+            "IP 10.0.0.1.1234 > 10.0.0.2.161:  GetRequest(25)  .1.3.6.1.2.1.1.5.0[len0<asnlen4]\n");
+  // Version 9.
+  EXPECT_EQ(render("4500002100014000401126c90a0000010a00000204d200a1000dab5a3003020109"),
+            "IP 10.0.0.1.1234 > 10.0.0.2.161:  SNMP [version = 9]\n");
+  // A high tag number (extended form, 129) in the context class.
+  EXPECT_EQ(render("4500002000014000401126ca0a0000010a00000204d200a1000ca5df3f810100"),
+            "IP 10.0.0.1.1234 > 10.0.0.2.161:  [id?C/x/129]\n");
+  // A five-octet length (wraps to 0, as in tcpdump), then nothing.
+  EXPECT_EQ(render("4500002400014000401126c60a0000010a00000204d200a10010b4d33085010000000000"),
+            "IP 10.0.0.1.1234 > 10.0.0.2.161:  [1 extra after iSEQ][nothing to parse]\n");
+}
+
+TEST(SnmpPrint, TruncatedAtEveryLength) {
+  // Inside the UDP header: [|udp]; anywhere in the message: tcpdump checks the whole outer
+  // SEQUENCE against the capture first, so nothing of it is printed.
+  const std::size_t full = kSnmpGet.size() / 2;
+  for (std::uint32_t cap = 20; cap < full; ++cap) {
+    const std::string got = render(kSnmpGet, 0, cap);
+    if (cap < 28)
+      EXPECT_EQ(got.substr(got.size() - 7), "[|udp]\n") << "caplen " << cap;
+    else
+      EXPECT_EQ(got, "IP 10.0.0.1.1234 > 10.0.0.2.161:   [|snmp]\n") << "caplen " << cap;
+    EXPECT_EQ(render(kSnmpGet, 1, cap).back(), '\n');
+  }
 }
 
 }  // namespace

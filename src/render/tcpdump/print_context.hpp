@@ -194,6 +194,8 @@ void ripng_print(PrintContext& ctx, const std::uint8_t* dat, unsigned length);
 void ntp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 void bootp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 void dhcp6_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length);
+// SNMP (161, 162): tcpdump's BER walk of the whole message (print_snmp.cpp).
+void snmp_print(PrintContext& ctx, const std::uint8_t* np, unsigned length);
 // GRE versions 0 and 1 (print-gre.c) and MPLS label stacks (print-mpls.c).
 void gre_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 void mpls_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);

@@ -141,6 +141,130 @@ def mpls(labels, payload, ttl=64):
     return out + payload
 
 
+# BER (X.690) for the SNMP messages: definite lengths, short or long form.
+def ber(tag, body):
+    n = len(body)
+    if n < 128:
+        ln = bytes([n])
+    elif n < 256:
+        ln = bytes([0x81, n])
+    else:
+        ln = bytes([0x82, n >> 8, n & 255])
+    return bytes([tag]) + ln + body
+
+
+def ber_int(v):
+    return ber(0x02, v.to_bytes(max(1, (v.bit_length() + 8) // 8), "big", signed=True))
+
+
+def ber_str(v):
+    return ber(0x04, v)
+
+
+def ber_oid(text):
+    arcs = [int(x) for x in text.split(".")]
+    out = bytes([arcs[0] * 40 + arcs[1]])
+    for a in arcs[2:]:
+        enc = [a & 0x7F]
+        a >>= 7
+        while a:
+            enc.append(0x80 | (a & 0x7F))
+            a >>= 7
+        out += bytes(reversed(enc))
+    return ber(0x06, out)
+
+
+def ber_seq(*items):
+    return ber(0x30, b"".join(items))
+
+
+def ber_app(tag, v):  # IpAddress 0 (bytes), Counter32 1, Gauge32 2, TimeTicks 3, Counter64 6
+    return ber(0x40 | tag, v if isinstance(v, bytes) else v.to_bytes(max(1, (v.bit_length() + 8) // 8), "big"))
+
+
+def snmp_packets(t0):
+    """A manager (192.0.2.10) polling an agent (192.0.2.20) with SNMPv1, v2c and v3 (RFC 3416
+    PDUs, RFC 3412/3414 header and USM), and the agent's traps and informs to port 162; the
+    last three frames are damaged: cut short by the snap length, a length past the message,
+    an unknown version."""
+    mgr, agent = "192.0.2.10", "192.0.2.20"
+    null = b"\x05\x00"
+    sys_ = "1.3.6.1.2.1.1"
+    if_ = "1.3.6.1.2.1.2.2.1"
+
+    def vb(name, value=null):
+        return ber_seq(ber_oid(name), value)
+
+    def pdu(tag, reqid, binds, status=0, index=0):
+        return ber(0xA0 | tag, ber_int(reqid) + ber_int(status) + ber_int(index) + ber_seq(*binds))
+
+    def msg(version, community, body):
+        return ber_seq(ber_int(version), ber_str(community), body)
+
+    def frame(fwd, body, sport=41161, dport=161, cut=None):
+        a, b = (mgr, agent) if fwd else (agent, mgr)
+        sp, dp = (sport, dport) if fwd else (dport, sport)
+        fr = eth_out(fwd, 0x0800, ipv4(a, b, 17, udp(sp, dp, body, a, b), 0x5000 + len(out)))
+        return fr[:cut] if cut else fr
+
+    engine = bytes.fromhex("80001f8880e1d2c3b4a5968778")
+    usm_empty = ber_seq(ber_str(b""), ber_int(0), ber_int(0), ber_str(b""), ber_str(b""), ber_str(b""))
+    usm_agent = ber_seq(ber_str(engine), ber_int(4), ber_int(86400), ber_str(b""), ber_str(b""), ber_str(b""))
+    usm_user = ber_seq(ber_str(engine), ber_int(4), ber_int(86401), ber_str(b"monitor"), ber_str(b""), ber_str(b""))
+
+    def v3(msgid, flags, usm, ctx_engine, body):
+        hdr = ber_seq(ber_int(msgid), ber_int(65507), ber_str(bytes([flags])), ber_int(3))
+        return ber_seq(ber_int(3), hdr, ber_str(usm), ber_seq(ber_str(ctx_engine), ber_str(b""), body))
+
+    trap_v1 = ber(0xA4, ber_oid("1.3.6.1.4.1.8072.3.2.10") + ber_app(0, bytes([192, 0, 2, 20])) +
+                  ber_int(2) + ber_int(0) + ber_app(3, 360012) + ber_seq(vb(if_ + ".1.2", ber_int(2))))
+    out = []
+    msgs = [
+        (True, msg(0, b"public", pdu(0, 1001, [vb(sys_ + ".1.0"), vb(sys_ + ".3.0"), vb(sys_ + ".5.0")])), {}),
+        (False, msg(0, b"public", pdu(2, 1001, [vb(sys_ + ".1.0", ber_str(b"Linux agent 6.18.0 x86_64")),
+                                                 vb(sys_ + ".3.0", ber_app(3, 4242042)),
+                                                 vb(sys_ + ".5.0", ber_str(b"agent"))])), {}),
+        (True, msg(1, b"netops", pdu(1, 1002, [vb(if_ + ".10"), vb(if_ + ".16")])), {}),
+        (False, msg(1, b"netops", pdu(2, 1002, [vb(if_ + ".10.1", ber_app(1, 3000000000)),
+                                                 vb(if_ + ".16.1", ber_app(1, 123456))])), {}),
+        (True, msg(1, b"netops", ber(0xA5, ber_int(1003) + ber_int(0) + ber_int(4) +
+                                     ber_seq(vb("1.3.6.1.2.1.31.1.1.1.6")))), {}),
+        (False, msg(1, b"netops", pdu(2, 1003, [vb("1.3.6.1.2.1.31.1.1.1.6.1", ber_app(6, 2 ** 40 + 17)),
+                                                 vb("1.3.6.1.2.1.31.1.1.1.6.2", ber_app(6, 99)),
+                                                 vb("1.3.6.1.2.1.4.20.1.1.192.0.2.20", ber_app(0, bytes([192, 0, 2, 20]))),
+                                                 vb("1.3.6.1.2.1.31.1.1.1.6.3", b"\x82\x00")])), {}),
+        (True, msg(1, b"private", pdu(3, 1004, [vb(sys_ + ".6.0", ber_str(b"rack 7")),
+                                                 vb(sys_ + ".4.0", ber_str(b"\x00\x01ops"))])), {}),
+        (False, msg(1, b"private", pdu(2, 1004, [vb(sys_ + ".6.0", ber_str(b"rack 7")),
+                                                  vb(sys_ + ".4.0", ber_str(b"\x00\x01ops"))], status=17, index=2)), {}),
+        (True, msg(1, b"netops", pdu(0, 1005, [vb(sys_ + ".9.0"), vb("1.3.6.1.2.1.99.1.0")])), {}),
+        (False, msg(1, b"netops", pdu(2, 1005, [vb(sys_ + ".9.0", b"\x80\x00"), vb("1.3.6.1.2.1.99.1.0", b"\x81\x00")])), {}),
+        # SNMPv3: discovery (noAuthNoPriv, reportable), the agent's report, a request as "monitor".
+        (True, v3(7001, 0x04, usm_empty, b"", pdu(0, 2001, [])), {}),
+        (False, v3(7001, 0x00, usm_agent, engine, ber(0xA8, ber_int(2001) + ber_int(0) + ber_int(0) +
+                                                       ber_seq(vb("1.3.6.1.6.3.15.1.1.4.0", ber_app(1, 1))))), {}),
+        (True, v3(7002, 0x04, usm_user, engine, pdu(0, 2002, [vb(sys_ + ".3.0")])), {}),
+        (False, v3(7002, 0x00, usm_user, engine, pdu(2, 2002, [vb(sys_ + ".3.0", ber_app(3, 4242142))])), {}),
+        # Notifications from the agent to the manager's port 162.
+        (False, msg(0, b"public", trap_v1), {"sport": 162, "dport": 41162}),
+        (False, msg(1, b"public", pdu(7, 3001, [vb(sys_ + ".3.0", ber_app(3, 4242242)),
+                                                 vb("1.3.6.1.6.3.1.1.4.1.0", ber_oid("1.3.6.1.6.3.1.1.5.4")),
+                                                 vb(if_ + ".1.2", ber_int(2))])), {"sport": 162, "dport": 41162}),
+        (False, msg(1, b"public", pdu(6, 3002, [vb(sys_ + ".3.0", ber_app(3, 4242342)),
+                                                 vb("1.3.6.1.6.3.1.1.4.1.0", ber_oid("1.3.6.1.6.3.1.1.5.3"))])), {"sport": 162, "dport": 41162}),
+        (True, msg(1, b"public", pdu(2, 3002, [vb(sys_ + ".3.0", ber_app(3, 4242342)),
+                                                vb("1.3.6.1.6.3.1.1.4.1.0", ber_oid("1.3.6.1.6.3.1.1.5.3"))])), {"sport": 162, "dport": 41162}),
+        # Damaged: captured 60 bytes of a longer request; a request whose last length runs past
+        # the message; version 5.
+        (True, msg(1, b"netops", pdu(0, 1006, [vb(sys_ + ".1.0"), vb(sys_ + ".2.0")])), {"cut": 60}),
+        (True, msg(1, b"netops", pdu(0, 1007, [vb(sys_ + ".1.0")]))[:-2] + b"\x05\x04", {}),
+        (True, ber_seq(ber_int(5), ber_str(b"public")), {}),
+    ]
+    for i, (fwd, body, kw) in enumerate(msgs):
+        out.append((t0 + i // 2, 1000 * (i % 2) + 250, frame(fwd, body, **kw)))
+    return out
+
+
 PPP_PROTO = {0x0800: 0x0021, 0x86DD: 0x0057}
 
 
@@ -345,6 +469,9 @@ def build(real, outdir):
         return hdr + body + wlan(i, f, ip, t)
 
     add("radiotap", 127, [(s, u, radiotap(i, f, ip, t)) for i, (s, u, fr, ip, t, f) in enumerate(pk)])
+
+    # SNMP (UDP 161, 162) beside the TCP: not a carrier, a service tcpdump decodes.
+    add("snmp", 1, snmp_packets(s0 + 10))
 
     for name, (lt, frames) in caps.items():
         write_pcap("%s/%s.pcap" % (outdir, name), lt, frames)
