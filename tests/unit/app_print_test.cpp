@@ -1,4 +1,5 @@
-// Application printers (DNS, text protocols, SSH, RESP, SNMP) through the tcpdump renderer.
+// Application printers (DNS, text protocols, SSH, RESP, SNMP, L2TP control messages) through
+// the tcpdump renderer.
 // Expected lines are what tcpdump 4.99.3 prints for the same bytes (`tcpdump -n -t`, -v).
 #include <gtest/gtest.h>
 
@@ -213,6 +214,42 @@ TEST(SnmpPrint, TruncatedAtEveryLength) {
       EXPECT_EQ(got, "IP 10.0.0.1.1234 > 10.0.0.2.161:   [|snmp]\n") << "caplen " << cap;
     EXPECT_EQ(render(kSnmpGet, 1, cap).back(), '\n');
   }
+}
+
+// L2TPv2 control message (print_tunnel.cpp): UDP 1701, SCCRQ with Protocol Version 1.0,
+// Host Name "lac" and a non-mandatory Assigned Tunnel ID 5.
+constexpr std::string_view kL2tpSccrq =
+    "4500004900014000401126a10a0000010a00000206a506a50035af81c802002d00000000000000008008000000"
+    "00000180080000000201008009000000076c61630008000000090005";
+
+TEST(L2tpPrint, ControlMessageAvps) {
+  EXPECT_EQ(render(kL2tpSccrq), "IP 10.0.0.1.1701 > 10.0.0.2.1701:  l2tp:[TLS](0/0)Ns=0,Nr=0 "
+                                "*MSGTYPE(SCCRQ) *PROTO_VER(1.0) *HOST_NAME(lac) ASSND_TUN_ID(5)\n");
+  // An empty Message Type AVP, then an AVP whose length (3) is below its own header.
+  EXPECT_EQ(render("4500003200014000401126b80a0000010a00000206a506a5001e1645c80200140000000000000000"
+                   "80060000000080030000"),
+            "IP 10.0.0.1.1701 > 10.0.0.2.1701:  l2tp:[TLS](0/0)Ns=0,Nr=0 *MSGTYPE(AVP too short)  [|l2tp]\n");
+  // A control message without the length field RFC 2661 requires.
+  EXPECT_EQ(render("4500002600014000401126c40a0000010a00000206a506a50012567388020005000000010002"),
+            "IP 10.0.0.1.1701 > 10.0.0.2.1701:  l2tp:[TS](5/0)Ns=1,Nr=2 No length\n");
+}
+
+TEST(L2tpPrint, TruncatedAtEveryLength) {
+  // tcpdump prints as it reads: whatever is cut, the line is the whole line's beginning up to
+  // the last field read, then " [|l2tp]".
+  const std::string whole = render(kL2tpSccrq);
+  const std::size_t full = kL2tpSccrq.size() / 2;
+  for (std::uint32_t cap = 28; cap < full; ++cap) {
+    const std::string got = render(kL2tpSccrq, 0, cap);
+    const std::size_t cut = got.rfind(" [|l2tp]\n");
+    ASSERT_NE(cut, std::string::npos) << "caplen " << cap << ": " << got;
+    EXPECT_EQ(cut + 9, got.size()) << "caplen " << cap;
+    EXPECT_EQ(whole.compare(0, cut, got, 0, cut), 0) << "caplen " << cap << ": " << got;
+  }
+  // Cut in the middle of the Host Name AVP: the AVPs before it are printed.
+  EXPECT_EQ(render(kL2tpSccrq, 0, 60),
+            "IP 10.0.0.1.1701 > 10.0.0.2.1701:  l2tp:[TLS](0/0)Ns=0,Nr=0 *MSGTYPE(SCCRQ) "
+            "*PROTO_VER(1.0)  [|l2tp]\n");
 }
 
 }  // namespace

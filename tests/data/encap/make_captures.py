@@ -265,6 +265,67 @@ def snmp_packets(t0):
     return out
 
 
+def l2tp_control_packets(t0):
+    """An L2TPv2 control connection (RFC 2661 5.1, 5.2): the LAC (192.0.2.1) opens a tunnel
+    (SCCRQ, SCCRP with a challenge, SCCCN with the response, a ZLB acknowledgment), an incoming
+    call (ICRQ, ICRP, ICCN with proxy authentication), a HELLO, then the call and the tunnel
+    are torn down (CDN, StopCCN). One vendor-specific and one hidden AVP; the last frame is cut
+    short by the snap length inside an AVP."""
+    def avp(attr, val, m=True, hidden=False, vendor=0):
+        flags = (0x8000 if m else 0) | (0x4000 if hidden else 0)
+        return struct.pack("!HHH", flags | (6 + len(val)), vendor, attr) + val
+
+    def u16(v):
+        return struct.pack("!H", v)
+
+    def u32(v):
+        return struct.pack("!I", v)
+
+    def ctl(tunnel, session, ns, nr, avps):
+        body = b"".join(avps)
+        return struct.pack("!HHHHHH", 0xC802, 12 + len(body), tunnel, session, ns, nr) + body
+
+    lac, lns = True, False
+    msgs = [
+        (lac, ctl(0, 0, 0, 0, [avp(0, u16(1)), avp(2, u16(0x0100)), avp(3, u32(3)), avp(4, u32(3)),
+                               avp(5, bytes.fromhex("5a17c3e0019b44d2")), avp(6, u16(0x0690), m=False),
+                               avp(7, b"lac1.example.net"), avp(8, b"tcplens", m=False), avp(9, u16(41)),
+                               avp(10, u16(8))])),
+        (lns, ctl(41, 0, 0, 1, [avp(0, u16(2)), avp(2, u16(0x0100)), avp(3, u32(1)), avp(7, b"lns"),
+                                avp(9, u16(17)), avp(10, u16(4)),
+                                avp(11, bytes.fromhex("8c3e91d2b6a04f1c")),
+                                avp(13, bytes.fromhex("0f1e2d3c4b5a69788796a5b4c3d2e1f0")),
+                                avp(1, u16(0x0102), m=False, vendor=9)])),
+        (lac, ctl(17, 0, 1, 1, [avp(0, u16(3)), avp(13, bytes.fromhex("00112233445566778899aabbccddeeff"))])),
+        (lns, ctl(41, 0, 1, 2, [])),
+        (lac, ctl(17, 0, 2, 1, [avp(0, u16(10)), avp(14, u16(5)), avp(15, u32(3151)), avp(18, u32(2)),
+                                avp(22, b"5550100"), avp(21, b"5550199")])),
+        (lns, ctl(41, 5, 1, 3, [avp(0, u16(11)), avp(14, u16(9))])),
+        (lac, ctl(17, 9, 3, 2, [avp(0, u16(12)), avp(24, u32(100000000)), avp(19, u32(1)),
+                                avp(26, bytes.fromhex("0101000e0506a1b2c3d40304c023")),
+                                avp(29, u16(2)), avp(30, b"alice"), avp(31, bytes.fromhex("42a1c3")),
+                                avp(32, u16(1)), avp(33, bytes.fromhex("9f8e7d6c")), avp(38, u32(100000000)),
+                                avp(39, b""), avp(30, b"alice@corp", hidden=True)])),
+        (lns, ctl(41, 0, 2, 4, [])),
+        (lac, ctl(17, 0, 4, 2, [avp(0, u16(6))])),
+        (lns, ctl(41, 5, 2, 5, [avp(0, u16(14)), avp(1, u16(3) + u16(0) + b"idle timeout"), avp(14, u16(9)),
+                                avp(46, u16(1) + u16(0xC021) + b"\x01" + b"peer closed"),
+                                avp(12, u16(16) + b"\x00")])),
+        (lac, ctl(17, 0, 5, 3, [avp(0, u16(4)), avp(1, u16(1)), avp(9, u16(41))])),
+        (lns, ctl(41, 0, 3, 6, [])),
+    ]
+    out = []
+    for i, (from_lac, body) in enumerate(msgs):
+        a, b = (OUT_A, OUT_B) if from_lac else (OUT_B, OUT_A)
+        fr = eth_out(from_lac, 0x0800, ipv4(a, b, 17, udp(1701, 1701, body, a, b), 0x6000 + i))
+        out.append((t0 + i // 3, 20000 * (i % 3), fr))
+    # A second HELLO, captured only up to the middle of its Message Type AVP.
+    a, b = OUT_A, OUT_B
+    hello = ctl(17, 0, 6, 3, [avp(0, u16(6))])
+    out.append((t0 + 5, 0, eth_out(True, 0x0800, ipv4(a, b, 17, udp(1701, 1701, hello, a, b), 0x6100))[:14 + 20 + 8 + 12 + 4]))
+    return out
+
+
 PPP_PROTO = {0x0800: 0x0021, 0x86DD: 0x0057}
 
 
@@ -472,6 +533,8 @@ def build(real, outdir):
 
     # SNMP (UDP 161, 162) beside the TCP: not a carrier, a service tcpdump decodes.
     add("snmp", 1, snmp_packets(s0 + 10))
+    # An L2TPv2 control connection and call, beside the data messages of l2tpv2.pcap.
+    add("l2tpv2-control", 1, l2tp_control_packets(s0 + 20))
 
     for name, (lt, frames) in caps.items():
         write_pcap("%s/%s.pcap" % (outdir, name), lt, frames)
