@@ -1,5 +1,5 @@
-// Application printers (DNS, text protocols, SSH, RESP, SNMP, L2TP control messages) through
-// the tcpdump renderer.
+// Application printers (DNS, text protocols, SSH, RESP, SNMP, L2TP control messages, PPP's
+// control and authentication protocols) through the tcpdump renderer.
 // Expected lines are what tcpdump 4.99.3 prints for the same bytes (`tcpdump -n -t`, -v).
 #include <gtest/gtest.h>
 
@@ -22,14 +22,16 @@ std::vector<std::uint8_t> from_hex(std::string_view hex) {
   return v;
 }
 
-// Renders one raw-IP packet, captured up to `caplen` bytes (0: all), without a timestamp.
-std::string render(std::string_view hex, int verbose = 0, std::uint32_t caplen = 0) {
+// Renders one packet (raw IP unless told), captured up to `caplen` bytes (0: all), without
+// a timestamp.
+std::string render(std::string_view hex, int verbose = 0, std::uint32_t caplen = 0,
+                   std::uint32_t link = linktype::kRaw) {
   const std::vector<std::uint8_t> bytes = from_hex(hex);
   const std::uint32_t cap = caplen ? caplen : static_cast<std::uint32_t>(bytes.size());
   RawPacket p;
   p.caplen = cap;
   p.wirelen = static_cast<std::uint32_t>(bytes.size());
-  p.linktype = linktype::kRaw;
+  p.linktype = link;
   p.data = ByteView(bytes.data(), cap);
   p.number = 1;
   Output out(-1);
@@ -250,6 +252,59 @@ TEST(L2tpPrint, TruncatedAtEveryLength) {
   EXPECT_EQ(render(kL2tpSccrq, 0, 60),
             "IP 10.0.0.1.1701 > 10.0.0.2.1701:  l2tp:[TLS](0/0)Ns=0,Nr=0 *MSGTYPE(SCCRQ) "
             "*PROTO_VER(1.0)  [|l2tp]\n");
+}
+
+// PPP (link type PPP) control protocols with -v (print_ppp_control.cpp): LCP Configure-Request
+// with MRU 1492, CHAP with MD5, a magic number.
+constexpr std::string_view kLcpConfReq = "ff03c02101010013010405d40305c2230505063a9c51e2";
+constexpr std::string_view kLcpHeader = "LCP, Conf-Request (0x01), id 1, length 21\n"
+                                        "\tencoded length 19 (=Option(s) length 15)";
+
+TEST(PppControlPrint, Options) {
+  EXPECT_EQ(render(kLcpConfReq, 0, 0, linktype::kPpp), "LCP, Conf-Request (0x01), id 1, length 21\n");
+  EXPECT_EQ(render(kLcpConfReq, 1, 0, linktype::kPpp),
+            std::string(kLcpHeader) +
+                "\n\t  MRU Option (0x01), length 4: 1492"
+                "\n\t  Auth-Prot Option (0x03), length 5: CHAP, MD5"
+                "\n\t  Magic-Num Option (0x05), length 6: 0x3a9c51e2\n");
+  // IPCP Configure-Nak: the address and primary DNS server the peer is to use.
+  EXPECT_EQ(render("ff0380210302001003060a4d00018106c0000235", 1, 0, linktype::kPpp),
+            "IPCP, Conf-Nack (0x03), id 2, length 18\n"
+            "\tencoded length 16 (=Option(s) length 12)\n"
+            "\t  IP-Addr Option (0x03), length 6: 10.77.0.1\n"
+            "\t  Pri-DNS Option (0x81), length 6: 192.0.2.53\n");
+}
+
+TEST(PppControlPrint, Authentication) {
+  EXPECT_EQ(render("ff03c2230101000c04010203046c6e73", 0, 0, linktype::kPpp),
+            "CHAP, Challenge (0x01), id 1, Value 01020304, Name lns\n");
+  EXPECT_EQ(render("ff03c0230107000d05616c696365027077", 0, 0, linktype::kPpp),
+            "PAP, Auth-Req (0x01), id 7, Peer alice, Name pw\n");
+}
+
+TEST(PppControlPrint, TruncatedAtEveryLength) {
+  // As tcpdump: an option whose contents are cut prints its header then " [|ppp]" (a read
+  // past the capture); the option list's own checks print "[|lcp]".
+  const std::string h(kLcpHeader);
+  const std::string mru = "\n\t  MRU Option (0x01), length 4", ap = "\n\t  Auth-Prot Option (0x03), length 5";
+  const std::string mn = "\n\t  Magic-Num Option (0x05), length 6";
+  const std::string want[] = {
+      "LCP, [|LCP]", "LCP, [|LCP]",                                       // 4, 5
+      "LCP, Conf-Request (0x01), id 1, length 21 [|ppp]",                  // 6
+      "LCP, Conf-Request (0x01), id 1, length 21 [|ppp]",                  // 7
+      h + "[|lcp]", h + "[|lcp]",                                          // 8, 9
+      h + mru + " [|ppp]", h + mru + " [|ppp]",                            // 10, 11
+      h + mru + ": 1492[|lcp]", h + mru + ": 1492[|lcp]",                  // 12, 13
+      h + mru + ": 1492" + ap + " [|ppp]", h + mru + ": 1492" + ap + " [|ppp]",
+      h + mru + ": 1492" + ap + ": CHAP [|ppp]",                           // 16
+      h + mru + ": 1492" + ap + ": CHAP, MD5[|lcp]", h + mru + ": 1492" + ap + ": CHAP, MD5[|lcp]",
+  };
+  for (std::uint32_t cap = 4; cap < 4 + std::size(want); ++cap)
+    EXPECT_EQ(render(kLcpConfReq, 1, cap, linktype::kPpp), want[cap - 4] + "\n") << "caplen " << cap;
+  const std::size_t full = kLcpConfReq.size() / 2;
+  for (std::uint32_t cap = 4 + std::size(want); cap < full; ++cap)
+    EXPECT_EQ(render(kLcpConfReq, 1, cap, linktype::kPpp),
+              h + mru + ": 1492" + ap + ": CHAP, MD5" + mn + " [|ppp]\n") << "caplen " << cap;
 }
 
 }  // namespace

@@ -199,6 +199,15 @@ void snmp_print(PrintContext& ctx, const std::uint8_t* np, unsigned length);
 // GRE versions 0 and 1 (print-gre.c) and MPLS label stacks (print-mpls.c).
 void gre_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 void mpls_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
+// PPP protocol names (ppptype2str) and the name or `unknown_prefix` and (0xNNNN).
+extern const Tok kPppTypes[];
+void put_ppp_type(PrintContext& ctx, std::uint16_t proto, const char* unknown_prefix);
+// PPP control protocols (LCP, IPCP, IP6CP, CCP, BACP, OSICP, MPLSCP: handle_ctrl_proto) and,
+// returning false for others, MLPPP, CHAP, PAP and BAP (print_ppp_control.cpp).
+void ppp_ctrl_print(PrintContext& ctx, std::uint16_t proto, const std::uint8_t* p, unsigned length);
+bool ppp_auth_print(PrintContext& ctx, std::uint16_t proto, const std::uint8_t* p, unsigned length);
+// Organisation names by OUI (tcpdump's oui_values).
+extern const Tok kOuiValues[];
 // PPP from its address/control field (ppp_print); returns the header length.
 unsigned ppp_print(PrintContext& ctx, const std::uint8_t* p, unsigned length);
 // Link types PPP (ppp_if_print), PPP_SERIAL (ppp_hdlc_if_print) and C_HDLC (chdlc_if_print);

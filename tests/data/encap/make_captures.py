@@ -329,6 +329,94 @@ def l2tp_control_packets(t0):
 PPP_PROTO = {0x0800: 0x0021, 0x86DD: 0x0057}
 
 
+def ppp_cp(proto, code, ident, body):
+    """A PPP control packet (RFC 1661 5) in HDLC-like framing: address, control, protocol."""
+    return b"\xff\x03" + struct.pack("!HBBH", proto, code, ident, 4 + len(body)) + body
+
+
+def ppp_opt(kind, value):
+    return bytes([kind, 2 + len(value)]) + value
+
+
+def ppp_session_packets(pk):
+    """A PPP link as pppd brings it up (RFC 1661 3.2): LCP negotiation with a Nak, CHAP
+    (RFC 1994), IPCP with the peer's address and DNS servers assigned by Nak (RFC 1332, 1877),
+    IP6CP interface identifiers (RFC 5072), CCP refused with a Protocol-Reject; then the real
+    TCP of real-tcp.pcap, an LCP echo, and the link taken down (Terminate)."""
+    LCP, IPCP, IP6CP, CCP, CHAP = 0xC021, 0x8021, 0x8057, 0x80FD, 0xC223
+    u16 = lambda v: struct.pack("!H", v)
+    u32 = lambda v: struct.pack("!I", v)
+    ip4 = lambda a: bytes(map(int, a.split(".")))
+    magic_a, magic_b = 0x3A9C51E2, 0x7F04B6D1
+    client = [
+        ppp_cp(LCP, 1, 1, ppp_opt(1, u16(1500)) + ppp_opt(2, u32(0)) + ppp_opt(5, u32(magic_a)) + ppp_opt(7, b"") + ppp_opt(8, b"")),
+        ppp_cp(LCP, 2, 1, ppp_opt(1, u16(1492)) + ppp_opt(3, u16(CHAP) + b"\x05") + ppp_opt(5, u32(magic_b))),
+        ppp_cp(LCP, 1, 2, ppp_opt(1, u16(1492)) + ppp_opt(2, u32(0)) + ppp_opt(5, u32(magic_a)) + ppp_opt(7, b"") + ppp_opt(8, b"")),
+        b"\xff\x03" + struct.pack("!HBBH", CHAP, 2, 1, 4 + 1 + 16 + 5) + b"\x10" + bytes.fromhex("6b1f0e9a2c3d4e5f60718293a4b5c6d7") + b"alice",
+        ppp_cp(IPCP, 1, 1, ppp_opt(3, ip4("0.0.0.0")) + ppp_opt(129, ip4("0.0.0.0")) + ppp_opt(131, ip4("0.0.0.0"))),
+        ppp_cp(IPCP, 1, 2, ppp_opt(3, ip4("10.77.0.1")) + ppp_opt(129, ip4("192.0.2.53")) + ppp_opt(131, ip4("192.0.2.54"))),
+        ppp_cp(IPCP, 2, 1, ppp_opt(3, ip4("10.77.0.2"))),
+        ppp_cp(IP6CP, 1, 1, ppp_opt(1, bytes.fromhex("0000000000000001"))),
+        ppp_cp(IP6CP, 2, 1, ppp_opt(1, bytes.fromhex("0000000000000002"))),
+        ppp_cp(CCP, 1, 1, ppp_opt(26, b"\x78\x00") + ppp_opt(21, b"\x2f")),
+    ]
+    server = [
+        ppp_cp(LCP, 1, 1, ppp_opt(1, u16(1492)) + ppp_opt(3, u16(CHAP) + b"\x05") + ppp_opt(5, u32(magic_b))),
+        ppp_cp(LCP, 3, 1, ppp_opt(1, u16(1492))),
+        ppp_cp(LCP, 2, 2, ppp_opt(1, u16(1492)) + ppp_opt(2, u32(0)) + ppp_opt(5, u32(magic_a)) + ppp_opt(7, b"") + ppp_opt(8, b"")),
+        b"\xff\x03" + struct.pack("!HBBH", CHAP, 1, 1, 4 + 1 + 16 + 3) + b"\x10" + bytes.fromhex("0c9a7d3e51f2086b4da1c37e92b05f18") + b"lns",
+        b"\xff\x03" + struct.pack("!HBBH", CHAP, 3, 1, 4 + 16) + b"Access granted\r\n",
+        ppp_cp(IPCP, 1, 1, ppp_opt(3, ip4("10.77.0.2"))),
+        ppp_cp(IPCP, 3, 1, ppp_opt(3, ip4("10.77.0.1")) + ppp_opt(129, ip4("192.0.2.53")) + ppp_opt(131, ip4("192.0.2.54"))),
+        ppp_cp(IPCP, 2, 2, ppp_opt(3, ip4("10.77.0.1")) + ppp_opt(129, ip4("192.0.2.53")) + ppp_opt(131, ip4("192.0.2.54"))),
+        ppp_cp(LCP, 8, 3, u16(CCP) + ppp_cp(CCP, 1, 1, ppp_opt(26, b"\x78\x00"))[4:]),
+    ]
+    # Interleave as the two ends would send them: the server starts LCP, the client answers.
+    order = [("s", 0), ("c", 0), ("c", 1), ("s", 1), ("c", 2), ("s", 2), ("s", 3), ("c", 3), ("s", 4),
+             ("c", 4), ("s", 5), ("s", 6), ("c", 5), ("s", 7), ("c", 6), ("c", 7), ("c", 8), ("c", 9), ("s", 8)]
+    s0, u0 = pk[0][0], pk[0][1]
+    out = [(s0 - 1, u0 + 1000 * i, (client if who == "c" else server)[n]) for i, (who, n) in enumerate(order)]
+    out += [(s, u, b"\xff\x03" + struct.pack("!H", PPP_PROTO[t]) + ip) for s, u, fr, ip, t, f in pk]
+    s1 = pk[-1][0] + 1
+    out += [
+        (s1, 0, ppp_cp(LCP, 9, 4, u32(magic_b))),
+        (s1, 500, ppp_cp(LCP, 10, 4, u32(magic_a))),
+        (s1 + 1, 0, ppp_cp(LCP, 5, 5, b"User request")),
+        (s1 + 1, 800, ppp_cp(LCP, 6, 5, b"")),
+    ]
+    return out
+
+
+def ppp_multilink_packets(t0):
+    """A multilink bundle (RFC 1990) on a second link: LCP with MRRU, short sequence numbers
+    and an endpoint discriminator, PAP (RFC 1334), BACP (RFC 2125) with a favoured peer, a
+    BAP call request, multilink fragments (begin, middle, end) and an LCP Identification."""
+    LCP, PAP, BACP, BAP, MLPPP = 0xC021, 0xC023, 0xC02B, 0xC02D, 0x003D
+    u16 = lambda v: struct.pack("!H", v)
+    u32 = lambda v: struct.pack("!I", v)
+    pap = lambda code, body: b"\xff\x03" + struct.pack("!HBBH", PAP, code, 7, 4 + len(body)) + body
+    frames = [
+        ppp_cp(LCP, 1, 1, ppp_opt(1, u16(1500)) + ppp_opt(3, u16(PAP)) + ppp_opt(5, u32(0x11C0FFEE)) +
+               ppp_opt(17, u16(1524)) + ppp_opt(18, b"") + ppp_opt(19, b"\x03" + MAC_A)),
+        ppp_cp(LCP, 4, 1, ppp_opt(18, b"")),
+        ppp_cp(LCP, 1, 2, ppp_opt(1, u16(1500)) + ppp_opt(3, u16(PAP)) + ppp_opt(5, u32(0x11C0FFEE)) +
+               ppp_opt(17, u16(1524)) + ppp_opt(19, b"\x02" + bytes([192, 0, 2, 1]))),
+        ppp_cp(LCP, 2, 2, ppp_opt(1, u16(1500)) + ppp_opt(3, u16(PAP)) + ppp_opt(5, u32(0x11C0FFEE)) +
+               ppp_opt(17, u16(1524)) + ppp_opt(19, b"\x02" + bytes([192, 0, 2, 1]))),
+        pap(1, b"\x05alice\x08s3cr3t!!"),
+        pap(2, b"\x0bLogin ok.\r\n"),
+        ppp_cp(BACP, 1, 1, ppp_opt(1, u32(0x0BADCAFE))),
+        ppp_cp(BACP, 2, 1, ppp_opt(1, u32(0x0BADCAFE))),
+        b"\xff\x03" + u16(BAP) + bytes([1, 1]) + u16(12) + bytes([1, 6, 0, 64, 0, 1]) + bytes([5, 2]),
+        ppp_cp(LCP, 12, 3, u32(0x11C0FFEE) + b"ppp-gw 2.4.9"),
+        b"\xff\x03" + u16(MLPPP) + u16(0x8000 | 1) + b"\x00\x21" + bytes(20),
+        b"\xff\x03" + u16(MLPPP) + u16(2) + bytes(24),
+        b"\xff\x03" + u16(MLPPP) + u16(0x4000 | 3) + bytes(8),
+        pap(3, b"\x0dNot accepted."),
+    ]
+    return [(t0 + i // 4, 250000 * (i % 4), fr) for i, fr in enumerate(frames)]
+
+
 def build(real, outdir):
     pk = inner_packets(real)
     caps = {}
@@ -535,6 +623,9 @@ def build(real, outdir):
     add("snmp", 1, snmp_packets(s0 + 10))
     # An L2TPv2 control connection and call, beside the data messages of l2tpv2.pcap.
     add("l2tpv2-control", 1, l2tp_control_packets(s0 + 20))
+    # PPP links brought up and taken down: the control and authentication protocols.
+    add("ppp-session", 9, ppp_session_packets(pk))
+    add("ppp-multilink", 9, ppp_multilink_packets(s0 + 30))
 
     for name, (lt, frames) in caps.items():
         write_pcap("%s/%s.pcap" % (outdir, name), lt, frames)
