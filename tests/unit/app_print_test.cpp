@@ -1,5 +1,5 @@
-// Application printers (DNS, text protocols, SSH, RESP, SNMP, L2TP control messages, PPP's
-// control and authentication protocols) through the tcpdump renderer.
+// Application printers (DNS, text protocols, SSH, RESP, SNMP, RIP, L2TP control messages,
+// PPP's control and authentication protocols) through the tcpdump renderer.
 // Expected lines are what tcpdump 4.99.3 prints for the same bytes (`tcpdump -n -t`, -v).
 #include <gtest/gtest.h>
 
@@ -305,6 +305,44 @@ TEST(PppControlPrint, TruncatedAtEveryLength) {
   for (std::uint32_t cap = 4 + std::size(want); cap < full; ++cap)
     EXPECT_EQ(render(kLcpConfReq, 1, cap, linktype::kPpp),
               h + mru + ": 1492" + ap + ": CHAP, MD5" + mn + " [|ppp]\n") << "caplen " << cap;
+}
+
+// RIPv2 response (print_udp_apps.cpp): 10.1.0.0/16 metric 1, 192.168.1.0/24 tag 7 metric 2
+// via 10.0.0.9.
+constexpr std::string_view kRipResponse =
+    "45000048000140004011509a0a000001e00000090208020800343aa802020000000200000a010000ffff0000"
+    "000000000000000100020007c0a80100ffffff000a00000900000002";
+constexpr std::string_view kRipV = "IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto UDP (17), length 72)\n"
+                                   "    10.0.0.1.520 > 224.0.0.9.520: \n"
+                                   "\tRIPv2, Response, length: 44, routes: 2 or less";
+constexpr std::string_view kRipRoute1 = "\n\t  AFI IPv4,        10.1.0.0/16, tag 0x0000, metric: 1, next-hop: self";
+
+TEST(RipPrint, Response) {
+  EXPECT_EQ(render(kRipResponse), "IP 10.0.0.1.520 > 224.0.0.9.520: RIPv2, Response, length: 44\n");
+  EXPECT_EQ(render(kRipResponse, 1),
+            std::string(kRipV) + std::string(kRipRoute1) +
+                "\n\t  AFI IPv4,     192.168.1.0/24, tag 0x0007, metric: 2, next-hop: 10.0.0.9\n");
+}
+
+TEST(RipPrint, TruncatedAtEveryLength) {
+  // The header must be captured; then each entry that is not whole ends the list with [|rip].
+  const std::size_t full = kRipResponse.size() / 2;
+  for (std::uint32_t cap = 28; cap < full; ++cap) {
+    std::string want;
+    if (cap < 32)
+      want = "IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto UDP (17), length 72)\n"
+             "    10.0.0.1.520 > 224.0.0.9.520:  [|rip]";
+    else if (cap == 32)
+      want = std::string(kRipV);
+    else if (cap < 52)
+      want = std::string(kRipV) + " [|rip]";
+    else if (cap == 52)
+      want = std::string(kRipV) + std::string(kRipRoute1);
+    else
+      want = std::string(kRipV) + std::string(kRipRoute1) + " [|rip]";
+    EXPECT_EQ(render(kRipResponse, 1, cap), want + "\n") << "caplen " << cap;
+    EXPECT_EQ(render(kRipResponse, 0, cap).find("RIPv2") != std::string::npos, cap >= 32) << "caplen " << cap;
+  }
 }
 
 }  // namespace

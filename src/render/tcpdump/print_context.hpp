@@ -190,6 +190,8 @@ void l2tp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 // UDP services: TFTP (port 69) and RIPng (port 521).
 void tftp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 void ripng_print(PrintContext& ctx, const std::uint8_t* dat, unsigned length);
+// RIP v1 and v2 (520): the first line; with -v every entry.
+void rip_print(PrintContext& ctx, const std::uint8_t* dat, unsigned length);
 // NTP (123), BOOTP/DHCP (67, 68), DHCPv6 (546, 547): the default-verbosity line.
 void ntp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 void bootp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);

@@ -1,5 +1,6 @@
 // UDP services tcpdump names at its default verbosity, beside the TCP they are seen with:
-// TFTP (print-tftp.c, the request on port 69), RIPng (print-ripng.c, port 521), and the first
+// TFTP (print-tftp.c, the request on port 69), RIP (print-rip.c, port 520, with -v its
+// entries), RIPng (print-ripng.c, port 521), and the first
 // line of NTP (print-ntp.c), BOOTP/DHCP (print-bootp.c) and DHCPv6 (print-dhcp6.c), whose
 // -v details are not printed (docs/differences.md).
 #include "print_context.hpp"
@@ -97,6 +98,188 @@ void rip6_entry_print(PrintContext& ctx, const std::uint8_t* ni, bool metric) {
 }
 
 }  // namespace
+
+namespace {
+
+// BSD address family numbers as RIP carries them (tcpdump's bsd_af_values).
+const Tok kBsdAfValues[] = {{2, "IPv4"},  {6, "NS"},    {7, "ISO"},  {16, "Appletalk"},
+                            {23, "IPX"},  {24, "IPv6"}, {28, "IPv6"}, {30, "IPv6"},
+                            {0, nullptr}};
+
+constexpr unsigned kRipRouteLen = 20;  // one route entry (RFC 1058 3.1, RFC 2453 4)
+
+// mask2plen(): the prefix length of a contiguous mask, else -1.
+int mask2plen(std::uint32_t mask) {
+  for (int len = 32; len >= 0; --len)
+    if ((len == 0 ? 0u : ~0u << (32 - len)) == mask) return len;
+  return -1;
+}
+
+void put_bsd_af(PrintContext& ctx, unsigned family, bool bare_number) {
+  if (const char* name = tok_lookup(kBsdAfValues, family)) return ctx.put(name);
+  if (!bare_number) ctx.put("Unknown (");
+  ctx.put_u(family);
+  if (!bare_number) ctx.put(')');
+}
+
+// rip_entry_print_v1(): bytes taken, 0 when the entry is cut short.
+unsigned rip_entry_v1(PrintContext& ctx, const std::uint8_t* p, unsigned remaining) {
+  if (remaining < kRipRouteLen || !ctx.ttest(p, kRipRouteLen)) return 0;
+  const unsigned family = load_be16(p);
+  if (family != 2 && family != 0) {
+    ctx.put("\n\t AFI ");
+    put_bsd_af(ctx, family, false);
+    ctx.put(", ");
+    print_unknown_data(ctx, p + 4, "\n\t  ", kRipRouteLen - 4);
+    return kRipRouteLen;
+  }
+  if (load_be16(p + 2) || load_be32(p + 8) || load_be32(p + 12)) {  // must-be-zero fields
+    print_unknown_data(ctx, p, "\n\t  ", kRipRouteLen);
+    return kRipRouteLen;
+  }
+  ctx.put(family == 0 ? "\n\t  AFI 0, " : "\n\t  ");
+  ctx.out.put_ipv4(p + 4);
+  ctx.put(", metric: ");
+  ctx.put_u(load_be32(p + 16));
+  return kRipRouteLen;
+}
+
+// rip_entry_print_v2(): a route, or an authentication entry (family 0xffff, RFC 2453 4.1,
+// RFC 4822 2.1); bytes taken, 0 when cut short.
+unsigned rip_entry_v2(PrintContext& ctx, const std::uint8_t* p, unsigned remaining) {
+  if (remaining < 4 || !ctx.ttest(p, 4)) return 0;
+  const unsigned family = load_be16(p);
+  if (family == 0xffff) {
+    const unsigned auth_type = load_be16(p + 2);
+    p += 4, remaining -= 4;
+    switch (auth_type) {
+      case 2:  // simple password
+        ctx.put("\n\t  Simple Text Authentication data: ");
+        ctx.print_padded_string(p, 16);
+        return kRipRouteLen;
+      case 3: {  // cryptographic authentication header
+        if (!ctx.ttest(p, 16) || remaining < 16) return 0;
+        ctx.put("\n\t  Auth header: Packet Len ");
+        ctx.put_u(load_be16(p));
+        ctx.put(", Key-ID ");
+        ctx.put_u(p[2]);
+        ctx.put(", Auth Data Len ");
+        ctx.put_u(p[3]);
+        ctx.put(", SeqNo ");
+        ctx.put_u(load_be32(p + 4));
+        ctx.put(", MBZ ");
+        ctx.put_u(load_be32(p + 8));
+        ctx.put(", MBZ ");
+        ctx.put_u(load_be32(p + 12));
+        return kRipRouteLen;
+      }
+      case 1:  // the authentication trailer: to the end of the packet
+        ctx.put("\n\t  Auth trailer:");
+        print_unknown_data(ctx, p, "\n\t  ", remaining);
+        return 4 + remaining;
+      default:
+        ctx.put("\n\t  Unknown (");
+        ctx.put_u(auth_type);
+        ctx.put(") Authentication data:");
+        print_unknown_data(ctx, p, "\n\t  ", remaining);
+        return 4 + remaining;
+    }
+  }
+  if (family != 2 && family != 0) {
+    ctx.put("\n\t  AFI ");
+    put_bsd_af(ctx, family, false);
+    print_unknown_data(ctx, p + 4, "\n\t  ", kRipRouteLen - 4);
+    return kRipRouteLen;
+  }
+  if (!ctx.ttest(p, kRipRouteLen) || remaining < kRipRouteLen) return 0;
+  // "AFI IPv4, %15s/%-2d, tag 0x%04x, metric: %u, next-hop: "
+  ctx.put("\n\t  AFI ");
+  put_bsd_af(ctx, family, true);
+  ctx.put(", ");
+  char addr[16];
+  const std::size_t n = static_cast<std::size_t>(Output::format_ipv4(addr, p + 4) - addr);
+  for (std::size_t i = n; i < 15; ++i) ctx.put(' ');
+  ctx.put(std::string_view(addr, n));
+  ctx.put('/');
+  const int plen = mask2plen(load_be32(p + 8));
+  ctx.out.put_i64(plen);
+  if (plen >= 0 && plen < 10) ctx.put(' ');
+  ctx.put(", tag 0x");
+  ctx.out.put_hex(load_be16(p + 2), 4);
+  ctx.put(", metric: ");
+  ctx.put_u(load_be32(p + 16));
+  ctx.put(", next-hop: ");
+  if (load_be32(p + 12))
+    ctx.out.put_ipv4(p + 12);
+  else
+    ctx.put("self");
+  return kRipRouteLen;
+}
+
+}  // namespace
+
+// RIP v1 and v2 (RFC 1058, RFC 2453) on port 520, as print-rip.c: the version, command and
+// length; with -v every entry of a request or response.
+void rip_print(PrintContext& ctx, const std::uint8_t* dat, unsigned length) {
+  ctx.protocol = "rip";
+  if (dat > ctx.snapend) return ctx.print_trunc();
+  unsigned len = static_cast<unsigned>(std::min<std::size_t>(ctx.available(dat), length));
+  if (len < 4) return ctx.print_trunc();
+  len -= 4;
+  const unsigned vers = dat[1], cmd = dat[0];
+  if (ctx.opt.verbose) ctx.put("\n\t");
+  ctx.put("RIPv");
+  ctx.put_u(vers);
+  // RFC 1058 3.4: version 0 is to be ignored; tcpdump dumps it.
+  if (vers == 0) return print_unknown_data(ctx, dat, "\n\t", length);
+  ctx.put(", ");
+  // (tcpdump 4.99.3's names; later versions add RFC 1582's triggered-RIP commands)
+  static const Tok kCommands[] = {{1, "Request"},  {2, "Response"}, {3, "Trace on"},
+                                  {4, "Trace off"}, {5, "Poll"},    {6, "Poll Entry"},
+                                  {0, nullptr}};
+  if (const char* name = tok_lookup(kCommands, cmd)) {
+    ctx.put(name);
+  } else {
+    ctx.put("unknown command (");
+    ctx.put_u(cmd);
+    ctx.put(')');
+  }
+  ctx.put(", length: ");
+  ctx.put_u(length);
+  if (!ctx.opt.verbose) return;
+  if (cmd == 1 || cmd == 2) {
+    if (vers != 1 && vers != 2) {
+      ctx.put(", unknown version");
+    } else {
+      ctx.put(", routes: ");
+      ctx.put_u(length / kRipRouteLen);
+      if (vers == 2) ctx.put(" or less");
+      const std::uint8_t* p = dat + 4;
+      while (len != 0) {
+        const unsigned entry = vers == 1 ? rip_entry_v1(ctx, p, len) : rip_entry_v2(ctx, p, len);
+        if (entry == 0) {
+          ctx.print_trunc();
+          break;
+        }
+        if (len < entry) {
+          ctx.put(" [remaining entries length ");
+          ctx.put_u(len);
+          ctx.put(" < ");
+          ctx.put_u(entry);
+          ctx.put(']');
+          ctx.print_invalid();
+          break;
+        }
+        p += entry;
+        len -= entry;
+      }
+    }
+  } else if ((cmd < 4 || cmd > 6) && ctx.opt.verbose <= 1) {
+    print_unknown_data(ctx, dat, "\n\t", length);  // trace on, and commands it does not know
+  }
+  if (ctx.opt.verbose > 1) print_unknown_data(ctx, dat, "\n\t", length);
+}
+
 
 void ripng_print(PrintContext& ctx, const std::uint8_t* dat, unsigned length) {
   ctx.protocol = "ripng";

@@ -417,6 +417,44 @@ def ppp_multilink_packets(t0):
     return [(t0 + i // 4, 250000 * (i % 4), fr) for i, fr in enumerate(frames)]
 
 
+def rip_packets(t0):
+    """RIP between two routers (RFC 1058, RFC 2453): a RIPv2 request for the whole table
+    (RFC 2453 3.9.1), the multicast responses, one with simple password authentication and
+    one with keyed MD5 (RFC 4822: authentication header and trailer), a RIPv1 broadcast
+    response and a route withdrawn with metric 16; the last response cut by the snap length."""
+    ip4 = lambda a: bytes(map(int, a.split(".")))
+    r1, r2 = "192.0.2.1", "192.0.2.2"
+
+    def v2(family, tag, dst, mask, nh, metric):
+        return struct.pack("!HH", family, tag) + ip4(dst) + ip4(mask) + ip4(nh) + struct.pack("!I", metric)
+
+    def v1(dst, metric):
+        return struct.pack("!HH", 2, 0) + ip4(dst) + bytes(8) + struct.pack("!I", metric)
+
+    routes = (v2(2, 0, "10.1.0.0", "255.255.0.0", "0.0.0.0", 1) + v2(2, 0, "10.2.0.0", "255.255.255.0", "192.0.2.3", 2) +
+              v2(2, 0x00c8, "198.51.100.0", "255.255.255.128", "0.0.0.0", 3))
+    md5_body = (struct.pack("!HH", 0xFFFF, 3) + struct.pack("!HBBI", 4 + 20 + 40, 1, 20, 1001) + bytes(8) +
+                v2(2, 0, "10.1.0.0", "255.255.0.0", "0.0.0.0", 1) + v2(2, 0, "10.2.0.0", "255.255.255.0", "0.0.0.0", 2))
+    msgs = [
+        (r1, "224.0.0.9", b"\x01\x02\x00\x00" + v2(0, 0, "0.0.0.0", "0.0.0.0", "0.0.0.0", 16)),
+        (r2, r1, b"\x02\x02\x00\x00" + routes),
+        (r2, "224.0.0.9", b"\x02\x02\x00\x00" + struct.pack("!HH", 0xFFFF, 2) + b"rip-key\0\0\0\0\0\0\0\0\0" + routes),
+        (r2, "224.0.0.9", b"\x02\x02\x00\x00" + md5_body + struct.pack("!HH", 0xFFFF, 1) +
+         bytes.fromhex("a3f1c2d4e5b6978812345678deadbeef")),
+        (r1, "192.0.2.255", b"\x02\x01\x00\x00" + v1("10.5.0.0", 1) + v1("10.6.0.0", 4)),
+        (r2, "224.0.0.9", b"\x02\x02\x00\x00" + v2(2, 0, "10.2.0.0", "255.255.255.0", "0.0.0.0", 16)),
+    ]
+    out = []
+    for i, (a, b, body) in enumerate(msgs):
+        fwd = a == r1
+        fr = eth_out(fwd, 0x0800, ipv4(a, b, 17, udp(520, 520, body, a, b), 0x7000 + i, ttl=1 if b != r1 else 64))
+        out.append((t0 + i * 5, 1000 * i, fr))
+    a, b = r2, "224.0.0.9"
+    cut = eth_out(False, 0x0800, ipv4(a, b, 17, udp(520, 520, b"\x02\x02\x00\x00" + routes, a, b), 0x7010, ttl=1))
+    out.append((t0 + 30, 0, cut[:14 + 20 + 8 + 4 + 20 + 12]))
+    return out
+
+
 def build(real, outdir):
     pk = inner_packets(real)
     caps = {}
@@ -626,6 +664,8 @@ def build(real, outdir):
     # PPP links brought up and taken down: the control and authentication protocols.
     add("ppp-session", 9, ppp_session_packets(pk))
     add("ppp-multilink", 9, ppp_multilink_packets(s0 + 30))
+    # RIP v1 and v2 (UDP 520) between two routers.
+    add("rip", 1, rip_packets(s0 + 40))
 
     for name, (lt, frames) in caps.items():
         write_pcap("%s/%s.pcap" % (outdir, name), lt, frames)
