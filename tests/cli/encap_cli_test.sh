@@ -41,8 +41,8 @@ check "conns csv: tunnel column" test "$(csv_tunnel)" = "tunnel gtp-u teid 0x11 
 # none behind L2TPv3 over IP, whose payload tshark does not decode by default either.
 for f in "$ENCAP"/*.pcap; do
   name=$(basename "$f" .pcap)
-  # (udp-services, snmp, rip, l2tpv2-control, ppp-multilink: no TCP of their own)
-  case $name in udp-services|snmp|rip|l2tpv2-control|ppp-multilink) continue ;; srv6-kernel|teredo) want=1 ;; l2tpv3-ip) want=0 ;; *) want=2 ;; esac
+  # (udp-services, snmp, rip, ntp, l2tpv2-control, ppp-multilink: no TCP of their own)
+  case $name in udp-services|snmp|rip|ntp|l2tpv2-control|ppp-multilink) continue ;; srv6-kernel|teredo) want=1 ;; l2tpv3-ip) want=0 ;; *) want=2 ;; esac
   n=$("$TCPLENS" conns -r "$f" --format csv 2>/dev/null | grep -c ',four_way,\|,three_way,')
   check "conns $name: $want connections closed" test "$n" = "$want"
 done
@@ -60,6 +60,7 @@ if command -v tcpdump >/dev/null; then
   check "print -vv ppp control protocols" same_output -n -vv -r "$ENCAP/ppp-session.pcap"
   check "print -vv -e multilink, pap, bap" same_output -n -vv -e -r "$ENCAP/ppp-multilink.pcap"
   check "print -vv rip" same_output -n -vv -r "$ENCAP/rip.pcap"
+  check "print -vv ntp" same_output -n -vv -r "$ENCAP/ntp.pcap"
   check "print -vv l2tp control messages" same_output -n -vv -r "$ENCAP/l2tpv2-control.pcap"
   check "print -e l2tp with PPP inside" same_output -n -e -r "$ENCAP/l2tpv2.pcap"
   check "print -vv snmp" same_output -n -vv -r "$ENCAP/snmp.pcap"

@@ -1,4 +1,4 @@
-// Application printers (DNS, text protocols, SSH, RESP, SNMP, RIP, L2TP control messages,
+// Application printers (DNS, text protocols, SSH, RESP, SNMP, RIP, NTP, L2TP control messages,
 // PPP's control and authentication protocols) through the tcpdump renderer.
 // Expected lines are what tcpdump 4.99.3 prints for the same bytes (`tcpdump -n -t`, -v).
 #include <gtest/gtest.h>
@@ -218,6 +218,20 @@ TEST(SnmpPrint, TruncatedAtEveryLength) {
   }
 }
 
+// For every capture length from the end of the UDP header on: the line is the whole packet's
+// output up to some point, then `mark` ("[|l2tp]"), as tcpdump prints while it reads.
+void expect_prefix_then_mark(std::string_view hex, int verbose, std::string_view mark) {
+  const std::string whole = render(hex, verbose);
+  const std::string tail = std::string(mark) + "\n";
+  for (std::uint32_t cap = 28; cap < hex.size() / 2; ++cap) {
+    const std::string got = render(hex, verbose, cap);
+    const std::size_t cut = got.rfind(tail);
+    ASSERT_NE(cut, std::string::npos) << "caplen " << cap << ": " << got;
+    EXPECT_EQ(cut + tail.size(), got.size()) << "caplen " << cap;
+    EXPECT_EQ(whole.compare(0, cut, got, 0, cut), 0) << "caplen " << cap << ": " << got;
+  }
+}
+
 // L2TPv2 control message (print_tunnel.cpp): UDP 1701, SCCRQ with Protocol Version 1.0,
 // Host Name "lac" and a non-mandatory Assigned Tunnel ID 5.
 constexpr std::string_view kL2tpSccrq =
@@ -239,15 +253,7 @@ TEST(L2tpPrint, ControlMessageAvps) {
 TEST(L2tpPrint, TruncatedAtEveryLength) {
   // tcpdump prints as it reads: whatever is cut, the line is the whole line's beginning up to
   // the last field read, then " [|l2tp]".
-  const std::string whole = render(kL2tpSccrq);
-  const std::size_t full = kL2tpSccrq.size() / 2;
-  for (std::uint32_t cap = 28; cap < full; ++cap) {
-    const std::string got = render(kL2tpSccrq, 0, cap);
-    const std::size_t cut = got.rfind(" [|l2tp]\n");
-    ASSERT_NE(cut, std::string::npos) << "caplen " << cap << ": " << got;
-    EXPECT_EQ(cut + 9, got.size()) << "caplen " << cap;
-    EXPECT_EQ(whole.compare(0, cut, got, 0, cut), 0) << "caplen " << cap << ": " << got;
-  }
+  expect_prefix_then_mark(kL2tpSccrq, 0, " [|l2tp]");
   // Cut in the middle of the Host Name AVP: the AVPs before it are printed.
   EXPECT_EQ(render(kL2tpSccrq, 0, 60),
             "IP 10.0.0.1.1701 > 10.0.0.2.1701:  l2tp:[TLS](0/0)Ns=0,Nr=0 *MSGTYPE(SCCRQ) "
@@ -343,6 +349,34 @@ TEST(RipPrint, TruncatedAtEveryLength) {
     EXPECT_EQ(render(kRipResponse, 1, cap), want + "\n") << "caplen " << cap;
     EXPECT_EQ(render(kRipResponse, 0, cap).find("RIPv2") != std::string::npos, cap >= 32) << "caplen " << cap;
   }
+}
+
+// NTPv4 server reply (print_udp_apps.cpp): stratum 2, reference 198.51.100.7, four timestamps.
+constexpr std::string_view kNtpReply =
+    "4500004c000140004011269e0a0000020a000001007b007b00385b40240206e800000a3d00001f52c6336407ed"
+    "2b4a0012345678ed2b4b2c80000000ed2b4b2c81234567ed2b4b2c81240000";
+
+TEST(NtpPrint, VerboseTimeMessage) {
+  EXPECT_EQ(render(kNtpReply), "IP 10.0.0.2.123 > 10.0.0.1.123: NTPv4, Server, length 48\n");
+  EXPECT_EQ(render(kNtpReply, 1),
+            "IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto UDP (17), length 76)\n"
+            "    10.0.0.2.123 > 10.0.0.1.123: NTPv4, Server, length 48\n"
+            "\tLeap indicator:  (0), Stratum 2 (secondary reference), poll 6 (64s), precision -24\n"
+            "\tRoot Delay: 0.039993, Root dispersion: 0.122344, Reference-ID: 0xc6336407\n"
+            "\t  Reference Timestamp:  3979037184.071111110 (2026-02-02T16:06:24Z)\n"
+            "\t  Originator Timestamp: 3979037484.500000000 (2026-02-02T16:11:24Z)\n"
+            "\t  Receive Timestamp:    3979037484.504444444 (2026-02-02T16:11:24Z)\n"
+            "\t  Transmit Timestamp:   3979037484.504455566 (2026-02-02T16:11:24Z)\n"
+            "\t    Originator - Receive Timestamp:  +0.004444444\n"
+            "\t    Originator - Transmit Timestamp: +0.004455566\n");
+}
+
+TEST(NtpPrint, TruncatedAtEveryLength) {
+  // Each part is checked before its label: a cut line is the whole output's beginning, up to
+  // the last part captured, then " [|ntp]".
+  expect_prefix_then_mark(kNtpReply, 1, " [|ntp]");
+  EXPECT_EQ(render(kNtpReply, 1, 56).substr(render(kNtpReply, 1, 56).rfind('\t')),
+            "\t  Reference Timestamp:  3979037184.071111110 (2026-02-02T16:06:24Z) [|ntp]\n");
 }
 
 }  // namespace

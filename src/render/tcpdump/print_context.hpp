@@ -252,6 +252,10 @@ std::uint16_t nextproto6_cksum(PrintContext& ctx, const std::uint8_t* ip6,
                                const std::uint8_t* data, unsigned len, unsigned covlen,
                                std::uint8_t next_proto);
 
+// Days since 1970-01-01 to a proleptic Gregorian date; a time as "%Y-%m-%dT%H:%M:%SZ" (UTC).
+void civil_from_days(std::int64_t z, std::int64_t& y, std::uint32_t& m, std::uint32_t& d);
+void put_utc_iso8601(Output& out, std::int64_t sec);
+
 // Hex and ASCII dumps (-x, -X, -A), each line starting with `ident`.
 void hex_and_ascii_print(Output& out, std::string_view ident, const std::uint8_t* p,
                          unsigned length);

@@ -1,8 +1,8 @@
 // UDP services tcpdump names at its default verbosity, beside the TCP they are seen with:
 // TFTP (print-tftp.c, the request on port 69), RIP (print-rip.c, port 520, with -v its
-// entries), RIPng (print-ripng.c, port 521), and the first
-// line of NTP (print-ntp.c), BOOTP/DHCP (print-bootp.c) and DHCPv6 (print-dhcp6.c), whose
-// -v details are not printed (docs/differences.md).
+// entries), RIPng (print-ripng.c, port 521), NTP (print-ntp.c, with -v every field), and
+// the first line of BOOTP/DHCP (print-bootp.c) and DHCPv6 (print-dhcp6.c), whose -v details
+// are not printed (docs/differences.md).
 #include "print_context.hpp"
 
 namespace tcplens::tcpdump {
@@ -334,6 +334,177 @@ void ripng_print(PrintContext& ctx, const std::uint8_t* dat, unsigned length) {
   }
 }
 
+namespace {
+
+constexpr unsigned kNtpTimeMsgMin = 48;  // RFC 5905 7.3, without extensions or MAC
+constexpr unsigned kNtpCtrlMsgMin = 12;  // RFC 9327 2 (mode 6) header
+
+// " (invalid)", and " [|ntp]" when not even the claimed length was captured.
+void ntp_invalid(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
+  ctx.print_invalid();
+  if (!ctx.ttest(bp, length)) ctx.print_trunc();
+}
+
+// p_sfix(): a 16.16 fixed-point value as "%d.%06d" (the fraction in millionths, truncated).
+void ntp_short(PrintContext& ctx, const std::uint8_t* p) {
+  ctx.put_u(load_be16(p));
+  ctx.put('.');
+  ctx.out.put_u32_padded(static_cast<std::uint32_t>(std::uint64_t{load_be16(p + 2)} * 1000000 / 65536), 6);
+}
+
+// The fraction of a 32.32 timestamp in billionths, as tcpdump computes it (in double).
+std::uint32_t ntp_nanos(std::uint32_t fraction) {
+  return static_cast<std::uint32_t>(fraction / 4294967296.0 * 1000000000.0);
+}
+
+// p_ntp_time(): "%u.%09u", then the UTC date unless the seconds are 0 (era 0: 1900-2036).
+void ntp_time(PrintContext& ctx, std::uint32_t i, std::uint32_t fraction) {
+  ctx.put_u(i);
+  ctx.put('.');
+  ctx.out.put_u32_padded(ntp_nanos(fraction), 9);
+  if (i == 0) return;
+  constexpr std::int64_t kJan1970 = 2208988800;  // NTP seconds at the Unix epoch
+  ctx.put(" (");
+  put_utc_iso8601(ctx.out, std::int64_t{i} - kJan1970);
+  ctx.put(')');
+}
+
+// p_ntp_delta(): the signed difference of two timestamps, or the second one alone when the
+// first is zero.
+void ntp_delta(PrintContext& ctx, const std::uint8_t* olfp, const std::uint8_t* lfp) {
+  const std::uint32_t u = load_be32(lfp), uf = load_be32(lfp + 4);
+  const std::uint32_t ou = load_be32(olfp), ouf = load_be32(olfp + 4);
+  if (ou == 0 && ouf == 0) return ntp_time(ctx, u, uf);
+  bool negative;
+  std::uint32_t i, f;
+  if (u > ou) {
+    negative = false, i = u - ou, f = uf - ouf;
+    if (ouf > uf) --i;  // borrow
+  } else if (u < ou) {
+    negative = true, i = ou - u, f = ouf - uf;
+    if (uf > ouf) --i;
+  } else {
+    i = 0, negative = !(uf > ouf), f = negative ? ouf - uf : uf - ouf;
+  }
+  ctx.put(negative ? '-' : '+');
+  ctx.put_u(i);
+  ctx.put('.');
+  ctx.out.put_u32_padded(ntp_nanos(f), 9);
+}
+
+// ntp_time_print(): the time message's fields (RFC 5905 7.3); each part is checked against
+// the capture before its label, as tcpdump does.
+void ntp_time_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
+  if (length < kNtpTimeMsgMin) return ntp_invalid(ctx, bp, length);
+  const std::uint8_t stratum = ctx.u8(bp + 1);
+  ctx.put(", Stratum ");
+  ctx.put_u(stratum);
+  ctx.put(stratum == 0   ? " (unspecified)"
+          : stratum == 1 ? " (primary reference)"
+          : stratum <= 15 ? " (secondary reference)"
+                          : " (reserved)");
+  const auto poll = static_cast<std::int8_t>(ctx.u8(bp + 2));
+  ctx.put(", poll ");
+  ctx.out.put_i64(poll);
+  if (poll > -32 && poll < 32) {  // p_poll(): the interval, 2^poll seconds
+    ctx.put(poll >= 0 ? " (" : " (1/");
+    ctx.put_u(1u << (poll >= 0 ? poll : -poll));
+    ctx.put("s)");
+  }
+  const auto precision = static_cast<std::int8_t>(ctx.u8(bp + 3));
+  ctx.put(", precision ");
+  ctx.out.put_i64(precision);
+  if (!ctx.ttest(bp + 4, 4)) return ctx.print_trunc();
+  ctx.put("\n\tRoot Delay: ");
+  ntp_short(ctx, bp + 4);
+  if (!ctx.ttest(bp + 8, 4)) return ctx.print_trunc();
+  ctx.put(", Root dispersion: ");
+  ntp_short(ctx, bp + 8);
+  if (!ctx.ttest(bp + 12, 4)) return ctx.print_trunc();
+  ctx.put(", Reference-ID: ");
+  switch (stratum) {  // what the reference identifier holds depends on the stratum
+    case 0: ctx.put("(unspec)"); break;
+    case 1:
+      for (int k = 0; k < 4; ++k) ctx.print_char(bp[12 + k]);  // a clock's name
+      break;
+    case 62:  // (tcpdump's implementation-dependent INFO_QUERY and INFO_REPLY)
+    case 63:
+      ctx.out.put_ipv4(bp + 12);
+      ctx.put(stratum == 62 ? " INFO_QUERY" : " INFO_REPLY");
+      return;
+    default:
+      ctx.put("0x");
+      ctx.out.put_hex(load_be32(bp + 12), 8);
+      break;
+  }
+  static constexpr const char* kLabels[] = {
+      "\n\t  Reference Timestamp:  ", "\n\t  Originator Timestamp: ",
+      "\n\t  Receive Timestamp:    ", "\n\t  Transmit Timestamp:   "};
+  for (unsigned k = 0; k < 4; ++k) {
+    const std::uint8_t* t = bp + 16 + 8 * k;
+    if (!ctx.ttest(t, 8)) return ctx.print_trunc();
+    ctx.put(kLabels[k]);
+    ntp_time(ctx, load_be32(t), load_be32(t + 4));
+  }
+  ctx.put("\n\t    Originator - Receive Timestamp:  ");
+  ntp_delta(ctx, bp + 24, bp + 32);
+  ctx.put("\n\t    Originator - Transmit Timestamp: ");
+  ntp_delta(ctx, bp + 24, bp + 40);
+  // The optional key id and message digest (RFC 5905 7.3; extension fields not decoded).
+  const unsigned extra = length - kNtpTimeMsgMin;
+  if (extra == 4 || extra == 20 || extra == 24) {
+    const std::uint32_t key = ctx.be32(bp + 48);
+    ctx.put("\n\tKey id: ");
+    ctx.put_u(key);
+    if (extra == 4) return;
+    ctx.tcheck(bp + 52, extra - 4);
+    ctx.put("\n\tAuthentication: ");
+    for (unsigned k = 0; k < extra - 4; k += 4) ctx.out.put_hex(load_be32(bp + 52 + k), 8);
+  } else if (extra > 0) {
+    ctx.put("\n\t(");
+    ctx.put_u(extra);
+    ctx.put(" more bytes after the header)");
+  }
+}
+
+// ntp_control_print(): the mode 6 header (RFC 9327 2); the data is not interpreted.
+void ntp_control_print(PrintContext& ctx, const std::uint8_t* cd, unsigned length) {
+  if (length < kNtpCtrlMsgMin) return ntp_invalid(ctx, cd, length);
+  const std::uint8_t control = ctx.u8(cd + 1);
+  ctx.put((control & 0x80) ? ", Response" : ", Request");
+  ctx.put((control & 0x40) ? ", Error" : ", OK");
+  ctx.put((control & 0x20) ? ", More" : ", Last");
+  ctx.put(", OpCode=");
+  ctx.put_u(control & 0x1f);
+  ctx.put('\n');
+  // Each field is read before its label is printed (tcpdump's printf arguments).
+  const std::uint16_t sequence = ctx.be16(cd + 2);
+  ctx.put("\tSequence=");
+  ctx.put_u(sequence);
+  const std::uint16_t status = ctx.be16(cd + 4);
+  ctx.put(", Status=");  // %#hx
+  if (status != 0) ctx.put("0x");
+  ctx.out.put_hex(status);
+  const std::uint16_t assoc = ctx.be16(cd + 6);
+  ctx.put(", Assoc.=");
+  ctx.put_u(assoc);
+  const std::uint16_t offset = ctx.be16(cd + 8);
+  ctx.put(", Offset=");
+  ctx.put_u(offset);
+  const std::uint16_t count = ctx.be16(cd + 10);
+  ctx.put(", Count=");
+  ctx.put_u(count);
+  if (kNtpCtrlMsgMin + count > length) return ntp_invalid(ctx, cd, length);
+  if (count != 0) {
+    if (!ctx.ttest(cd + kNtpCtrlMsgMin, count)) return ctx.print_trunc();
+    ctx.put("\n\tTO-BE-DONE: data not interpreted");
+  }
+}
+
+}  // namespace
+
+// NTP (print-ntp.c): version, mode and length; with -v the leap indicator and the time or
+// control message's fields.
 void ntp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
   ctx.protocol = "ntp";
   const std::uint8_t status = ctx.u8(bp);
@@ -342,12 +513,21 @@ void ntp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
   static const Tok kModes[] = {{0, "unspecified"}, {1, "symmetric active"}, {2, "symmetric passive"},
                                {3, "Client"}, {4, "Server"}, {5, "Broadcast"},
                                {6, "Control Message"}, {7, "Reserved"}, {0, nullptr}};
+  const unsigned mode = status & 7;
   ctx.put(", ");
-  ctx.put(tok_lookup(kModes, status & 7));
-  if ((status & 7) == 6) return;  // control messages: their fields are not printed
+  ctx.put(tok_lookup(kModes, mode));
   ctx.put(", length ");
   ctx.put_u(length);
-  if (length < 48) ctx.print_invalid();
+  if (!ctx.opt.verbose) return;
+  static const Tok kLeap[] = {{0x00, ""}, {0x40, "+1s"}, {0x80, "-1s"},
+                              {0xc0, "clock unsynchronized"}, {0, nullptr}};
+  ctx.put("\n\tLeap indicator: ");
+  ctx.put(tok_lookup(kLeap, status & 0xc0));
+  ctx.put(" (");
+  ctx.put_u(status & 0xc0);
+  ctx.put(')');
+  if (mode <= 5) return ntp_time_print(ctx, bp, length);
+  if (mode == 6) return ntp_control_print(ctx, bp, length);
 }
 
 void bootp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {

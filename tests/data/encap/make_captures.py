@@ -455,6 +455,40 @@ def rip_packets(t0):
     return out
 
 
+def ntp_packets(t0):
+    """NTP (RFC 5905): a client's request and the server's reply (stratum 2, reference an
+    IPv4 server), a stratum 1 broadcast naming its clock (GPS), a symmetric peer's packet
+    with a key id and SHA-1 digest (RFC 5905 7.3), an ntpq read-variables request and reply
+    (mode 6, RFC 9327), and a reply cut short by the snap length."""
+    cl, sv = "192.0.2.1", "192.0.2.2"
+
+    def ts(sec, frac=0):
+        return struct.pack("!II", sec, frac)
+
+    def msg(li, mode, stratum, poll, prec, delay, disp, refid, ref, org, rec, xmt, extra=b""):
+        return struct.pack("!BBbbII4s", (li << 6) | (4 << 3) | mode, stratum, poll, prec, delay, disp, refid) + ref + org + rec + xmt + extra
+
+    now = 0xED2B4B2C  # 2026-02-02T16:11:24Z
+    msgs = [
+        (True, msg(0, 3, 0, 6, -20, 0, 0, b"\0\0\0\0", ts(0), ts(0), ts(0), ts(now, 0x80000000))),
+        (False, msg(0, 4, 2, 6, -24, 0x0000_0A3D, 0x0000_1F52, bytes([198, 51, 100, 7]), ts(now - 300, 0x1234_5678),
+                    ts(now, 0x80000000), ts(now, 0x8123_4567), ts(now, 0x8124_0000))),
+        (False, msg(0, 5, 1, 4, -29, 0, 0x0000_0010, b"GPS\0", ts(now - 16), ts(0), ts(0), ts(now + 1, 0x00100000))),
+        (True, msg(0, 1, 3, 10, -20, 0x0001_8000, 0x0000_4000, bytes([192, 0, 2, 2]), ts(now - 60), ts(now, 0x8124_0000),
+                   ts(now + 2, 0x1000_0000), ts(now + 2, 0x1001_0000), struct.pack("!I", 17) + bytes.fromhex("5f2d8c3e91a7b4c0d1e2f30415263748596a7b8c"))),
+        (True, struct.pack("!BBHHHHH", (4 << 3) | 6, 2, 1, 0, 0, 0, 0)),
+        (False, struct.pack("!BBHHHHH", (4 << 3) | 6, 0x82, 1, 0x0615, 0, 0, 24) + b"version=\"ntpd 4.2.8p15\"\0\0"[:24]),
+    ]
+    out = []
+    for i, (fwd, body) in enumerate(msgs):
+        a, b = (cl, sv) if fwd else (sv, cl)
+        sp, dp = (40123, 123) if fwd and i >= 4 else (123, 40123) if i >= 4 else (123, 123)
+        out.append((t0 + i, 0, eth_out(fwd, 0x0800, ipv4(a, b, 17, udp(sp, dp, body, a, b), 0x7100 + i))))
+    cut = eth_out(False, 0x0800, ipv4(sv, cl, 17, udp(123, 123, msgs[1][1], sv, cl), 0x7110))
+    out.append((t0 + 8, 0, cut[:14 + 20 + 8 + 36]))
+    return out
+
+
 def build(real, outdir):
     pk = inner_packets(real)
     caps = {}
@@ -666,6 +700,8 @@ def build(real, outdir):
     add("ppp-multilink", 9, ppp_multilink_packets(s0 + 30))
     # RIP v1 and v2 (UDP 520) between two routers.
     add("rip", 1, rip_packets(s0 + 40))
+    # NTP time and control messages (UDP 123).
+    add("ntp", 1, ntp_packets(s0 + 50))
 
     for name, (lt, frames) in caps.items():
         write_pcap("%s/%s.pcap" % (outdir, name), lt, frames)
