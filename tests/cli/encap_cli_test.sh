@@ -68,5 +68,8 @@ if command -v tcpdump >/dev/null; then
   check "print -q radiotap" same_output -n -q -r "$ENCAP/radiotap.pcap"
   check "print filter on the outer header" same_output -n -r "$ENCAP/gretap.pcap" 'src host 192.0.2.2'
   check "print -c 5 -e chdlc" same_output -n -e -c 5 -r "$ENCAP/chdlc.pcap"
+  check "print -vv chdlc (SLARP)" same_output -n -vv -r "$ENCAP/chdlc.pcap"
+  check "print -e -v 802.11 (duration)" same_output -n -e -v -r "$ENCAP/wlan.pcap"
+  check "print -e -v radiotap" same_output -n -e -v -r "$ENCAP/radiotap.pcap"
 fi
 finish encap_cli

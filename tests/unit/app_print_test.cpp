@@ -379,5 +379,17 @@ TEST(NtpPrint, TruncatedAtEveryLength) {
             "\t  Reference Timestamp:  3979037184.071111110 (2026-02-02T16:06:24Z) [|ntp]\n");
 }
 
+// Cisco HDLC SLARP (print_ppp.cpp): tcpdump's -vv dump of a keepalive starts after its uptime
+// (the trailing bytes only); one shorter than its fixed part is truncated.
+TEST(SlarpPrint, KeepaliveDumpAndShortPacket) {
+  constexpr std::string_view kKeepalive = "8f0080350000000200000001000000020003000000106a756e6b";
+  EXPECT_EQ(render(kKeepalive, 2, 0, linktype::kChdlc),
+            "SLARP (length: 22), keepalive: mineseen=0x00000001, yourseen=0x00000002, "
+            "reliability=0x0003, link uptime=0d0h0m0s, (trailing junk: 4 bytes)\n"
+            "\t0x0000:  6a75 6e6b\n");
+  EXPECT_EQ(render("8f00803500000000000000000000", 0, 0, linktype::kChdlc),
+            "SLARP (length: 10),  [|chdlc_slarp]\n");
+}
+
 }  // namespace
 }  // namespace tcplens

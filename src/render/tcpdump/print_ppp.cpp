@@ -190,13 +190,15 @@ namespace {
 void slarp_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
   ctx.protocol = "chdlc_slarp";
   constexpr unsigned kMinLen = 14, kMaxLen = 18;
-  ctx.put("SLARP");
-  if (length < kMinLen) return ctx.print_invalid();
-  ctx.put(" (length: ");
+  ctx.put("SLARP (length: ");
   ctx.put_u(length);
   ctx.put("), ");
+  if (length < kMinLen) return ctx.print_trunc();  // (4.99.3: a short one is "truncated")
   ctx.tcheck(cp, kMinLen);
   const std::uint32_t code = ctx.be32(cp);
+  // Watch out: tcpdump advances its pointer past the fixed part to read a keepalive's
+  // uptime, and its -vv dump starts four bytes after wherever that pointer is.
+  const std::uint8_t* dump_base = cp;
   switch (code) {
     case 0:
       ctx.put("request");
@@ -215,6 +217,7 @@ void slarp_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
       ctx.put(", reliability=0x");
       ctx.out.put_hex(ctx.be16(cp + 12), 4);
       if (length >= kMaxLen) {  // the uptime stamp is optional
+        dump_base = cp + kMinLen;
         unsigned sec = ctx.be32(cp + kMinLen) / 1000;
         unsigned min = sec / 60;
         sec -= min * 60;
@@ -245,7 +248,7 @@ void slarp_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
     ctx.put_u(length - kMaxLen);
     ctx.put(" bytes)");
   }
-  if (ctx.opt.verbose > 1) print_unknown_data(ctx, cp + 4, "\n\t", length - 4);
+  if (ctx.opt.verbose > 1) print_unknown_data(ctx, dump_base + 4, "\n\t", length - 4);
 }
 
 }  // namespace
