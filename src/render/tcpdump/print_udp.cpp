@@ -1,6 +1,7 @@
 // UDP, as tcpdump's print-udp.c prints it. Of the many UDP application printers tcpdump
-// has, tcplens reproduces DNS, mDNS, syslog, TFTP requests, RIPng, the first line of NTP, BOOTP/DHCP and DHCPv6, and the tunnels (VXLAN, VXLAN-GPE, Geneve); the others end in tcpdump's generic
-// "UDP, length N" (counted apart in the golden figures).
+// has, tcplens reproduces DNS, mDNS, syslog, TFTP requests, RIP, RIPng, SNMP, the first line of
+// NTP, BOOTP/DHCP and DHCPv6, and the tunnels (VXLAN, VXLAN-GPE, Geneve); the others end in
+// tcpdump's generic "UDP, length N" (counted apart in the golden figures).
 #include "print_context.hpp"
 
 namespace tcplens::tcpdump {
@@ -164,6 +165,14 @@ void udp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
     }
     if (is_port(sport, dport, 67) || is_port(sport, dport, 68)) {
       bootp_print(ctx, cp, length);
+      return;
+    }
+    if (is_port(sport, dport, 520)) {
+      rip_print(ctx, cp, length);
+      return;
+    }
+    if (is_port(sport, dport, 161) || is_port(sport, dport, 162)) {
+      snmp_print(ctx, cp, length);
       return;
     }
     if (is_port(sport, dport, 123)) {
