@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 
 namespace tcplens::zeek {
 
@@ -675,6 +676,12 @@ bool ZeekConnEngine::expired_by(double t) {
   }
 }
 
+double ZeekConnEngine::next_timer_at() const {
+  double at = std::numeric_limits<double>::infinity();
+  for (const Timer& t : timers_) at = std::min(at, t.at);
+  return at;
+}
+
 bool ZeekConnEngine::is_reuse(const ZeekPacket& p, double t) const {
   (void)t;
   if (!(p.flags & kSynBit)) return false;
@@ -723,10 +730,11 @@ void ZeekConnTable::on_packet(const FlowKey& key, Direction dir, ZeekPacket p) {
     Live& l = it->second;
     bool from_first = (dir == Direction::AToB) == l.first_is_a;
     p.from = from_first ? Peer::First : Peer::Second;
-    bool gone = l.engine->expired_by(p.ts);
+    bool gone = l.next_timer <= p.ts && l.engine->expired_by(p.ts);
     if (!gone && p.header_ok && l.engine->is_reuse(p, p.ts)) gone = true;
     if (!gone) {
       l.engine->on_packet(p);
+      l.next_timer = l.engine->next_timer_at();
       return;
     }
     done_.push_back({l.key, l.first_is_a, std::move(l.engine)});
@@ -741,6 +749,7 @@ void ZeekConnTable::on_packet(const FlowKey& key, Direction dir, ZeekPacket p) {
   l.engine = std::make_unique<ZeekConnEngine>(p.ts, flip_at_start(sport, dport, p.flags, opt_.use_likely_server_ports), opt_);
   p.from = Peer::First;
   l.engine->on_packet(p);
+  l.next_timer = l.engine->next_timer_at();
   live_.emplace(key, std::move(l));
   // The cap holds between expire() calls too: a flood adds connections faster than timers run.
   if (max_live_ != 0 && live_.size() > max_live_) evict_oldest(max_live_);
@@ -748,10 +757,14 @@ void ZeekConnTable::on_packet(const FlowKey& key, Direction dir, ZeekPacket p) {
 
 void ZeekConnTable::expire(double t, std::size_t max_live) {
   for (auto it = live_.begin(); it != live_.end();) {
-    if (it->second.engine->expired_by(t)) {
-      done_.push_back({it->second.key, it->second.first_is_a, std::move(it->second.engine)});
+    Live& l = it->second;
+    if (l.next_timer > t) {
+      ++it;
+    } else if (l.engine->expired_by(t)) {
+      done_.push_back({l.key, l.first_is_a, std::move(l.engine)});
       it = live_.erase(it);
     } else {
+      l.next_timer = l.engine->next_timer_at();
       ++it;
     }
   }

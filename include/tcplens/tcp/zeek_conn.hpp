@@ -125,6 +125,9 @@ class ZeekConnEngine {
   // Runs the connection's timers up to `t`; true if Zeek would have removed the connection
   // by then (a packet at `t` then starts a new connection).
   bool expired_by(double t);
+  // When the earliest pending timer fires (infinity when none): expired_by(t) changes
+  // nothing and is false for any t before it.
+  double next_timer_at() const;
   // Zeek's IsReuse(): would this SYN (or SYN-ACK) start a new connection on this 4-tuple?
   bool is_reuse(const ZeekPacket& p, double t) const;
 
@@ -227,6 +230,9 @@ class ZeekConnTable {
   struct Live {
     FlowKey key;
     bool first_is_a;
+    // The engine's next_timer_at(), kept beside the key: the clock's sweep over every live
+    // connection skips those with nothing due without reading their engine.
+    double next_timer = 0;
     std::unique_ptr<ZeekConnEngine> engine;
   };
   struct KeyHash {
