@@ -190,6 +190,12 @@ void l2tp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 // UDP services: TFTP (port 69) and RIPng (port 521).
 void tftp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 void ripng_print(PrintContext& ctx, const std::uint8_t* dat, unsigned length);
+// Syslog (port 514).
+void syslog_print(PrintContext& ctx, const std::uint8_t* p, unsigned len);
+// udp_print's dispatch by port (print_udp_ports.cpp): true when a protocol printer printed
+// the payload, false for the generic "UDP, length N".
+bool udp_port_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length,
+                    std::uint16_t sport, std::uint16_t dport, bool v6);
 // NTP (123), BOOTP/DHCP (67, 68), DHCPv6 (546, 547): the default-verbosity line.
 void ntp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 void bootp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);

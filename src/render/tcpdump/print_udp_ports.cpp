@@ -1,0 +1,330 @@
+// udp_print's port dispatch, in the order of tcpdump 4.99.3's print-udp.c (the first port
+// test that matches wins, whichever side it is on), and the first words that each of the
+// protocols tcplens has no full printer for prints of an empty or short payload: its
+// truncation marker (" [|krb]"), its length message ("[length 0 < 34] (invalid)") or its
+// fixed header line. Payloads past what is reproduced here get tcpdump's generic
+// "UDP, length N" line (docs/differences.md, other-protocol:udp-apps).
+//
+// Every decision to fall back is taken before anything is printed, so a payload is either
+// printed as tcpdump prints it or not at all.
+#include <algorithm>
+
+#include "print_context.hpp"
+
+namespace tcplens::tcpdump {
+
+namespace {
+
+// Captured bytes of the payload (what tcpdump's first GET_ macro may read).
+unsigned captured(const PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
+  return static_cast<unsigned>(std::min<std::size_t>(ctx.available(cp), length));
+}
+
+// The payload's captured bytes stop before a fixed header of `header` bytes: tcpdump's
+// first ND_TCHECK of it longjmps and prints `prefix` " [|proto]".
+bool trunc_before(PrintContext& ctx, const std::uint8_t* cp, unsigned length, unsigned header,
+                  const char* proto, std::string_view prefix = {}) {
+  if (captured(ctx, cp, length) >= header) return false;
+  ctx.protocol = proto;
+  ctx.put(prefix);
+  ctx.print_trunc();
+  return true;
+}
+
+// "<name> version V packet not supported" when the version field is not `supported`
+// (LMP, VQP, sFlow, LSP-PING print this after their header check).
+void version_not_supported(PrintContext& ctx, const char* name, std::uint32_t version) {
+  ctx.put(name);
+  ctx.put(" version ");
+  ctx.put_u(version);
+  ctx.put(" packet not supported");
+}
+
+// print-krb.c: the protocol version byte, and the rest only for Kerberos IV.
+bool krb_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
+  if (trunc_before(ctx, cp, length, 1, "krb")) return true;
+  const std::uint8_t pvno = ctx.u8(cp);
+  if (pvno == 4) return false;  // krb4_print: not reproduced
+  if (pvno >= 1 && pvno <= 3) {
+    ctx.put(" v");
+    ctx.put_u(pvno);
+  } else if (pvno == 106 || pvno == 107) {
+    ctx.put(" v5");  // ASN.1 application tags 10 and 11 (AS-REQ, AS-REP), not decoded
+  }
+  return true;
+}
+
+// print-ptp.c: a header of 34 bytes is required before anything else.
+bool ptp_print(PrintContext& ctx, unsigned length) {
+  constexpr unsigned kHeader = 34;
+  if (length >= kHeader) return false;
+  ctx.put(" [length ");
+  ctx.put_u(length);
+  ctx.put(" < 34]");
+  ctx.print_invalid();
+  return true;
+}
+
+// print-isakmp.c (ports 500, 7500, 8500): the 28-byte ISAKMP header is checked first.
+bool isakmp_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length,
+                  std::string_view prefix = {}) {
+  return trunc_before(ctx, cp, length, 28, "isakmp", prefix);
+}
+
+// isakmp_rfc3948_print (port 4500): a NAT keep-alive, a non-ESP marker before ISAKMP, or ESP.
+bool isakmp_rfc3948_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
+  const unsigned cap = captured(ctx, cp, length);
+  if (trunc_before(ctx, cp, length, 1, "isakmp_rfc3948")) return true;
+  if (length == 1 && ctx.u8(cp) == 0xff) {
+    ctx.put("isakmp-nat-keep-alive");
+    return true;
+  }
+  if (cap < 4) return trunc_before(ctx, cp, length, 4, "isakmp_rfc3948");
+  if (ctx.be32(cp) == 0) return isakmp_print(ctx, cp + 4, length - 4, "NONESP-encap: ");
+  return false;  // ESP in UDP: not reproduced
+}
+
+// print-lmp.c, print-vqp.c: a fixed header, then the version (high nibble for LMP).
+bool versioned_header_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length,
+                            unsigned header, const char* proto, const char* name,
+                            std::uint32_t version, std::uint32_t supported) {
+  if (trunc_before(ctx, cp, length, header, proto)) return true;
+  if (version == supported) return false;
+  version_not_supported(ctx, name, version);
+  return true;
+}
+
+// OLSR: its version word before the header check.
+bool olsr_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length, bool v6) {
+  return trunc_before(ctx, cp, length, 4, "olsr", v6 ? "OLSRv6" : "OLSRv4");
+}
+
+// print-rx.c: the 28-byte Rx header, then the length in parentheses after the marker.
+bool rx_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
+  if (!trunc_before(ctx, cp, length, 28, "rx")) return false;
+  ctx.put(" (");
+  ctx.put_u(length);
+  ctx.put(')');
+  return true;
+}
+
+// print-vat (in print-udp.c): the length, a 16-bit read, the length again.
+bool vat_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
+  if (length < 2) {
+    ctx.put("udp/va/vat, length ");
+    ctx.put_u(length);
+    ctx.put(" < 2");
+    return true;
+  }
+  if (trunc_before(ctx, cp, length, 2, "vat")) return true;
+  if (length < 8) {
+    ctx.put("udp/vat, length ");
+    ctx.put_u(length);
+    ctx.put(" < 8");
+    return true;
+  }
+  return false;
+}
+
+// print-babel.c: "babel", the 4-byte header, its magic byte 42.
+bool babel_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
+  if (trunc_before(ctx, cp, length, 4, "babel", "babel")) return true;
+  if (ctx.u8(cp) == 42) return false;
+  ctx.put("babel invalid header");
+  return true;
+}
+
+// print-zep.c: "ZEP", the two preamble characters "EX" (the second read only when the first
+// is 'E').
+bool zep_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
+  const unsigned cap = captured(ctx, cp, length);
+  const bool first_e = cap >= 1 && ctx.u8(cp) == 'E';
+  const bool preamble = first_e && cap >= 2 && ctx.u8(cp + 1) == 'X';
+  if (preamble && cap > 2) return false;  // the version and the rest: not reproduced
+  ctx.protocol = "zep";
+  ctx.put("ZEP");
+  if (cap == 0 || (first_e && cap == 1) || preamble) {
+    ctx.print_trunc();
+    return true;
+  }
+  ctx.put(" [Preamble Code: ");
+  ctx.print_char(ctx.u8(cp));
+  if (cap == 1) {
+    ctx.print_trunc();
+    return true;
+  }
+  ctx.print_char(ctx.u8(cp + 1));
+  ctx.put(']');
+  ctx.print_invalid();
+  return true;
+}
+
+// "NAME, [length N < H] (invalid)" and similar checks of the whole length (OTV, SOME/IP).
+bool length_invalid(PrintContext& ctx, unsigned length, unsigned header, std::string_view text) {
+  if (length >= header) return false;
+  ctx.put(text);
+  ctx.print_invalid();
+  return true;
+}
+
+// print-otv.c: the length check, then what was captured of it.
+bool otv_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
+  constexpr unsigned kHeader = 8;
+  if (length >= kHeader) return false;
+  ctx.put("OTV, [length ");
+  ctx.put_u(length);
+  ctx.put(" < 8]");
+  ctx.print_invalid();
+  if (captured(ctx, cp, length) < length) {
+    ctx.protocol = "otv";
+    ctx.print_trunc();
+  }
+  return true;
+}
+
+// print-lspping.c: the 32-byte common header.
+bool lspping_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
+  if (length < 32) {
+    ctx.put("\n\t\t packet is too short");
+    return true;
+  }
+  if (trunc_before(ctx, cp, length, 32, "lspping")) return true;
+  const std::uint16_t version = ctx.be16(cp);
+  if (version == 1) return false;
+  version_not_supported(ctx, "LSP-PING", version);
+  return true;
+}
+
+// print-bfd.c: BFD echo (port 3785) is shown by its length only.
+bool bfd_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length, std::uint16_t dport) {
+  if (dport == 3785) {
+    ctx.put("BFD, Echo, length: ");
+    ctx.put_u(length);
+    if (ctx.opt.verbose) print_unknown_data(ctx, cp, "\n\t", length);
+    return true;
+  }
+  return trunc_before(ctx, cp, length, 24, "bfd");
+}
+
+// print-sflow.c: the 28-byte datagram header, then its version (5).
+bool sflow_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
+  if (trunc_before(ctx, cp, length, 28, "sflow")) return true;
+  const std::uint32_t version = ctx.be32(cp);
+  if (version == 5) return false;
+  version_not_supported(ctx, "sFlow", version);
+  return true;
+}
+
+// print-ldp.c: nothing is printed until a PDU (10-byte header and an 8-byte message) fits.
+bool ldp_print(unsigned length) { return length <= 18; }
+
+// SIP (print-sip.c): a text protocol, its request lines start with these methods.
+const char* const kSipCmds[] = {"ACK",    "BYE",    "CANCEL",    "DO",       "INFO",
+                                "INVITE", "MESSAGE", "NOTIFY",   "OPTIONS",  "PRACK",
+                                "QAUTH",  "REFER",  "REGISTER",  "SPRACK",   "SUBSCRIBE",
+                                "UPDATE", "PUBLISH", nullptr};
+
+// A printer tcplens has in full: it prints whatever the payload is.
+bool whole(void (*printer)(PrintContext&, const std::uint8_t*, unsigned), PrintContext& ctx,
+           const std::uint8_t* cp, unsigned length) {
+  printer(ctx, cp, length);
+  return true;
+}
+
+// RADIUS's six ports (auth and accounting, old and new, Cisco's and RFC 5176's CoA).
+bool is_radius_port(std::uint16_t port) {
+  return port == 1645 || port == 1812 || port == 1646 || port == 1813 || port == 1700 ||
+         port == 3799;
+}
+
+}  // namespace
+
+bool udp_port_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length,
+                    std::uint16_t sport, std::uint16_t dport, bool v6) {
+  const auto port = [&](std::uint16_t p) { return sport == p || dport == p; };
+  if (port(53)) {
+    domain_print(ctx, cp, length, false, false);
+    return true;
+  }
+  if (port(5353)) {
+    domain_print(ctx, cp, length, false, true);
+    return true;
+  }
+  if (port(525)) return trunc_before(ctx, cp, length, 1, "timed");
+  if (port(69)) return whole(tftp_print, ctx, cp, length);
+  if (port(68) || port(67)) return whole(bootp_print, ctx, cp, length);
+  if (port(520)) return false;  // rip_print: another printer
+  if (port(654)) return trunc_before(ctx, cp, length, 1, "aodv");
+  if (port(500)) return isakmp_print(ctx, cp, length);
+  if (port(4500)) return isakmp_rfc3948_print(ctx, cp, length);
+  if (port(7500) || port(8500)) return isakmp_print(ctx, cp, length);
+  if (port(161) || port(162)) return false;  // snmp_print: another printer
+  if (port(123)) return whole(ntp_print, ctx, cp, length);
+  if (port(88) || port(750)) return krb_print(ctx, cp, length);
+  if (port(1701)) return whole(l2tp_print, ctx, cp, length);
+  // (NetBIOS 137 and 138 only in builds with SMB printing, which Debian's is not.)
+  if (dport == 3456) return vat_print(ctx, cp, length);
+  if (port(2103) || port(2104)) return length_invalid(ctx, length, 1, "");
+  if ((sport >= 7000 && sport <= 7009) || (dport >= 7000 && dport <= 7009))
+    return rx_print(ctx, cp, length);
+  if (port(521)) return whole(ripng_print, ctx, cp, length);
+  if (port(547) || port(546)) return whole(dhcp6_print, ctx, cp, length);
+  if (port(5359)) return length_invalid(ctx, length, 1, "AHCP");
+  if (port(6696) || port(6697)) return babel_print(ctx, cp, length);
+  if (port(8231)) {
+    if (length != 0) return false;
+    ctx.put("hncp (0)");
+    return true;
+  }
+  if (dport == 4567) return length_invalid(ctx, captured(ctx, cp, length), 12, "");
+  if (port(496)) return trunc_before(ctx, cp, length, 8, "cisco_autorp");
+  if (is_radius_port(sport) || is_radius_port(dport))
+    return trunc_before(ctx, cp, length, 20, "radius");
+  if (dport == 1985) return trunc_before(ctx, cp, length, 1, "hsrp");
+  if (port(921)) return trunc_before(ctx, cp, length, 28, "lwres");
+  if (port(646)) return ldp_print(length);
+  if (port(698)) return olsr_print(ctx, cp, length, v6);
+  if (port(3503)) return lspping_print(ctx, cp, length);
+  if (dport == 3784 || dport == 4784 || dport == 6784 || dport == 3785)
+    return bfd_print(ctx, cp, length, dport);
+  if (port(701)) {
+    const unsigned cap = captured(ctx, cp, length);
+    return versioned_header_print(ctx, cp, length, 8, "lmp", "LMP",
+                                  cap >= 8 ? ctx.u8(cp) >> 4 : 0, 1);
+  }
+  if (port(1589)) {
+    const unsigned cap = captured(ctx, cp, length);
+    return versioned_header_print(ctx, cp, length, 8, "vqp", "VQP", cap >= 8 ? ctx.u8(cp) : 0,
+                                  1);
+  }
+  if (port(6343)) return sflow_print(ctx, cp, length);
+  if (dport == 12223) return trunc_before(ctx, cp, length, 12, "lwapp_control");
+  if (sport == 12223) return trunc_before(ctx, cp, length, 6, "lwapp_control");
+  if (port(12222)) return trunc_before(ctx, cp, length, 6, "lwapp_data");
+  if (port(5060)) {
+    txtproto_print(ctx, cp, length, "sip", kSipCmds, true);
+    return true;
+  }
+  if (port(514)) return whole(syslog_print, ctx, cp, length);
+  if (port(8472)) return otv_print(ctx, cp, length);
+  if (port(4789)) return whole(vxlan_print, ctx, cp, length);
+  if (port(6081)) return whole(geneve_print, ctx, cp, length);
+  if (port(4342)) return trunc_before(ctx, cp, length, 16, "lisp");
+  if (port(4790)) return whole(vxlan_gpe_print, ctx, cp, length);
+  if (port(17754)) return zep_print(ctx, cp, length);
+  if (port(6635)) return whole(mpls_print, ctx, cp, length);
+  // (AppleTalk in UDP, "kip", on the AppleTalk ports: not reproduced.)
+  if (port(319) || port(320)) return ptp_print(ctx, length);
+  if (port(30490)) return length_invalid(ctx, length, 16, "SOMEIP");
+  if (sport == 49152) {  // print-bcm-li.c: Broadcom's lawful intercept header
+    if (length >= 4) return false;
+    ctx.put(" (length ");
+    ctx.put_u(length);
+    ctx.put(" < 4)");
+    ctx.print_invalid();
+    return true;
+  }
+  return false;
+}
+
+}  // namespace tcplens::tcpdump

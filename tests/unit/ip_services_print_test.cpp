@@ -1,0 +1,119 @@
+// tcpdump's UDP port dispatch (print_udp_ports.cpp), IPsec AH and the IPv6 mobility header
+// through the tcpdump renderer, on whole, empty, short and truncated input. Expected lines
+// are what tcpdump 4.99.3 prints for the same bytes (`tcpdump -n -t`, -v).
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tcplens/capture/link_type.hpp"
+#include "tcpdump_line.hpp"
+
+namespace tcplens {
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+void put16(Bytes& b, unsigned v) {
+  b.push_back(static_cast<std::uint8_t>(v >> 8));
+  b.push_back(static_cast<std::uint8_t>(v));
+}
+
+// IPv4 10.0.0.1 > 10.0.0.2 carrying `proto` (the header checksum is not checked at -n).
+Bytes ipv4(std::uint8_t proto, const Bytes& payload) {
+  Bytes b = {0x45, 0};
+  put16(b, static_cast<unsigned>(20 + payload.size()));
+  b.insert(b.end(), {0, 1, 0, 0, 64, proto, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2});
+  b.insert(b.end(), payload.begin(), payload.end());
+  return b;
+}
+
+// IPv6 2001:db8::1 > 2001:db8::2 with next header `nh`.
+Bytes ipv6(std::uint8_t nh, const Bytes& payload) {
+  Bytes b = {0x60, 0, 0, 0};
+  put16(b, static_cast<unsigned>(payload.size()));
+  b.push_back(nh);
+  b.push_back(64);
+  for (int host = 1; host <= 2; ++host) {
+    b.insert(b.end(), {0x20, 0x01, 0x0d, 0xb8});
+    b.insert(b.end(), 11, 0);
+    b.push_back(static_cast<std::uint8_t>(host));
+  }
+  b.insert(b.end(), payload.begin(), payload.end());
+  return b;
+}
+
+Bytes udp(unsigned sport, unsigned dport, const Bytes& payload) {
+  Bytes b;
+  put16(b, sport);
+  put16(b, dport);
+  put16(b, static_cast<unsigned>(8 + payload.size()));
+  put16(b, 0);
+  b.insert(b.end(), payload.begin(), payload.end());
+  return b;
+}
+
+// Renders one raw-IP packet captured up to `caplen` bytes (0: all), without a timestamp.
+std::string render(const Bytes& bytes, int verbose = 0, std::size_t caplen = 0) {
+  return test::tcpdump_line(linktype::kRaw, bytes, verbose, caplen);
+}
+
+std::string udp4(unsigned sport, unsigned dport, const Bytes& payload, std::size_t caplen = 0) {
+  return render(ipv4(17, udp(sport, dport, payload)), 0, caplen);
+}
+
+const std::string kPrefix = "IP 10.0.0.1.40000 > 10.0.0.2.";
+
+TEST(UdpPortPrint, EmptyPayloadsPrintTheProtocolsMarker) {
+  EXPECT_EQ(udp4(40000, 525, {}), kPrefix + "525:  [|timed]\n");
+  EXPECT_EQ(udp4(40000, 921, {}), kPrefix + "921:  [|lwres]\n");
+  EXPECT_EQ(udp4(40000, 319, {}), kPrefix + "319:  [length 0 < 34] (invalid)\n");
+  EXPECT_EQ(udp4(40000, 646, {}), kPrefix + "646: \n");
+  EXPECT_EQ(udp4(40000, 496, {}), kPrefix + "496:  [|cisco_autorp]\n");
+  EXPECT_EQ(udp4(40000, 701, {}), kPrefix + "701:  [|lmp]\n");
+  EXPECT_EQ(udp4(40000, 88, {}), kPrefix + "88:  [|krb]\n");
+  EXPECT_EQ(udp4(40000, 500, {}), kPrefix + "500:  [|isakmp]\n");
+  EXPECT_EQ(udp4(40000, 654, {}), kPrefix + "654:  [|aodv]\n");
+  EXPECT_EQ(udp4(40000, 698, {}), kPrefix + "698: OLSRv4 [|olsr]\n");
+  EXPECT_EQ(udp4(40000, 7003, {}), kPrefix + "7003:  [|rx] (0)\n");
+  EXPECT_EQ(udp4(40000, 30490, {}), kPrefix + "30490: SOMEIP (invalid)\n");
+  EXPECT_EQ(render(ipv6(17, udp(40000, 698, {}))),
+            "IP6 2001:db8::1.40000 > 2001:db8::2.698: OLSRv6 [|olsr]\n");
+}
+
+TEST(UdpPortPrint, ShortPayloadsAndTheBytesThatDecide) {
+  EXPECT_EQ(udp4(40000, 88, {0x6a, 0x81}), kPrefix + "88:  v5\n");
+  EXPECT_EQ(udp4(40000, 750, {0x02}), kPrefix + "750:  v2\n");
+  EXPECT_EQ(udp4(40000, 4500, {0xff}), kPrefix + "4500: isakmp-nat-keep-alive\n");
+  EXPECT_EQ(udp4(40000, 4500, Bytes(8)), kPrefix + "4500: NONESP-encap:  [|isakmp]\n");
+  EXPECT_EQ(udp4(40000, 701, Bytes(8)), kPrefix + "701: LMP version 0 packet not supported\n");
+  EXPECT_EQ(udp4(40000, 6696, Bytes(4)), kPrefix + "6696: babel invalid header\n");
+  EXPECT_EQ(udp4(40000, 17754, {0}), kPrefix + "17754: ZEP [Preamble Code: ^@ [|zep]\n");
+  EXPECT_EQ(udp4(40000, 3456, Bytes(4)), kPrefix + "3456: udp/vat, length 4 < 8\n");
+  EXPECT_EQ(udp4(40000, 3785, Bytes(16)), kPrefix + "3785: BFD, Echo, length: 16\n");
+  EXPECT_EQ(udp4(40000, 3503, Bytes(8)), kPrefix + "3503: \n\t\t packet is too short\n");
+}
+
+TEST(UdpPortPrint, LongerPayloadsGetTheGenericLine) {
+  // A whole ISAKMP header: its decoder is not reproduced, nothing of it is printed.
+  EXPECT_EQ(udp4(40000, 500, Bytes(28)), kPrefix + "500: UDP, length 28\n");
+  EXPECT_EQ(udp4(40000, 319, Bytes(34)), kPrefix + "319: UDP, length 34\n");
+}
+
+TEST(UdpPortPrint, CapturedBytesDecide) {
+  // 40 bytes of ISAKMP of which 10 were captured; 32 of LSP ping of which none.
+  EXPECT_EQ(udp4(40000, 500, Bytes(40), 38), kPrefix + "500:  [|isakmp]\n");
+  EXPECT_EQ(udp4(40000, 3503, Bytes(32), 28), kPrefix + "3503:  [|lspping]\n");
+  EXPECT_EQ(udp4(40000, 8472, Bytes(7), 30), kPrefix + "8472: OTV, [length 7 < 8] (invalid) [|otv]\n");
+}
+
+TEST(UdpPortPrint, FirstPortTestWins) {
+  // tcpdump tests mDNS before BOOTP, timed before Kerberos.
+  EXPECT_EQ(render(ipv4(17, udp(5353, 67, {}))),
+            "IP 10.0.0.1.5353 > 10.0.0.2.67: domain [length 0 < 12] (invalid)\n");
+  EXPECT_EQ(render(ipv4(17, udp(525, 88, {}))), "IP 10.0.0.1.525 > 10.0.0.2.88:  [|timed]\n");
+}
+
+}  // namespace
+}  // namespace tcplens
