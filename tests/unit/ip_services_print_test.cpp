@@ -115,5 +115,51 @@ TEST(UdpPortPrint, FirstPortTestWins) {
   EXPECT_EQ(render(ipv4(17, udp(525, 88, {}))), "IP 10.0.0.1.525 > 10.0.0.2.88:  [|timed]\n");
 }
 
+// AH: next header, length 4 (a 12-byte ICV), reserved, SPI, sequence number, ICV.
+Bytes ah(std::uint8_t next, const Bytes& icv, unsigned reserved = 0) {
+  Bytes b = {next, static_cast<std::uint8_t>((12 + icv.size()) / 4 - 2)};
+  put16(b, reserved);
+  b.insert(b.end(), {0, 0, 0x10, 0, 0, 0, 0, 7});
+  b.insert(b.end(), icv.begin(), icv.end());
+  return b;
+}
+
+Bytes with(Bytes head, const Bytes& tail) {
+  head.insert(head.end(), tail.begin(), tail.end());
+  return head;
+}
+
+TEST(AhPrint, HeaderThenWhatItProtects) {
+  const Bytes icv = {0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xab};
+  const Bytes pkt = ipv4(51, with(ah(17, icv), udp(40000, 525, {})));
+  EXPECT_EQ(render(pkt),
+            "IP 10.0.0.1 > 10.0.0.2: AH(spi=0x00001000,seq=0x7,icv=0xa0a1a2a3a4a5a6a7a8a9aaab): "
+            "40000 > 525:  [|timed]\n");
+  EXPECT_EQ(render(pkt, 1),
+            "IP (tos 0x0, ttl 64, id 1, offset 0, flags [none], proto AH (51), length 52, "
+            "bad cksum 0 (->6694)!)\n"
+            "    10.0.0.1 > 10.0.0.2: AH(length=4(24-bytes),spi=0x00001000,seq=0x7,"
+            "icv=0xa0a1a2a3a4a5a6a7a8a9aaab): 40000 > 525:  [|timed]\n");
+  // A reserved field that is not zero, an empty ICV, and IPv6 (AH is no extension header
+  // of tcpdump's ip6_print: its payload printer handles it).
+  EXPECT_EQ(render(ipv6(51, with(ah(59, {}, 0x3030), {}))),
+            "IP6 2001:db8::1 > 2001:db8::2: AH(reserved=0x3030[MustBeZero],spi=0x00001000,"
+            "seq=0x7,icv=0x): no next header\n");
+}
+
+TEST(AhPrint, Truncated) {
+  const Bytes icv(12, 0x30);
+  const Bytes pkt = ipv4(51, with(ah(6, icv), Bytes(20)));
+  EXPECT_EQ(render(pkt, 0, 20), "IP 10.0.0.1 > 10.0.0.2:  [|ah]\n");
+  EXPECT_EQ(render(pkt, 0, 21), "IP 10.0.0.1 > 10.0.0.2: AH [|ah]\n");
+  EXPECT_EQ(render(pkt, 0, 26), "IP 10.0.0.1 > 10.0.0.2: AH( [|ah]\n");
+  EXPECT_EQ(render(pkt, 0, 34),
+            "IP 10.0.0.1 > 10.0.0.2: AH(spi=0x00001000,seq=0x7,icv=0x3030 [|ah]\n");
+  // Each AH that names AH as its next header is printed, until the capture ends.
+  EXPECT_EQ(render(ipv4(51, with(ah(51, {}), ah(51, {}))), 0),
+            "IP 10.0.0.1 > 10.0.0.2: AH(spi=0x00001000,seq=0x7,icv=0x): "
+            "AH(spi=0x00001000,seq=0x7,icv=0x):  [|ah]\n");
+}
+
 }  // namespace
 }  // namespace tcplens
