@@ -3,6 +3,7 @@
 // are what tcpdump 4.99.3 prints for the same bytes (`tcpdump -n -t`, -v).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -142,7 +143,7 @@ TEST(AhPrint, HeaderThenWhatItProtects) {
             "icv=0xa0a1a2a3a4a5a6a7a8a9aaab): 40000 > 525:  [|timed]\n");
   // A reserved field that is not zero, an empty ICV, and IPv6 (AH is no extension header
   // of tcpdump's ip6_print: its payload printer handles it).
-  EXPECT_EQ(render(ipv6(51, with(ah(59, {}, 0x3030), {}))),
+  EXPECT_EQ(render(ipv6(51, ah(59, {}, 0x3030))),
             "IP6 2001:db8::1 > 2001:db8::2: AH(reserved=0x3030[MustBeZero],spi=0x00001000,"
             "seq=0x7,icv=0x): no next header\n");
 }
@@ -159,6 +160,47 @@ TEST(AhPrint, Truncated) {
   EXPECT_EQ(render(ipv4(51, with(ah(51, {}), ah(51, {}))), 0),
             "IP 10.0.0.1 > 10.0.0.2: AH(spi=0x00001000,seq=0x7,icv=0x): "
             "AH(spi=0x00001000,seq=0x7,icv=0x):  [|ah]\n");
+}
+
+// A mobility header: payload proto 59, length in 8-octet units after the first 8, type,
+// reserved, checksum 0, then `data` (its first 2 bytes are the first 8's last two).
+Bytes mobility(std::uint8_t type, const Bytes& data) {
+  Bytes b(6 + data.size());
+  b[0] = 59;
+  b[1] = static_cast<std::uint8_t>(b.size() / 8 - 1);
+  b[2] = type;
+  std::copy(data.begin(), data.end(), b.begin() + 6);
+  return b;
+}
+
+const std::string kMipPrefix = "IP6 2001:db8::1 > 2001:db8::2: ";
+
+TEST(MobilityPrint, BindingUpdateAndItsOptions) {
+  // seq 100, flags A H L K, lifetime 60 (x4 s); a Binding Refresh Advice of 150 (x4 s), PadN.
+  const Bytes bu = mobility(5, {0, 100, 0xf0, 0, 0, 60, 2, 2, 0, 150, 1, 0});
+  EXPECT_EQ(render(ipv6(135, bu)), kMipPrefix + "mobility: BU seq#=100 AHLK lifetime=240\n");
+  // The header's length says 16 bytes: the PadN after them is not an option of it, but
+  // tcpdump checks that the byte after each option was captured, and it was.
+  EXPECT_EQ(render(ipv6(135, bu), 1),
+            "IP6 (hlim 64, next-header Mobility (135) payload length: 18) 2001:db8::1 > "
+            "2001:db8::2: mobility: BU seq#=100 AHLK lifetime=240(refresh: 600)\n");
+  // Without that byte the option is not printed at all.
+  const Bytes pkt = ipv6(135, bu);
+  EXPECT_EQ(render(pkt, 1, pkt.size() - 2),
+            "IP6 (hlim 64, next-header Mobility (135) payload length: 18) 2001:db8::1 > "
+            "2001:db8::2: mobility: BU seq#=100 AHLK lifetime=240 [|mobility]\n");
+}
+
+TEST(MobilityPrint, ShortAndTruncated) {
+  // A Binding Acknowledgement needs 12 bytes; this header says 8.
+  EXPECT_EQ(render(ipv6(135, mobility(6, {0, 0}))),
+            kMipPrefix + "(header length 8 is too small for type 6) [|mobility]\n");
+  const Bytes ba = ipv6(135, mobility(6, {0, 0x80, 0, 7, 0, 1, 0, 0, 0, 0}));
+  EXPECT_EQ(render(ba), kMipPrefix + "mobility: BA status=0 K seq#=7 lifetime=4\n");
+  EXPECT_EQ(render(ba, 0, 46), kMipPrefix + "mobility: BA [|mobility]\n");
+  EXPECT_EQ(render(ba, 0, 49), kMipPrefix + "mobility: BA status=0 K [|mobility]\n");
+  EXPECT_EQ(render(ba, 0, 41), kMipPrefix + " [|mobility]\n");
+  EXPECT_EQ(render(ipv6(135, mobility(9, {0, 0}))), kMipPrefix + "mobility: type-#9 len=0\n");
 }
 
 }  // namespace

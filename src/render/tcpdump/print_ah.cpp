@@ -27,8 +27,9 @@ unsigned ah_print(PrintContext& ctx, const std::uint8_t* bp) {
   const std::uint32_t spi = ctx.be32(bp + kSpi);
   ctx.put("spi=0x");
   ctx.out.put_hex(spi, 8);
+  ctx.put(',');
   const std::uint32_t seq = ctx.be32(bp + kSeq);
-  ctx.put(",seq=0x");
+  ctx.put("seq=0x");
   ctx.out.put_hex(seq, 1);
   ctx.put(",icv=0x");
   for (const std::uint8_t* p = bp + kFixed; p < bp + hdr_len; ++p) ctx.out.put_hex_byte(ctx.u8(p));

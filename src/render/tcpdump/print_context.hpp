@@ -164,6 +164,8 @@ void ipn_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 void ip_demux_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, int ver,
                     bool fragmented, std::uint8_t ttl_hl, std::uint8_t nh,
                     const std::uint8_t* iph);
+// The IPv6 mobility header (print_mobility.cpp).
+void mobility_print(PrintContext& ctx, const std::uint8_t* bp);
 // IPsec AH (print_ah.cpp); returns the header's length.
 unsigned ah_print(PrintContext& ctx, const std::uint8_t* bp);
 void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,

@@ -756,8 +756,8 @@ void ip6_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
         break;
       case kProtoMobilityOld:
       case kProtoMobility:
-        // Mobility headers are not decoded (an "other protocol" for tcplens).
-        ctx.put("mobility: ");
+        // Nothing is printed after a mobility header (print_mobility.cpp).
+        mobility_print(ctx, cp);
         ctx.pop_snaplen();
         return;
       case kProtoRouting:

@@ -42,6 +42,7 @@ void vxlan_gpe_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len) {
   ctx.put("], ");
   const std::uint8_t next_protocol = ctx.u8(bp + 3);
   const std::uint32_t vni = ctx.be24(bp + 4);
+  ctx.u8(bp + 7);  // the reserved byte is read before the VNI is printed
   ctx.put("vni ");
   ctx.put_u(vni);
   ctx.put(ctx.opt.verbose ? "\n    " : ": ");

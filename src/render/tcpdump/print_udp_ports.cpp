@@ -108,7 +108,16 @@ bool rx_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
   return true;
 }
 
-// print-vat (in print-udp.c): the length, a 16-bit read, the length again.
+// "NAME, [length N < H] (invalid)" and similar checks of the whole length (OTV, SOME/IP).
+bool length_invalid(PrintContext& ctx, unsigned length, unsigned header, std::string_view text) {
+  if (length >= header) return false;
+  ctx.put(text);
+  ctx.print_invalid();
+  return true;
+}
+
+// print-vat (in print-udp.c): the length, a 16-bit word that tells vt from vat, the
+// length again.
 bool vat_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
   if (length < 2) {
     ctx.put("udp/va/vat, length ");
@@ -117,6 +126,16 @@ bool vat_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
     return true;
   }
   if (trunc_before(ctx, cp, length, 2, "vat")) return true;
+  const std::uint16_t ts = ctx.be16(cp);
+  if ((ts & 0xf060) != 0) {  // probably vt
+    ctx.put("udp/vt ");
+    ctx.put_u(length);
+    ctx.put(' ');
+    ctx.put_u(ts & 0x3ff);
+    ctx.put(" / ");
+    ctx.put_u(ts >> 10);
+    return true;
+  }
   if (length < 8) {
     ctx.put("udp/vat, length ");
     ctx.put_u(length);
@@ -124,6 +143,24 @@ bool vat_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
     return true;
   }
   return false;
+}
+
+// print-aodv.c: the message type; of a type it does not know, the type and the length.
+bool aodv_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
+  if (trunc_before(ctx, cp, length, 1, "aodv")) return true;
+  const std::uint8_t type = ctx.u8(cp);
+  if ((type >= 1 && type <= 4) || (type >= 16 && type <= 19)) return false;  // (v6 drafts: 16..19)
+  ctx.put(" aodv type ");
+  ctx.put_u(type);
+  ctx.put(' ');
+  ctx.put_u(length);
+  return true;
+}
+
+// print-wb.c: a length check of the 12-byte header, then its reads.
+bool wb_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
+  if (length_invalid(ctx, length, 12, "")) return true;
+  return trunc_before(ctx, cp, length, 12, "wb");
 }
 
 // print-babel.c: "babel", the 4-byte header, its magic byte 42.
@@ -155,14 +192,6 @@ bool zep_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
   }
   ctx.print_char(ctx.u8(cp + 1));
   ctx.put(']');
-  ctx.print_invalid();
-  return true;
-}
-
-// "NAME, [length N < H] (invalid)" and similar checks of the whole length (OTV, SOME/IP).
-bool length_invalid(PrintContext& ctx, unsigned length, unsigned header, std::string_view text) {
-  if (length >= header) return false;
-  ctx.put(text);
   ctx.print_invalid();
   return true;
 }
@@ -231,6 +260,13 @@ bool whole(void (*printer)(PrintContext&, const std::uint8_t*, unsigned), PrintC
   return true;
 }
 
+// The UDP ports of DDP in UDP: 16512-16639 (client sockets), 200-327 (server sockets) and
+// the older server range 768-895.
+bool is_atalk_port(std::uint16_t port) {
+  return (port >= 16512 && port < 16640) || (port >= 200 && port < 328) ||
+         (port >= 768 && port < 896);
+}
+
 // RADIUS's six ports (auth and accounting, old and new, Cisco's and RFC 5176's CoA).
 bool is_radius_port(std::uint16_t port) {
   return port == 1645 || port == 1812 || port == 1646 || port == 1813 || port == 1700 ||
@@ -254,7 +290,7 @@ bool udp_port_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length,
   if (port(69)) return whole(tftp_print, ctx, cp, length);
   if (port(68) || port(67)) return whole(bootp_print, ctx, cp, length);
   if (port(520)) return false;  // rip_print: another printer
-  if (port(654)) return trunc_before(ctx, cp, length, 1, "aodv");
+  if (port(654)) return aodv_print(ctx, cp, length);
   if (port(500)) return isakmp_print(ctx, cp, length);
   if (port(4500)) return isakmp_rfc3948_print(ctx, cp, length);
   if (port(7500) || port(8500)) return isakmp_print(ctx, cp, length);
@@ -276,8 +312,13 @@ bool udp_port_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length,
     ctx.put("hncp (0)");
     return true;
   }
-  if (dport == 4567) return length_invalid(ctx, captured(ctx, cp, length), 12, "");
-  if (port(496)) return trunc_before(ctx, cp, length, 8, "cisco_autorp");
+  if (dport == 4567) return wb_print(ctx, cp, length);
+  if (port(496)) {  // cisco_autorp_print checks the length before it prints anything
+    if (length >= 8) return false;
+    ctx.protocol = "cisco_autorp";
+    ctx.print_trunc();
+    return true;
+  }
   if (is_radius_port(sport) || is_radius_port(dport))
     return trunc_before(ctx, cp, length, 20, "radius");
   if (dport == 1985) return trunc_before(ctx, cp, length, 1, "hsrp");
@@ -313,7 +354,11 @@ bool udp_port_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length,
   if (port(4790)) return whole(vxlan_gpe_print, ctx, cp, length);
   if (port(17754)) return zep_print(ctx, cp, length);
   if (port(6635)) return whole(mpls_print, ctx, cp, length);
-  // (AppleTalk in UDP, "kip", on the AppleTalk ports: not reproduced.)
+  // AppleTalk in UDP (LAP type DDP on an AppleTalk port; tcpdump's llap_print, "kip" at -v):
+  // not reproduced, but it comes before PTP, whose ports are AppleTalk ports too.
+  if (captured(ctx, cp, length) >= 3 && ctx.u8(cp + 2) == 2 &&
+      (is_atalk_port(sport) || is_atalk_port(dport)))
+    return false;
   if (port(319) || port(320)) return ptp_print(ctx, length);
   if (port(30490)) return length_invalid(ctx, length, 16, "SOMEIP");
   if (sport == 49152) {  // print-bcm-li.c: Broadcom's lawful intercept header
