@@ -96,6 +96,21 @@ TEST(UdpPortPrint, ShortPayloadsAndTheBytesThatDecide) {
   EXPECT_EQ(udp4(40000, 3503, Bytes(8)), kPrefix + "3503: \n\t\t packet is too short\n");
 }
 
+TEST(UdpPortPrint, FixedHeaderLines) {
+  // sFlow v5 with an IPv4 agent and no samples: -n stops at the agent ID, -v goes on.
+  const Bytes sflow = {0, 0, 0, 5, 0, 0, 0, 1, 192, 0, 2, 9, 0, 0, 0, 3,
+                       0, 0, 0, 7, 0, 0, 3, 0xe8, 0, 0, 0, 0};
+  EXPECT_EQ(udp4(40000, 6343, sflow),
+            kPrefix + "6343: sFlowv5, IPv4 agent 192.0.2.9, agent-id 3, length 28\n");
+  const std::string verbose = render(ipv4(17, udp(40000, 6343, sflow)), 1);
+  EXPECT_EQ(verbose.substr(verbose.find("6343: ")),
+            "6343: sFlowv5, IPv4 agent 192.0.2.9, agent-id 3, seqnum 7, uptime 1000, samples 0, "
+            "length 28\n");
+  // OTV: flags (I), overlay and instance IDs, then the Ethernet frame (8 bytes of one here).
+  EXPECT_EQ(udp4(40000, 8472, {0x08, 0x12, 0x34, 0x56, 0, 0, 7, 0, 2, 0, 0, 0, 0, 2, 2, 0}),
+            kPrefix + "8472: OTV, flags [I] (0x08), overlay 1193046, instance 7\n [|ether]\n");
+}
+
 TEST(UdpPortPrint, LongerPayloadsGetTheGenericLine) {
   // A whole ISAKMP header: its decoder is not reproduced, nothing of it is printed.
   EXPECT_EQ(udp4(40000, 500, Bytes(28)), kPrefix + "500: UDP, length 28\n");

@@ -8,6 +8,7 @@
 // Every decision to fall back is taken before anything is printed, so a payload is either
 // printed as tcpdump prints it or not at all.
 #include <algorithm>
+#include <utility>
 
 #include "print_context.hpp"
 
@@ -196,18 +197,76 @@ bool zep_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
   return true;
 }
 
-// print-otv.c: the length check, then what was captured of it.
+// print-otv.c: the length check (then what was captured of it), or the header (flags, its
+// I bit, the 24-bit overlay and instance IDs) and the Ethernet frame it carries.
 bool otv_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
   constexpr unsigned kHeader = 8;
-  if (length >= kHeader) return false;
-  ctx.put("OTV, [length ");
-  ctx.put_u(length);
-  ctx.put(" < 8]");
-  ctx.print_invalid();
-  if (captured(ctx, cp, length) < length) {
-    ctx.protocol = "otv";
-    ctx.print_trunc();
+  ctx.protocol = "otv";
+  ctx.put("OTV, ");
+  if (length < kHeader) {
+    ctx.put("[length ");
+    ctx.put_u(length);
+    ctx.put(" < 8]");
+    ctx.print_invalid();
+    if (captured(ctx, cp, length) < length) ctx.print_trunc();
+    return true;
   }
+  const std::uint8_t flags = ctx.u8(cp);
+  ctx.put("flags [");
+  ctx.put((flags & 0x08) ? 'I' : '.');
+  ctx.put("] (0x");
+  ctx.out.put_hex(flags, 2);
+  ctx.put("), ");
+  const std::uint32_t overlay = ctx.be24(cp + 1);
+  ctx.put("overlay ");
+  ctx.put_u(overlay);
+  ctx.put(", ");
+  const std::uint32_t instance = ctx.be24(cp + 4);
+  ctx.put("instance ");
+  ctx.put_u(instance);
+  ctx.put('\n');
+  ctx.tcheck(cp + 7, 1);  // reserved
+  const std::uint8_t* inner = cp + kHeader;
+  ether_print(ctx, inner, length - kHeader, static_cast<unsigned>(ctx.available(inner)));
+  return true;
+}
+
+// print-sflow.c: the datagram header's line (at -v with the sequence number, uptime and
+// sample count, once the whole header is captured; the samples are not reproduced). The
+// caller has checked 28 bytes, as much as -n reads.
+bool sflow_v5_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
+  const std::uint32_t addr_type = ctx.be32(cp + 4);
+  if (addr_type != 1 && addr_type != 2) return false;
+  const std::uint8_t* p = cp + (addr_type == 1 ? 12 : 24);  // sub-agent ID onwards
+  if (ctx.opt.verbose) {
+    if (!ctx.ttest(p, 16)) return trunc_before(ctx, cp, length, ~0u, "sflow");
+    if (ctx.be32(p + 12) != 0) return false;
+  }
+  ctx.put(addr_type == 1 ? "sFlowv5, IPv4 agent " : "sFlowv5, IPv6 agent ");
+  if (addr_type == 1)
+    ctx.put_ipv4(cp + 8);
+  else
+    ctx.put_ipv6(cp + 8);
+  ctx.put(", agent-id ");
+  ctx.put_u(ctx.be32(p));
+  if (ctx.opt.verbose) {
+    for (const auto& [label, offset] : {std::pair{", seqnum ", 4}, std::pair{", uptime ", 8}}) {
+      ctx.put(label);
+      ctx.put_u(ctx.be32(p + offset));
+    }
+    ctx.put(", samples 0");
+  }
+  ctx.put(", length ");
+  ctx.put_u(length);
+  return true;
+}
+
+// print-sflow.c: the 28-byte datagram header, then its version (5).
+bool sflow_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
+  if (trunc_before(ctx, cp, length, 28, "sflow")) return true;
+  const std::uint32_t version = ctx.be32(cp);
+  if (version == 5) return sflow_v5_print(ctx, cp, length);
+  version_not_supported(ctx, "sFlow", version);
   return true;
 }
 
@@ -233,15 +292,6 @@ bool bfd_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length, std::
     return true;
   }
   return trunc_before(ctx, cp, length, 24, "bfd");
-}
-
-// print-sflow.c: the 28-byte datagram header, then its version (5).
-bool sflow_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
-  if (trunc_before(ctx, cp, length, 28, "sflow")) return true;
-  const std::uint32_t version = ctx.be32(cp);
-  if (version == 5) return false;
-  version_not_supported(ctx, "sFlow", version);
-  return true;
 }
 
 // print-ldp.c: nothing is printed until a PDU (10-byte header and an 8-byte message) fits.

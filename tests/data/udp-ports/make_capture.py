@@ -56,6 +56,11 @@ SPECIAL = [
     (6635, 319, b""), (17754, 6635, b""), (4790, 17754, b""), (514, 8472, b""),
     (5060, 514, b""), (49152, EPH, b""), (12222, 5060, b""), (123, 88, b""),
     (654, 500, b""), (3785, 701, b""), (EPH, 17754, b"\0"), (EPH, 17754, b"EX"), (49152, EPH, b"\0\0\0"),
+    # sFlow v5 datagram headers (IPv4 and IPv6 agent, no samples) and OTV carrying a frame.
+    (EPH, 6343, struct.pack("!II4sIIII", 5, 1, bytes([192, 0, 2, 9]), 3, 7, 1000, 0)),
+    (EPH, 6343, struct.pack("!II16sIIII", 5, 2, bytes(range(16)), 3, 8, 2000, 0)),
+    (EPH, 8472, bytes([0x08, 0x12, 0x34, 0x56, 0, 0, 7, 0]) + bytes.fromhex("020000000002020000000001") +
+     b"\x08\x06" + bytes.fromhex("0001080006040001020000000001c0000201000000000000c0000202")),
 ]
 
 
