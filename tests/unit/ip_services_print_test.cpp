@@ -111,6 +111,20 @@ TEST(UdpPortPrint, FixedHeaderLines) {
             kPrefix + "8472: OTV, flags [I] (0x08), overlay 1193046, instance 7\n [|ether]\n");
 }
 
+TEST(UdpPortPrint, Hsrp) {
+  const Bytes hello = {0, 0, 16, 3, 10, 100, 1, 0, 'c', 'i', 's', 'c', 'o', 0, 0, 0, 10, 0, 0, 254};
+  EXPECT_EQ(udp4(1985, 1985, hello),
+            "IP 10.0.0.1.1985 > 10.0.0.2.1985: HSRPv0-hello 20: state=active group=1 "
+            "addr=10.0.0.254\n");
+  const std::string verbose = render(ipv4(17, udp(1985, 1985, hello)), 1);
+  EXPECT_EQ(verbose.substr(verbose.find("HSRP")),
+            "HSRPv0-hello 20: state=active group=1 addr=10.0.0.254 hellotime=3s holdtime=10s "
+            "priority=100 auth=\"cisco\"\n");
+  // Cut inside the virtual address: each field's trailing space comes with the field.
+  EXPECT_EQ(udp4(1985, 1985, hello, 28 + 19),
+            "IP 10.0.0.1.1985 > 10.0.0.2.1985: HSRPv0-hello 20: state=active group=1  [|hsrp]\n");
+}
+
 TEST(UdpPortPrint, LongerPayloadsGetTheGenericLine) {
   // A whole ISAKMP header: its decoder is not reproduced, nothing of it is printed.
   EXPECT_EQ(udp4(40000, 500, Bytes(28)), kPrefix + "500: UDP, length 28\n");

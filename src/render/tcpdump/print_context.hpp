@@ -125,6 +125,9 @@ struct PrintContext {
   void print_padded_string(const std::uint8_t* s, std::size_t n);
 };
 
+// unsigned_relts_print: a number of seconds as 1h2m3s (print_domain.cpp).
+void put_relts(PrintContext& ctx, std::uint32_t secs);
+
 // A name from a value table, or `unknown` with the value formatted by `fmt_unknown`.
 struct Tok {
   std::uint32_t value;

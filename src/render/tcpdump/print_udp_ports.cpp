@@ -294,6 +294,54 @@ bool bfd_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length, std::
   return trunc_before(ctx, cp, length, 24, "bfd");
 }
 
+// print-hsrp.c (HSRP version 0, to port 1985): opcode, length, state, group, virtual
+// address, and at -v the timers, priority and authentication string. Unknown opcodes and
+// states are not reproduced (their names are tcpdump's tok2str fallbacks).
+const Tok kHsrpOps[] = {{0, "hello"}, {1, "coup"}, {2, "resign"}, {0, nullptr}};
+const Tok kHsrpStates[] = {{0, "initial"}, {1, "learn"},    {2, "listen"}, {4, "speak"},
+                           {8, "standby"}, {16, "active"}, {0, nullptr}};
+
+bool hsrp_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
+  const unsigned cap = captured(ctx, cp, length);
+  if (cap > 0 && ctx.u8(cp) == 0 &&
+      ((cap > 1 && !tok_lookup(kHsrpOps, ctx.u8(cp + 1))) ||
+       (cap > 2 && !tok_lookup(kHsrpStates, ctx.u8(cp + 2)))))
+    return false;
+  ctx.protocol = "hsrp";
+  const std::uint8_t version = ctx.u8(cp);
+  ctx.put("HSRPv");
+  ctx.put_u(version);
+  if (version != 0) return true;
+  ctx.put('-');
+  ctx.put(tok_lookup(kHsrpOps, ctx.u8(cp + 1)));
+  ctx.put(' ');
+  ctx.put_u(length);
+  ctx.put(": ");
+  const char* state = tok_lookup(kHsrpStates, ctx.u8(cp + 2));
+  ctx.put("state=");
+  ctx.put(state);
+  ctx.put(' ');
+  const std::uint8_t group = ctx.u8(cp + 6);
+  ctx.put("group=");
+  ctx.put_u(group);
+  ctx.put(' ');
+  ctx.tcheck(cp + 16, 4);
+  ctx.put("addr=");
+  ctx.put_ipv4(cp + 16);
+  if (ctx.opt.verbose) {
+    ctx.put(" hellotime=");
+    put_relts(ctx, ctx.u8(cp + 3));
+    ctx.put(" holdtime=");
+    put_relts(ctx, ctx.u8(cp + 4));
+    ctx.put(" priority=");
+    ctx.put_u(ctx.u8(cp + 5));
+    ctx.put(" auth=\"");
+    ctx.print_padded_string(cp + 8, 8);
+    ctx.put('"');
+  }
+  return true;
+}
+
 // print-ldp.c: nothing is printed until a PDU (10-byte header and an 8-byte message) fits.
 bool ldp_print(unsigned length) { return length <= 18; }
 
@@ -371,7 +419,7 @@ bool udp_port_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length,
   }
   if (is_radius_port(sport) || is_radius_port(dport))
     return trunc_before(ctx, cp, length, 20, "radius");
-  if (dport == 1985) return trunc_before(ctx, cp, length, 1, "hsrp");
+  if (dport == 1985) return hsrp_print(ctx, cp, length);
   if (port(921)) return trunc_before(ctx, cp, length, 28, "lwres");
   if (port(646)) return ldp_print(length);
   if (port(698)) return olsr_print(ctx, cp, length, v6);

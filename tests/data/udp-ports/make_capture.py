@@ -56,6 +56,11 @@ SPECIAL = [
     (6635, 319, b""), (17754, 6635, b""), (4790, 17754, b""), (514, 8472, b""),
     (5060, 514, b""), (49152, EPH, b""), (12222, 5060, b""), (123, 88, b""),
     (654, 500, b""), (3785, 701, b""), (EPH, 17754, b"\0"), (EPH, 17754, b"EX"), (49152, EPH, b"\0\0\0"),
+    # HSRP v0 hello, coup and resign, a version 1 message, an unknown opcode.
+    (1985, 1985, bytes([0, 0, 16, 3, 10, 100, 1, 0]) + b"cisco\0\0\0" + bytes([192, 0, 2, 254])),
+    (1985, 1985, bytes([0, 1, 8, 3, 10, 120, 2, 0]) + b"abcdefgh" + bytes([192, 0, 2, 253])),
+    (1985, 1985, bytes([0, 2, 4, 3, 10, 120, 3, 0]) + bytes(8) + bytes([192, 0, 2, 253])),
+    (1985, 1985, bytes([1, 3, 32, 3, 10, 120, 3, 0]) + bytes(12)),
     # sFlow v5 datagram headers (IPv4 and IPv6 agent, no samples) and OTV carrying a frame.
     (EPH, 6343, struct.pack("!II4sIIII", 5, 1, bytes([192, 0, 2, 9]), 3, 7, 1000, 0)),
     (EPH, 6343, struct.pack("!II16sIIII", 5, 2, bytes(range(16)), 3, 8, 2000, 0)),
