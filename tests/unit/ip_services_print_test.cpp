@@ -125,6 +125,20 @@ TEST(UdpPortPrint, Hsrp) {
             "IP 10.0.0.1.1985 > 10.0.0.2.1985: HSRPv0-hello 20: state=active group=1  [|hsrp]\n");
 }
 
+TEST(UdpPortPrint, RadiusHeader) {
+  Bytes coa_ack = {44, 7, 0, 20};
+  coa_ack.resize(20);
+  EXPECT_EQ(udp4(3799, 40000, coa_ack),
+            "IP 10.0.0.1.3799 > 10.0.0.2.40000: RADIUS, CoA-ACK (44), id: 0x07 length: 20\n");
+  const std::string verbose = render(ipv4(17, udp(3799, 40000, coa_ack)), 1);
+  EXPECT_EQ(verbose.substr(verbose.find("RADIUS")),
+            "RADIUS, length: 20\n\tCoA-ACK (44), id: 0x07, Authenticator: "
+            "00000000000000000000000000000000\n");
+  // A length field under the header's 20 bytes ends the printer as a truncation does.
+  coa_ack[3] = 10;
+  EXPECT_EQ(udp4(3799, 40000, coa_ack), "IP 10.0.0.1.3799 > 10.0.0.2.40000:  [|radius]\n");
+}
+
 TEST(UdpPortPrint, LongerPayloadsGetTheGenericLine) {
   // A whole ISAKMP header: its decoder is not reproduced, nothing of it is printed.
   EXPECT_EQ(udp4(40000, 500, Bytes(28)), kPrefix + "500: UDP, length 28\n");

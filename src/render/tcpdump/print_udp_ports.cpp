@@ -342,6 +342,48 @@ bool hsrp_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
   return true;
 }
 
+// print-radius.c: the 20-byte header; at -n its line (code, identifier, length), at -v the
+// attributes, which are not reproduced.
+const Tok kRadiusCodes[] = {{1, "Access-Request"},     {2, "Access-Accept"},
+                            {3, "Access-Reject"},      {4, "Accounting-Request"},
+                            {5, "Accounting-Response"}, {11, "Access-Challenge"},
+                            {12, "Status-Server"},     {13, "Status-Client"},
+                            {40, "Disconnect-Request"}, {41, "Disconnect-ACK"},
+                            {42, "Disconnect-NAK"},    {43, "CoA-Request"},
+                            {44, "CoA-ACK"},           {45, "CoA-NAK"},
+                            {255, "Reserved"},         {0, nullptr}};
+
+bool radius_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
+  constexpr unsigned kHeader = 20;
+  if (trunc_before(ctx, cp, length, kHeader, "radius")) return true;
+  const unsigned len = ctx.be16(cp + 2);
+  if (len < kHeader) return trunc_before(ctx, cp, length, ~0u, "radius");
+  const unsigned shown = std::min(len, length);
+  if (ctx.opt.verbose && shown > kHeader) return false;  // attributes
+  const std::uint8_t code = ctx.u8(cp);
+  const char* name = tok_lookup(kRadiusCodes, code);
+  if (ctx.opt.verbose) {
+    ctx.put("RADIUS, length: ");
+    ctx.put_u(shown);
+    ctx.put("\n\t");
+  } else {
+    ctx.put("RADIUS, ");
+  }
+  ctx.put(name ? name : "Unknown Command");
+  ctx.put(" (");
+  ctx.put_u(code);
+  ctx.put("), id: 0x");
+  ctx.out.put_hex(ctx.u8(cp + 1), 2);
+  if (ctx.opt.verbose) {
+    ctx.put(", Authenticator: ");
+    for (unsigned i = 4; i < kHeader; ++i) ctx.out.put_hex_byte(ctx.u8(cp + i));
+    return true;
+  }
+  ctx.put(" length: ");
+  ctx.put_u(shown);
+  return true;
+}
+
 // print-ldp.c: nothing is printed until a PDU (10-byte header and an 8-byte message) fits.
 bool ldp_print(unsigned length) { return length <= 18; }
 
@@ -418,7 +460,7 @@ bool udp_port_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length,
     return true;
   }
   if (is_radius_port(sport) || is_radius_port(dport))
-    return trunc_before(ctx, cp, length, 20, "radius");
+    return radius_print(ctx, cp, length);
   if (dport == 1985) return hsrp_print(ctx, cp, length);
   if (port(921)) return trunc_before(ctx, cp, length, 28, "lwres");
   if (port(646)) return ldp_print(length);

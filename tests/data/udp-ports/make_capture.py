@@ -61,6 +61,13 @@ SPECIAL = [
     (1985, 1985, bytes([0, 1, 8, 3, 10, 120, 2, 0]) + b"abcdefgh" + bytes([192, 0, 2, 253])),
     (1985, 1985, bytes([0, 2, 4, 3, 10, 120, 3, 0]) + bytes(8) + bytes([192, 0, 2, 253])),
     (1985, 1985, bytes([1, 3, 32, 3, 10, 120, 3, 0]) + bytes(12)),
+    # RADIUS: an Access-Request with an attribute, a CoA-ACK, an unknown code, a length field
+    # too small, a length field past the datagram.
+    (EPH, 1812, struct.pack("!BBH", 1, 0x2a, 27) + bytes(range(16)) + b"\x01\x07alice"),
+    (3799, EPH, struct.pack("!BBH", 44, 7, 20) + bytes(16)),
+    (EPH, 1813, struct.pack("!BBH", 99, 1, 20) + bytes(16)),
+    (EPH, 1645, struct.pack("!BBH", 1, 2, 10) + bytes(16)),
+    (EPH, 1646, struct.pack("!BBH", 4, 3, 200) + bytes(16)),
     # sFlow v5 datagram headers (IPv4 and IPv6 agent, no samples) and OTV carrying a frame.
     (EPH, 6343, struct.pack("!II4sIIII", 5, 1, bytes([192, 0, 2, 9]), 3, 7, 1000, 0)),
     (EPH, 6343, struct.pack("!II16sIIII", 5, 2, bytes(range(16)), 3, 8, 2000, 0)),
