@@ -1,6 +1,7 @@
-// Makes fuzzing seeds from the reference corpus: make_seeds CORPUS_DIR OUT_DIR
+// Makes fuzzing seeds from the reference corpus: make_seeds CORPUS_DIR OUT_DIR [CAPTURE_DIR...]
 //   OUT_DIR/render: one seed per packet ([link index][options][0][packet]), every packet of
-//                   the tcpdump-crash captures and the first 20 of the others;
+//                   the tcpdump-crash captures and the first 20 of the others; of each
+//                   CAPTURE_DIR (tests/data: a capture per protocol printer), the first 200;
 //   OUT_DIR/pcap:   every corpus capture of at most 64 KiB;
 //   OUT_DIR/filter: every display filter of dfilter/FILTERS.tsv and INVALID.tsv, each with
 //                   the first packets of an HTTP capture (fuzz_targets.hpp filter_one).
@@ -14,36 +15,42 @@
 namespace fs = std::filesystem;
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::cerr << "usage: make_seeds CORPUS_DIR OUT_DIR\n";
+  if (argc < 3) {
+    std::cerr << "usage: make_seeds CORPUS_DIR OUT_DIR [CAPTURE_DIR...]\n";
     return 2;
   }
   const fs::path corpus = argv[1], out = argv[2];
   fs::create_directories(out / "render");
   fs::create_directories(out / "pcap");
   unsigned seeds = 0;
-  for (const auto& entry : fs::recursive_directory_iterator(corpus)) {
-    const auto ext = entry.path().extension();
-    if (!entry.is_regular_file() || (ext != ".pcap" && ext != ".pcapng")) continue;
-    if (entry.file_size() <= 65536)
-      fs::copy_file(entry.path(), out / "pcap" / entry.path().filename(),
-                    fs::copy_options::overwrite_existing);
-    std::string error;
-    auto source = tcplens::PcapFileSource::open(entry.path().string(), error);
-    if (!source) continue;
-    const bool crash = entry.path().string().find("crash") != std::string::npos;
-    tcplens::RawPacket packet;
-    for (int i = 0; i < (crash ? 1000 : 20) && source->next(packet) == tcplens::ReadStatus::Ok; ++i) {
-      int link = -1;
-      for (int k = 0; k < static_cast<int>(std::size(tcplens::fuzz::kRenderLinkTypes)); ++k)
-        if (tcplens::fuzz::kRenderLinkTypes[k] == packet.linktype) link = k;
-      if (link < 0) break;
-      std::ofstream f(out / "render" / std::to_string(seeds++), std::ios::binary);
-      const char head[3] = {static_cast<char>(link), static_cast<char>((seeds * 37) & 0xFF), 0};
-      f.write(head, 3);
-      f.write(reinterpret_cast<const char*>(packet.data.data()), packet.caplen);
+  // Every capture under `dir`: whole as a pcap seed if small, its first packets (`limit`, or
+  // `crash_limit` for tcpdump's crash captures) as render seeds.
+  auto seed_captures = [&](const fs::path& dir, int limit, int crash_limit) {
+    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+      const auto ext = entry.path().extension();
+      if (!entry.is_regular_file() || (ext != ".pcap" && ext != ".pcapng")) continue;
+      if (entry.file_size() <= 65536)
+        fs::copy_file(entry.path(), out / "pcap" / entry.path().filename(),
+                      fs::copy_options::overwrite_existing);
+      std::string error;
+      auto source = tcplens::PcapFileSource::open(entry.path().string(), error);
+      if (!source) continue;
+      const bool crash = entry.path().string().find("crash") != std::string::npos;
+      tcplens::RawPacket packet;
+      for (int i = 0; i < (crash ? crash_limit : limit) && source->next(packet) == tcplens::ReadStatus::Ok; ++i) {
+        int link = -1;
+        for (int k = 0; k < static_cast<int>(std::size(tcplens::fuzz::kRenderLinkTypes)); ++k)
+          if (tcplens::fuzz::kRenderLinkTypes[k] == packet.linktype) link = k;
+        if (link < 0) break;
+        std::ofstream f(out / "render" / std::to_string(seeds++), std::ios::binary);
+        const char head[3] = {static_cast<char>(link), static_cast<char>((seeds * 37) & 0xFF), 0};
+        f.write(head, 3);
+        f.write(reinterpret_cast<const char*>(packet.data.data()), packet.caplen);
+      }
     }
-  }
+  };
+  seed_captures(corpus, 20, 1000);
+  for (int k = 3; k < argc; ++k) seed_captures(argv[k], 200, 200);
   std::cout << seeds << " render seeds\n";
 
   fs::create_directories(out / "filter");

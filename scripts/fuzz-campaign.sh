@@ -13,7 +13,7 @@ seconds=${2:?seconds}
 corpus=${TCPLENS_CORPUS:-../shared/corpus}
 cmake --preset fuzz >/dev/null
 cmake --build build-fuzz -j"$(nproc)" --target "fuzz_$target" make_seeds
-./build-fuzz/fuzz/make_seeds "$corpus" build-fuzz/seeds
+./build-fuzz/fuzz/make_seeds "$corpus" build-fuzz/seeds tests/data
 case $target in decode) seeds=build-fuzz/seeds/render ;; *) seeds=build-fuzz/seeds/$target ;; esac
 work=build-fuzz/campaign/$target
 kept=build-fuzz/corpus/$target

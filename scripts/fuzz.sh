@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang, makes seeds from ../shared/corpus and runs each
+# Builds the libFuzzer targets with clang, makes seeds from ../shared/corpus and tests/data
+# (a capture per protocol printer) and runs each
 # target for SECONDS (default 60), starting from its in-tree corpus (fuzz/corpus/TARGET.tar.xz,
 # what earlier long runs found: scripts/fuzz-campaign.sh) and the seeds. Findings go to build-fuzz/findings/TARGET; a crash input
 # is copied to fuzz/regressions/ (to be replayed by the unit tests once fixed) and fails.
@@ -9,7 +10,7 @@ seconds=${1:-60}
 corpus=${TCPLENS_CORPUS:-../shared/corpus}
 cmake --preset fuzz >/dev/null
 cmake --build build-fuzz -j"$(nproc)" --target fuzz_render fuzz_pcap fuzz_decode fuzz_flow fuzz_filter make_seeds
-./build-fuzz/fuzz/make_seeds "$corpus" build-fuzz/seeds
+./build-fuzz/fuzz/make_seeds "$corpus" build-fuzz/seeds tests/data
 status=0
 for target in render pcap decode flow filter; do
   # decode reads render's input format.

@@ -5,7 +5,9 @@ on a worker; its standard output is the shard's merge items. With shared storage
 default) the shards and items live in the work directory, which every worker reads and
 writes under the same path; with --scatter the shard's bytes travel to the worker through
 Dask and its items come back the same way (no shared file system needed). The client then
-runs `tcplens COMMAND ARGS --merge ITEMS...`, whose output is one run's output.
+runs `tcplens COMMAND ARGS --merge ITEMS...`, whose output is one run's output. For detect
+the items are each shard's state (the detectors' input) and the merge replays them, in the
+whole input's frame order, into one detector.
 """
 
 import argparse
@@ -20,7 +22,7 @@ import time
 from . import tasks
 from .tasks import run_shard_scattered, run_shard_shared
 
-COMMANDS = ("conns", "analyze")
+COMMANDS = ("conns", "analyze", "detect")
 
 
 def parse_args(argv):

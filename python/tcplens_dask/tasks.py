@@ -1,4 +1,5 @@
-"""What a Dask worker runs: tcplens over one shard, writing its merge items.
+"""What a Dask worker runs: tcplens over one shard, writing its merge items (for detect, its
+state: the detectors' input in the whole input's frame order).
 
 Sent to the workers by value (cloudpickle), so that a worker needs only Python, Dask and the
 tcplens binary; keep it to the standard library.
@@ -10,7 +11,9 @@ import tempfile
 
 
 def shard_command(tcplens, command, args, pcap, idx):
-    return [tcplens, command, *args, "-r", pcap, "--shard-index", idx, "--threads", "1"]
+    # detect runs on one thread and has no --threads.
+    threads = [] if command == "detect" else ["--threads", "1"]
+    return [tcplens, command, *args, "-r", pcap, "--shard-index", idx, *threads]
 
 
 def run_shard_shared(tcplens, command, args, pcap, idx, items):

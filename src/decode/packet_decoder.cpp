@@ -1,8 +1,5 @@
 #include "tcplens/decode/packet_decoder.hpp"
 
-#include <arpa/inet.h>
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <cstring>
 
@@ -11,6 +8,7 @@
 #include "tcplens/wire/encap.hpp"
 #include "tcplens/wire/ethernet.hpp"
 #include "tcplens/wire/ip.hpp"
+#include "tcplens/wire/ip_text.hpp"
 #include "tcplens/wire/tcp.hpp"
 
 namespace tcplens {
@@ -93,11 +91,9 @@ std::size_t format_ip(const IpAddress& addr, char* out) {
     out[0] = '\0';
     return 0;
   }
-  if (!inet_ntop(addr.family == 6 ? AF_INET6 : AF_INET, addr.bytes.data(), out, 46)) {
-    out[0] = '\0';
-    return 0;
-  }
-  return std::strlen(out);
+  char* end = addr.family == 6 ? format_ipv6_text(out, addr.bytes.data()) : format_ipv4_text(out, addr.bytes.data());
+  *end = '\0';
+  return static_cast<std::size_t>(end - out);
 }
 
 void DecodedPacket::reset() {

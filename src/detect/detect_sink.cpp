@@ -4,7 +4,41 @@
 
 namespace tcplens::detect {
 
+void write_raised_finding(Output& out, const Finding& f, const DetectSettings& settings) {
+  if (settings.json)
+    write_finding_json(out, f, settings.lang, "raised");
+  else
+    write_finding_alert(out, f, settings.lang);
+}
+
+void write_final_findings(Output& out, const Detector& detector, const DetectSettings& settings) {
+  if (settings.json) {
+    for (const Finding& f : detector.findings()) write_finding_json(out, f, settings.lang, "final");
+  } else {
+    if (settings.live && !detector.findings().empty()) out.put('\n');
+    write_findings_table(out, detector.findings(), settings.lang);
+  }
+}
+
 namespace {
+
+// A shard run's sink: the detectors' input, in frame order, to the state file.
+class DetectStateSink : public PacketSink {
+ public:
+  explicit DetectStateSink(DetectStateWriter& writer) : writer_(writer) {}
+  void on_packet(const PacketEvent& ev, Emitter&) override {
+    if (!ev.shown || ev.raw == nullptr || ev.pkt == nullptr) return;
+    const DetectInput kind = Detector::input_of(*ev.raw, *ev.pkt, facts_);
+    if (kind == DetectInput::Other)
+      writer_.add_other();
+    else
+      writer_.add(kind, facts_);
+  }
+
+ private:
+  DetectStateWriter& writer_;
+  PacketFacts facts_;
+};
 
 class DetectSink : public PacketSink {
  public:
@@ -12,11 +46,7 @@ class DetectSink : public PacketSink {
     detector_.set_report_random_isns(s.report_random_isns);
     if (s.live)
       detector_.set_on_raise([this](const Finding& f) {
-        if (emitter_ == nullptr) return;
-        if (settings_.json)
-          write_finding_json(emitter_->text(), f, settings_.lang, "raised");
-        else
-          write_finding_alert(emitter_->text(), f, settings_.lang);
+        if (emitter_ != nullptr) write_raised_finding(emitter_->text(), f, settings_);
       });
   }
   void on_packet(const PacketEvent& ev, Emitter& em) override {
@@ -27,12 +57,7 @@ class DetectSink : public PacketSink {
   }
   void on_finish(Emitter& em) override {
     detector_.finish();
-    if (settings_.json) {
-      for (const Finding& f : detector_.findings()) write_finding_json(em.text(), f, settings_.lang, "final");
-    } else {
-      if (settings_.live && !detector_.findings().empty()) em.text().put('\n');
-      write_findings_table(em.text(), detector_.findings(), settings_.lang);
-    }
+    write_final_findings(em.text(), detector_, settings_);
   }
 
  private:
@@ -44,6 +69,7 @@ class DetectSink : public PacketSink {
 }  // namespace
 
 std::unique_ptr<PacketSink> DetectSinkFactory::make(unsigned /*worker*/) {
+  if (settings_.state != nullptr) return std::make_unique<DetectStateSink>(*settings_.state);
   detectors_.push_back(std::make_unique<Detector>(settings_.options));
   return std::make_unique<DetectSink>(settings_, *detectors_.back());
 }

@@ -83,17 +83,37 @@ Detector::Detector(const DetectOptions& options)
       scan_(opt_, findings_),
       isn_(opt_, findings_) {}
 
-void Detector::on_packet(const RawPacket& raw, const DecodedPacket& pkt) {
-  ++packets_;
+DetectInput Detector::input_of(const RawPacket& raw, const DecodedPacket& pkt, PacketFacts& p) {
   if (pkt.has_tcp() && pkt.ip.protocol == ipproto::kTcp) {
-    ++tcp_packets_;
-    PacketFacts p;
     facts_of(pkt.ip, pkt.tcp, raw.number, to_ns(raw.ts), p);
+    return DetectInput::Tcp;
+  }
+  if (pkt.in_icmp_error && pkt.icmp_error.tcp.fixed_valid && pkt.icmp_error.has_ip) {
+    const IcmpError& e = pkt.icmp_error;
+    const bool unreachable = (e.ip.version == 4 && pkt.has(Layer::Icmp) && e.type == 3) ||
+                             (pkt.has(Layer::Icmpv6) && e.type == 1);
+    if (unreachable) {
+      facts_of(e.ip, e.tcp, raw.number, to_ns(raw.ts), p);  // the quoted probe
+      return DetectInput::Unreachable;
+    }
+  }
+  return DetectInput::Other;
+}
+
+void Detector::on_packet(const RawPacket& raw, const DecodedPacket& pkt) {
+  PacketFacts p;
+  on_input(input_of(raw, pkt, p), p);
+}
+
+void Detector::on_input(DetectInput kind, const PacketFacts& p) {
+  ++packets_;
+  if (kind == DetectInput::Tcp) {
+    ++tcp_packets_;
     Direction dir;
     const FlowKey key = FlowKey::make(p.src, p.sport, p.dst, p.dport, ipproto::kTcp, dir);
     on_tcp(p, key.hash(), dir == Direction::AToB);
-  } else if (pkt.in_icmp_error && pkt.icmp_error.tcp.fixed_valid && pkt.icmp_error.has_ip) {
-    on_icmp_error(pkt, raw);
+  } else if (kind == DetectInput::Unreachable) {
+    on_unreachable(p);
   }
 }
 
@@ -277,13 +297,8 @@ void Detector::orphan_alive(FlowSlot& f, const PacketFacts& p, bool from_client)
   f.tick = tick(p.ns);
 }
 
-void Detector::on_icmp_error(const DecodedPacket& pkt, const RawPacket& raw) {
-  const IcmpError& e = pkt.icmp_error;
-  const bool unreachable = (e.ip.version == 4 && pkt.has(Layer::Icmp) && e.type == 3) ||
-                           (pkt.has(Layer::Icmpv6) && e.type == 1);
-  if (!unreachable) return;
-  PacketFacts q;  // the quoted probe: scanner (or client) to target
-  facts_of(e.ip, e.tcp, raw.number, to_ns(raw.ts), q);
+void Detector::on_unreachable(const PacketFacts& q) {
+  // q: the probe an ICMP unreachable quotes, scanner (or client) to target.
   Direction dir;
   const FlowKey key = FlowKey::make(q.src, q.sport, q.dst, q.dport, ipproto::kTcp, dir);
   FlowSlot* f = flows_.find(key.hash());

@@ -721,6 +721,12 @@ class Compiler {
       c.type = l.type;
       c.values.push_back(v);
       t.b = add_expr(std::move(c));
+      if (top == Test::AnyEq && l.op == Expr::Field && has_fast_equals(l.field) &&
+          (l.kind == Kind::Int || (l.kind == Kind::Ipv4 && (v.bits == 0 || v.bits == 32)))) {
+        t.op = Test::FastEq;
+        t.fast_field = l.field;
+        t.fast_value = v.i;
+      }
     } else {
       t.b = value(r, nullptr);
       if (t.b < 0) return -1;

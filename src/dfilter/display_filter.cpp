@@ -48,7 +48,8 @@ class AppState {
 
  private:
   struct PerThread {
-    WiresharkRenderer renderer;
+    // The whole message, body included: the `http` field's bytes.
+    WiresharkRenderer renderer{WiresharkOptions{.nanosecond = false, .keep_http_bodies = true}};
     AppResult result;
   };
   std::mutex mutex_;
@@ -283,6 +284,7 @@ bool test(const Program& p, int t, EvalCtx& c) {
     case Test::Not: return !test(p, x.a, c);
     case Test::True: return true;
     case Test::False: return false;
+    case Test::FastEq: return fast_equals(x.fast_field, c, x.fast_value);
     default: break;
   }
   Value a[kMax];

@@ -7,6 +7,7 @@
 // tshark's single pass shows them); tcp.analysis.* from the TcpPacketAnalysis; http.* and
 // dns.* from the AppResult; conn.* from the ConnectionRecord.
 #include <algorithm>
+#include <initializer_list>
 #include <cctype>
 #include <cstring>
 
@@ -920,6 +921,34 @@ std::span<const FieldInfo> all_fields() { return registry(); }
 
 bool is_app_field(const FieldInfo& f) { return f.id >= kDns && f.id < kConn; }
 bool is_conn_field(const FieldInfo& f) { return f.id >= kConn && f.id < kFieldCount; }
+
+bool has_fast_equals(std::uint16_t id) {
+  switch (id) {
+    case kIpSrc: case kIpDst: case kIpAddr: case kTcpSrcPort: case kTcpDstPort: case kTcpPort: return true;
+    default: return false;
+  }
+}
+
+// The same occurrences as extract() gives (ip_field, tcp_field), compared as they come.
+bool fast_equals(std::uint16_t id, const EvalCtx& c, std::int64_t v) {
+  if (c.ev == nullptr || c.ev->pkt == nullptr) return false;
+  const DecodedPacket& p = *c.ev->pkt;
+  if (id == kIpSrc || id == kIpDst || id == kIpAddr) {
+    const auto want = static_cast<std::uint32_t>(v);
+    bool found = false;
+    each_ip(p, 4, [&](const IpHeader& h) {
+      if (id != kIpDst && load_be32(h.src.bytes.data()) == want) found = true;
+      if (id != kIpSrc && load_be32(h.dst.bytes.data()) == want) found = true;
+    });
+    return found;
+  }
+  for (const TcpSegment* t : {own_tcp(&p), quoted_tcp(&p)}) {
+    if (t == nullptr) continue;
+    if (id != kTcpDstPort && t->src_port == v) return true;
+    if (id != kTcpSrcPort && t->dst_port == v) return true;
+  }
+  return false;
+}
 
 int extract(std::uint16_t id, EvalCtx& c, Value* out, int max) {
   Out o{out, max};

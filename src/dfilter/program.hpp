@@ -85,6 +85,11 @@ struct EvalCtx {
 };
 // Writes up to `max` occurrences of field `id`; returns how many there are.
 int extract(std::uint16_t id, EvalCtx& ctx, Value* out, int max);
+// For the tests people write most (`ip.addr == A`, `tcp.port == P`, their src and dst
+// forms): whether the field has a fast form, and whether one of its occurrences equals `v`
+// (an integer, or an IPv4 address as one), without listing the occurrences.
+bool has_fast_equals(std::uint16_t id);
+bool fast_equals(std::uint16_t id, const EvalCtx& ctx, std::int64_t v);
 
 // ---- syntax tree -------------------------------------------------------------------------
 
@@ -155,12 +160,15 @@ struct Expr {
 struct Test {
   enum Op : std::uint8_t {
     And, Or, Not, True, False, Exists, NonZero, AnyEq, AllNe, AllEq, AnyNe, Gt, Ge, Lt, Le,
-    Contains, Matches, In
+    Contains, Matches, In,
+    FastEq  // AnyEq of a field with a fast form and one literal (fast_equals)
   } op = False;
   int a = -1, b = -1;  // And/Or/Not: tests; comparisons: expressions (b: a Const for In)
   int regex = -1;      // Matches: index into Program::regexes
   // In: the set's ranges (lo, hi inclusive) by index into the b expression's values pairs.
   bool set_has_ranges = false;
+  std::uint16_t fast_field = 0;  // FastEq: the field and the literal
+  std::int64_t fast_value = 0;
 };
 
 class Regex;  // regex.hpp

@@ -52,13 +52,19 @@ struct Batch {
   std::vector<ConnectionRecord> records;
   bool last = false;              // the worker has no more items after this batch
   std::atomic<bool> full{false};  // handed over by the worker, not yet written
+  // Ready for the next frames. A batch that held a burst (a timer that ends thousands of
+  // connections at one packet: their records, their explanations) gives the memory back, or
+  // every slot of every worker would keep the largest burst it ever held.
   void clear() {
-    text.clear();
+    text.clear_and_trim(kTextKept);
     items.clear();
     patches.clear();
+    if (records.capacity() > kRecordsKept) std::vector<ConnectionRecord>().swap(records);
     records.clear();
     last = false;
   }
+  static constexpr std::size_t kTextKept = std::size_t{1} << 20;
+  static constexpr std::size_t kRecordsKept = 256;
 };
 
 struct Worker;

@@ -369,7 +369,9 @@ class ExplainSink final : public PacketSink {
     // A stream's record comes at the packet that ended it or at the next (a 4-tuple reused
     // by a new SYN): keep ended traces one packet longer, then drop what no record took
     // (connections a filter did not choose).
-    previous_.clear();
+    // (clear() of an unordered_map zeroes every bucket even when it is empty, and a burst of
+    // ended streams leaves thousands: only when there is something to drop.)
+    if (!previous_.empty()) previous_.clear();
     std::swap(previous_, ended_);
     if (e.tcp != nullptr && !e.tcp->tracked && e.pkt != nullptr && e.pkt->in_icmp_error) {
       // An ICMP error quoting a connection's header: the tracker names its stream.

@@ -15,11 +15,7 @@ void put_ip(Output& out, const IpAddress& ip) {
 }
 
 // Seconds with microsecond precision, as JSON numbers ("12.000345").
-void put_seconds(Output& out, double s) {
-  char buf[48];
-  int n = std::snprintf(buf, sizeof buf, "%.6f", s);
-  out.put(std::string_view(buf, static_cast<std::size_t>(n)));
-}
+void put_seconds(Output& out, double s) { out.put_fixed(s, 6); }
 
 void put_ts(Output& out, const Timestamp& ts) {
   out.put_i64(ts.sec);

@@ -1,8 +1,11 @@
 #include "tcplens/render/output.hpp"
 
+#include "tcplens/wire/ip_text.hpp"
+
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <new>
 
@@ -36,6 +39,16 @@ void Output::grow(std::size_t n) {
   buf_ = bigger;
   cur_ = bigger + size;
   end_ = bigger + want;
+}
+
+void Output::clear_and_trim(std::size_t keep) {
+  cur_ = buf_;
+  if (static_cast<std::size_t>(end_ - buf_) <= keep) return;
+  if (keep < 64) keep = 64;
+  char* smaller = static_cast<char*>(std::realloc(buf_, keep));
+  if (smaller == nullptr) return;  // keeps the larger buffer
+  buf_ = cur_ = smaller;
+  end_ = smaller + keep;
 }
 
 bool Output::flush() {
@@ -94,63 +107,16 @@ void Output::put_hex(std::uint64_t v, int min_digits) {
   cur_ = q;
 }
 
+void Output::put_fixed(double v, int decimals) {
+  char* p = reserve(360);  // the longest double in fixed notation, with up to 40 decimals
+  const std::to_chars_result r = std::to_chars(p, p + 360, v, std::chars_format::fixed, decimals);
+  cur_ = r.ptr;
+}
+
 void Output::put_ipv4(const std::uint8_t* addr) { cur_ = format_ipv4(reserve(16), addr); }
 
-char* Output::format_ipv4(char* p, const std::uint8_t* addr) {
-  for (int i = 0; i < 4; ++i) {
-    const unsigned b = addr[i];
-    if (b >= 100) {
-      *p++ = static_cast<char>('0' + b / 100);
-      std::memcpy(p, kDigitPairs + 2 * (b % 100), 2);
-      p += 2;
-    } else if (b >= 10) {
-      std::memcpy(p, kDigitPairs + 2 * b, 2);
-      p += 2;
-    } else {
-      *p++ = static_cast<char>('0' + b);
-    }
-    *p++ = '.';
-  }
-  return p - 1;  // no dot after the last byte
-}
-// RFC 5952 text form, as inet_ntop prints it: the longest run of two or more zero groups
-// becomes "::" (the first such run on a tie), and an IPv4-mapped or -compatible address ends
-// in dotted quad.
-void Output::put_ipv6(const std::uint8_t* addr) {
-  std::uint16_t groups[8];
-  for (int i = 0; i < 8; ++i) groups[i] = static_cast<std::uint16_t>((addr[2 * i] << 8) | addr[2 * i + 1]);
-  int best_start = -1, best_len = 0;
-  for (int i = 0; i < 8;) {
-    if (groups[i] != 0) {
-      ++i;
-      continue;
-    }
-    int j = i;
-    while (j < 8 && groups[j] == 0) ++j;
-    if (j - i > best_len) {
-      best_start = i;
-      best_len = j - i;
-    }
-    i = j;
-  }
-  if (best_len < 2) best_start = -1;
-  // ::a.b.c.d (compatible, not :: or ::1) and ::ffff:a.b.c.d (mapped) keep the dotted tail.
-  bool dotted_tail = best_start == 0 && (best_len == 6 || (best_len == 5 && groups[5] == 0xffff));
-  for (int i = 0; i < 8; ++i) {
-    if (i == best_start) {
-      put(':');
-      if (i == 0) put(':');
-      i += best_len - 1;
-      if (dotted_tail) {
-        if (best_len == 5) put("ffff:");
-        put_ipv4(addr + 12);
-        return;
-      }
-      continue;
-    }
-    put_hex(groups[i]);
-    if (i != 7) put(':');
-  }
-}
+char* Output::format_ipv4(char* p, const std::uint8_t* addr) { return format_ipv4_text(p, addr); }
+
+void Output::put_ipv6(const std::uint8_t* addr) { cur_ = format_ipv6_text(reserve(46), addr); }
 
 }  // namespace tcplens

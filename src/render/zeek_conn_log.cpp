@@ -15,11 +15,7 @@ void put_ip(Output& out, const IpAddress& ip) {
     out.put_ipv4(ip.bytes.data());
 }
 
-void put_fixed6(Output& out, double v) {
-  char buf[40];
-  int n = std::snprintf(buf, sizeof buf, "%.6f", v);
-  out.put(std::string_view(buf, static_cast<std::size_t>(n)));
-}
+void put_fixed6(Output& out, double v) { out.put_fixed(v, 6); }
 
 // Zeek's uids are random; these are stable so that two runs can be compared: "C" and the
 // connection's number in base 62.

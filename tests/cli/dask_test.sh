@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # tcplens_dask (python/tcplens_dask, docs/scale-out.md) on a local cluster of 2 workers and on
 # a `dask scheduler` with two `dask worker` processes on 127.0.0.1: the merged output of
-# conns (json, zeek) and analyze --per-packet equals one tcplens run over the whole file,
-# byte for byte; from a capture file (split by the client) and from a split directory; with
+# conns (json, zeek), analyze --per-packet and detect (table, json: every shard's detector
+# input replayed into one detector) equals one tcplens run over the whole file, byte for byte; from a capture file (split by the client) and from a split directory; with
 # shared storage and with the shards scattered to the workers. Skipped (77) without Dask.
 # Usage: dask_test.sh TCPLENS CORPUS_DIR PYTHON_DIR
 . "$(dirname "$0")/common.sh"
@@ -11,6 +11,7 @@ PY=/usr/bin/python3
 $PY -c 'import dask.distributed' 2>/dev/null || { echo "no python3-distributed: skipped"; exit 77; }
 TCPLENS=$(cd "$(dirname "$TCPLENS")" && pwd)/$(basename "$TCPLENS")
 FILES=("$CORPUS/live/detect/benign-busy.pcap" "$CORPUS/live/data-transfer/bulk-loss-nft.pcap")
+ATTACKS=("$CORPUS/live/detect/flood-hping3-randsrc.pcap" "$CORPUS/live/syn-flood-scan/scan-syn.pcap")
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
@@ -32,7 +33,15 @@ for file in "${FILES[@]}"; do
   check "local:2 $name conns zeek" equal local:2 "$file" "$file" -- conns --format zeek
   check "local:2 $name analyze" equal local:2 "$file" "$file" -- analyze --per-packet --format tsv
 done
+for file in "${ATTACKS[@]}"; do
+  name=$(basename "$file")
+  check "local:2 $name detect" equal local:2 "$file" "$file" -- detect
+  check "local:2 $name detect json --live" equal local:2 "$file" "$file" -- detect --format json --live
+done
 FILE=${FILES[0]}
+"$TCPLENS" split -r "${ATTACKS[0]}" -o "$WORK/split-flood" -n 3
+check "local:2 detect from a split directory (3 shards), --scatter" equal local:2 "$WORK/split-flood" "${ATTACKS[0]}" \
+  --scatter -- detect --format json
 "$TCPLENS" split -r "$FILE" -o "$WORK/split" -n 4
 check "local:2 from a split directory (4 shards)" equal local:2 "$WORK/split" "$FILE" -- conns --format json
 check "local:2 --scatter" equal local:2 "$FILE" "$FILE" --scatter -- conns --format json
@@ -62,6 +71,9 @@ for file in "${FILES[@]}"; do
   check "scheduler+2 workers $name conns json" equal "$SCHED" "$file" "$file" -- conns --format json
   check "scheduler+2 workers $name conns zeek" equal "$SCHED" "$file" "$file" -- conns --format zeek
   check "scheduler+2 workers $name analyze" equal "$SCHED" "$file" "$file" -- analyze --per-packet --format tsv
+done
+for file in "${ATTACKS[@]}"; do
+  check "scheduler+2 workers $(basename "$file") detect json" equal "$SCHED" "$file" "$file" -- detect --format json
 done
 check "scheduler+2 workers --scatter, 5 shards" equal "$SCHED" "$FILE" "$FILE" --scatter --shards 5 -- conns --format csv
 # A failing shard run fails the whole run, with tcplens's message.

@@ -25,6 +25,14 @@ check "conns tunnel: l2tp" expect_tunnels l2tpv2 '"tunnel":"l2tp tunnel 5 sessio
 check "conns tunnel: erspan III" expect_tunnels erspan3 '"tunnel":"gre > erspan session 43" '
 check "conns tunnel: none" expect_tunnels real-tcp '"tunnel":null '
 check "conns tunnel: 802.11 is a link, not a tunnel" expect_tunnels radiotap '"tunnel":null '
+check "conns tunnel: a PPP link is not a tunnel" expect_tunnels ppp-session '"tunnel":null '
+
+first_tcp_frame() {  # the first frame analyze reports a TCP row for
+  "$TCPLENS" analyze -r "$ENCAP/$1.pcap" --per-packet --format tsv 2>/dev/null | awk -F'\t' 'NR == 2 {print $1}'
+}
+check "analyze ppp-session: TCP right after the 19 control frames" test "$(first_tcp_frame ppp-session)" = 20
+check "analyze l2tpv2: TCP after the control message" test "$(first_tcp_frame l2tpv2)" = 2
+check "analyze snmp, rip: no TCP" test "$(first_tcp_frame snmp)$(first_tcp_frame rip)" = ""
 
 csv_tunnel() { "$TCPLENS" conns -r "$ENCAP/gtpu.pcap" --format csv 2>/dev/null | awk -F, 'NR == 1 {print $NF} NR == 2 {print $NF}' | tr '\n' ' '; }
 check "conns csv: tunnel column" test "$(csv_tunnel)" = "tunnel gtp-u teid 0x11 "
@@ -33,7 +41,8 @@ check "conns csv: tunnel column" test "$(csv_tunnel)" = "tunnel gtp-u teid 0x11 
 # none behind L2TPv3 over IP, whose payload tshark does not decode by default either.
 for f in "$ENCAP"/*.pcap; do
   name=$(basename "$f" .pcap)
-  case $name in udp-services) continue ;; srv6-kernel|teredo) want=1 ;; l2tpv3-ip) want=0 ;; *) want=2 ;; esac
+  # (udp-services, snmp, rip, ntp, l2tpv2-control, ppp-multilink: no TCP of their own)
+  case $name in udp-services|snmp|rip|ntp|l2tpv2-control|ppp-multilink) continue ;; srv6-kernel|teredo) want=1 ;; l2tpv3-ip) want=0 ;; *) want=2 ;; esac
   n=$("$TCPLENS" conns -r "$f" --format csv 2>/dev/null | grep -c ',four_way,\|,three_way,')
   check "conns $name: $want connections closed" test "$n" = "$want"
 done
@@ -48,8 +57,19 @@ if command -v tcpdump >/dev/null; then
   check "print -vv syslog" same_output -n -vv -r "$ENCAP/udp-services.pcap" udp port 514
   check "print ntp, bootp, dhcp6" same_output -n -r "$ENCAP/udp-services.pcap" not udp port 514
   check "print -vv pppoe" same_output -n -vv -r "$ENCAP/pppoe.pcap"
+  check "print -vv ppp control protocols" same_output -n -vv -r "$ENCAP/ppp-session.pcap"
+  check "print -vv -e multilink, pap, bap" same_output -n -vv -e -r "$ENCAP/ppp-multilink.pcap"
+  check "print -vv rip" same_output -n -vv -r "$ENCAP/rip.pcap"
+  check "print -vv ntp" same_output -n -vv -r "$ENCAP/ntp.pcap"
+  check "print -vv l2tp control messages" same_output -n -vv -r "$ENCAP/l2tpv2-control.pcap"
+  check "print -e l2tp with PPP inside" same_output -n -e -r "$ENCAP/l2tpv2.pcap"
+  check "print -vv snmp" same_output -n -vv -r "$ENCAP/snmp.pcap"
+  check "print snmp traps only" same_output -n -r "$ENCAP/snmp.pcap" udp port 162
   check "print -q radiotap" same_output -n -q -r "$ENCAP/radiotap.pcap"
   check "print filter on the outer header" same_output -n -r "$ENCAP/gretap.pcap" 'src host 192.0.2.2'
   check "print -c 5 -e chdlc" same_output -n -e -c 5 -r "$ENCAP/chdlc.pcap"
+  check "print -vv chdlc (SLARP)" same_output -n -vv -r "$ENCAP/chdlc.pcap"
+  check "print -e -v 802.11 (duration)" same_output -n -e -v -r "$ENCAP/wlan.pcap"
+  check "print -e -v radiotap" same_output -n -e -v -r "$ENCAP/radiotap.pcap"
 fi
 finish encap_cli

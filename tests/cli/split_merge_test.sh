@@ -157,4 +157,13 @@ check "merge of one shard of two: exit 1, said" grep -q "needs the items of ever
 check "merge of a shard twice: exit 1, said" grep -q "(a split into 2): got shards 0, 0" "$WORK/err"
 "$TCPLENS" conns -r "$WORK/shards/shard-0.pcap" --shard-index "$WORK/shards/shard-1.idx" >/dev/null 2>"$WORK/err"
 check "shard with another shard's index: exit 1" test $? -eq 1
+for cmd in conns analyze; do
+  extra=(); [ "$cmd" = analyze ] && extra=(--per-packet)
+  "$TCPLENS" "$cmd" "${extra[@]}" -Y "tcp.stream < 5" -r "$WORK/shards/shard-0.pcap" \
+    --shard-index "$WORK/shards/shard-0.idx" >"$WORK/out" 2>"$WORK/err"
+  check "$cmd: -Y on tcp.stream with --shard-index: a usage error" test $? -eq 2 -a ! -s "$WORK/out"
+  "$TCPLENS" "$cmd" "${extra[@]}" -Y "tcp.port == 80" -r "$WORK/shards/shard-0.pcap" \
+    --shard-index "$WORK/shards/shard-0.idx" >"$WORK/out" 2>"$WORK/err"
+  check "$cmd: -Y on ports with --shard-index: allowed" test $? -eq 0
+done
 finish split_merge

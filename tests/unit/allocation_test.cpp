@@ -2,12 +2,16 @@
 // Performance). Counts calls to the global operator new around a loop.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <new>
 
 #include "packet_builder.hpp"
 #include "tcplens/decode/packet_decoder.hpp"
+#include "tcplens/detect/detect_state.hpp"
 #include "tcplens/dfilter/display_filter.hpp"
 #include "tcplens/engine/packet_event.hpp"
 #include "tcplens/render/output.hpp"
@@ -95,6 +99,74 @@ TEST(Allocations, NoneThroughAnalysisAndRendering) {
               out.clear();
             }),
             0);
+}
+
+// A detect shard run writes its state (detect_state.hpp) without allocating: the events go
+// to a fixed block, the blocks to an output buffer already grown.
+TEST(Allocations, NoneWhileWritingADetectState) {
+  Output out(-1, std::size_t{1} << 22);
+  auto writer = std::make_unique<detect::DetectStateWriter>(out);
+  writer->start(detect::DetectStateHeader{});
+  detect::PacketFacts facts;
+  EXPECT_EQ(allocations_in_steady_state([&](const RawPacket& raw, const DecodedPacket& pkt) {
+              const detect::DetectInput kind = detect::Detector::input_of(raw, pkt, facts);
+              if (kind == detect::DetectInput::Other)
+                writer->add_other();
+              else
+                writer->add(kind, facts);
+            }),
+            0);
+  EXPECT_GT(writer->events(), 300u);
+}
+
+// detect --merge replays states without allocating per event: the same allocations (the
+// readers' buffers, the heap) for 2,000 events as for 40,000.
+TEST(Allocations, DetectMergeAllocatesPerFileNotPerEvent) {
+  char dir[] = "/tmp/tcplens-alloc.XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  auto merged_allocations = [&](std::uint64_t events) {
+    std::vector<std::string> paths;
+    for (std::uint32_t k = 0; k < 2; ++k) {
+      Output out(-1);
+      detect::DetectStateWriter w(out);
+      detect::DetectStateHeader h;
+      h.shard = k;
+      h.shards = 2;
+      w.start(h);
+      detect::PacketFacts p;
+      p.src.family = p.dst.family = 4;
+      p.src.bytes[0] = 10;
+      p.dst.bytes[0] = 10;
+      p.dst.bytes[3] = static_cast<std::uint8_t>(k + 1);
+      p.sport = 40000;
+      p.dport = 80;
+      p.flags = tcpflag::kAck | tcpflag::kPsh;
+      p.payload_len = 100;
+      for (std::uint64_t i = 0; i < events / 2; ++i) {
+        p.frame = 2 * i + 1 + k;  // the shards' frames interleave
+        p.ns = static_cast<std::int64_t>(p.frame) * 1000000;
+        p.seq = static_cast<std::uint32_t>(1000 + 100 * i);
+        w.add(detect::DetectInput::Tcp, p);
+      }
+      EXPECT_TRUE(w.finish());
+      paths.push_back(std::string(dir) + "/shard-" + std::to_string(k) + "-" + std::to_string(events));
+      std::FILE* f = std::fopen(paths.back().c_str(), "wb");
+      std::fwrite(out.text().data(), 1, out.text().size(), f);
+      std::fclose(f);
+    }
+    detect::DetectStateHeader expected;
+    auto detector = std::make_unique<detect::Detector>();
+    detect::DetectMergeResult result;
+    std::string error;
+    const long before = g_allocations.load();
+    EXPECT_TRUE(detect::merge_detect_states(paths, expected, *detector, result, error)) << error;
+    const long n = g_allocations.load() - before;
+    EXPECT_EQ(result.events, events);
+    for (const std::string& p : paths) std::remove(p.c_str());
+    return n;
+  };
+  EXPECT_EQ(merged_allocations(2000), merged_allocations(40000));
+  ::rmdir(dir);
 }
 
 // A compiled display filter evaluates without allocating, application fields included.

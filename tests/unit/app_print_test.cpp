@@ -1,4 +1,5 @@
-// Application printers (DNS, text protocols, SSH, RESP) through the tcpdump renderer.
+// Application printers (DNS, text protocols, SSH, RESP, SNMP, RIP, NTP, L2TP control messages,
+// PPP's control and authentication protocols) through the tcpdump renderer.
 // Expected lines are what tcpdump 4.99.3 prints for the same bytes (`tcpdump -n -t`, -v).
 #include <gtest/gtest.h>
 
@@ -23,9 +24,11 @@ std::vector<std::uint8_t> from_hex(std::string_view hex) {
   return v;
 }
 
-// Renders one raw-IP packet, captured up to `caplen` bytes (0: all), without a timestamp.
-std::string render(std::string_view hex, int verbose = 0, std::uint32_t caplen = 0) {
-  return test::tcpdump_line(linktype::kRaw, from_hex(hex), verbose, caplen);
+// Renders one packet (raw IP unless told), captured up to `caplen` bytes (0: all), without
+// a timestamp.
+std::string render(std::string_view hex, int verbose = 0, std::uint32_t caplen = 0,
+                   std::uint32_t link = linktype::kRaw) {
+  return test::tcpdump_line(link, from_hex(hex), verbose, caplen);
 }
 
 // UDP 10.0.0.1.1234 > 10.0.0.2.53, query www.example.com A, recursion desired.
@@ -140,6 +143,240 @@ TEST(RespPrint, Array) {
   EXPECT_EQ(render(kResp),
             "IP 10.0.0.1.40000 > 10.0.0.2.6379: Flags [P.], seq 1000:1022, ack 2000, win 1000, "
             "length 22: RESP \"GET\" \"key\"\n");
+}
+
+// SNMP (print_snmp.cpp). UDP 10.0.0.1.1234 > 10.0.0.2.161, SNMPv2c community "public",
+// GetRequest id 7 for sysName.0 (.1.3.6.1.2.1.1.5.0).
+constexpr std::string_view kSnmpGet =
+    "4500004400014000401126a60a0000010a00000204d200a10030acd9302602010104067075626c6963a0190201"
+    "07020100020100300e300c06082b060102010105000500";
+
+TEST(SnmpPrint, GetRequest) {
+  EXPECT_EQ(render(kSnmpGet), "IP 10.0.0.1.1234 > 10.0.0.2.161:  GetRequest(25)  .1.3.6.1.2.1.1.5.0\n");
+  EXPECT_EQ(render(kSnmpGet, 1),
+            "IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto UDP (17), length 68)\n"
+            "    10.0.0.1.1234 > 10.0.0.2.161:  { SNMPv2c { GetRequest(25) R=7  .1.3.6.1.2.1.1.5.0 } } \n");
+}
+
+TEST(SnmpPrint, ResponseWithValues) {
+  // Community "ops": sysName.0 = "gw", sysUpTime.0 = TimeTicks 100.
+  constexpr std::string_view kResp =
+      "4500005200014000401126980a0000010a00000200a104d2003eb8a1303402010104036f7073a22a02010702"
+      "0100020100301f300e06082b0601020101050004026777300d06082b06010201010300430164";
+  EXPECT_EQ(render(kResp), "IP 10.0.0.1.161 > 10.0.0.2.1234:  C=\"ops\" GetResponse(42)  "
+                           ".1.3.6.1.2.1.1.5.0=\"gw\" .1.3.6.1.2.1.1.3.0=100\n");
+}
+
+TEST(SnmpPrint, V1Trap) {
+  // Enterprise .1.3.6.1.4.1.9, agent 10.0.0.1, enterpriseSpecific 3, time 55, no bindings.
+  constexpr std::string_view kTrap =
+      "4500004400014000401126a60a0000010a00000204d200a20030f90b302602010004067075626c6963a41906"
+      "062b060104010940040a0000010201060201034301373000";
+  EXPECT_EQ(render(kTrap),
+            "IP 10.0.0.1.1234 > 10.0.0.2.162:  Trap(25)  .1.3.6.1.4.1.9 10.0.0.1 enterpriseSpecific s=3 55\n");
+}
+
+TEST(SnmpPrint, GarbledBer) {
+  // The last value claims 4 bytes where none are left.
+  EXPECT_EQ(render("4500004400014000401126a60a0000010a00000204d200a10030acd5302602010104067075626c6963"
+                   "a019020107020100020100300e300c06082b060102010105000504"),
+            "IP 10.0.0.1.1234 > 10.0.0.2.161:  GetRequest(25)  .1.3.6.1.2.1.1.5.0[len0<asnlen4]\n");
+  // Version 9.
+  EXPECT_EQ(render("4500002100014000401126c90a0000010a00000204d200a1000dab5a3003020109"),
+            "IP 10.0.0.1.1234 > 10.0.0.2.161:  SNMP [version = 9]\n");
+  // A high tag number (extended form, 129) in the context class.
+  EXPECT_EQ(render("4500002000014000401126ca0a0000010a00000204d200a1000ca5df3f810100"),
+            "IP 10.0.0.1.1234 > 10.0.0.2.161:  [id?C/x/129]\n");
+  // A five-octet length (wraps to 0, as in tcpdump), then nothing.
+  EXPECT_EQ(render("4500002400014000401126c60a0000010a00000204d200a10010b4d33085010000000000"),
+            "IP 10.0.0.1.1234 > 10.0.0.2.161:  [1 extra after iSEQ][nothing to parse]\n");
+}
+
+TEST(SnmpPrint, TruncatedAtEveryLength) {
+  // Inside the UDP header: [|udp]; anywhere in the message: tcpdump checks the whole outer
+  // SEQUENCE against the capture first, so nothing of it is printed.
+  const std::size_t full = kSnmpGet.size() / 2;
+  for (std::uint32_t cap = 20; cap < full; ++cap) {
+    const std::string got = render(kSnmpGet, 0, cap);
+    if (cap < 28)
+      EXPECT_EQ(got.substr(got.size() - 7), "[|udp]\n") << "caplen " << cap;
+    else
+      EXPECT_EQ(got, "IP 10.0.0.1.1234 > 10.0.0.2.161:   [|snmp]\n") << "caplen " << cap;
+    EXPECT_EQ(render(kSnmpGet, 1, cap).back(), '\n');
+  }
+}
+
+// For every capture length from the end of the UDP header on: the line is the whole packet's
+// output up to some point, then `mark` ("[|l2tp]"), as tcpdump prints while it reads.
+void expect_prefix_then_mark(std::string_view hex, int verbose, std::string_view mark) {
+  const std::string whole = render(hex, verbose);
+  const std::string tail = std::string(mark) + "\n";
+  for (std::uint32_t cap = 28; cap < hex.size() / 2; ++cap) {
+    const std::string got = render(hex, verbose, cap);
+    const std::size_t cut = got.rfind(tail);
+    ASSERT_NE(cut, std::string::npos) << "caplen " << cap << ": " << got;
+    EXPECT_EQ(cut + tail.size(), got.size()) << "caplen " << cap;
+    EXPECT_EQ(whole.compare(0, cut, got, 0, cut), 0) << "caplen " << cap << ": " << got;
+  }
+}
+
+// L2TPv2 control message (print_tunnel.cpp): UDP 1701, SCCRQ with Protocol Version 1.0,
+// Host Name "lac" and a non-mandatory Assigned Tunnel ID 5.
+constexpr std::string_view kL2tpSccrq =
+    "4500004900014000401126a10a0000010a00000206a506a50035af81c802002d00000000000000008008000000"
+    "00000180080000000201008009000000076c61630008000000090005";
+
+TEST(L2tpPrint, ControlMessageAvps) {
+  EXPECT_EQ(render(kL2tpSccrq), "IP 10.0.0.1.1701 > 10.0.0.2.1701:  l2tp:[TLS](0/0)Ns=0,Nr=0 "
+                                "*MSGTYPE(SCCRQ) *PROTO_VER(1.0) *HOST_NAME(lac) ASSND_TUN_ID(5)\n");
+  // An empty Message Type AVP, then an AVP whose length (3) is below its own header.
+  EXPECT_EQ(render("4500003200014000401126b80a0000010a00000206a506a5001e1645c80200140000000000000000"
+                   "80060000000080030000"),
+            "IP 10.0.0.1.1701 > 10.0.0.2.1701:  l2tp:[TLS](0/0)Ns=0,Nr=0 *MSGTYPE(AVP too short)  [|l2tp]\n");
+  // A control message without the length field RFC 2661 requires.
+  EXPECT_EQ(render("4500002600014000401126c40a0000010a00000206a506a50012567388020005000000010002"),
+            "IP 10.0.0.1.1701 > 10.0.0.2.1701:  l2tp:[TS](5/0)Ns=1,Nr=2 No length\n");
+}
+
+TEST(L2tpPrint, TruncatedAtEveryLength) {
+  // tcpdump prints as it reads: whatever is cut, the line is the whole line's beginning up to
+  // the last field read, then " [|l2tp]".
+  expect_prefix_then_mark(kL2tpSccrq, 0, " [|l2tp]");
+  // Cut in the middle of the Host Name AVP: the AVPs before it are printed.
+  EXPECT_EQ(render(kL2tpSccrq, 0, 60),
+            "IP 10.0.0.1.1701 > 10.0.0.2.1701:  l2tp:[TLS](0/0)Ns=0,Nr=0 *MSGTYPE(SCCRQ) "
+            "*PROTO_VER(1.0)  [|l2tp]\n");
+}
+
+// PPP (link type PPP) control protocols with -v (print_ppp_control.cpp): LCP Configure-Request
+// with MRU 1492, CHAP with MD5, a magic number.
+constexpr std::string_view kLcpConfReq = "ff03c02101010013010405d40305c2230505063a9c51e2";
+constexpr std::string_view kLcpHeader = "LCP, Conf-Request (0x01), id 1, length 21\n"
+                                        "\tencoded length 19 (=Option(s) length 15)";
+
+TEST(PppControlPrint, Options) {
+  EXPECT_EQ(render(kLcpConfReq, 0, 0, linktype::kPpp), "LCP, Conf-Request (0x01), id 1, length 21\n");
+  EXPECT_EQ(render(kLcpConfReq, 1, 0, linktype::kPpp),
+            std::string(kLcpHeader) +
+                "\n\t  MRU Option (0x01), length 4: 1492"
+                "\n\t  Auth-Prot Option (0x03), length 5: CHAP, MD5"
+                "\n\t  Magic-Num Option (0x05), length 6: 0x3a9c51e2\n");
+  // IPCP Configure-Nak: the address and primary DNS server the peer is to use.
+  EXPECT_EQ(render("ff0380210302001003060a4d00018106c0000235", 1, 0, linktype::kPpp),
+            "IPCP, Conf-Nack (0x03), id 2, length 18\n"
+            "\tencoded length 16 (=Option(s) length 12)\n"
+            "\t  IP-Addr Option (0x03), length 6: 10.77.0.1\n"
+            "\t  Pri-DNS Option (0x81), length 6: 192.0.2.53\n");
+}
+
+TEST(PppControlPrint, Authentication) {
+  EXPECT_EQ(render("ff03c2230101000c04010203046c6e73", 0, 0, linktype::kPpp),
+            "CHAP, Challenge (0x01), id 1, Value 01020304, Name lns\n");
+  EXPECT_EQ(render("ff03c0230107000d05616c696365027077", 0, 0, linktype::kPpp),
+            "PAP, Auth-Req (0x01), id 7, Peer alice, Name pw\n");
+}
+
+TEST(PppControlPrint, TruncatedAtEveryLength) {
+  // As tcpdump: an option whose contents are cut prints its header then " [|ppp]" (a read
+  // past the capture); the option list's own checks print "[|lcp]".
+  const std::string h(kLcpHeader);
+  const std::string mru = "\n\t  MRU Option (0x01), length 4", ap = "\n\t  Auth-Prot Option (0x03), length 5";
+  const std::string mn = "\n\t  Magic-Num Option (0x05), length 6";
+  const std::string want[] = {
+      "LCP, [|LCP]", "LCP, [|LCP]",                                       // 4, 5
+      "LCP, Conf-Request (0x01), id 1, length 21 [|ppp]",                  // 6
+      "LCP, Conf-Request (0x01), id 1, length 21 [|ppp]",                  // 7
+      h + "[|lcp]", h + "[|lcp]",                                          // 8, 9
+      h + mru + " [|ppp]", h + mru + " [|ppp]",                            // 10, 11
+      h + mru + ": 1492[|lcp]", h + mru + ": 1492[|lcp]",                  // 12, 13
+      h + mru + ": 1492" + ap + " [|ppp]", h + mru + ": 1492" + ap + " [|ppp]",
+      h + mru + ": 1492" + ap + ": CHAP [|ppp]",                           // 16
+      h + mru + ": 1492" + ap + ": CHAP, MD5[|lcp]", h + mru + ": 1492" + ap + ": CHAP, MD5[|lcp]",
+  };
+  for (std::uint32_t cap = 4; cap < 4 + std::size(want); ++cap)
+    EXPECT_EQ(render(kLcpConfReq, 1, cap, linktype::kPpp), want[cap - 4] + "\n") << "caplen " << cap;
+  const std::size_t full = kLcpConfReq.size() / 2;
+  for (std::uint32_t cap = 4 + std::size(want); cap < full; ++cap)
+    EXPECT_EQ(render(kLcpConfReq, 1, cap, linktype::kPpp),
+              h + mru + ": 1492" + ap + ": CHAP, MD5" + mn + " [|ppp]\n") << "caplen " << cap;
+}
+
+// RIPv2 response (print_udp_apps.cpp): 10.1.0.0/16 metric 1, 192.168.1.0/24 tag 7 metric 2
+// via 10.0.0.9.
+constexpr std::string_view kRipResponse =
+    "45000048000140004011509a0a000001e00000090208020800343aa802020000000200000a010000ffff0000"
+    "000000000000000100020007c0a80100ffffff000a00000900000002";
+constexpr std::string_view kRipV = "IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto UDP (17), length 72)\n"
+                                   "    10.0.0.1.520 > 224.0.0.9.520: \n"
+                                   "\tRIPv2, Response, length: 44, routes: 2 or less";
+constexpr std::string_view kRipRoute1 = "\n\t  AFI IPv4,        10.1.0.0/16, tag 0x0000, metric: 1, next-hop: self";
+
+TEST(RipPrint, Response) {
+  EXPECT_EQ(render(kRipResponse), "IP 10.0.0.1.520 > 224.0.0.9.520: RIPv2, Response, length: 44\n");
+  EXPECT_EQ(render(kRipResponse, 1),
+            std::string(kRipV) + std::string(kRipRoute1) +
+                "\n\t  AFI IPv4,     192.168.1.0/24, tag 0x0007, metric: 2, next-hop: 10.0.0.9\n");
+}
+
+TEST(RipPrint, TruncatedAtEveryLength) {
+  // The header must be captured; then each entry that is not whole ends the list with [|rip].
+  const std::size_t full = kRipResponse.size() / 2;
+  for (std::uint32_t cap = 28; cap < full; ++cap) {
+    std::string want;
+    if (cap < 32)
+      want = "IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto UDP (17), length 72)\n"
+             "    10.0.0.1.520 > 224.0.0.9.520:  [|rip]";
+    else if (cap == 32)
+      want = std::string(kRipV);
+    else if (cap < 52)
+      want = std::string(kRipV) + " [|rip]";
+    else if (cap == 52)
+      want = std::string(kRipV) + std::string(kRipRoute1);
+    else
+      want = std::string(kRipV) + std::string(kRipRoute1) + " [|rip]";
+    EXPECT_EQ(render(kRipResponse, 1, cap), want + "\n") << "caplen " << cap;
+    EXPECT_EQ(render(kRipResponse, 0, cap).find("RIPv2") != std::string::npos, cap >= 32) << "caplen " << cap;
+  }
+}
+
+// NTPv4 server reply (print_udp_apps.cpp): stratum 2, reference 198.51.100.7, four timestamps.
+constexpr std::string_view kNtpReply =
+    "4500004c000140004011269e0a0000020a000001007b007b00385b40240206e800000a3d00001f52c6336407ed"
+    "2b4a0012345678ed2b4b2c80000000ed2b4b2c81234567ed2b4b2c81240000";
+
+TEST(NtpPrint, VerboseTimeMessage) {
+  EXPECT_EQ(render(kNtpReply), "IP 10.0.0.2.123 > 10.0.0.1.123: NTPv4, Server, length 48\n");
+  EXPECT_EQ(render(kNtpReply, 1),
+            "IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto UDP (17), length 76)\n"
+            "    10.0.0.2.123 > 10.0.0.1.123: NTPv4, Server, length 48\n"
+            "\tLeap indicator:  (0), Stratum 2 (secondary reference), poll 6 (64s), precision -24\n"
+            "\tRoot Delay: 0.039993, Root dispersion: 0.122344, Reference-ID: 0xc6336407\n"
+            "\t  Reference Timestamp:  3979037184.071111110 (2026-02-02T16:06:24Z)\n"
+            "\t  Originator Timestamp: 3979037484.500000000 (2026-02-02T16:11:24Z)\n"
+            "\t  Receive Timestamp:    3979037484.504444444 (2026-02-02T16:11:24Z)\n"
+            "\t  Transmit Timestamp:   3979037484.504455566 (2026-02-02T16:11:24Z)\n"
+            "\t    Originator - Receive Timestamp:  +0.004444444\n"
+            "\t    Originator - Transmit Timestamp: +0.004455566\n");
+}
+
+TEST(NtpPrint, TruncatedAtEveryLength) {
+  // Each part is checked before its label: a cut line is the whole output's beginning, up to
+  // the last part captured, then " [|ntp]".
+  expect_prefix_then_mark(kNtpReply, 1, " [|ntp]");
+  EXPECT_EQ(render(kNtpReply, 1, 56).substr(render(kNtpReply, 1, 56).rfind('\t')),
+            "\t  Reference Timestamp:  3979037184.071111110 (2026-02-02T16:06:24Z) [|ntp]\n");
+}
+
+// Cisco HDLC SLARP (print_ppp.cpp): tcpdump's -vv dump of a keepalive starts after its uptime
+// (the trailing bytes only); one shorter than its fixed part is truncated.
+TEST(SlarpPrint, KeepaliveDumpAndShortPacket) {
+  constexpr std::string_view kKeepalive = "8f0080350000000200000001000000020003000000106a756e6b";
+  EXPECT_EQ(render(kKeepalive, 2, 0, linktype::kChdlc),
+            "SLARP (length: 22), keepalive: mineseen=0x00000001, yourseen=0x00000002, "
+            "reliability=0x0003, link uptime=0d0h0m0s, (trailing junk: 4 bytes)\n"
+            "\t0x0000:  6a75 6e6b\n");
+  EXPECT_EQ(render("8f00803500000000000000000000", 0, 0, linktype::kChdlc),
+            "SLARP (length: 10),  [|chdlc_slarp]\n");
 }
 
 }  // namespace

@@ -49,14 +49,8 @@ class Net {
   void send(Host src, Host dst, std::uint32_t seq, std::uint32_t ack, std::uint16_t flags, double t,
             std::uint32_t payload = 0, std::uint16_t window = 64240, std::vector<std::uint8_t> options = {},
             std::uint16_t ip_id = 1) {
-    test::Segment s;
-    s.src = src;
-    s.dst = dst;
-    s.seq = seq;
-    s.ack = ack;
-    s.flags = flags;
+    test::Segment s = test::segment_between(src, dst, seq, ack, flags, payload);
     s.window = window;
-    s.payload = payload;
     s.options = std::move(options);
     s.ip_id = ip_id;
     const auto bytes = test::build_ipv4_tcp(s);

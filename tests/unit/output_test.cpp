@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
@@ -76,6 +78,36 @@ TEST(Output, GrowsBeyondItsInitialSize) {
   Output out(-1, 4);
   for (int i = 0; i < 1000; ++i) out.put("abcdef");
   EXPECT_EQ(out.size(), 6000u);
+}
+
+}  // namespace
+}  // namespace tcplens
+
+namespace tcplens {
+namespace {
+
+// put_fixed replaces snprintf("%.*f") in the records (JSON, CSV, Zeek's conn.log): the same
+// text for every double, halfway cases and large and negative values included.
+TEST(OutputFixed, MatchesPrintf) {
+  std::mt19937_64 rng(20261204);
+  std::vector<double> values = {0.0, -0.0, 0.0000005, 0.0000015, 0.0000025, 1.0000005, 2.5e-7, 1e-7,
+                                123456789.123456789, -3.25, 1e15, 1796409652.000001, 0.1, 0.7};
+  for (int k = 0; k < 20000; ++k) {
+    const std::uint64_t r = rng();
+    const double mantissa = static_cast<double>(r >> 11) / 9007199254740992.0;  // [0, 1)
+    const int exponent = static_cast<int>(r % 40) - 20;
+    values.push_back((r & 1 ? -1 : 1) * mantissa * std::pow(10.0, exponent));
+    values.push_back(static_cast<double>(r % 2000000000) / 1e6);  // microseconds, as records hold
+  }
+  for (const int decimals : {0, 3, 6, 9}) {
+    for (const double v : values) {
+      Output out(-1);
+      out.put_fixed(v, decimals);
+      char buf[512];
+      const int n = std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+      ASSERT_EQ(out.text(), std::string_view(buf, static_cast<std::size_t>(n))) << v;
+    }
+  }
 }
 
 }  // namespace

@@ -41,17 +41,23 @@ inline void put32(std::vector<std::uint8_t>& b, std::uint32_t v) {
   put16(b, static_cast<std::uint16_t>(v));
 }
 
-// A segment from `from` to the other of kClient and kServer.
-inline Segment segment(const Host& from, std::uint32_t seq, std::uint32_t ack, std::uint16_t flags,
-                       std::uint32_t payload = 0) {
+// A segment from `src` to `dst`.
+inline Segment segment_between(const Host& src, const Host& dst, std::uint32_t seq, std::uint32_t ack,
+                               std::uint16_t flags, std::uint32_t payload = 0) {
   Segment s;
-  s.src = from;
-  s.dst = from.port == kClient.port ? kServer : kClient;
+  s.src = src;
+  s.dst = dst;
   s.seq = seq;
   s.ack = ack;
   s.flags = flags;
   s.payload = payload;
   return s;
+}
+
+// A segment from `from` to the other of kClient and kServer.
+inline Segment segment(const Host& from, std::uint32_t seq, std::uint32_t ack, std::uint16_t flags,
+                       std::uint32_t payload = 0) {
+  return segment_between(from, from.port == kClient.port ? kServer : kClient, seq, ack, flags, payload);
 }
 
 // NOP, NOP, Timestamps: 12 bytes of TCP options.

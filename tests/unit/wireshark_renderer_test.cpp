@@ -20,6 +20,7 @@ using test::Segment;
 // Feeds segments through decoder, tracker and renderer, one frame a millisecond apart.
 class Wire {
  public:
+  explicit Wire(const WiresharkOptions& options = {}) : renderer_(options) {}
   const WiresharkColumns& send(Segment s, std::string_view payload = {}) {
     if (!payload.empty()) s.payload = static_cast<std::uint32_t>(payload.size());
     bytes_.push_back(test::build_ipv4_tcp(s));
@@ -38,6 +39,9 @@ class Wire {
   PacketDecoder decoder_;
   StreamTracker tracker_;
   WiresharkRenderer renderer_;
+
+ public:
+  const WiresharkRenderer& renderer() const { return renderer_; }
 };
 
 Segment client(std::uint32_t seq, std::uint32_t ack, std::uint16_t flags) {
@@ -140,6 +144,47 @@ TEST(WiresharkInfo, HttpRequestSplitOverTwoSegments) {
   const auto& rest = w.send(server(5001 + static_cast<std::uint32_t>(body.size()), 1028, kAck | kPsh), "abcd");
   EXPECT_EQ(rest.protocol, "HTTP");
   EXPECT_EQ(rest.info, "HTTP/1.1 200 OK  (text/html)");
+}
+
+// A download of many segments, its last segment carrying the start of the next response:
+// the same Info whether the body is kept (for a display filter) or only counted.
+TEST(WiresharkInfo, LongBodyCountedOrKeptGivesTheSameInfo) {
+  for (const bool keep : {false, true}) {
+    SCOPED_TRACE(keep ? "body kept" : "body counted");
+    WiresharkOptions options;
+    options.keep_http_bodies = keep;
+    Wire w(options);
+    w.send(client(1000, 0, kSyn));
+    w.send(server(5000, 1001, kSyn | kAck));
+    w.send(client(1001, 5001, kAck));
+    const std::string req = "GET /a HTTP/1.1\r\nHost: a\r\n\r\n";
+    EXPECT_EQ(w.send(client(1001, 5001, kAck | kPsh), req).info, "GET /a HTTP/1.1 ");
+    const std::uint32_t ack = 1001 + static_cast<std::uint32_t>(req.size());
+    const std::string head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3000\r\n\r\n";
+    std::uint32_t seq = 5001;
+    const auto& first = w.send(server(seq, ack, kAck), head + std::string(1000, 'x'));
+    EXPECT_EQ(first.info, "HTTP/1.1 200 OK  [TCP segment of a reassembled PDU]");
+    seq += static_cast<std::uint32_t>(head.size() + 1000);
+    const auto& middle = w.send(server(seq, ack, kAck), std::string(1000, 'y'));
+    EXPECT_EQ(middle.protocol, "TCP");
+    EXPECT_EQ(middle.info.find("[TCP segment of a reassembled PDU]") != std::string::npos, true);
+    seq += 1000;
+    // The body's last 1000 bytes, then the next response's headers in the same segment.
+    const auto& last = w.send(server(seq, ack, kAck | kPsh),
+                              std::string(999, 'z') + "!" + "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+    EXPECT_EQ(last.protocol, "HTTP");
+    EXPECT_EQ(last.info, "HTTP/1.1 200 OK  (text/plain)");
+    // The message's bytes: the whole of it when kept, the headers (and the body's start)
+    // when counted.
+    const std::string_view message = w.renderer().http_message();
+    if (keep) {
+      EXPECT_EQ(message.size(), head.size() + 3000);
+      EXPECT_EQ(message.back(), '!');
+    } else {
+      EXPECT_EQ(message.substr(0, head.size()), head);
+      EXPECT_LT(message.size(), head.size() + 3000);
+    }
+  }
 }
 
 TEST(WiresharkRender, LineLayoutMatchesTshark) {

@@ -107,7 +107,8 @@ TEST(ZeekHandshake, SynFinWithoutAnswerIsSH) {
 }
 
 TEST(ZeekHandshake, RepeatedSynSameSeqLoggedOnce) {
-  ZeekConnEngine e(0);
+  const ZeekOptions options;
+  ZeekConnEngine e(0, false, options);
   ZeekPacket p;
   p.flags = S;
   p.seq = 1000;

@@ -284,6 +284,11 @@ PreparedInput prepare_input(const InputArgs& in, bool verbose_note) {
     p.status = 2;
     return p;
   }
+  if (!in.shard_index.empty() && p.display && (p.display->needs() & need::kStreamNumbers))
+    // A shard numbers its own streams; the whole input's numbers are learned only at the
+    // merge, too late for a filter that chooses what is shown.
+    return fail(2, "a -Y filter on tcp.stream or application fields needs the whole input's stream numbers: "
+                   "not with --shard-index");
   if (in.live()) {
     LiveOptions o;
     o.interfaces = in.interfaces;

@@ -1,10 +1,15 @@
 // tcplens detect: SYN, ACK and RST floods, SYN-ACK reflection, port scans and weak ISNs
 // (docs/detect.md), as a table for people or JSON lines. One detector sees every packet the
 // filter shows, so the engine runs it on one worker; it needs decoded headers only.
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "commands.hpp"
+#include "tcplens/capture/shard_index.hpp"
 #include "tcplens/detect/detect_sink.hpp"
+#include "tcplens/detect/detect_state.hpp"
 
 namespace tcplens::cli {
 
@@ -21,6 +26,46 @@ detect::Lang locale_lang() {
     }
   }
   return lang;
+}
+
+// What a state file records of the run, for the merge to refuse other runs' states.
+detect::DetectStateHeader state_header(const DetectArgs& args) {
+  detect::DetectStateHeader h;
+  h.options = args.options;
+  h.filter = join_words(args.input.expression);
+  if (!args.input.filter_file.empty()) h.filter += " -F " + args.input.filter_file;
+  if (!args.input.display_filter.empty()) h.filter += " -Y " + args.input.display_filter;
+  return h;
+}
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "tcplens: %s\n", message.c_str());
+  return 1;
+}
+
+// --merge STATE...: one Detector replays every shard's events in the whole input's order.
+int run_detect_merge(const DetectArgs& args, const detect::DetectSettings& settings) {
+  detect::Detector detector(settings.options);
+  detector.set_report_random_isns(settings.report_random_isns);
+  Output out(1);
+  bool replaying = true;  // as the sink, raised findings are written while packets come
+  if (settings.live)
+    detector.set_on_raise([&](const detect::Finding& f) {
+      if (!replaying) return;
+      detect::write_raised_finding(out, f, settings);
+      out.flush();
+    });
+  detect::DetectMergeResult merged;
+  std::string error;
+  if (!detect::merge_detect_states(args.input.merge_items, state_header(args), detector, merged, error)) {
+    out.flush();
+    return fail(error);
+  }
+  replaying = false;
+  detector.finish();
+  detect::write_final_findings(out, detector, settings);
+  if (!out.flush()) return fail(std::string("writing the findings: ") + std::strerror(errno));
+  return 0;
 }
 
 }  // namespace
@@ -65,6 +110,12 @@ void add_detect_options(CLI::App& app, DetectArgs& args) {
   group->add_option("--isn-min-samples", o.isn_min_samples,
                     "Connections (distinct 4-tuples) before a host's ISNs are judged (16)")
       ->check(CLI::Range(3u, 32u));
+  app.add_option("--shard-index", args.input.shard_index,
+                 "-r is one shard of `tcplens split`, this its .idx: write the detectors' input (a state "
+                 "file, to standard output) instead of findings, for --merge (docs/scale-out.md)");
+  app.add_option("--merge", args.input.merge_items,
+                 "Replay the state files of every shard (runs with --shard-index) into one detector: "
+                 "the findings one run over the whole input writes; takes the place of -r");
   add_expression_option(app, args.input, "Look only at packets matching this filter (tcpdump syntax)");
   app.footer(
       "Findings, their fields and the thresholds are described in docs/detect.md. Exit status: 0\n"
@@ -83,15 +134,40 @@ int run_detect(const DetectArgs& args) {
   if (!args.lang.empty()) detect::parse_lang(args.lang, settings.lang);
   settings.live = args.live || args.input.live();  // a capture has no end to wait for
   settings.report_random_isns = args.isn_report;
+  const bool sharded = !args.input.merge_items.empty() || !args.input.shard_index.empty();
+  if (sharded && args.input.count >= 0) {
+    std::fprintf(stderr, "tcplens: -c counts the whole input's packets: not with --shard-index or --merge\n");
+    return 2;
+  }
+  if (!args.input.merge_items.empty()) return run_detect_merge(args, settings);
+  std::unique_ptr<Output> state_out;
+  std::unique_ptr<detect::DetectStateWriter> state;
+  if (!args.input.shard_index.empty()) {
+    ShardIndex index;
+    if (!index.open(args.input.shard_index)) return fail(index.error());
+    detect::DetectStateHeader header = state_header(args);
+    header.shard = index.shard();
+    header.shards = index.shards();
+    header.input_packets = index.total_packets();
+    state_out = std::make_unique<Output>(1);
+    state = std::make_unique<detect::DetectStateWriter>(*state_out);
+    state->start(header);
+    settings.state = state.get();
+  }
   EngineOptions options;
   apply_input_options(args.input, in, options);
   options.threads = 1;  // one detector sees every packet: scans and floods cross connections
   options.flush_each_packet = settings.live || args.input.line_buffered;
+  if (state) options.out_fd = -1;  // a shard run's text items are empty: the state is its output
   Engine engine(options);
   CaptureWriteSinks write_sinks(in.writer.get(), engine);
   detect::DetectSinkFactory sinks(settings);
   engine.add_sinks(sinks);
-  return report_result(run_engine(engine, args.input, in, &write_sinks), args.input, in);
+  const int status = report_result(run_engine(engine, args.input, in, &write_sinks), args.input, in);
+  if (state && !state->finish())
+    return fail(args.input.read_file + ": writing the detect state failed (" +
+                (state_out->failed() ? std::string(std::strerror(errno)) : "events out of frame order") + ")");
+  return status;
 }
 
 }  // namespace tcplens::cli

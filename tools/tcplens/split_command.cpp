@@ -21,8 +21,8 @@ void add_split_options(CLI::App& app, SplitArgs& args) {
       "to one shard, chosen by the hash `--threads` uses; other packets go to shard 0. Each shard\n"
       "is a pcap file with the input's link type, snapshot length and timestamp precision; its\n"
       ".idx file gives each packet's frame number in the input and the clock's ticks, so that\n"
-      "`tcplens conns|analyze -r shard-K.pcap --shard-index shard-K.idx` writes what a run over\n"
-      "the whole input writes, for `--merge` (docs/scale-out.md). Exit status: 0 when every\n"
+      "`tcplens conns|analyze|detect -r shard-K.pcap --shard-index shard-K.idx` writes what a\n"
+      "run over the whole input writes, for `--merge` (docs/scale-out.md). Exit status: 0 when every\n"
       "packet was read and written; 1 on a read or write error; 2 for a usage error.");
 }
 

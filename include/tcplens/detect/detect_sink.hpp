@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "tcplens/detect/detect_state.hpp"
 #include "tcplens/detect/detector.hpp"
 #include "tcplens/detect/messages.hpp"
 #include "tcplens/engine/sink.hpp"
@@ -23,7 +24,15 @@ struct DetectSettings {
   Lang lang = Lang::En;
   bool live = false;  // write each finding when it is raised, then all again at the end
   bool report_random_isns = false;
+  // A shard run (--shard-index): the sink writes the detectors' input here instead of
+  // detecting, and nothing else (detect_state.hpp).
+  DetectStateWriter* state = nullptr;
 };
+
+// What the sink writes, for the merge of shard states to write the same: a finding as it is
+// raised (with `live`), and the final findings at the end.
+void write_raised_finding(Output& out, const Finding& f, const DetectSettings& settings);
+void write_final_findings(Output& out, const Detector& detector, const DetectSettings& settings);
 
 class DetectSinkFactory : public SinkFactory {
  public:

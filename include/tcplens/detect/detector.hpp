@@ -29,6 +29,10 @@
 
 namespace tcplens::detect {
 
+// What a packet is to the detectors: a TCP segment, the TCP probe an ICMP unreachable quotes,
+// or neither (only counted).
+enum class DetectInput : std::uint8_t { Other = 0, Tcp = 1, Unreachable = 2 };
+
 class Detector {
  public:
   explicit Detector(const DetectOptions& options = DetectOptions());
@@ -42,6 +46,14 @@ class Detector {
 
   // Every packet, in frame order (`pkt` decoded from `raw`).
   void on_packet(const RawPacket& raw, const DecodedPacket& pkt);
+  // on_packet in two steps: what the detectors read of a packet (`p`: the segment's or the
+  // quoted probe's facts), and feeding that to them. A shard run of `detect` writes the first
+  // step's output (detect_state.hpp) and its merge replays it, in frame order, into one
+  // Detector: the same calls, so the same findings, as one run over the whole input.
+  static DetectInput input_of(const RawPacket& raw, const DecodedPacket& pkt, PacketFacts& p);
+  void on_input(DetectInput kind, const PacketFacts& p);
+  // Packets that were neither (`Other`) counted elsewhere.
+  void add_other_packets(std::uint64_t n) { packets_ += n; }
   // End of input: judges what is still open and completes every finding's evidence.
   void finish();
   void merge_from(const Detector& other);
@@ -55,7 +67,7 @@ class Detector {
 
  private:
   void on_tcp(const PacketFacts& p, std::uint64_t hash, bool from_low);
-  void on_icmp_error(const DecodedPacket& pkt, const RawPacket& raw);
+  void on_unreachable(const PacketFacts& q);
   std::uint16_t tick(std::int64_t ns) const {
     return static_cast<std::uint16_t>(ns / kTickNs);
   }

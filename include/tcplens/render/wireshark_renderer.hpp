@@ -36,6 +36,9 @@ struct WiresharkColumns {
 
 struct WiresharkOptions {
   bool nanosecond = false;  // the file's timestamps have nanosecond resolution
+  // Keep each HTTP message's body until the message is complete, for http_message() (a
+  // display filter's `http contains ...`); without it a body of known length is counted.
+  bool keep_http_bodies = false;
 };
 
 // Info column of a TCP segment before any application protocol takes over: expert prefixes,
@@ -69,7 +72,8 @@ class WiresharkRenderer {
   void forget(std::uint32_t stream);
   const WiresharkColumns& columns() const { return cols_; }
   // The first HTTP message the last packet completed (request or status line, headers and
-  // body as reassembled); empty when it completed none. For the display filter's http.*.
+  // body as reassembled: the body only with keep_http_bodies); empty when it completed none.
+  // For the display filter's http.*.
   std::string_view http_message() const;
 
   // Writes the last packet's line, aligned as tshark aligns it.

@@ -114,8 +114,9 @@ class ZeekConnEngine {
     const Endpoint* peer = nullptr;
   };
 
-  explicit ZeekConnEngine(double start_ts, bool flip_at_start = false,
-                          const ZeekOptions& options = {});
+  // `options` must outlive the engine's packets and timers (the table that makes it owns
+  // them): a pointer, not a copy, in each of the tens of thousands of live connections.
+  ZeekConnEngine(double start_ts, bool flip_at_start, const ZeekOptions& options);
   ZeekConnEngine(const ZeekConnEngine&) = delete;
   ZeekConnEngine& operator=(const ZeekConnEngine&) = delete;
 
@@ -158,7 +159,7 @@ class ZeekConnEngine {
   void add_timer(double at, Timer::Kind kind) { timers_.push_back({at, kind}); }
   bool fire(const Timer& t);
 
-  ZeekOptions opt_;
+  const ZeekOptions& opt_;
   Endpoint ep_[2];
   int orig_ = 0;  // index in ep_ of the current originator (0: the first sender)
   std::uint32_t hist_seen_ = 0;
@@ -195,6 +196,9 @@ class ZeekConnTable {
   };
 
   explicit ZeekConnTable(const ZeekOptions& options = {}) : opt_(options) {}
+  // Its connections refer to its options: it stays where it was made.
+  ZeekConnTable(const ZeekConnTable&) = delete;
+  ZeekConnTable& operator=(const ZeekConnTable&) = delete;
 
   // `dir` and `key` as FlowKey::make gives them; `p.from` is ignored and set here.
   void on_packet(const FlowKey& key, Direction dir, ZeekPacket p);

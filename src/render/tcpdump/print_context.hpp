@@ -203,13 +203,26 @@ void syslog_print(PrintContext& ctx, const std::uint8_t* p, unsigned len);
 // the payload, false for the generic "UDP, length N".
 bool udp_port_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length,
                     std::uint16_t sport, std::uint16_t dport, bool v6);
+// RIP v1 and v2 (520): the first line; with -v every entry.
+void rip_print(PrintContext& ctx, const std::uint8_t* dat, unsigned length);
 // NTP (123), BOOTP/DHCP (67, 68), DHCPv6 (546, 547): the default-verbosity line.
 void ntp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 void bootp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 void dhcp6_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length);
+// SNMP (161, 162): tcpdump's BER walk of the whole message (print_snmp.cpp).
+void snmp_print(PrintContext& ctx, const std::uint8_t* np, unsigned length);
 // GRE versions 0 and 1 (print-gre.c) and MPLS label stacks (print-mpls.c).
 void gre_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 void mpls_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
+// PPP protocol names (ppptype2str) and the name or `unknown_prefix` and (0xNNNN).
+extern const Tok kPppTypes[];
+void put_ppp_type(PrintContext& ctx, std::uint16_t proto, const char* unknown_prefix);
+// PPP control protocols (LCP, IPCP, IP6CP, CCP, BACP, OSICP, MPLSCP: handle_ctrl_proto) and,
+// returning false for others, MLPPP, CHAP, PAP and BAP (print_ppp_control.cpp).
+void ppp_ctrl_print(PrintContext& ctx, std::uint16_t proto, const std::uint8_t* p, unsigned length);
+bool ppp_auth_print(PrintContext& ctx, std::uint16_t proto, const std::uint8_t* p, unsigned length);
+// Organisation names by OUI (tcpdump's oui_values).
+extern const Tok kOuiValues[];
 // PPP from its address/control field (ppp_print); returns the header length.
 unsigned ppp_print(PrintContext& ctx, const std::uint8_t* p, unsigned length);
 // Link types PPP (ppp_if_print), PPP_SERIAL (ppp_hdlc_if_print) and C_HDLC (chdlc_if_print);
@@ -251,6 +264,10 @@ std::uint16_t nextproto4_cksum(PrintContext& ctx, const std::uint8_t* iph,
 std::uint16_t nextproto6_cksum(PrintContext& ctx, const std::uint8_t* ip6,
                                const std::uint8_t* data, unsigned len, unsigned covlen,
                                std::uint8_t next_proto);
+
+// Days since 1970-01-01 to a proleptic Gregorian date; a time as "%Y-%m-%dT%H:%M:%SZ" (UTC).
+void civil_from_days(std::int64_t z, std::int64_t& y, std::uint32_t& m, std::uint32_t& d);
+void put_utc_iso8601(Output& out, std::int64_t sec);
 
 // Hex and ASCII dumps (-x, -X, -A), each line starting with `ident`.
 void hex_and_ascii_print(Output& out, std::string_view ident, const std::uint8_t* p,

@@ -734,6 +734,52 @@ void ascii_print(Output& out, const std::uint8_t* cp, unsigned length) {
 // Timestamps. Local time as tcpdump prints it, without a localtime() call per packet: the
 // zone offset is looked up once per quarter hour of capture time and cached.
 
+// Howard Hinnant's days-to-civil algorithm.
+void civil_from_days(std::int64_t z, std::int64_t& y, std::uint32_t& m, std::uint32_t& d) {
+  z += 719468;
+  std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  std::uint64_t doe = static_cast<std::uint64_t>(z - era * 146097);
+  std::uint64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = static_cast<std::int64_t>(yoe) + era * 400;
+  std::uint64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  std::uint64_t mp = (5 * doy + 2) / 153;
+  d = static_cast<std::uint32_t>(doy - (153 * mp + 2) / 5 + 1);
+  m = static_cast<std::uint32_t>(mp < 10 ? mp + 3 : mp - 9);
+  if (m <= 2) ++y;
+}
+
+namespace {
+
+// "YYYY-MM-DD" and "HH:MM:SS" (seconds of the day).
+void put_ymd(Output& out, std::int64_t y, std::uint32_t m, std::uint32_t d) {
+  out.put_i64(y);
+  out.put('-');
+  out.put_u32_padded(m, 2);
+  out.put('-');
+  out.put_u32_padded(d, 2);
+}
+
+void put_hms(Output& out, std::int64_t secs) {
+  out.put_u32_padded(static_cast<std::uint32_t>(secs / 3600), 2);
+  out.put(':');
+  out.put_u32_padded(static_cast<std::uint32_t>(secs / 60 % 60), 2);
+  out.put(':');
+  out.put_u32_padded(static_cast<std::uint32_t>(secs % 60), 2);
+}
+
+}  // namespace
+
+void put_utc_iso8601(Output& out, std::int64_t sec) {
+  const std::int64_t days = sec >= 0 ? sec / 86400 : (sec - 86399) / 86400;
+  std::int64_t y = 0;
+  std::uint32_t m = 0, d = 0;
+  civil_from_days(days, y, m, d);
+  put_ymd(out, y, m, d);
+  out.put('T');
+  put_hms(out, sec - days * 86400);
+  out.put('Z');
+}
+
 class TimeFormatter {
  public:
   void time_of_day(Output& out, std::int64_t sec, bool utc, bool with_date) {
@@ -764,18 +810,10 @@ class TimeFormatter {
         cached_day_ = days;
         civil_from_days(days, year_, month_, day_);
       }
-      out.put_i64(year_);
-      out.put('-');
-      out.put_u32_padded(month_, 2);
-      out.put('-');
-      out.put_u32_padded(day_, 2);
+      put_ymd(out, year_, month_, day_);
       out.put(' ');
     }
-    out.put_u32_padded(static_cast<std::uint32_t>(secs / 3600), 2);
-    out.put(':');
-    out.put_u32_padded(static_cast<std::uint32_t>(secs / 60 % 60), 2);
-    out.put(':');
-    out.put_u32_padded(static_cast<std::uint32_t>(secs % 60), 2);
+    put_hms(out, secs);
   }
 
   // The zone offset, looked up once per quarter hour of capture time. Watch out: a quarter
@@ -793,20 +831,6 @@ class TimeFormatter {
         cached_offset_ = 0;
     }
     return cached_offset_;
-  }
-  // Howard Hinnant's days-to-civil algorithm.
-  static void civil_from_days(std::int64_t z, std::int64_t& y, std::uint32_t& m,
-                              std::uint32_t& d) {
-    z += 719468;
-    std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    std::uint64_t doe = static_cast<std::uint64_t>(z - era * 146097);
-    std::uint64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    y = static_cast<std::int64_t>(yoe) + era * 400;
-    std::uint64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    std::uint64_t mp = (5 * doy + 2) / 153;
-    d = static_cast<std::uint32_t>(doy - (153 * mp + 2) / 5 + 1);
-    m = static_cast<std::uint32_t>(mp < 10 ? mp + 3 : mp - 9);
-    if (m <= 2) ++y;
   }
 
   std::int64_t cached_quarter_ = INT64_MIN;

@@ -1,19 +1,10 @@
 // PPP (RFC 1661, HDLC-like framing of RFC 1662), PPPoE discovery and session (RFC 2516) and
 // Cisco HDLC with SLARP, as tcpdump 4.99's print-ppp.c, print-pppoe.c and print-chdlc.c
-// print them. Of PPP's control protocols only the first line is printed (the -v option
-// lists are not); escaped (un-framed) HDLC octets are not undone.
+// print them. The control and authentication protocols are in print_ppp_control.cpp;
+// escaped (un-framed) HDLC octets are not undone.
 #include "print_context.hpp"
 
 namespace tcplens::tcpdump {
-
-namespace {
-
-constexpr std::uint16_t kPppIp = 0x0021;
-constexpr std::uint16_t kPppIpv6 = 0x0057;
-constexpr std::uint16_t kPppVjnc = 0x002f;
-constexpr std::uint16_t kPppMplsUnicast = 0x0281;
-constexpr std::uint16_t kPppMplsMulticast = 0x0283;
-constexpr std::uint16_t kPppComp = 0x00fd;
 
 const Tok kPppTypes[] = {
     {0x0021, "IP"},       {0x0023, "OSI"},      {0x0025, "NS"},       {0x0027, "DECNET"},
@@ -25,17 +16,30 @@ const Tok kPppTypes[] = {
     {0x802b, "IPXCP"},    {0x8033, "STIICP"},   {0x8035, "VINESCP"},  {0x8057, "IP6CP"},
     {0x8281, "MPLSCP"},   {0xc021, "LCP"},      {0xc023, "PAP"},      {0xc025, "LQM"},
     {0xc223, "CHAP"},     {0xc227, "EAP"},      {0xc027, "SPAP"},     {0xc123, "Old-SPAP"},
-    {0xc02b, "BACP"},     {0xc02d, "BAP"},      {0x803d, "MLPPP-CP"}, {0x80fd, "CCP"},
+    {0xc02b, "BACP"},     {0xc02d, "BAP"},      {0x80fd, "CCP"},  // (4.99.3 has no MLPPP-CP)
     {0, nullptr},
 };
 
-const Tok kCpCodes[] = {
-    {0, "Vendor-Extension"}, {1, "Conf-Request"}, {2, "Conf-Ack"},     {3, "Conf-Nack"},
-    {4, "Conf-Reject"},      {5, "Term-Request"}, {6, "Term-Ack"},     {7, "Code-Reject"},
-    {8, "Prot-Reject"},      {9, "Echo-Request"}, {10, "Echo-Reply"},  {11, "Disc-Req"},
-    {12, "Ident"},           {13, "Time-Rem"},    {14, "Reset-Req"},   {15, "Reset-Ack"},
-    {0, nullptr},
-};
+void put_ppp_type(PrintContext& ctx, std::uint16_t proto, const char* unknown_prefix) {
+  if (const char* name = tok_lookup(kPppTypes, proto)) {
+    ctx.put(name);
+    return;
+  }
+  ctx.put(unknown_prefix);
+  ctx.put("(0x");
+  ctx.out.put_hex(proto, 4);
+  ctx.put(')');
+}
+
+namespace {
+
+constexpr std::uint16_t kPppIp = 0x0021;
+constexpr std::uint16_t kPppIpv6 = 0x0057;
+constexpr std::uint16_t kPppVjnc = 0x002f;
+constexpr std::uint16_t kPppMplsUnicast = 0x0281;
+constexpr std::uint16_t kPppMplsMulticast = 0x0283;
+constexpr std::uint16_t kPppComp = 0x00fd;
+
 
 bool is_control_protocol(std::uint16_t proto) {
   switch (proto) {
@@ -52,62 +56,10 @@ bool is_control_protocol(std::uint16_t proto) {
   }
 }
 
-void put_ppp_type(PrintContext& ctx, std::uint16_t proto, const char* unknown_prefix) {
-  if (const char* name = tok_lookup(kPppTypes, proto)) {
-    ctx.put(name);
-    return;
-  }
-  ctx.put(unknown_prefix);
-  ctx.put("(0x");
-  ctx.out.put_hex(proto, 4);
-  ctx.put(')');
-}
-
-// handle_ctrl_proto's first line; with -v, the encoded length (the options are not listed).
-void ctrl_proto_print(PrintContext& ctx, std::uint16_t proto, const std::uint8_t* p, unsigned length) {
-  put_ppp_type(ctx, proto, "unknown ctrl-proto ");
-  ctx.put(", ");
-  if (length < 4) {
-    ctx.put("[|");
-    put_ppp_type(ctx, proto, "unknown ctrl-proto ");
-    ctx.put(']');
-    return;
-  }
-  ctx.tcheck(p, 2);
-  const std::uint8_t code = ctx.u8(p);
-  const char* name = tok_lookup(kCpCodes, code);
-  ctx.put(name ? name : "Unknown Opcode");
-  ctx.put(" (0x");
-  ctx.out.put_hex(code, 2);
-  ctx.put("), id ");
-  ctx.put_u(ctx.u8(p + 1));
-  ctx.put(", length ");
-  ctx.put_u(length + 2);
-  if (!ctx.opt.verbose) return;
-  const unsigned len = ctx.be16(p + 2);
-  if (len < 4) {
-    ctx.put("\n\tencoded length ");
-    ctx.put_u(len);
-    ctx.put(" (< 4))");
-    return;
-  }
-  if (len > length) {
-    ctx.put("\n\tencoded length ");
-    ctx.put_u(len);
-    ctx.put(" (> packet length ");
-    ctx.put_u(length);
-    ctx.put("))");
-    return;
-  }
-  ctx.put("\n\tencoded length ");
-  ctx.put_u(len);
-  ctx.put(" (=Option(s) length ");
-  ctx.put_u(len - 4);
-  ctx.put(')');
-}
 
 void handle_ppp(PrintContext& ctx, std::uint16_t proto, const std::uint8_t* p, unsigned length) {
-  if (is_control_protocol(proto)) return ctrl_proto_print(ctx, proto, p, length);
+  if (is_control_protocol(proto)) return ppp_ctrl_print(ctx, proto, p, length);
+  if (ppp_auth_print(ctx, proto, p, length)) return;
   switch (proto) {
     case 0x0800:
     case kPppVjnc:
@@ -238,13 +190,15 @@ namespace {
 void slarp_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
   ctx.protocol = "chdlc_slarp";
   constexpr unsigned kMinLen = 14, kMaxLen = 18;
-  ctx.put("SLARP");
-  if (length < kMinLen) return ctx.print_invalid();
-  ctx.put(" (length: ");
+  ctx.put("SLARP (length: ");
   ctx.put_u(length);
   ctx.put("), ");
+  if (length < kMinLen) return ctx.print_trunc();  // (4.99.3: a short one is "truncated")
   ctx.tcheck(cp, kMinLen);
   const std::uint32_t code = ctx.be32(cp);
+  // Watch out: tcpdump advances its pointer past the fixed part to read a keepalive's
+  // uptime, and its -vv dump starts four bytes after wherever that pointer is.
+  const std::uint8_t* dump_base = cp;
   switch (code) {
     case 0:
       ctx.put("request");
@@ -263,6 +217,7 @@ void slarp_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
       ctx.put(", reliability=0x");
       ctx.out.put_hex(ctx.be16(cp + 12), 4);
       if (length >= kMaxLen) {  // the uptime stamp is optional
+        dump_base = cp + kMinLen;
         unsigned sec = ctx.be32(cp + kMinLen) / 1000;
         unsigned min = sec / 60;
         sec -= min * 60;
@@ -293,7 +248,7 @@ void slarp_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
     ctx.put_u(length - kMaxLen);
     ctx.put(" bytes)");
   }
-  if (ctx.opt.verbose > 1) print_unknown_data(ctx, cp + 4, "\n\t", length - 4);
+  if (ctx.opt.verbose > 1) print_unknown_data(ctx, dump_base + 4, "\n\t", length - 4);
 }
 
 }  // namespace

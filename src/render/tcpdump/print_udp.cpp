@@ -1,5 +1,5 @@
 // UDP, as tcpdump's print-udp.c prints it. Of the many UDP application printers tcpdump
-// has, tcplens reproduces DNS, mDNS, syslog, TFTP requests, RIPng, the first line of NTP,
+// has, tcplens reproduces DNS, mDNS, syslog, TFTP requests, RIP, RIPng, SNMP, NTP,
 // BOOTP/DHCP and DHCPv6, SIP's first line and the tunnels (VXLAN, VXLAN-GPE, Geneve, L2TP);
 // tcpdump's port dispatch and what its other printers print of an empty or short payload
 // are in print_udp_ports.cpp; the others end in tcpdump's generic "UDP, length N" (counted

@@ -429,12 +429,12 @@ bool udp_port_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length,
   if (port(525)) return trunc_before(ctx, cp, length, 1, "timed");
   if (port(69)) return whole(tftp_print, ctx, cp, length);
   if (port(68) || port(67)) return whole(bootp_print, ctx, cp, length);
-  if (port(520)) return false;  // rip_print: another printer
+  if (port(520)) return whole(rip_print, ctx, cp, length);
   if (port(654)) return aodv_print(ctx, cp, length);
   if (port(500)) return isakmp_print(ctx, cp, length);
   if (port(4500)) return isakmp_rfc3948_print(ctx, cp, length);
   if (port(7500) || port(8500)) return isakmp_print(ctx, cp, length);
-  if (port(161) || port(162)) return false;  // snmp_print: another printer
+  if (port(161) || port(162)) return whole(snmp_print, ctx, cp, length);
   if (port(123)) return whole(ntp_print, ctx, cp, length);
   if (port(88) || port(750)) return krb_print(ctx, cp, length);
   if (port(1701)) return whole(l2tp_print, ctx, cp, length);

@@ -29,15 +29,23 @@ unsigned wlan_header_length(std::uint16_t fc) {
   return len;
 }
 
-// -e: ieee_802_11_hdr_print()'s flags and, for data frames, the addresses named by the DS bits.
+// -e: ieee_802_11_hdr_print()'s flags and duration (with -v) and, for data frames, the
+// addresses named by the DS bits.
 void wlan_header_print(PrintContext& ctx, std::uint16_t fc, const std::uint8_t* p) {
   const std::uint8_t flags = static_cast<std::uint8_t>(fc >> 8);
-  if (flags & 0x20) ctx.put("More Data ");
-  if (flags & 0x04) ctx.put("More Fragments ");
-  if (flags & 0x10) ctx.put("Pwr Mgmt ");
-  if (flags & 0x08) ctx.put("Retry ");
-  if (flags & 0x80) ctx.put("Strictly Ordered ");
-  if (flags & 0x40) ctx.put("Protected ");
+  if (ctx.opt.verbose) {  // the flags and the duration only with -v, as tcpdump
+    if (flags & 0x20) ctx.put("More Data ");
+    if (flags & 0x04) ctx.put("More Fragments ");
+    if (flags & 0x10) ctx.put("Pwr Mgmt ");
+    if (flags & 0x08) ctx.put("Retry ");
+    if (flags & 0x80) ctx.put("Strictly Ordered ");
+    if (flags & 0x40) ctx.put("Protected ");
+    constexpr unsigned kTypeControl = 1, kPsPoll = 10;
+    if (((fc >> 2) & 3) != kTypeControl || ((fc >> 4) & 0xf) != kPsPoll) {
+      ctx.put_u(ctx.le16(p + 2));
+      ctx.put("us ");
+    }
+  }
   if (((fc >> 2) & 3) != kTypeData) return;
   const unsigned subtype = (fc >> 4) & 0xf;
   if (subtype & 0xb) {  // CF-Ack, CF-Poll, QoS

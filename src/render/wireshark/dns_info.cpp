@@ -1,6 +1,7 @@
 #include "dns_info.hpp"
 
 #include "render/wireshark/wireshark_private.hpp"
+#include "tcplens/wire/ip_text.hpp"
 
 #include <cstdio>
 
@@ -237,44 +238,17 @@ bool dns_info(ByteView msg, bool mdns, std::string& info) {
     switch (type) {
       case 1:
         if (rdlen >= 4) {
-          char buf[20];
-          std::snprintf(buf, sizeof buf, " %u.%u.%u.%u", d[0], d[1], d[2], d[3]);
-          info += buf;
+          char buf[16];
+          info += ' ';
+          info.append(buf, format_ipv4_text(buf, d));
         }
         break;
       case 28:
         if (rdlen >= 16) {
-          // RFC 5952 text, as inet_ntop.
+          // RFC 5952 text, as tshark prints it (with the platform's inet_ntop).
           char buf[48];
-          std::uint16_t g[8];
-          for (int k = 0; k < 8; ++k) g[k] = static_cast<std::uint16_t>((d[2 * k] << 8) | d[2 * k + 1]);
-          int best = -1, best_len = 0;
-          for (int k = 0; k < 8;) {
-            if (g[k] != 0) {
-              ++k;
-              continue;
-            }
-            int j = k;
-            while (j < 8 && g[j] == 0) ++j;
-            if (j - k > best_len) {
-              best = k;
-              best_len = j - k;
-            }
-            k = j;
-          }
-          if (best_len < 2) best = -1;
-          std::string s;
-          for (int k = 0; k < 8; ++k) {
-            if (k == best) {
-              s += (k == 0) ? "::" : ":";
-              k += best_len - 1;
-              continue;
-            }
-            std::snprintf(buf, sizeof buf, "%x", g[k]);
-            s += buf;
-            if (k != 7) s += ':';
-          }
-          info += ' ' + s;
+          info += ' ';
+          info.append(buf, format_ipv6_text(buf, d));
         }
         break;
       case 2:

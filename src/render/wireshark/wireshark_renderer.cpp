@@ -28,10 +28,14 @@ void assign_ip(std::string& out, const IpAddress& a) {
 }
 
 void assign_mac(std::string& out, ByteView b, std::size_t off) {
-  char buf[18];
-  std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", b[off], b[off + 1], b[off + 2],
-                b[off + 3], b[off + 4], b[off + 5]);
-  out.assign(buf, 17);
+  static constexpr char kHex[] = "0123456789abcdef";
+  char buf[17];
+  for (std::size_t i = 0; i < 6; ++i) {
+    buf[3 * i] = kHex[b[off + i] >> 4];
+    buf[3 * i + 1] = kHex[b[off + i] & 15];
+    if (i != 5) buf[3 * i + 2] = ':';
+  }
+  out.assign(buf, sizeof buf);
 }
 
 // Wireshark's display_signed_time() for a relative time with 6 or 9 decimals.
@@ -39,14 +43,25 @@ void assign_relative_time(std::string& out, NsTime d, bool nano) {
   std::int64_t total = d.total_ns();
   const bool neg = total < 0;
   if (neg) total = -total;
+  // By hand, not snprintf: this runs for every packet.
+  const auto seconds = static_cast<std::uint64_t>(total / 1000000000);
+  auto fraction = static_cast<std::uint64_t>(total % 1000000000);
+  int digits = 9;
+  if (!nano) {
+    fraction /= 1000;
+    digits = 6;
+  }
   char buf[48];
-  if (nano)
-    std::snprintf(buf, sizeof buf, "%s%lld.%09lld", neg ? "-" : "", static_cast<long long>(total / 1000000000),
-                  static_cast<long long>(total % 1000000000));
-  else
-    std::snprintf(buf, sizeof buf, "%s%lld.%06lld", neg ? "-" : "", static_cast<long long>(total / 1000000000),
-                  static_cast<long long>((total % 1000000000) / 1000));
-  out.assign(buf);
+  char* p = buf + sizeof buf;
+  for (int k = 0; k < digits; ++k, fraction /= 10) *--p = static_cast<char>('0' + fraction % 10);
+  *--p = '.';
+  std::uint64_t s = seconds;
+  do {
+    *--p = static_cast<char>('0' + s % 10);
+    s /= 10;
+  } while (s != 0);
+  if (neg) *--p = '-';
+  out.assign(p, static_cast<std::size_t>(buf + sizeof buf - p));
 }
 
 const char* ip_protocol_name(std::uint8_t proto) {
@@ -171,9 +186,23 @@ struct WiresharkRenderer::AppState {
     bool active = false;     // inside a message that is being reassembled
     bool until_fin = false;  // body runs to the end of the connection
     bool called = true;      // HTTP sees the next segment (headers or chunks incomplete)
-    std::string buf;         // bytes of the message so far
+    std::string buf;         // bytes of the message so far (see `counted`)
+    // Once the headers are complete: their length and what they say. A body whose end the
+    // headers give (Content-Length, or the FIN) is then counted, not kept, unless the
+    // message's bytes are wanted (keep_bodies): a download of N segments would otherwise
+    // be held whole and scanned again at every segment.
+    std::size_t hdr_len = 0;
+    HttpMessage parsed;
+    std::uint64_t counted = 0;  // bytes of the message not in buf
     std::uint32_t next_seq = 0;
     bool have_next = false;
+    std::size_t size() const { return buf.size() + counted; }
+    void start() {
+      buf.clear();
+      hdr_len = 0;
+      parsed = HttpMessage{};
+      counted = 0;
+    }
   };
   struct HttpStream {
     bool decided = false;
@@ -188,6 +217,7 @@ struct WiresharkRenderer::AppState {
   std::unordered_map<std::uint32_t, wireshark::SshStream> ssh;
   std::unordered_map<std::uint32_t, wireshark::RespStream> resp;
   std::unordered_map<std::uint32_t, wireshark::SmtpStream> smtp;
+  bool keep_bodies = false;  // WiresharkOptions::keep_http_bodies
 
   // Per-packet scratch text, kept so that its buffers are reused.
   std::string prefix, body, app_info, app_proto, pending_line;
@@ -202,7 +232,9 @@ struct WiresharkRenderer::AppState {
 };
 
 WiresharkRenderer::WiresharkRenderer(const WiresharkOptions& options)
-    : options_(options), app_(std::make_unique<AppState>()) {}
+    : options_(options), app_(std::make_unique<AppState>()) {
+  app_->keep_bodies = options.keep_http_bodies;
+}
 WiresharkRenderer::~WiresharkRenderer() = default;
 
 namespace {
@@ -243,17 +275,13 @@ bool claimed_port(std::uint16_t p) {
 
 // How much of `msg` a complete HTTP message takes, or 0 while it is incomplete.
 // `fin`: the segment ends the stream (no body desegmentation, as tshark's end_of_stream).
-std::size_t http_message_size(std::string_view msg, bool fin, const std::string& last_method,
-                              HttpMessage& parsed, bool& until_fin) {
+// The size of a message whose `hdr_len` bytes of headers are complete and `parsed`, of which
+// `have` bytes came so far (`msg` holds them, except for a body that is only counted: one
+// with a known length or that runs to the FIN); 0 while incomplete.
+std::size_t http_message_size_after_headers(std::string_view msg, std::size_t have, std::size_t hdr_len,
+                                            const HttpMessage& parsed, bool fin,
+                                            const std::string& last_method, bool& until_fin) {
   until_fin = false;
-  std::size_t hdr_end = msg.find("\r\n\r\n");
-  std::size_t hdr_len = hdr_end == std::string_view::npos ? 0 : hdr_end + 4;
-  if (hdr_end == std::string_view::npos) {
-    std::size_t lf = msg.find("\n\n");
-    if (lf == std::string_view::npos) return 0;
-    hdr_len = lf + 2;
-  }
-  parsed = parse_headers(msg.substr(0, hdr_len));
   bool body = !fin;
   if (parsed.is_response &&
       (last_method == "HEAD" || parsed.status / 100 == 1 || parsed.status == 204 ||
@@ -261,11 +289,11 @@ std::size_t http_message_size(std::string_view msg, bool fin, const std::string&
     body = false;
   if (!body) {
     std::size_t len = hdr_len;
-    if (parsed.has_length) len = std::min<std::size_t>(msg.size(), hdr_len + parsed.length);
+    if (parsed.has_length) len = std::min<std::size_t>(have, hdr_len + parsed.length);
     return len;
   }
   if (parsed.has_length) {
-    if (msg.size() - hdr_len < parsed.length) return 0;
+    if (have - hdr_len < parsed.length) return 0;
     return hdr_len + parsed.length;
   }
   if (parsed.chunked) {
@@ -294,6 +322,16 @@ std::size_t http_message_size(std::string_view msg, bool fin, const std::string&
     return 0;
   }
   return hdr_len;
+}
+
+// Where the headers of `msg` end (after the blank line; 0 while incomplete) and whether they
+// end with CRLF CRLF.
+std::size_t http_header_length(std::string_view msg, bool& crlf) {
+  const std::size_t hdr_end = msg.find("\r\n\r\n");
+  crlf = hdr_end != std::string_view::npos;
+  if (crlf) return hdr_end + 4;
+  const std::size_t lf = msg.find("\n\n");
+  return lf == std::string_view::npos ? 0 : lf + 2;
 }
 
 void http_summary(const HttpMessage& m, std::string& info, std::string& protocol,
@@ -353,8 +391,10 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
 
   // Link layer: Ethernet addresses until an IP layer replaces them.
   if (raw.linktype == linktype::kEthernet && raw.data.size() >= 14) {
-    assign_mac(c.destination, raw.data, 0);
-    assign_mac(c.source, raw.data, 6);
+    if (pkt.ip_depth == 0) {  // (an IP layer's addresses replace them)
+      assign_mac(c.destination, raw.data, 0);
+      assign_mac(c.source, raw.data, 6);
+    }
     const std::uint16_t type = load_be16(raw.data, 12);
     if (type == 0x0806) c.protocol = "ARP";
     else if (type == 0x8035) c.protocol = "RARP";
@@ -448,22 +488,39 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
                 break;
               }
               d.active = true;
-              d.buf.clear();
+              d.start();
               d.called = true;
             }
             // With a known remaining length (Content-Length) or "until FIN", TCP collects the
             // segments without calling HTTP; otherwise (headers or chunks still incomplete)
             // HTTP sees the data so far again and puts the first line in Info.
             const bool called = d.called;
-            const std::size_t before = d.buf.size();
-            d.buf.append(chunk.data(), chunk.size());
-            HttpMessage m;
+            const std::size_t before = d.size();
+            if (d.hdr_len != 0 && !app_->keep_bodies && (d.parsed.has_length || !d.parsed.chunked))
+              d.counted += chunk.size();
+            else
+              d.buf.append(chunk.data(), chunk.size());
+            std::size_t hdr_len = d.hdr_len;
+            if (hdr_len == 0) {
+              bool crlf = false;
+              hdr_len = http_header_length(d.buf, crlf);
+              if (hdr_len != 0) {
+                d.parsed = parse_headers(std::string_view(d.buf).substr(0, hdr_len));
+                // Kept: the end of CRLF CRLF headers cannot move. A bare LF LF end is looked
+                // for again with the next bytes, as a later CRLF CRLF would take precedence.
+                if (crlf) d.hdr_len = hdr_len;
+              }
+            }
+            const HttpMessage& m = d.parsed;
             bool until_fin = false;
-            std::size_t size = http_message_size(d.buf, fin, hs.last_method, m, until_fin);
-            if (size == 0 && until_fin && fin) size = d.buf.size();
+            std::size_t size = hdr_len == 0 ? 0
+                               : http_message_size_after_headers(d.buf, d.size(), hdr_len, m, fin,
+                                                                 hs.last_method, until_fin);
+            if (size == 0 && until_fin && fin) size = d.size();
+            // Where CRLF CRLF is (npos: not yet), without scanning a long body again.
+            const std::size_t hdr = d.hdr_len != 0 ? d.hdr_len - 4 : d.buf.find("\r\n\r\n");
             if (size == 0) {
               d.until_fin = until_fin;
-              const std::size_t hdr = d.buf.find("\r\n\r\n");
               d.called = hdr == std::string::npos || (m.chunked && !m.has_length);
               if (first_pdu) {
                 segment_of_pdu = true;
@@ -477,7 +534,7 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
               break;
             }
             // One message complete in this segment.
-            const bool has_body = size > d.buf.find("\r\n\r\n") + 4 || m.chunked;
+            const bool has_body = size > hdr + 4 || m.chunked;
             if (!first_msg_shown) {
               http_summary(m, app_info, app_proto, has_body);
               app_->http_message.assign(d.buf, 0, size);
@@ -489,7 +546,7 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
             chunk.remove_prefix(std::min(used, chunk.size()));
             d.active = false;
             d.until_fin = false;
-            d.buf.clear();
+            d.start();
             first_pdu = false;
           }
         }

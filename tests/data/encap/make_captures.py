@@ -141,7 +141,352 @@ def mpls(labels, payload, ttl=64):
     return out + payload
 
 
+# BER (X.690) for the SNMP messages: definite lengths, short or long form.
+def ber(tag, body):
+    n = len(body)
+    if n < 128:
+        ln = bytes([n])
+    elif n < 256:
+        ln = bytes([0x81, n])
+    else:
+        ln = bytes([0x82, n >> 8, n & 255])
+    return bytes([tag]) + ln + body
+
+
+def ber_int(v):
+    return ber(0x02, v.to_bytes(max(1, (v.bit_length() + 8) // 8), "big", signed=True))
+
+
+def ber_str(v):
+    return ber(0x04, v)
+
+
+def ber_oid(text):
+    arcs = [int(x) for x in text.split(".")]
+    out = bytes([arcs[0] * 40 + arcs[1]])
+    for a in arcs[2:]:
+        enc = [a & 0x7F]
+        a >>= 7
+        while a:
+            enc.append(0x80 | (a & 0x7F))
+            a >>= 7
+        out += bytes(reversed(enc))
+    return ber(0x06, out)
+
+
+def ber_seq(*items):
+    return ber(0x30, b"".join(items))
+
+
+def ber_app(tag, v):  # IpAddress 0 (bytes), Counter32 1, Gauge32 2, TimeTicks 3, Counter64 6
+    return ber(0x40 | tag, v if isinstance(v, bytes) else v.to_bytes(max(1, (v.bit_length() + 8) // 8), "big"))
+
+
+def snmp_packets(t0):
+    """A manager (192.0.2.10) polling an agent (192.0.2.20) with SNMPv1, v2c and v3 (RFC 3416
+    PDUs, RFC 3412/3414 header and USM), and the agent's traps and informs to port 162; the
+    last three frames are damaged: cut short by the snap length, a length past the message,
+    an unknown version."""
+    mgr, agent = "192.0.2.10", "192.0.2.20"
+    null = b"\x05\x00"
+    sys_ = "1.3.6.1.2.1.1"
+    if_ = "1.3.6.1.2.1.2.2.1"
+
+    def vb(name, value=null):
+        return ber_seq(ber_oid(name), value)
+
+    def pdu(tag, reqid, binds, status=0, index=0):
+        return ber(0xA0 | tag, ber_int(reqid) + ber_int(status) + ber_int(index) + ber_seq(*binds))
+
+    def msg(version, community, body):
+        return ber_seq(ber_int(version), ber_str(community), body)
+
+    def frame(fwd, body, sport=41161, dport=161, cut=None):
+        a, b = (mgr, agent) if fwd else (agent, mgr)
+        sp, dp = (sport, dport) if fwd else (dport, sport)
+        fr = eth_out(fwd, 0x0800, ipv4(a, b, 17, udp(sp, dp, body, a, b), 0x5000 + len(out)))
+        return fr[:cut] if cut else fr
+
+    engine = bytes.fromhex("80001f8880e1d2c3b4a5968778")
+    usm_empty = ber_seq(ber_str(b""), ber_int(0), ber_int(0), ber_str(b""), ber_str(b""), ber_str(b""))
+    usm_agent = ber_seq(ber_str(engine), ber_int(4), ber_int(86400), ber_str(b""), ber_str(b""), ber_str(b""))
+    usm_user = ber_seq(ber_str(engine), ber_int(4), ber_int(86401), ber_str(b"monitor"), ber_str(b""), ber_str(b""))
+
+    def v3(msgid, flags, usm, ctx_engine, body):
+        hdr = ber_seq(ber_int(msgid), ber_int(65507), ber_str(bytes([flags])), ber_int(3))
+        return ber_seq(ber_int(3), hdr, ber_str(usm), ber_seq(ber_str(ctx_engine), ber_str(b""), body))
+
+    trap_v1 = ber(0xA4, ber_oid("1.3.6.1.4.1.8072.3.2.10") + ber_app(0, bytes([192, 0, 2, 20])) +
+                  ber_int(2) + ber_int(0) + ber_app(3, 360012) + ber_seq(vb(if_ + ".1.2", ber_int(2))))
+    out = []
+    msgs = [
+        (True, msg(0, b"public", pdu(0, 1001, [vb(sys_ + ".1.0"), vb(sys_ + ".3.0"), vb(sys_ + ".5.0")])), {}),
+        (False, msg(0, b"public", pdu(2, 1001, [vb(sys_ + ".1.0", ber_str(b"Linux agent 6.18.0 x86_64")),
+                                                 vb(sys_ + ".3.0", ber_app(3, 4242042)),
+                                                 vb(sys_ + ".5.0", ber_str(b"agent"))])), {}),
+        (True, msg(1, b"netops", pdu(1, 1002, [vb(if_ + ".10"), vb(if_ + ".16")])), {}),
+        (False, msg(1, b"netops", pdu(2, 1002, [vb(if_ + ".10.1", ber_app(1, 3000000000)),
+                                                 vb(if_ + ".16.1", ber_app(1, 123456))])), {}),
+        (True, msg(1, b"netops", ber(0xA5, ber_int(1003) + ber_int(0) + ber_int(4) +
+                                     ber_seq(vb("1.3.6.1.2.1.31.1.1.1.6")))), {}),
+        (False, msg(1, b"netops", pdu(2, 1003, [vb("1.3.6.1.2.1.31.1.1.1.6.1", ber_app(6, 2 ** 40 + 17)),
+                                                 vb("1.3.6.1.2.1.31.1.1.1.6.2", ber_app(6, 99)),
+                                                 vb("1.3.6.1.2.1.4.20.1.1.192.0.2.20", ber_app(0, bytes([192, 0, 2, 20]))),
+                                                 vb("1.3.6.1.2.1.31.1.1.1.6.3", b"\x82\x00")])), {}),
+        (True, msg(1, b"private", pdu(3, 1004, [vb(sys_ + ".6.0", ber_str(b"rack 7")),
+                                                 vb(sys_ + ".4.0", ber_str(b"\x00\x01ops"))])), {}),
+        (False, msg(1, b"private", pdu(2, 1004, [vb(sys_ + ".6.0", ber_str(b"rack 7")),
+                                                  vb(sys_ + ".4.0", ber_str(b"\x00\x01ops"))], status=17, index=2)), {}),
+        (True, msg(1, b"netops", pdu(0, 1005, [vb(sys_ + ".9.0"), vb("1.3.6.1.2.1.99.1.0")])), {}),
+        (False, msg(1, b"netops", pdu(2, 1005, [vb(sys_ + ".9.0", b"\x80\x00"), vb("1.3.6.1.2.1.99.1.0", b"\x81\x00")])), {}),
+        # SNMPv3: discovery (noAuthNoPriv, reportable), the agent's report, a request as "monitor".
+        (True, v3(7001, 0x04, usm_empty, b"", pdu(0, 2001, [])), {}),
+        (False, v3(7001, 0x00, usm_agent, engine, ber(0xA8, ber_int(2001) + ber_int(0) + ber_int(0) +
+                                                       ber_seq(vb("1.3.6.1.6.3.15.1.1.4.0", ber_app(1, 1))))), {}),
+        (True, v3(7002, 0x04, usm_user, engine, pdu(0, 2002, [vb(sys_ + ".3.0")])), {}),
+        (False, v3(7002, 0x00, usm_user, engine, pdu(2, 2002, [vb(sys_ + ".3.0", ber_app(3, 4242142))])), {}),
+        # Notifications from the agent to the manager's port 162.
+        (False, msg(0, b"public", trap_v1), {"sport": 162, "dport": 41162}),
+        (False, msg(1, b"public", pdu(7, 3001, [vb(sys_ + ".3.0", ber_app(3, 4242242)),
+                                                 vb("1.3.6.1.6.3.1.1.4.1.0", ber_oid("1.3.6.1.6.3.1.1.5.4")),
+                                                 vb(if_ + ".1.2", ber_int(2))])), {"sport": 162, "dport": 41162}),
+        (False, msg(1, b"public", pdu(6, 3002, [vb(sys_ + ".3.0", ber_app(3, 4242342)),
+                                                 vb("1.3.6.1.6.3.1.1.4.1.0", ber_oid("1.3.6.1.6.3.1.1.5.3"))])), {"sport": 162, "dport": 41162}),
+        (True, msg(1, b"public", pdu(2, 3002, [vb(sys_ + ".3.0", ber_app(3, 4242342)),
+                                                vb("1.3.6.1.6.3.1.1.4.1.0", ber_oid("1.3.6.1.6.3.1.1.5.3"))])), {"sport": 162, "dport": 41162}),
+        # Damaged: captured 60 bytes of a longer request; a request whose last length runs past
+        # the message; version 5.
+        (True, msg(1, b"netops", pdu(0, 1006, [vb(sys_ + ".1.0"), vb(sys_ + ".2.0")])), {"cut": 60}),
+        (True, msg(1, b"netops", pdu(0, 1007, [vb(sys_ + ".1.0")]))[:-2] + b"\x05\x04", {}),
+        (True, ber_seq(ber_int(5), ber_str(b"public")), {}),
+    ]
+    for i, (fwd, body, kw) in enumerate(msgs):
+        out.append((t0 + i // 2, 1000 * (i % 2) + 250, frame(fwd, body, **kw)))
+    return out
+
+
+def l2tp_control_packets(t0):
+    """An L2TPv2 control connection (RFC 2661 5.1, 5.2): the LAC (192.0.2.1) opens a tunnel
+    (SCCRQ, SCCRP with a challenge, SCCCN with the response, a ZLB acknowledgment), an incoming
+    call (ICRQ, ICRP, ICCN with proxy authentication), a HELLO, then the call and the tunnel
+    are torn down (CDN, StopCCN). One vendor-specific and one hidden AVP; the last frame is cut
+    short by the snap length inside an AVP."""
+    def avp(attr, val, m=True, hidden=False, vendor=0):
+        flags = (0x8000 if m else 0) | (0x4000 if hidden else 0)
+        return struct.pack("!HHH", flags | (6 + len(val)), vendor, attr) + val
+
+    def u16(v):
+        return struct.pack("!H", v)
+
+    def u32(v):
+        return struct.pack("!I", v)
+
+    def ctl(tunnel, session, ns, nr, avps):
+        body = b"".join(avps)
+        return struct.pack("!HHHHHH", 0xC802, 12 + len(body), tunnel, session, ns, nr) + body
+
+    lac, lns = True, False
+    msgs = [
+        (lac, ctl(0, 0, 0, 0, [avp(0, u16(1)), avp(2, u16(0x0100)), avp(3, u32(3)), avp(4, u32(3)),
+                               avp(5, bytes.fromhex("5a17c3e0019b44d2")), avp(6, u16(0x0690), m=False),
+                               avp(7, b"lac1.example.net"), avp(8, b"tcplens", m=False), avp(9, u16(41)),
+                               avp(10, u16(8))])),
+        (lns, ctl(41, 0, 0, 1, [avp(0, u16(2)), avp(2, u16(0x0100)), avp(3, u32(1)), avp(7, b"lns"),
+                                avp(9, u16(17)), avp(10, u16(4)),
+                                avp(11, bytes.fromhex("8c3e91d2b6a04f1c")),
+                                avp(13, bytes.fromhex("0f1e2d3c4b5a69788796a5b4c3d2e1f0")),
+                                avp(1, u16(0x0102), m=False, vendor=9)])),
+        (lac, ctl(17, 0, 1, 1, [avp(0, u16(3)), avp(13, bytes.fromhex("00112233445566778899aabbccddeeff"))])),
+        (lns, ctl(41, 0, 1, 2, [])),
+        (lac, ctl(17, 0, 2, 1, [avp(0, u16(10)), avp(14, u16(5)), avp(15, u32(3151)), avp(18, u32(2)),
+                                avp(22, b"5550100"), avp(21, b"5550199")])),
+        (lns, ctl(41, 5, 1, 3, [avp(0, u16(11)), avp(14, u16(9))])),
+        (lac, ctl(17, 9, 3, 2, [avp(0, u16(12)), avp(24, u32(100000000)), avp(19, u32(1)),
+                                avp(26, bytes.fromhex("0101000e0506a1b2c3d40304c023")),
+                                avp(29, u16(2)), avp(30, b"alice"), avp(31, bytes.fromhex("42a1c3")),
+                                avp(32, u16(1)), avp(33, bytes.fromhex("9f8e7d6c")), avp(38, u32(100000000)),
+                                avp(39, b""), avp(30, b"alice@corp", hidden=True)])),
+        (lns, ctl(41, 0, 2, 4, [])),
+        (lac, ctl(17, 0, 4, 2, [avp(0, u16(6))])),
+        (lns, ctl(41, 5, 2, 5, [avp(0, u16(14)), avp(1, u16(3) + u16(0) + b"idle timeout"), avp(14, u16(9)),
+                                avp(46, u16(1) + u16(0xC021) + b"\x01" + b"peer closed"),
+                                avp(12, u16(16) + b"\x00")])),
+        (lac, ctl(17, 0, 5, 3, [avp(0, u16(4)), avp(1, u16(1)), avp(9, u16(41))])),
+        (lns, ctl(41, 0, 3, 6, [])),
+    ]
+    out = []
+    for i, (from_lac, body) in enumerate(msgs):
+        a, b = (OUT_A, OUT_B) if from_lac else (OUT_B, OUT_A)
+        fr = eth_out(from_lac, 0x0800, ipv4(a, b, 17, udp(1701, 1701, body, a, b), 0x6000 + i))
+        out.append((t0 + i // 3, 20000 * (i % 3), fr))
+    # A second HELLO, captured only up to the middle of its Message Type AVP.
+    a, b = OUT_A, OUT_B
+    hello = ctl(17, 0, 6, 3, [avp(0, u16(6))])
+    out.append((t0 + 5, 0, eth_out(True, 0x0800, ipv4(a, b, 17, udp(1701, 1701, hello, a, b), 0x6100))[:14 + 20 + 8 + 12 + 4]))
+    return out
+
+
 PPP_PROTO = {0x0800: 0x0021, 0x86DD: 0x0057}
+
+
+def ppp_cp(proto, code, ident, body):
+    """A PPP control packet (RFC 1661 5) in HDLC-like framing: address, control, protocol."""
+    return b"\xff\x03" + struct.pack("!HBBH", proto, code, ident, 4 + len(body)) + body
+
+
+def ppp_opt(kind, value):
+    return bytes([kind, 2 + len(value)]) + value
+
+
+def ppp_session_packets(pk):
+    """A PPP link as pppd brings it up (RFC 1661 3.2): LCP negotiation with a Nak, CHAP
+    (RFC 1994), IPCP with the peer's address and DNS servers assigned by Nak (RFC 1332, 1877),
+    IP6CP interface identifiers (RFC 5072), CCP refused with a Protocol-Reject; then the real
+    TCP of real-tcp.pcap, an LCP echo, and the link taken down (Terminate)."""
+    LCP, IPCP, IP6CP, CCP, CHAP = 0xC021, 0x8021, 0x8057, 0x80FD, 0xC223
+    u16 = lambda v: struct.pack("!H", v)
+    u32 = lambda v: struct.pack("!I", v)
+    ip4 = lambda a: bytes(map(int, a.split(".")))
+    magic_a, magic_b = 0x3A9C51E2, 0x7F04B6D1
+    client = [
+        ppp_cp(LCP, 1, 1, ppp_opt(1, u16(1500)) + ppp_opt(2, u32(0)) + ppp_opt(5, u32(magic_a)) + ppp_opt(7, b"") + ppp_opt(8, b"")),
+        ppp_cp(LCP, 2, 1, ppp_opt(1, u16(1492)) + ppp_opt(3, u16(CHAP) + b"\x05") + ppp_opt(5, u32(magic_b))),
+        ppp_cp(LCP, 1, 2, ppp_opt(1, u16(1492)) + ppp_opt(2, u32(0)) + ppp_opt(5, u32(magic_a)) + ppp_opt(7, b"") + ppp_opt(8, b"")),
+        b"\xff\x03" + struct.pack("!HBBH", CHAP, 2, 1, 4 + 1 + 16 + 5) + b"\x10" + bytes.fromhex("6b1f0e9a2c3d4e5f60718293a4b5c6d7") + b"alice",
+        ppp_cp(IPCP, 1, 1, ppp_opt(3, ip4("0.0.0.0")) + ppp_opt(129, ip4("0.0.0.0")) + ppp_opt(131, ip4("0.0.0.0"))),
+        ppp_cp(IPCP, 1, 2, ppp_opt(3, ip4("10.77.0.1")) + ppp_opt(129, ip4("192.0.2.53")) + ppp_opt(131, ip4("192.0.2.54"))),
+        ppp_cp(IPCP, 2, 1, ppp_opt(3, ip4("10.77.0.2"))),
+        ppp_cp(IP6CP, 1, 1, ppp_opt(1, bytes.fromhex("0000000000000001"))),
+        ppp_cp(IP6CP, 2, 1, ppp_opt(1, bytes.fromhex("0000000000000002"))),
+        ppp_cp(CCP, 1, 1, ppp_opt(26, b"\x78\x00") + ppp_opt(21, b"\x2f")),
+    ]
+    server = [
+        ppp_cp(LCP, 1, 1, ppp_opt(1, u16(1492)) + ppp_opt(3, u16(CHAP) + b"\x05") + ppp_opt(5, u32(magic_b))),
+        ppp_cp(LCP, 3, 1, ppp_opt(1, u16(1492))),
+        ppp_cp(LCP, 2, 2, ppp_opt(1, u16(1492)) + ppp_opt(2, u32(0)) + ppp_opt(5, u32(magic_a)) + ppp_opt(7, b"") + ppp_opt(8, b"")),
+        b"\xff\x03" + struct.pack("!HBBH", CHAP, 1, 1, 4 + 1 + 16 + 3) + b"\x10" + bytes.fromhex("0c9a7d3e51f2086b4da1c37e92b05f18") + b"lns",
+        b"\xff\x03" + struct.pack("!HBBH", CHAP, 3, 1, 4 + 16) + b"Access granted\r\n",
+        ppp_cp(IPCP, 1, 1, ppp_opt(3, ip4("10.77.0.2"))),
+        ppp_cp(IPCP, 3, 1, ppp_opt(3, ip4("10.77.0.1")) + ppp_opt(129, ip4("192.0.2.53")) + ppp_opt(131, ip4("192.0.2.54"))),
+        ppp_cp(IPCP, 2, 2, ppp_opt(3, ip4("10.77.0.1")) + ppp_opt(129, ip4("192.0.2.53")) + ppp_opt(131, ip4("192.0.2.54"))),
+        ppp_cp(LCP, 8, 3, u16(CCP) + ppp_cp(CCP, 1, 1, ppp_opt(26, b"\x78\x00"))[4:]),
+    ]
+    # Interleave as the two ends would send them: the server starts LCP, the client answers.
+    order = [("s", 0), ("c", 0), ("c", 1), ("s", 1), ("c", 2), ("s", 2), ("s", 3), ("c", 3), ("s", 4),
+             ("c", 4), ("s", 5), ("s", 6), ("c", 5), ("s", 7), ("c", 6), ("c", 7), ("c", 8), ("c", 9), ("s", 8)]
+    s0, u0 = pk[0][0], pk[0][1]
+    out = [(s0 - 1, u0 + 1000 * i, (client if who == "c" else server)[n]) for i, (who, n) in enumerate(order)]
+    out += [(s, u, b"\xff\x03" + struct.pack("!H", PPP_PROTO[t]) + ip) for s, u, fr, ip, t, f in pk]
+    s1 = pk[-1][0] + 1
+    out += [
+        (s1, 0, ppp_cp(LCP, 9, 4, u32(magic_b))),
+        (s1, 500, ppp_cp(LCP, 10, 4, u32(magic_a))),
+        (s1 + 1, 0, ppp_cp(LCP, 5, 5, b"User request")),
+        (s1 + 1, 800, ppp_cp(LCP, 6, 5, b"")),
+    ]
+    return out
+
+
+def ppp_multilink_packets(t0):
+    """A multilink bundle (RFC 1990) on a second link: LCP with MRRU, short sequence numbers
+    and an endpoint discriminator, PAP (RFC 1334), BACP (RFC 2125) with a favoured peer, a
+    BAP call request, multilink fragments (begin, middle, end) and an LCP Identification."""
+    LCP, PAP, BACP, BAP, MLPPP = 0xC021, 0xC023, 0xC02B, 0xC02D, 0x003D
+    u16 = lambda v: struct.pack("!H", v)
+    u32 = lambda v: struct.pack("!I", v)
+    pap = lambda code, body: b"\xff\x03" + struct.pack("!HBBH", PAP, code, 7, 4 + len(body)) + body
+    frames = [
+        ppp_cp(LCP, 1, 1, ppp_opt(1, u16(1500)) + ppp_opt(3, u16(PAP)) + ppp_opt(5, u32(0x11C0FFEE)) +
+               ppp_opt(17, u16(1524)) + ppp_opt(18, b"") + ppp_opt(19, b"\x03" + MAC_A)),
+        ppp_cp(LCP, 4, 1, ppp_opt(18, b"")),
+        ppp_cp(LCP, 1, 2, ppp_opt(1, u16(1500)) + ppp_opt(3, u16(PAP)) + ppp_opt(5, u32(0x11C0FFEE)) +
+               ppp_opt(17, u16(1524)) + ppp_opt(19, b"\x02" + bytes([192, 0, 2, 1]))),
+        ppp_cp(LCP, 2, 2, ppp_opt(1, u16(1500)) + ppp_opt(3, u16(PAP)) + ppp_opt(5, u32(0x11C0FFEE)) +
+               ppp_opt(17, u16(1524)) + ppp_opt(19, b"\x02" + bytes([192, 0, 2, 1]))),
+        pap(1, b"\x05alice\x08s3cr3t!!"),
+        pap(2, b"\x0bLogin ok.\r\n"),
+        ppp_cp(BACP, 1, 1, ppp_opt(1, u32(0x0BADCAFE))),
+        ppp_cp(BACP, 2, 1, ppp_opt(1, u32(0x0BADCAFE))),
+        b"\xff\x03" + u16(BAP) + bytes([1, 1]) + u16(12) + bytes([1, 6, 0, 64, 0, 1]) + bytes([5, 2]),
+        ppp_cp(LCP, 12, 3, u32(0x11C0FFEE) + b"ppp-gw 2.4.9"),
+        b"\xff\x03" + u16(MLPPP) + u16(0x8000 | 1) + b"\x00\x21" + bytes(20),
+        b"\xff\x03" + u16(MLPPP) + u16(2) + bytes(24),
+        b"\xff\x03" + u16(MLPPP) + u16(0x4000 | 3) + bytes(8),
+        pap(3, b"\x0dNot accepted."),
+    ]
+    return [(t0 + i // 4, 250000 * (i % 4), fr) for i, fr in enumerate(frames)]
+
+
+def rip_packets(t0):
+    """RIP between two routers (RFC 1058, RFC 2453): a RIPv2 request for the whole table
+    (RFC 2453 3.9.1), the multicast responses, one with simple password authentication and
+    one with keyed MD5 (RFC 4822: authentication header and trailer), a RIPv1 broadcast
+    response and a route withdrawn with metric 16; the last response cut by the snap length."""
+    ip4 = lambda a: bytes(map(int, a.split(".")))
+    r1, r2 = "192.0.2.1", "192.0.2.2"
+
+    def v2(family, tag, dst, mask, nh, metric):
+        return struct.pack("!HH", family, tag) + ip4(dst) + ip4(mask) + ip4(nh) + struct.pack("!I", metric)
+
+    def v1(dst, metric):
+        return struct.pack("!HH", 2, 0) + ip4(dst) + bytes(8) + struct.pack("!I", metric)
+
+    routes = (v2(2, 0, "10.1.0.0", "255.255.0.0", "0.0.0.0", 1) + v2(2, 0, "10.2.0.0", "255.255.255.0", "192.0.2.3", 2) +
+              v2(2, 0x00c8, "198.51.100.0", "255.255.255.128", "0.0.0.0", 3))
+    md5_body = (struct.pack("!HH", 0xFFFF, 3) + struct.pack("!HBBI", 4 + 20 + 40, 1, 20, 1001) + bytes(8) +
+                v2(2, 0, "10.1.0.0", "255.255.0.0", "0.0.0.0", 1) + v2(2, 0, "10.2.0.0", "255.255.255.0", "0.0.0.0", 2))
+    msgs = [
+        (r1, "224.0.0.9", b"\x01\x02\x00\x00" + v2(0, 0, "0.0.0.0", "0.0.0.0", "0.0.0.0", 16)),
+        (r2, r1, b"\x02\x02\x00\x00" + routes),
+        (r2, "224.0.0.9", b"\x02\x02\x00\x00" + struct.pack("!HH", 0xFFFF, 2) + b"rip-key\0\0\0\0\0\0\0\0\0" + routes),
+        (r2, "224.0.0.9", b"\x02\x02\x00\x00" + md5_body + struct.pack("!HH", 0xFFFF, 1) +
+         bytes.fromhex("a3f1c2d4e5b6978812345678deadbeef")),
+        (r1, "192.0.2.255", b"\x02\x01\x00\x00" + v1("10.5.0.0", 1) + v1("10.6.0.0", 4)),
+        (r2, "224.0.0.9", b"\x02\x02\x00\x00" + v2(2, 0, "10.2.0.0", "255.255.255.0", "0.0.0.0", 16)),
+    ]
+    out = []
+    for i, (a, b, body) in enumerate(msgs):
+        fwd = a == r1
+        fr = eth_out(fwd, 0x0800, ipv4(a, b, 17, udp(520, 520, body, a, b), 0x7000 + i, ttl=1 if b != r1 else 64))
+        out.append((t0 + i * 5, 1000 * i, fr))
+    a, b = r2, "224.0.0.9"
+    cut = eth_out(False, 0x0800, ipv4(a, b, 17, udp(520, 520, b"\x02\x02\x00\x00" + routes, a, b), 0x7010, ttl=1))
+    out.append((t0 + 30, 0, cut[:14 + 20 + 8 + 4 + 20 + 12]))
+    return out
+
+
+def ntp_packets(t0):
+    """NTP (RFC 5905): a client's request and the server's reply (stratum 2, reference an
+    IPv4 server), a stratum 1 broadcast naming its clock (GPS), a symmetric peer's packet
+    with a key id and SHA-1 digest (RFC 5905 7.3), an ntpq read-variables request and reply
+    (mode 6, RFC 9327), and a reply cut short by the snap length."""
+    cl, sv = "192.0.2.1", "192.0.2.2"
+
+    def ts(sec, frac=0):
+        return struct.pack("!II", sec, frac)
+
+    def msg(li, mode, stratum, poll, prec, delay, disp, refid, ref, org, rec, xmt, extra=b""):
+        return struct.pack("!BBbbII4s", (li << 6) | (4 << 3) | mode, stratum, poll, prec, delay, disp, refid) + ref + org + rec + xmt + extra
+
+    now = 0xED2B4B2C  # 2026-02-02T16:11:24Z
+    msgs = [
+        (True, msg(0, 3, 0, 6, -20, 0, 0, b"\0\0\0\0", ts(0), ts(0), ts(0), ts(now, 0x80000000))),
+        (False, msg(0, 4, 2, 6, -24, 0x0000_0A3D, 0x0000_1F52, bytes([198, 51, 100, 7]), ts(now - 300, 0x1234_5678),
+                    ts(now, 0x80000000), ts(now, 0x8123_4567), ts(now, 0x8124_0000))),
+        (False, msg(0, 5, 1, 4, -29, 0, 0x0000_0010, b"GPS\0", ts(now - 16), ts(0), ts(0), ts(now + 1, 0x00100000))),
+        (True, msg(0, 1, 3, 10, -20, 0x0001_8000, 0x0000_4000, bytes([192, 0, 2, 2]), ts(now - 60), ts(now, 0x8124_0000),
+                   ts(now + 2, 0x1000_0000), ts(now + 2, 0x1001_0000), struct.pack("!I", 17) + bytes.fromhex("5f2d8c3e91a7b4c0d1e2f30415263748596a7b8c"))),
+        (True, struct.pack("!BBHHHHH", (4 << 3) | 6, 2, 1, 0, 0, 0, 0)),
+        (False, struct.pack("!BBHHHHH", (4 << 3) | 6, 0x82, 1, 0x0615, 0, 0, 24) + b"version=\"ntpd 4.2.8p15\"\0\0"[:24]),
+    ]
+    out = []
+    for i, (fwd, body) in enumerate(msgs):
+        a, b = (cl, sv) if fwd else (sv, cl)
+        sp, dp = (40123, 123) if fwd and i >= 4 else (123, 40123) if i >= 4 else (123, 123)
+        out.append((t0 + i, 0, eth_out(fwd, 0x0800, ipv4(a, b, 17, udp(sp, dp, body, a, b), 0x7100 + i))))
+    cut = eth_out(False, 0x0800, ipv4(sv, cl, 17, udp(123, 123, msgs[1][1], sv, cl), 0x7110))
+    out.append((t0 + 8, 0, cut[:14 + 20 + 8 + 36]))
+    return out
 
 
 def build(real, outdir):
@@ -345,6 +690,18 @@ def build(real, outdir):
         return hdr + body + wlan(i, f, ip, t)
 
     add("radiotap", 127, [(s, u, radiotap(i, f, ip, t)) for i, (s, u, fr, ip, t, f) in enumerate(pk)])
+
+    # SNMP (UDP 161, 162) beside the TCP: not a carrier, a service tcpdump decodes.
+    add("snmp", 1, snmp_packets(s0 + 10))
+    # An L2TPv2 control connection and call, beside the data messages of l2tpv2.pcap.
+    add("l2tpv2-control", 1, l2tp_control_packets(s0 + 20))
+    # PPP links brought up and taken down: the control and authentication protocols.
+    add("ppp-session", 9, ppp_session_packets(pk))
+    add("ppp-multilink", 9, ppp_multilink_packets(s0 + 30))
+    # RIP v1 and v2 (UDP 520) between two routers.
+    add("rip", 1, rip_packets(s0 + 40))
+    # NTP time and control messages (UDP 123).
+    add("ntp", 1, ntp_packets(s0 + 50))
 
     for name, (lt, frames) in caps.items():
         write_pcap("%s/%s.pcap" % (outdir, name), lt, frames)
