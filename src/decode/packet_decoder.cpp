@@ -465,6 +465,16 @@ void Walker::transport(std::uint8_t proto, Slice s, int depth) {
       return ipv6(s, depth + 1);
     case ipproto::kGre:
       return gre(s, depth + 1);
+    case ipproto::kAh: {
+      // IPsec AH (RFC 4302) authenticates what follows but leaves it readable: decode past
+      // it, as tshark does and as the IPv6 extension header walk does.
+      if (auto st = Ipv6ExtView::check(s.cap, proto); st != DecodeStatus::Ok)
+        return stop(Layer::Ipv4, st);
+      Ipv6ExtView ah(s.cap, proto);
+      out_.ip.protocol = ah.next_header();
+      out_.ip.header_len += static_cast<std::uint32_t>(ah.header_len());
+      return transport(ah.next_header(), s.after(ah.header_len()), depth + 1);
+    }
     case ipproto::kIcmp: {
       add(Layer::Icmp);
       if (s.cap.size() < 8) return stop(Layer::Icmp, DecodeStatus::Truncated);

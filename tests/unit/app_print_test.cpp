@@ -3,6 +3,8 @@
 // Expected lines are what tcpdump 4.99.3 prints for the same bytes (`tcpdump -n -t`, -v).
 #include <gtest/gtest.h>
 
+#include "tcpdump_line.hpp"
+
 #include <string>
 #include <vector>
 
@@ -26,21 +28,7 @@ std::vector<std::uint8_t> from_hex(std::string_view hex) {
 // a timestamp.
 std::string render(std::string_view hex, int verbose = 0, std::uint32_t caplen = 0,
                    std::uint32_t link = linktype::kRaw) {
-  const std::vector<std::uint8_t> bytes = from_hex(hex);
-  const std::uint32_t cap = caplen ? caplen : static_cast<std::uint32_t>(bytes.size());
-  RawPacket p;
-  p.caplen = cap;
-  p.wirelen = static_cast<std::uint32_t>(bytes.size());
-  p.linktype = link;
-  p.data = ByteView(bytes.data(), cap);
-  p.number = 1;
-  Output out(-1);
-  TcpdumpOptions opt;
-  opt.time_format = 1;  // -t
-  opt.verbose = verbose;
-  TcpdumpRenderer renderer(out, opt);
-  renderer.render(p);
-  return std::string(out.text());
+  return test::tcpdump_line(link, from_hex(hex), verbose, caplen);
 }
 
 // UDP 10.0.0.1.1234 > 10.0.0.2.53, query www.example.com A, recursion desired.

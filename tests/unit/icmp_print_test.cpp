@@ -2,6 +2,8 @@
 // `tcpdump -n -t [-v] -r` on the same bytes), including packets cut short.
 #include <gtest/gtest.h>
 
+#include "tcpdump_line.hpp"
+
 #include <cctype>
 #include <string>
 #include <string_view>
@@ -35,19 +37,7 @@ std::vector<std::uint8_t> from_hex(std::string_view hex) {
 // (0: all), with no timestamp (-t).
 std::string render(std::uint32_t linktype, const std::vector<std::uint8_t>& bytes, int verbose,
                    std::size_t caplen = 0) {
-  if (caplen == 0) caplen = bytes.size();
-  Output out(-1);
-  TcpdumpOptions opt;
-  opt.time_format = 1;
-  opt.verbose = verbose;
-  TcpdumpRenderer renderer(out, opt);
-  RawPacket p;
-  p.caplen = static_cast<std::uint32_t>(caplen);
-  p.wirelen = static_cast<std::uint32_t>(bytes.size());
-  p.linktype = linktype;
-  p.data = ByteView(bytes.data(), caplen);
-  renderer.render(p);
-  return std::string(out.text());
+  return test::tcpdump_line(linktype, bytes, verbose, caplen);
 }
 
 const std::vector<std::uint8_t> kEcho4 = from_hex(

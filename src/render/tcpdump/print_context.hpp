@@ -125,6 +125,9 @@ struct PrintContext {
   void print_padded_string(const std::uint8_t* s, std::size_t n);
 };
 
+// unsigned_relts_print: a number of seconds as 1h2m3s (print_domain.cpp).
+void put_relts(PrintContext& ctx, std::uint32_t secs);
+
 // A name from a value table, or `unknown` with the value formatted by `fmt_unknown`.
 struct Tok {
   std::uint32_t value;
@@ -164,6 +167,10 @@ void ipn_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 void ip_demux_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, int ver,
                     bool fragmented, std::uint8_t ttl_hl, std::uint8_t nh,
                     const std::uint8_t* iph);
+// The IPv6 mobility header (print_mobility.cpp).
+void mobility_print(PrintContext& ctx, const std::uint8_t* bp);
+// IPsec AH (print_ah.cpp); returns the header's length.
+unsigned ah_print(PrintContext& ctx, const std::uint8_t* bp);
 void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
                const std::uint8_t* iph, bool fragmented);
 void udp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
@@ -190,6 +197,12 @@ void l2tp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 // UDP services: TFTP (port 69) and RIPng (port 521).
 void tftp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 void ripng_print(PrintContext& ctx, const std::uint8_t* dat, unsigned length);
+// Syslog (port 514).
+void syslog_print(PrintContext& ctx, const std::uint8_t* p, unsigned len);
+// udp_print's dispatch by port (print_udp_ports.cpp): true when a protocol printer printed
+// the payload, false for the generic "UDP, length N".
+bool udp_port_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length,
+                    std::uint16_t sport, std::uint16_t dport, bool v6);
 // RIP v1 and v2 (520): the first line; with -v every entry.
 void rip_print(PrintContext& ctx, const std::uint8_t* dat, unsigned length);
 // NTP (123), BOOTP/DHCP (67, 68), DHCPv6 (546, 547): the default-verbosity line.

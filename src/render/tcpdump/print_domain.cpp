@@ -105,6 +105,8 @@ void put_class(PrintContext& ctx, unsigned cls) {
   }
 }
 
+}  // namespace
+
 // unsigned_relts_print: 1h2m3s style.
 void put_relts(PrintContext& ctx, std::uint32_t secs) {
   static constexpr char kUnits[] = {'y', 'w', 'd', 'h', 'm', 's'};
@@ -121,6 +123,8 @@ void put_relts(PrintContext& ctx, std::uint32_t secs) {
     }
   }
 }
+
+namespace {
 
 // nd_printn with snapend as the limit: false when the capture ends before n bytes.
 bool print_n(PrintContext& ctx, u8p s, unsigned n) {

@@ -756,8 +756,8 @@ void ip6_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
         break;
       case kProtoMobilityOld:
       case kProtoMobility:
-        // Mobility headers are not decoded (an "other protocol" for tcplens).
-        ctx.put("mobility: ");
+        // Nothing is printed after a mobility header (print_mobility.cpp).
+        mobility_print(ctx, cp);
         ctx.pop_snaplen();
         return;
       case kProtoRouting:
@@ -806,6 +806,16 @@ void ip6_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
 void ip_demux_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, int ver,
                     bool fragmented, std::uint8_t ttl_hl, std::uint8_t nh,
                     const std::uint8_t* iph) {
+  while (nh == 51) {  // AH: its header, then the protocol it protects (print_ah.cpp)
+    if (!ctx.ttest(bp, 1)) {
+      ctx.protocol = "ah";
+      return ctx.print_trunc();
+    }
+    nh = ctx.u8(bp);
+    const unsigned advance = ah_print(ctx, bp);
+    bp += advance;
+    length -= advance;  // unsigned, as tcpdump's
+  }
   switch (nh) {
     case kProtoTcp:
       tcp_print(ctx, bp, length, iph, fragmented);

@@ -29,22 +29,31 @@ void vxlan_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len) {
 
 void vxlan_gpe_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len) {
   ctx.protocol = "vxlan_gpe";
-  ctx.put("VXLAN-GPE, flags [");
+  ctx.put("VXLAN-GPE, ");
+  if (len < 8) {  // the header's length first (tcpdump 4.99.3)
+    ctx.put(" (len ");
+    ctx.put_u(len);
+    ctx.put(" < 8)");
+    return ctx.print_invalid();
+  }
+  const std::uint8_t flags = ctx.u8(bp);
+  ctx.put("flags [");
   static const Tok kFlags[] = {{0x08, "I"}, {0x04, "P"}, {0x02, "B"}, {0x01, "O"}, {0, nullptr}};
-  put_bittok(ctx, kFlags, ctx.u8(bp), "none", "");
+  put_bittok(ctx, kFlags, flags, "none", "");
   ctx.put("], ");
   const std::uint8_t next_protocol = ctx.u8(bp + 3);
+  const std::uint32_t vni = ctx.be24(bp + 4);
+  ctx.u8(bp + 7);  // the reserved byte is read before the VNI is printed
   ctx.put("vni ");
-  ctx.put_u(ctx.be24(bp + 4));
+  ctx.put_u(vni);
   ctx.put(ctx.opt.verbose ? "\n    " : ": ");
-  if (len < 8) return ctx.print_invalid();
   const std::uint8_t* inner = bp + 8;
   len -= 8;
   switch (next_protocol) {
     case 1: return ip_print(ctx, inner, len);
     case 2: return ip6_print(ctx, inner, len);
     case 3: return ether_print(ctx, inner, len, static_cast<unsigned>(ctx.available(inner)));
-    default: ctx.put("ERROR: unknown-next-protocol"); return;
+    default: ctx.put("ERROR: unknown-next-protocol"); return ctx.print_invalid();
   }
 }
 

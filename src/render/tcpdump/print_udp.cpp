@@ -1,7 +1,9 @@
 // UDP, as tcpdump's print-udp.c prints it. Of the many UDP application printers tcpdump
-// has, tcplens reproduces DNS, mDNS, syslog, TFTP requests, RIP, RIPng, SNMP, the first line of
-// NTP, BOOTP/DHCP and DHCPv6, and the tunnels (VXLAN, VXLAN-GPE, Geneve); the others end in
-// tcpdump's generic "UDP, length N" (counted apart in the golden figures).
+// has, tcplens reproduces DNS, mDNS, syslog, TFTP requests, RIP, RIPng, SNMP, NTP,
+// BOOTP/DHCP and DHCPv6, SIP's first line and the tunnels (VXLAN, VXLAN-GPE, Geneve, L2TP);
+// tcpdump's port dispatch and what its other printers print of an empty or short payload
+// are in print_udp_ports.cpp; the others end in tcpdump's generic "UDP, length N" (counted
+// apart in the golden figures).
 #include "print_context.hpp"
 
 namespace tcplens::tcpdump {
@@ -10,10 +12,6 @@ namespace {
 
 void udpipaddr_print(PrintContext& ctx, const std::uint8_t* iph, int sport, int dport) {
   ip_ports_print(ctx, iph, 17, sport, dport);
-}
-
-bool is_port(std::uint16_t sport, std::uint16_t dport, std::uint16_t port) {
-  return sport == port || dport == port;
 }
 
 const Tok kSyslogSeverities[] = {
@@ -36,6 +34,8 @@ void put_tok_or_unknown(PrintContext& ctx, const Tok* table, unsigned value) {
   ctx.put_u(value);
   ctx.put(')');
 }
+
+}  // namespace
 
 // Syslog (RFC 3164/5424) on port 514, as print-syslog.c: the priority in angle brackets.
 void syslog_print(PrintContext& ctx, const std::uint8_t* p, unsigned len) {
@@ -74,8 +74,6 @@ void syslog_print(PrintContext& ctx, const std::uint8_t* p, unsigned len) {
   for (unsigned i = off; i < len; ++i) ctx.print_char(ctx.u8(p + i));
   if (ctx.opt.verbose > 1) print_unknown_data(ctx, p, "\n\t", len);
 }
-
-}  // namespace
 
 void udp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
                const std::uint8_t* iph, bool fragmented, std::uint8_t) {
@@ -154,65 +152,7 @@ void udp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
     }
   }
 
-  if (!ctx.opt.quiet) {
-    if (is_port(sport, dport, 53)) {
-      domain_print(ctx, cp, length, false, false);
-      return;
-    }
-    if (is_port(sport, dport, 5353)) {
-      domain_print(ctx, cp, length, false, true);
-      return;
-    }
-    if (is_port(sport, dport, 67) || is_port(sport, dport, 68)) {
-      bootp_print(ctx, cp, length);
-      return;
-    }
-    if (is_port(sport, dport, 520)) {
-      rip_print(ctx, cp, length);
-      return;
-    }
-    if (is_port(sport, dport, 161) || is_port(sport, dport, 162)) {
-      snmp_print(ctx, cp, length);
-      return;
-    }
-    if (is_port(sport, dport, 123)) {
-      ntp_print(ctx, cp, length);
-      return;
-    }
-    if (is_port(sport, dport, 546) || is_port(sport, dport, 547)) {
-      dhcp6_print(ctx, cp, length);
-      return;
-    }
-    if (is_port(sport, dport, 69)) {
-      tftp_print(ctx, cp, length);
-      return;
-    }
-    if (is_port(sport, dport, 521)) {
-      ripng_print(ctx, cp, length);
-      return;
-    }
-    if (is_port(sport, dport, 1701)) {
-      l2tp_print(ctx, cp, length);
-      return;
-    }
-    if (is_port(sport, dport, 514)) {
-      syslog_print(ctx, cp, length);
-      return;
-    }
-    // (tcpdump tries many other application printers first; none of them use these ports.)
-    if (is_port(sport, dport, 4789)) {
-      vxlan_print(ctx, cp, length);
-      return;
-    }
-    if (is_port(sport, dport, 4790)) {
-      vxlan_gpe_print(ctx, cp, length);
-      return;
-    }
-    if (is_port(sport, dport, 6081)) {
-      geneve_print(ctx, cp, length);
-      return;
-    }
-  }
+  if (!ctx.opt.quiet && udp_port_print(ctx, cp, length, sport, dport, v6)) return;
   if (ulen > length && !fragmented) {
     ctx.put("UDP, bad length ");
     ctx.put_u(ulen);

@@ -72,6 +72,7 @@ const char* ip_protocol_name(std::uint8_t proto) {
     case 17: return "UDP";
     case 47: return "GRE";
     case 50: return "ESP";
+    case 51: return "AH";
     case 58: return "ICMPv6";
     case 132: return "SCTP";
     default: return nullptr;
