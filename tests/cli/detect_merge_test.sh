@@ -59,10 +59,14 @@ check "findings in at least the $attacks captures of labelled attacks" test "$fi
 
 # Every other capture of the corpus once (3 shards, JSON with --live and --isn-report): IPv6,
 # tunnels, fragments, ICMP errors quoting TCP, odd link types. A capture that split refuses
-# (damaged, or a pcapng with several link types) is left out.
-others=0 unsplit=0 differ=()
+# (damaged, or a pcapng with several link types) is left out. DETECT_MERGE_EVERY=K checks
+# every K-th of them only (the sanitizer build: the same code at many times the cost).
+every=${DETECT_MERGE_EVERY:-1}
+others=0 unsplit=0 seen=0 differ=()
 while IFS= read -r file; do
   printf '%s\n' "${files[@]}" | grep -qxF "$file" && continue
+  seen=$((seen + 1))
+  [ $(((seen - 1) % every)) -eq 0 ] || continue
   rm -rf "$WORK/s"
   if ! "$TCPLENS" split -r "$file" -o "$WORK/s" -n 3 >/dev/null 2>&1; then
     unsplit=$((unsplit + 1))
@@ -76,7 +80,7 @@ while IFS= read -r file; do
     cmp -s "$WORK/whole" "$WORK/merged" || differ+=("${file#"$CORPUS"/}")
 done < <(find "$CORPUS" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) | sort)
 check "$others other corpus captures merged = one run ($unsplit not split): ${differ[*]:-}" test "${#differ[@]}" -eq 0
-check "most of the corpus was split" test "$others" -gt 150
+check "most of the corpus was split" test "$others" -gt $((150 / every))
 : >"$WORK/shard.err"
 
 # A filter chooses the packets the detectors see, in the shards as in one run.
