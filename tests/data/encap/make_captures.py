@@ -517,8 +517,8 @@ def dhcp_packets(t0):
     with a message, RELEASE, INFORM and its ACK, a DISCOVER and OFFER through a relay agent
     (giaddr, hops, option 82 with circuit, remote and vendor sub-options), an ACK with
     classless static routes, options of every printing kind and malformed lengths, a plain
-    BOOTP reply with sname and file, a CMU vendor area, an unknown vendor magic and a
-    token-ring client."""
+    BOOTP reply with sname and file, a CMU vendor area, an unknown vendor magic, a
+    token-ring client and an ACK of odd values."""
     mac_c = bytes.fromhex("5254001234ab")
     mac_w = bytes.fromhex("001dd8b71c02")
     srv, cl, bc, zero = "192.168.7.1", "192.168.7.50", "255.255.255.255", "0.0.0.0"
@@ -588,6 +588,12 @@ def dhcp_packets(t0):
         # An unknown vendor magic, and a token-ring (htype 6) client with hops
         (True, zero, bc, bootp_msg(1, 0x00001236, mac_c, b"", vend=b"\x01\x02\x03\x04")),
         (True, zero, bc, bootp_msg(1, 0x00001237, mac_c, mt(1), htype=6, hlen=6, hops=2)),
+        # More odd values: an unknown hardware type in the client ID, a subscriber ID, a
+        # zero-length user class instance, a route mask wider than 32, unnamed node and
+        # overload values
+        (False, srv, cl, bootp_msg(2, 0x00001238, mac_c, mt(5) + o(61, b"\x20\xaa\xbb") + o(82, b"\x06\x03sub")
+                                   + o(77, b"\x00\x01") + o(121, b"\x28\x01\x02\x03\x04\x05\x06") + o(46, b"\x03")
+                                   + o(52, b"\x09") + o(83, b"\x01\x02\x03"), yiaddr=cl)),
     ]
     out = []
     for i, (fwd, a, b, body) in enumerate(msgs):
@@ -608,7 +614,7 @@ def dhcp6_packets(t0):
     INFORMATION-REQUEST and its REPLY, a RECONFIGURE with its key, a relay-forward and
     relay-reply carrying a SOLICIT and an ADVERTISE (interface and remote IDs), and options of
     every kind tcpdump knows (DUIDs of each type, authentication, NTP server, AFTR name, time
-    zones, vendor options, leasequery) and malformed lengths."""
+    zones, vendor options, leasequery, reconfigure keys) and malformed lengths."""
     o = dhcp6_opt
     u16 = lambda v: struct.pack("!H", v)
     u32 = lambda v: struct.pack("!I", v)
@@ -665,6 +671,15 @@ def dhcp6_packets(t0):
          + o(23, bytes(5)) + o(32, bytes(2)) + o(13, b"\x01") + st(300) + st(2) + st(42) + o(64, b"\x05ab") + o(41, b"ab")
          + o(99, b"\x01\x02") + o(40, addr) + o(32, u32(0xffffffff)) + o(37, u32(0xfffffff0) + b"ab")
          + o(18, b"") + o(24, b"\x05ab")),
+        # reconfigure authentication (HMAC-MD5 type, unknown type, bad length), leasequery of an
+        # unknown type, an echo request option, NTP sub-options unknown and of bad length, an
+        # AFTR label too long, a DUID too short for its type, a relayed message cut short
+        (False, srv, cl, hdr(7, 0x040506) + o(11, b"\x03\x01\x00" + bytes(8) + b"\x02" + bytes(16))
+         + o(11, b"\x03\x01\x00" + bytes(8) + b"\x07" + bytes(16)) + o(11, b"\x03\x01\x00" + bytes(8) + b"\x01")
+         + o(44, b"\x07" + addr) + o(43, u16(23) + u16(16)) + o(19, b"\x0b")
+         + o(56, u16(9) + u16(2) + b"ab" + u16(1) + u16(4) + bytes(4) + u16(2) + u16(16) + addr)
+         + o(64, b"\x09aftr") + o(1, u16(1) + u16(1) + u32(5)[:2]) + o(2, u16(3) + b"\x00")
+         + o(9, b"\x01\x00")),
     ]
     out = []
     for i, (fwd, a, b, body) in enumerate(msgs):
