@@ -1,5 +1,6 @@
-// Application printers (DNS, text protocols, SSH, RESP, SNMP, RIP, NTP, L2TP control messages,
-// PPP's control and authentication protocols) through the tcpdump renderer.
+// Application printers (DNS, text protocols, SSH, RESP, SNMP, RIP, NTP, BOOTP/DHCP, DHCPv6,
+// L2TP control messages, PPP's control and authentication protocols) through the tcpdump
+// renderer.
 // Expected lines are what tcpdump 4.99.3 prints for the same bytes (`tcpdump -n -t`, -v).
 #include <gtest/gtest.h>
 
@@ -365,6 +366,103 @@ TEST(NtpPrint, TruncatedAtEveryLength) {
   expect_prefix_then_mark(kNtpReply, 1, " [|ntp]");
   EXPECT_EQ(render(kNtpReply, 1, 56).substr(render(kNtpReply, 1, 56).rfind('\t')),
             "\t  Reference Timestamp:  3979037184.071111110 (2026-02-02T16:06:24Z) [|ntp]\n");
+}
+
+// DHCP DISCOVER (print_dhcp.cpp): Client-ID, Hostname, Parameter-Request, Client FQDN, END;
+// the 300-byte BOOTP header mostly zeros.
+constexpr std::string_view kDhcpDiscover =
+    "4500013000014000401139bd00000000ffffffff00440043011ca012010106006d1e9a210003800000000000"
+    "0000000000000000000000005254001234ab0000000000000000000000000000000000000000000000000000"
+    "0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+    "0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+    "0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+    "0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+    "638253633501013d07015254001234ab0c0664656269616e37050103060f775107010000686f7374";
+constexpr std::string_view kDhcpDiscoverV =
+    "IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto UDP (17), length 304)\n"
+    "    0.0.0.0.68 > 255.255.255.255.67: BOOTP/DHCP, Request from 52:54:00:12:34:ab, length 276, "
+    "xid 0x6d1e9a21, secs 3, Flags [Broadcast]\n"
+    "\t  Client-Ethernet-Address 52:54:00:12:34:ab\n"
+    "\t  Vendor-rfc1048 Extensions\n"
+    "\t    Magic Cookie 0x63825363\n"
+    "\t    DHCP-Message (53), length 1: Discover\n"
+    "\t    Client-ID (61), length 7: ether 52:54:00:12:34:ab\n"
+    "\t    Hostname (12), length 6: \"debian\"\n"
+    "\t    Parameter-Request (55), length 5: \n"
+    "\t      Subnet-Mask (1), Default-Gateway (3), Domain-Name-Server (6), Domain-Name (15)\n"
+    "\t      Unknown (119)\n"
+    "\t    FQDN (81), length 7: [S] \"host\"\n";
+
+// DHCPv6 SOLICIT: client-ID (DUID-LL), IA_NA holding an IA_ADDR, elapsed time.
+constexpr std::string_view kDhcp6Solicit =
+    "60000000004c1140fe800000000000000000000000000001ff02000000000000000000000001000202220223"
+    "004c2736015a1c3e0001000a000300015254001234ab00030028000000070000000000000000000500182001"
+    "0db80000000000000000000000050000012c00000258000800020000";
+
+TEST(DhcpPrint, DiscoverOptions) {
+  EXPECT_EQ(render(kDhcpDiscover), "IP 0.0.0.0.68 > 255.255.255.255.67: BOOTP/DHCP, Request from "
+                                   "52:54:00:12:34:ab, length 276\n");
+  EXPECT_EQ(render(kDhcpDiscover, 1), kDhcpDiscoverV);
+  // -vv adds the flags' value.
+  const std::string vv = render(kDhcpDiscover, 2);
+  EXPECT_NE(vv.find("Flags [Broadcast] (0x8000)\n"), std::string::npos) << vv;
+}
+
+// A cut packet prints the beginning of the whole output: tcpdump reads each field before it
+// prints it. Cut inside a field, the line ends in `mark` (after which DHCPv6 closes the
+// parentheses still open); cut between two options, the list just ends there.
+void expect_dhcp_prefix(std::string_view hex, int verbose, std::string_view from_word,
+                        std::string_view mark, std::uint32_t first_cap) {
+  const std::string whole = render(hex, verbose);
+  const std::size_t from = whole.find(from_word);
+  for (std::uint32_t cap = first_cap; cap < hex.size() / 2; ++cap) {
+    std::string got = render(hex, verbose, cap);
+    const std::size_t start = got.find(from_word);
+    if (start == std::string::npos) {  // cut before the payload
+      EXPECT_NE(got.find(mark), std::string::npos) << "caplen " << cap << ": " << got;
+      continue;
+    }
+    got.pop_back();  // '\n'
+    const std::size_t cut = got.rfind(mark);
+    if (cut != std::string::npos) {
+      EXPECT_EQ(got.find_first_not_of(')', cut + mark.size()), std::string::npos) << got;
+      got.resize(cut);
+    } else {
+      while (!got.empty() && got.back() == ')') got.pop_back();
+    }
+    EXPECT_EQ(whole.compare(from, got.size() - start, got, start), 0)
+        << "-v " << verbose << " caplen " << cap << ": " << got;
+  }
+}
+
+TEST(DhcpPrint, TruncatedAtEveryLength) {
+  for (int verbose = 0; verbose <= 3; ++verbose)
+    expect_dhcp_prefix(kDhcpDiscover, verbose, "BOOTP/DHCP", " [|bootp]", 28);
+  // Cut after an option: the list ends without a mark (RFC 1048's loop while a tag is there).
+  const std::string before_hostname(kDhcpDiscoverV.substr(0, kDhcpDiscoverV.find("\t    Hostname")));
+  EXPECT_EQ(render(kDhcpDiscover, 1, 280), before_hostname);
+  // Cut inside the hostname's value.
+  EXPECT_EQ(render(kDhcpDiscover, 1, 284),
+            before_hostname + "\t    Hostname (12), length 6:  [|bootp]\n");
+}
+
+TEST(Dhcp6Print, SolicitOptions) {
+  EXPECT_EQ(render(kDhcp6Solicit), "IP6 fe80::1.546 > ff02::1:2.547: dhcp6 solicit\n");
+  EXPECT_EQ(render(kDhcp6Solicit, 1),
+            "IP6 (hlim 64, next-header UDP (17) payload length: 76) fe80::1.546 > ff02::1:2.547: "
+            "[udp sum ok] dhcp6 solicit (xid=5a1c3e (client-ID hwaddr type 1 5254001234ab) "
+            "(IA_NA IAID:7 T1:0 T2:0 (IA_ADDR 2001:db8::5 pltime:300 vltime:600)) "
+            "(elapsed-time 0))\n");
+}
+
+TEST(Dhcp6Print, TruncatedAtEveryLength) {
+  for (int verbose = 0; verbose <= 2; ++verbose)
+    expect_dhcp_prefix(kDhcp6Solicit, verbose, "dhcp6", " [|dhcp6]", 48);
+  // Cut inside IA_ADDR: IA_NA as a whole runs past the capture, so the message's list ends
+  // before it and the message closes.
+  EXPECT_EQ(render(kDhcp6Solicit, 1, 100),
+            "IP6 (hlim 64, next-header UDP (17) payload length: 76) fe80::1.546 > ff02::1:2.547: "
+            "dhcp6 solicit (xid=5a1c3e (client-ID hwaddr type 1 5254001234ab) [|dhcp6])\n");
 }
 
 // Cisco HDLC SLARP (print_ppp.cpp): tcpdump's -vv dump of a keepalive starts after its uptime

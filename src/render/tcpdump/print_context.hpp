@@ -134,9 +134,10 @@ struct Tok {
   const char* name;
 };
 const char* tok_lookup(const Tok* table, std::uint32_t value);
-// tok2str: the name, or `unknown_prefix` followed by the decimal value ("unknown-%u" style
-// callers pass "unknown-" and get "unknown-7").
-void put_tok(PrintContext& ctx, const Tok* table, std::uint32_t value, std::string_view unknown_fmt);
+// tok2str: the name, or `unknown_prefix`, the decimal value and `unknown_suffix` ("unknown-%u"
+// style callers pass "unknown-" and get "unknown-7"; "Unknown (%u)": "Unknown (" and ")").
+void put_tok(PrintContext& ctx, const Tok* table, std::uint32_t value,
+             std::string_view unknown_prefix, std::string_view unknown_suffix = {});
 // bittok2str: names of the set bits joined by `sep`, or `none` when no bit is known.
 void put_bittok(PrintContext& ctx, const Tok* table, std::uint32_t value, std::string_view none,
                 std::string_view sep);
@@ -205,8 +206,10 @@ bool udp_port_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length,
                     std::uint16_t sport, std::uint16_t dport, bool v6);
 // RIP v1 and v2 (520): the first line; with -v every entry.
 void rip_print(PrintContext& ctx, const std::uint8_t* dat, unsigned length);
-// NTP (123), BOOTP/DHCP (67, 68), DHCPv6 (546, 547): the default-verbosity line.
+// NTP (123): the first line; with -v every field.
 void ntp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
+// BOOTP/DHCP (67, 68) and DHCPv6 (546, 547): the first line; with -v the fields and every
+// option (print_dhcp.cpp).
 void bootp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 void dhcp6_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length);
 // SNMP (161, 162): tcpdump's BER walk of the whole message (print_snmp.cpp).
@@ -279,6 +282,10 @@ void ascii_print(Output& out, const std::uint8_t* p, unsigned length);
 // starting with `ident` (ICMP extensions, ICMPv6 options).
 void print_unknown_data(PrintContext& ctx, const std::uint8_t* cp, std::string_view ident,
                         unsigned len);
+
+// nd_printztn(): a NUL-terminated string of at most n bytes, each byte as fn_print_char;
+// returns the bytes taken with the NUL, 0 when it does not end within n (or the capture).
+unsigned print_zt(PrintContext& ctx, const std::uint8_t* p, unsigned n);
 
 // Payload printing when a printer has nothing better (ND_DEFAULTPRINT).
 void default_print(PrintContext& ctx, const std::uint8_t* p, unsigned caplen);

@@ -614,12 +614,13 @@ const char* tok_lookup(const Tok* table, std::uint32_t value) {
 }
 
 void put_tok(PrintContext& ctx, const Tok* table, std::uint32_t value,
-             std::string_view unknown_prefix) {
+             std::string_view unknown_prefix, std::string_view unknown_suffix) {
   if (const char* name = tok_lookup(table, value)) {
     ctx.put(name);
   } else {
     ctx.put(unknown_prefix);
     ctx.put_u(value);
+    ctx.put(unknown_suffix);
   }
 }
 

@@ -1,16 +1,11 @@
 // UDP services tcpdump names at its default verbosity, beside the TCP they are seen with:
 // TFTP (print-tftp.c, the request on port 69), RIP (print-rip.c, port 520, with -v its
-// entries), RIPng (print-ripng.c, port 521), NTP (print-ntp.c, with -v every field), and
-// the first line of BOOTP/DHCP (print-bootp.c) and DHCPv6 (print-dhcp6.c), whose -v details
-// are not printed (docs/differences.md).
+// entries), RIPng (print-ripng.c, port 521), NTP (print-ntp.c, with -v every field);
+// BOOTP/DHCP and DHCPv6 are in print_dhcp.cpp.
 #include "print_context.hpp"
 
 namespace tcplens::tcpdump {
 
-namespace {
-
-// nd_printztn(): a NUL-terminated string of at most n bytes; returns the bytes taken with
-// the NUL, 0 when it does not end within n (or the capture).
 unsigned print_zt(PrintContext& ctx, const std::uint8_t* p, unsigned n) {
   for (unsigned i = 0; i < n; ++i) {
     if (!ctx.ttest(p + i, 1)) return 0;
@@ -19,8 +14,6 @@ unsigned print_zt(PrintContext& ctx, const std::uint8_t* p, unsigned n) {
   }
   return 0;
 }
-
-}  // namespace
 
 // TFTP options (RRQ, WRQ after the mode; OACK): each string after a space, unless empty.
 bool tftp_options(PrintContext& ctx, const std::uint8_t*& bp, unsigned& length) {
@@ -528,40 +521,6 @@ void ntp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
   ctx.put(')');
   if (mode <= 5) return ntp_time_print(ctx, bp, length);
   if (mode == 6) return ntp_control_print(ctx, bp, length);
-}
-
-void bootp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
-  ctx.protocol = "bootp";
-  const std::uint8_t op = ctx.u8(bp);
-  ctx.put("BOOTP/DHCP, ");
-  if (op == 1) {
-    ctx.put("Request");
-  } else if (op == 2) {
-    ctx.put("Reply");
-  } else {
-    ctx.put("unknown (0x");
-    ctx.out.put_hex(op, 2);
-    ctx.put(')');
-  }
-  if (ctx.u8(bp + 1) == 1 && ctx.u8(bp + 2) == 6 && op == 1) {  // Ethernet client address
-    ctx.put(" from ");
-    ctx.put_mac(bp + 28);
-  }
-  ctx.put(", length ");
-  ctx.put_u(length);
-}
-
-void dhcp6_print(PrintContext& ctx, const std::uint8_t* cp, unsigned) {
-  ctx.protocol = "dhcp6";
-  ctx.put("dhcp6");
-  static const Tok kTypes[] = {
-      {1, "solicit"},   {2, "advertise"},    {3, "request"},    {4, "confirm"},
-      {5, "renew"},     {6, "rebind"},       {7, "reply"},      {8, "release"},
-      {9, "decline"},   {10, "reconfigure"}, {11, "inf-req"},   {12, "relay-fwd"},
-      {13, "relay-reply"}, {0, nullptr}};
-  const std::uint8_t type = ctx.u8(cp);
-  ctx.put(' ');
-  put_tok(ctx, kTypes, type, "msgtype-");
 }
 
 }  // namespace tcplens::tcpdump

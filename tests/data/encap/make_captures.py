@@ -489,6 +489,216 @@ def ntp_packets(t0):
     return out
 
 
+def ip4(a):
+    return bytes(map(int, a.split(".")))
+
+
+def dhcp_opt(tag, value):
+    return bytes([tag, len(value)]) + value
+
+
+def bootp_msg(op, xid, chaddr, opts, secs=0, flags=0, ciaddr="0.0.0.0", yiaddr="0.0.0.0",
+              siaddr="0.0.0.0", giaddr="0.0.0.0", hops=0, htype=1, hlen=6, sname=b"", file=b"",
+              vend=b"\x63\x82\x53\x63"):
+    """A BOOTP message (RFC 951 3, RFC 2131 2); opts already encoded, END appended."""
+    h = struct.pack("!BBBBIHH", op, htype, hlen, hops, xid, secs, flags)
+    h += ip4(ciaddr) + ip4(yiaddr) + ip4(siaddr) + ip4(giaddr)
+    h += chaddr.ljust(16, b"\0") + sname.ljust(64, b"\0") + file.ljust(128, b"\0")
+    body = vend + opts
+    if vend == b"\x63\x82\x53\x63":
+        body += b"\xff"
+    return h + body.ljust(64, b"\0")
+
+
+def dhcp_packets(t0):
+    """DHCP (RFC 2131, options RFC 2132 and later) as real clients and servers send it:
+    dhclient's DISCOVER and dnsmasq's OFFER, systemd-networkd's REQUEST (RFC 4361 client
+    identifier) and the ACK, a Windows REQUEST (client FQDN, vendor class "MSFT 5.0"), a NAK
+    with a message, RELEASE, INFORM and its ACK, a DISCOVER and OFFER through a relay agent
+    (giaddr, hops, option 82 with circuit, remote and vendor sub-options), an ACK with
+    classless static routes, options of every printing kind and malformed lengths, a plain
+    BOOTP reply with sname and file, a CMU vendor area, an unknown vendor magic, a
+    token-ring client and an ACK of odd values."""
+    mac_c = bytes.fromhex("5254001234ab")
+    mac_w = bytes.fromhex("001dd8b71c02")
+    srv, cl, bc, zero = "192.168.7.1", "192.168.7.50", "255.255.255.255", "0.0.0.0"
+    o = dhcp_opt
+    mt = lambda t: o(53, bytes([t]))
+    u32 = lambda v: struct.pack("!I", v)
+    dhclient_prl = bytes([1, 28, 2, 3, 15, 6, 119, 12, 44, 47, 26, 121, 42])
+    networkd_cid = b"\xff" + bytes.fromhex("b3a1c2d4") + bytes.fromhex("0002000000ab11f3c2d41e5b7a")
+    server_opts = (o(54, ip4(srv)) + o(51, u32(43200)) + o(58, u32(21600)) + o(59, u32(37800))
+                   + o(1, ip4("255.255.255.0")) + o(28, ip4("192.168.7.255")) + o(3, ip4(srv))
+                   + o(6, ip4(srv) + ip4("9.9.9.9")) + o(15, b"lan"))
+    msgs = [
+        # dhclient DISCOVER
+        (True, zero, bc, bootp_msg(1, 0x6d1e9a21, mac_c, mt(1) + o(50, ip4(cl)) + o(12, b"debian")
+                                   + o(55, dhclient_prl))),
+        # dnsmasq OFFER
+        (False, srv, cl, bootp_msg(2, 0x6d1e9a21, mac_c, mt(2) + server_opts, yiaddr=cl, siaddr=srv)),
+        # systemd-networkd REQUEST: RFC 4361 client id (type 255, IAID, DUID-EN), MSZ
+        (True, zero, bc, bootp_msg(1, 0x3f0b52c7, mac_c, mt(3) + o(61, networkd_cid) + o(57, struct.pack("!H", 1472))
+                                   + o(50, ip4(cl)) + o(54, ip4(srv)) + o(12, b"nspawn-01")
+                                   + o(55, bytes([1, 3, 6, 12, 15, 28, 42, 100, 101, 119, 121, 249, 252])),
+                                   secs=3, flags=0x8000)),
+        # dnsmasq ACK
+        (False, srv, bc, bootp_msg(2, 0x3f0b52c7, mac_c, mt(5) + server_opts + o(42, ip4("192.168.7.1")),
+                                   yiaddr=cl, flags=0x8000)),
+        # Windows 10 REQUEST: client id type 1, FQDN (flags S, rcodes 0), vendor class
+        (True, zero, bc, bootp_msg(1, 0x1c2d3e4f, mac_w, mt(3) + o(61, b"\x01" + mac_w) + o(50, ip4("192.168.7.61"))
+                                   + o(54, ip4(srv)) + o(12, b"DESKTOP-7Q2B")
+                                   + o(81, b"\x00\x00\x00DESKTOP-7Q2B.corp.example") + o(60, b"MSFT 5.0")
+                                   + o(55, bytes([1, 3, 6, 15, 31, 33, 43, 44, 46, 47, 119, 121, 249, 252])),
+                                   secs=0)),
+        # NAK with a message
+        (False, srv, bc, bootp_msg(2, 0x1c2d3e4f, mac_w, mt(6) + o(54, ip4(srv)) + o(56, b"wrong network"))),
+        # RELEASE from a bound client
+        (True, "192.168.7.61", srv, bootp_msg(1, 0x77aa0012, mac_w, mt(7) + o(54, ip4(srv)) + o(61, b"\x01" + mac_w),
+                                              ciaddr="192.168.7.61")),
+        # INFORM and its ACK
+        (True, cl, bc, bootp_msg(1, 0x0badcafe, mac_c, mt(8) + o(61, b"\x00printer-3") + o(60, b"HP LaserJet")
+                                 + o(55, bytes([1, 15, 6, 44, 46, 47, 31, 33, 249, 43, 252])), ciaddr=cl)),
+        (False, srv, cl, bootp_msg(2, 0x0badcafe, mac_c, mt(5) + o(54, ip4(srv)) + o(1, ip4("255.255.255.0"))
+                                   + o(15, b"lan") + o(6, ip4(srv)) + o(44, ip4(srv)) + o(46, b"\x08")
+                                   + o(252, b"http://wpad.lan/wpad.dat\n"), ciaddr=cl)),
+        # Through a relay agent: giaddr, hops, option 82 (circuit, remote, a vendor sub-option)
+        (True, "10.20.0.1", srv, bootp_msg(1, 0x5e5e0001, mac_c, mt(1) + o(55, bytes([1, 3, 6]))
+                                           + o(82, b"\x01\x08eth0:100\x02\x06" + mac_c + b"\x09\x05\x00\x00\x0d\xe9\x00"),
+                                           hops=1, giaddr="10.20.0.1")),
+        (False, srv, "10.20.0.1", bootp_msg(2, 0x5e5e0001, mac_c, mt(2) + server_opts
+                                            + o(82, b"\x01\x08eth0:100\x02\x06" + mac_c),
+                                            yiaddr="10.20.0.77", giaddr="10.20.0.1", hops=1)),
+        # An ACK with routes, times, booleans, pairs, user class, overload, FQDN flags, and bad lengths
+        (False, srv, cl, bootp_msg(2, 0x42424242, mac_c, mt(5) + o(54, ip4(srv))
+                                   + o(121, b"\x18\xc0\xa8\x08" + ip4("192.168.7.254") + b"\x00" + ip4(srv) + b"\x20" + ip4("10.1.2.3") + ip4(srv))
+                                   + o(249, b"\x08\x0a" + ip4(srv)) + o(2, struct.pack("!i", -18000))
+                                   + o(33, ip4("10.9.0.0") + ip4(srv)) + o(19, b"\x00") + o(31, b"\x01") + o(23, b"\x40")
+                                   + o(26, struct.pack("!H", 1500)) + o(43, b"\x01\x04\x00\x00\x00\x01") + o(52, b"\x03")
+                                   + o(77, b"\x05class\x03abc") + o(81, b"\x15\xff\x00host.example") + o(47, b"scope")
+                                   + o(119, b"\x03lan\x00") + o(61, b"\x06\x01\x02\x03\x04\x05\x06") + o(53, b"\x09")
+                                   + o(121, b"\x21\x01\x02\x03\x04\x05\x06\x07\x08") + o(50, b"\x01\x02")
+                                   + o(224, b"\x01\x02\x03\x04") + o(225, b"\x01\x02") + o(77, b"\x00\x01")
+                                   + o(82, b"\x01\x09ab") + o(81, b"\x01"), yiaddr=cl)),
+        # Plain BOOTP (RFC 951): a reply with server name and boot file
+        (False, srv, cl, bootp_msg(2, 0x00001234, mac_c, b"", yiaddr=cl, siaddr=srv, sname=b"tftp.lan",
+                                   file=b"pxelinux.0", vend=b"\x63\x82\x53\x63" + o(1, ip4("255.255.255.0")))),
+        # CMU vendor area (flags with SM set, gateway, mask, a name server)
+        (False, srv, cl, bootp_msg(2, 0x00001235, mac_c, b"", yiaddr=cl,
+                                   vend=b"CMU\0" + u32(0x01000000) + ip4("255.255.0.0") + ip4(srv) + ip4("9.9.9.9") + bytes(4) + bytes(24))),
+        # An unknown vendor magic, and a token-ring (htype 6) client with hops
+        (True, zero, bc, bootp_msg(1, 0x00001236, mac_c, b"", vend=b"\x01\x02\x03\x04")),
+        (True, zero, bc, bootp_msg(1, 0x00001237, mac_c, mt(1), htype=6, hlen=6, hops=2)),
+        # More odd values: an unknown hardware type in the client ID, a subscriber ID, a
+        # zero-length user class instance, a route mask wider than 32, unnamed node and
+        # overload values
+        (False, srv, cl, bootp_msg(2, 0x00001238, mac_c, mt(5) + o(61, b"\x20\xaa\xbb") + o(82, b"\x06\x03sub")
+                                   + o(77, b"\x00\x01") + o(121, b"\x28\x01\x02\x03\x04\x05\x06") + o(46, b"\x03")
+                                   + o(52, b"\x09") + o(83, b"\x01\x02\x03"), yiaddr=cl)),
+    ]
+    out = []
+    for i, (fwd, a, b, body) in enumerate(msgs):
+        sp, dp = (68, 67) if fwd else (67, 68)
+        if a == "10.20.0.1" or b == "10.20.0.1":
+            sp, dp = 67, 67
+        out.append((t0 + i, 0, eth_out(fwd, 0x0800, ipv4(a, b, 17, udp(sp, dp, body, a, b), 0x7200 + i))))
+    return out
+
+
+def dhcp6_opt(code, value):
+    return struct.pack("!HH", code, len(value)) + value
+
+
+def dhcp6_packets(t0):
+    """DHCPv6 (RFC 8415): a SOLICIT with IA_NA and IA_PD as dhclient and systemd-networkd send
+    it, dnsmasq's ADVERTISE, REQUEST, REPLY, RENEW, REBIND, RELEASE, DECLINE, CONFIRM, an
+    INFORMATION-REQUEST and its REPLY, a RECONFIGURE with its key, a relay-forward and
+    relay-reply carrying a SOLICIT and an ADVERTISE (interface and remote IDs), and options of
+    every kind tcpdump knows (DUIDs of each type, authentication, NTP server, AFTR name, time
+    zones, vendor options, leasequery, reconfigure keys) and malformed lengths."""
+    o = dhcp6_opt
+    u16 = lambda v: struct.pack("!H", v)
+    u32 = lambda v: struct.pack("!I", v)
+    hdr = lambda t, xid: struct.pack("!I", (t << 24) | xid)
+    duid_llt = o(1, u16(1) + u16(1) + u32(0x2c3d4e5f) + bytes.fromhex("5254001234ab"))
+    duid_ll = o(2, u16(3) + u16(1) + bytes.fromhex("525400aabbcc"))
+    addr = ip6addr("2001:db8:7::1a2b")
+    iaaddr = o(5, addr + u32(3600) + u32(7200))
+    iaprefix = o(26, u32(3600) + u32(7200) + bytes([56]) + ip6addr("2001:db8:7700::"))
+    ia_na = lambda extra=b"": o(3, u32(0x0a1b2c3d) + u32(0) + u32(0) + extra)
+    ia_pd = lambda extra=b"": o(25, u32(1) + u32(0) + u32(0) + extra)
+    oro = o(6, u16(23) + u16(24) + u16(56) + u16(31) + u16(64) + u16(82))
+    dns = o(23, ip6addr("2001:db8:7::1") + ip6addr("2606:4700:4700::1111"))
+    domains = o(24, b"\x03lan\x00\x07example\x03org\x00")
+    st = lambda code, msg=b"": o(13, u16(code) + msg)
+    cl, srv, mc = "fe80::5054:ff:fe12:34ab", "fe80::5054:ff:feaa:bbcc", "ff02::1:2"
+    solicit = hdr(1, 0x5a1c3e) + duid_llt + o(8, u16(0)) + o(14, b"") + ia_na() + ia_pd(
+        o(26, u32(0) + u32(0) + bytes([56]) + bytes(16))) + oro + o(39, b"\x01\x06debian\x00")
+    advertise = hdr(2, 0x5a1c3e) + ia_na(iaaddr) + ia_pd(iaprefix) + duid_llt + duid_ll + o(7, b"\xff") + dns + domains
+    msgs = [
+        (True, cl, mc, solicit),
+        (False, srv, cl, advertise),
+        (True, cl, mc, hdr(3, 0x71aa02) + duid_llt + duid_ll + o(8, u16(100)) + ia_na(iaaddr) + oro
+         + o(15, u16(5) + b"class" + u16(2) + b"ab") + o(16, u32(311) + u16(8) + b"MSFT 5.0")),
+        (False, srv, cl, hdr(7, 0x71aa02) + ia_na(iaaddr) + ia_pd(iaprefix + st(0, b"all good")) + duid_llt + duid_ll
+         + dns + domains + o(31, ip6addr("2001:db8:7::123")) + st(0, b"success")),
+        (True, cl, mc, hdr(5, 0x0c0d0e) + duid_llt + duid_ll + o(8, u16(0)) + ia_na(iaaddr) + ia_pd(iaprefix) + oro),
+        (True, cl, mc, hdr(6, 0x0c0d0f) + duid_llt + o(8, u16(3000)) + ia_na(iaaddr)),
+        (True, cl, mc, hdr(8, 0x0c0d10) + duid_llt + duid_ll + ia_na(iaaddr)),
+        (True, cl, mc, hdr(9, 0x0c0d11) + duid_llt + duid_ll + ia_na(iaaddr)),
+        (True, cl, mc, hdr(4, 0x0c0d12) + duid_llt + ia_na(iaaddr)),
+        # INFORMATION-REQUEST and REPLY (information refresh time, RFC 8415 21.23)
+        (True, cl, mc, hdr(11, 0x33e1f0) + duid_llt + o(8, u16(0)) + oro),
+        (False, srv, cl, hdr(7, 0x33e1f0) + duid_ll + duid_llt + dns + domains + o(32, u32(86400))
+         + o(56, u16(1) + u16(16) + ip6addr("2001:db8:7::123") + u16(3) + u16(13) + b"\x03ntp\x03lan\x00\x00\x00\x00"[:13])
+         + o(64, b"\x04aftr\x03lan\x00") + o(41, b"CET-1CEST") + o(42, b"Europe/Berlin") + o(112, b"https://mud.lan/x")),
+        # RECONFIGURE (reconfigure key authentication, RFC 8415 20.4)
+        (False, srv, cl, hdr(10, 0) + duid_ll + duid_llt + o(19, b"\x05")
+         + o(11, b"\x03\x01\x00" + bytes.fromhex("0000000000000001") + b"\x02" + bytes(range(16)))),
+        # relay-forward with the client's SOLICIT, relay-reply with the ADVERTISE
+        (True, "2001:db8:20::1", "2001:db8:7::1", struct.pack("!BB", 12, 0) + ip6addr("2001:db8:20::1") + ip6addr(cl)
+         + o(18, b"eth0.100") + o(37, u32(9) + bytes.fromhex("0102030405060708090a0b0c")) + o(9, solicit)),
+        (False, "2001:db8:7::1", "2001:db8:20::1", struct.pack("!BB", 13, 0) + ip6addr("2001:db8:20::1") + ip6addr(cl)
+         + o(18, b"eth0.100") + o(9, advertise)),
+        # DUID-EN, DUID-UUID, an unknown DUID type, delayed authentication, vendor options,
+        # leasequery, and lengths tcpdump calls "?"
+        (False, srv, cl, hdr(7, 0x010203) + o(1, u16(2) + u32(43793) + bytes.fromhex("a1b2c3d4"))
+         + o(2, u16(4) + bytes(range(16))) + o(1, u16(9) + b"zz") + o(2, b"\x00")
+         + o(11, b"\x02\x01\x00" + bytes(8) + b"realm" + u32(0x1234) + bytes(16)) + o(11, b"\x09\x09\x09" + bytes(8))
+         + o(17, u32(4491) + u16(1) + u16(3) + b"abc") + o(44, b"\x01" + addr + o(8, u16(1)))
+         + o(45, o(46, u32(77))) + o(47, addr + b"peer") + o(48, addr) + o(7, b"\x01\x02") + o(8, b"\x01")
+         + o(6, b"\x00\x17\x00") + o(3, bytes(4)) + o(4, u32(5) + iaaddr) + o(5, bytes(8)) + o(26, bytes(8))
+         + o(19, b"\x07") + o(20, b"") + o(21, b"\x03sip\x03lan\x00") + o(22, addr) + o(38, bytes(range(12)))
+         + o(23, bytes(5)) + o(32, bytes(2)) + o(13, b"\x01") + st(300) + st(2) + st(42) + o(64, b"\x05ab") + o(41, b"ab")
+         + o(99, b"\x01\x02") + o(40, addr) + o(32, u32(0xffffffff)) + o(37, u32(0xfffffff0) + b"ab")
+         + o(18, b"") + o(24, b"\x05ab")),
+        # reconfigure authentication (HMAC-MD5 type, unknown type, bad length), leasequery of an
+        # unknown type, an echo request option, NTP sub-options unknown and of bad length, an
+        # AFTR label too long, a DUID too short for its type, a relayed message cut short
+        (False, srv, cl, hdr(7, 0x040506) + o(11, b"\x03\x01\x00" + bytes(8) + b"\x02" + bytes(16))
+         + o(11, b"\x03\x01\x00" + bytes(8) + b"\x07" + bytes(16)) + o(11, b"\x03\x01\x00" + bytes(8) + b"\x01")
+         + o(44, b"\x07" + addr) + o(43, u16(23) + u16(16)) + o(19, b"\x0b")
+         + o(56, u16(9) + u16(2) + b"ab" + u16(1) + u16(4) + bytes(4) + u16(2) + u16(16) + addr)
+         + o(64, b"\x09aftr") + o(1, u16(1) + u16(1) + u32(5)[:2]) + o(2, u16(3) + b"\x00")
+         + o(9, b"\x01\x00")),
+    ]
+    out = []
+    for i, (fwd, a, b, body) in enumerate(msgs):
+        sp, dp = (546, 547) if fwd else (547, 546)
+        if i >= 12:
+            sp, dp = 547, 547
+        out.append((t0 + i, 0, eth_out(fwd, 0x86DD, ipv6(a, b, 17, udp(sp, dp, body, a, b, v6=True)))))
+    return out
+
+
+def cut_every_length(frames, start):
+    """Each frame again, cut after every length from `start` bytes to one short of whole."""
+    out = []
+    for sec, usec, fr in frames:
+        for n in range(start, len(fr)):
+            out.append((sec, usec + n, fr[:n]))
+    return out
+
+
 def build(real, outdir):
     pk = inner_packets(real)
     caps = {}
@@ -702,6 +912,13 @@ def build(real, outdir):
     add("rip", 1, rip_packets(s0 + 40))
     # NTP time and control messages (UDP 123).
     add("ntp", 1, ntp_packets(s0 + 50))
+    # DHCP (UDP 67, 68) and DHCPv6 (546, 547) exchanges, and five of their messages cut
+    # after every length past the UDP header (a relayed DHCP OFFER, a BOOTP reply with sname
+    # and file, a CMU vendor area, a DHCPv6 REPLY with IA_NA and IA_PD, a relay-reply).
+    dhcp, dhcp6 = dhcp_packets(s0 + 60), dhcp6_packets(s0 + 80)
+    add("dhcp", 1, dhcp)
+    add("dhcp6", 1, dhcp6)
+    add("dhcp-cut", 1, cut_every_length([dhcp[10], dhcp[12], dhcp[13], dhcp6[3], dhcp6[13]], 14 + 20 + 8))
 
     for name, (lt, frames) in caps.items():
         write_pcap("%s/%s.pcap" % (outdir, name), lt, frames)
