@@ -11,22 +11,93 @@ namespace {
 
 constexpr unsigned kTypeMgmt = 0, kTypeCtrl = 1, kTypeData = 2;
 
+// Control frame subtypes (IEEE 802.11-2020 table 9-1) and their fixed lengths, as tcpdump's
+// extract_header_length() knows them; 0 for a subtype it does not decode.
+constexpr unsigned kCtrlWrapper = 7, kCtrlBar = 8, kCtrlBa = 9, kCtrlPsPoll = 10, kCtrlRts = 11,
+                   kCtrlCts = 12, kCtrlAck = 13, kCtrlCfEnd = 14, kCtrlCfEndAck = 15;
+
+unsigned ctrl_header_length(unsigned subtype) {
+  switch (subtype) {
+    case kCtrlWrapper: return 16;  // FC, duration, address 1, carried FC, HT control
+    case kCtrlBar: return 20;      // FC, duration, RA, TA, BAR control, sequence
+    case kCtrlBa: return 10;       // tcpdump reads only FC, duration and RA of a BA
+    case kCtrlPsPoll: case kCtrlRts: case kCtrlCfEnd: case kCtrlCfEndAck: return 16;
+    case kCtrlCts: case kCtrlAck: return 10;
+    default: return 0;
+  }
+}
+
 unsigned wlan_header_length(std::uint16_t fc) {
   const unsigned type = (fc >> 2) & 3, subtype = (fc >> 4) & 0xf;
-  if (type == kTypeCtrl) {
-    // Control frames: RTS/PS-Poll/BAR/BA and others have two addresses, CTS/ACK one.
-    switch (subtype) {
-      case 0xc: case 0xd: return 10;  // CTS, ACK
-      case 0x8: return 20;            // block ack request
-      case 0x9: return 16;            // block ack (fixed part)
-      default: return 16;
-    }
-  }
+  if (type == kTypeCtrl) return ctrl_header_length(subtype);
   if (type == kTypeMgmt) return 24;
   unsigned len = ((fc & 0x0300) == 0x0300) ? 30 : 24;  // to-DS and from-DS: a fourth address
   if (subtype & 0x8) len += 2;                        // QoS control
   if ((subtype & 0x8) && (fc & 0x8000)) len += 4;     // HT control with Order on a QoS frame
   return len;
+}
+
+const char* ctrl_name(unsigned subtype) {
+  switch (subtype) {
+    case kCtrlWrapper: return "Control Wrapper";
+    case kCtrlBar: return "BAR";
+    case kCtrlBa: return "BA";
+    case kCtrlPsPoll: return "Power Save-Poll";
+    case kCtrlRts: return "Request-To-Send";
+    case kCtrlCts: return "Clear-To-Send";
+    case kCtrlAck: return "Acknowledgment";
+    case kCtrlCfEnd: return "CF-End";
+    default: return "CF-End+CF-Ack";
+  }
+}
+
+void put_addr(PrintContext& ctx, const char* name, const std::uint8_t* mac) {
+  ctx.put(name);
+  ctx.put_mac(mac);
+  ctx.put(' ');
+}
+
+// The BAR's addresses, BAR control and starting sequence (tcpdump prints them the same with
+// and without -e, with -e before the name).
+void bar_print(PrintContext& ctx, const std::uint8_t* p) {
+  put_addr(ctx, " RA:", p + 4);
+  put_addr(ctx, "TA:", p + 10);
+  ctx.put("CTL(");
+  ctx.out.put_hex(ctx.le16(p + 16));
+  ctx.put(") SEQ(");
+  ctx.put_u(ctx.le16(p + 18));
+  ctx.put(") ");
+}
+
+// -e: ctrl_header_print(), the addresses each subtype carries.
+void ctrl_header_print(PrintContext& ctx, unsigned subtype, const std::uint8_t* p) {
+  switch (subtype) {
+    case kCtrlBar: bar_print(ctx, p); break;
+    case kCtrlBa: case kCtrlCts: case kCtrlAck: put_addr(ctx, "RA:", p + 4); break;
+    case kCtrlPsPoll: put_addr(ctx, "BSSID:", p + 4), put_addr(ctx, "TA:", p + 10); break;
+    case kCtrlRts: put_addr(ctx, "RA:", p + 4), put_addr(ctx, "TA:", p + 10); break;
+    case kCtrlCfEnd: case kCtrlCfEndAck:
+      put_addr(ctx, "RA:", p + 4), put_addr(ctx, "BSSID:", p + 10);
+      break;
+    default: break;
+  }
+}
+
+// ctrl_body_print(): the name, then (without -e, which printed them before) the addresses.
+void ctrl_body_print(PrintContext& ctx, unsigned subtype, const std::uint8_t* p) {
+  ctx.put(ctrl_name(subtype));
+  if (subtype == kCtrlPsPoll) {
+    ctx.put(" AID(");
+    ctx.out.put_hex(ctx.le16(p + 2));
+    ctx.put(')');
+    return;
+  }
+  if (ctx.opt.link_header || subtype == kCtrlWrapper) return;
+  switch (subtype) {
+    case kCtrlBar: bar_print(ctx, p); break;
+    case kCtrlRts: put_addr(ctx, " TA:", p + 10); break;
+    default: put_addr(ctx, " RA:", p + 4); break;
+  }
 }
 
 // -e: ieee_802_11_hdr_print()'s flags and duration (with -v) and, for data frames, the
@@ -40,12 +111,12 @@ void wlan_header_print(PrintContext& ctx, std::uint16_t fc, const std::uint8_t* 
     if (flags & 0x08) ctx.put("Retry ");
     if (flags & 0x80) ctx.put("Strictly Ordered ");
     if (flags & 0x40) ctx.put("Protected ");
-    constexpr unsigned kTypeControl = 1, kPsPoll = 10;
-    if (((fc >> 2) & 3) != kTypeControl || ((fc >> 4) & 0xf) != kPsPoll) {
+    if (((fc >> 2) & 3) != kTypeCtrl || ((fc >> 4) & 0xf) != kCtrlPsPoll) {
       ctx.put_u(ctx.le16(p + 2));
       ctx.put("us ");
     }
   }
+  if (((fc >> 2) & 3) == kTypeCtrl) ctrl_header_print(ctx, (fc >> 4) & 0xf, p);
   if (((fc >> 2) & 3) != kTypeData) return;
   const unsigned subtype = (fc >> 4) & 0xf;
   if (subtype & 0xb) {  // CF-Ack, CF-Poll, QoS
@@ -87,19 +158,29 @@ unsigned wlan_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, u
     caplen -= fcslen;
   }
   const std::uint16_t fc = ctx.le16(p);
+  const unsigned type = (fc >> 2) & 3, subtype = (fc >> 4) & 0xf;
   unsigned hdrlen = wlan_header_length(fc);
+  if (hdrlen == 0) {  // tcpdump names the subtype and stops
+    ctx.put("unknown 802.11 ctrl frame subtype (");
+    ctx.put_u(subtype);
+    ctx.put(')');
+    return 0;
+  }
   if (pad) hdrlen = (hdrlen + 3) & ~3u;
   if (caplen < hdrlen) {
     ctx.print_trunc();
     return hdrlen;
   }
-  const unsigned type = (fc >> 2) & 3, subtype = (fc >> 4) & 0xf;
   if (ctx.opt.link_header) wlan_header_print(ctx, fc, p);
+  if (type == kTypeCtrl) {
+    ctrl_body_print(ctx, subtype, p);
+    return hdrlen;
+  }
   length -= hdrlen;
   caplen -= hdrlen;
   p += hdrlen;
   if (type != kTypeData) {
-    ctx.put(type == kTypeMgmt ? "802.11 management frame" : "802.11 control frame");
+    ctx.put("802.11 management frame");
     return hdrlen;
   }
   if (subtype & 0x4) return hdrlen;  // null function: no data
