@@ -456,5 +456,110 @@ TEST(WlanPrint, UnknownControlSubtype) {
   EXPECT_EQ(render(kPoll, 0, 1, linktype::kIeee80211), " [|802.11]\n");
 }
 
+// A frame cut at every length prints stage by stage: `stages` lists, from the shortest, the
+// first capture length that prints each line (tcpdump checks a fixed part or an element
+// whole before printing it); the last stage is the whole frame.
+struct Stage {
+  std::uint32_t from;
+  std::string_view line;
+};
+void expect_stages(std::string_view hex, std::initializer_list<Stage> stages, bool e = false) {
+  const auto full = static_cast<std::uint32_t>(hex.size() / 2);
+  for (std::uint32_t cap = 1; cap <= full; ++cap) {
+    std::string_view want = " [|802.11]\n";
+    for (const Stage& s : stages)
+      if (cap >= s.from) want = s.line;
+    EXPECT_EQ(render(hex, 0, cap, linktype::kIeee80211, e), want) << hex << " caplen " << cap;
+  }
+}
+
+// Management frames (print_wlan_mgmt.cpp): header FC, duration 314, DA, SA, BSSID, sequence.
+constexpr std::string_view kMgmtToSta = "3a01020000000b02020000000a01020000000a010000";
+constexpr std::string_view kMgmtToAp = "3a01020000000a01020000000b02020000000a010000";
+
+// A beacon: timestamp, interval 100, capability ESS+PRIVACY; SSID "ab", rates 1 and 2 Mb/s
+// (basic), DS parameter set channel 6.
+TEST(WlanPrint, BeaconAtEveryLength) {
+  const std::string hex = "8000" + std::string(kMgmtToSta) + "01000000000000006400" + "1100" +
+                          "00026162" + "01028284" + "030106";
+  expect_stages(hex, {{24, "Beacon [|802.11]\n"},
+                      {36, "Beacon ESS, PRIVACY [|802.11]\n"},
+                      {40, "Beacon (ab) ESS, PRIVACY [|802.11]\n"},
+                      {44, "Beacon (ab) [1.0* 2.0* Mbit] ESS, PRIVACY [|802.11]\n"},
+                      {47, "Beacon (ab) [1.0* 2.0* Mbit] ESS CH: 6, PRIVACY\n"}});
+  EXPECT_EQ(render(hex, 0, 0, linktype::kIeee80211, true),
+            "BSSID:02:00:00:00:0a:01 DA:02:00:00:00:0b:02 SA:02:00:00:00:0a:01 "
+            "Beacon (ab) [1.0* 2.0* Mbit] ESS CH: 6, PRIVACY\n");
+}
+
+// Elements tcpdump refuses (an SSID over 32 bytes, 17 rates) end the walk as a truncation;
+// a second SSID, empty rates and a two-byte DS set are passed over; an SSID stops at a NUL
+// and is escaped.
+TEST(WlanPrint, BeaconElementsTcpdumpRefusesOrSkips) {
+  const std::string fixed = "8000" + std::string(kMgmtToSta) + "01000000000000006400" + "0100";
+  EXPECT_EQ(render(fixed + "0021" + std::string(66, '7'), 0, 0, linktype::kIeee80211),
+            "Beacon ESS [|802.11]\n");
+  EXPECT_EQ(render(fixed + "0111" + std::string(34, '8'), 0, 0, linktype::kIeee80211),
+            "Beacon ESS [|802.11]\n");
+  EXPECT_EQ(render(fixed + "0100" + "03020607" + "0001ff" + "03010b", 0, 0,
+                   linktype::kIeee80211),
+            "Beacon (M-^?) ESS CH: 11\n");
+  EXPECT_EQ(render(fixed + "000461006263", 0, 0, linktype::kIeee80211), "Beacon (a) ESS\n");
+}
+
+// Deauthentication names its sender without -e; reason 3, then a reserved one.
+TEST(WlanPrint, DeauthAndDisassocAtEveryLength) {
+  const std::string deauth = "c000" + std::string(kMgmtToSta) + "0300";
+  expect_stages(deauth,
+                {{24, "DeAuthentication [|802.11]\n"},
+                 {26, "DeAuthentication (02:00:00:00:0a:01): Deauthenticated because sending "
+                      "STA is leaving (or has left) IBSS or ESS\n"}});
+  EXPECT_EQ(render("c000" + std::string(kMgmtToSta) + "c800", 0, 0, linktype::kIeee80211, true),
+            "BSSID:02:00:00:00:0a:01 DA:02:00:00:00:0b:02 SA:02:00:00:00:0a:01 "
+            "DeAuthentication: Reserved\n");
+  expect_stages("a000" + std::string(kMgmtToAp) + "0800",
+                {{24, "Disassociation [|802.11]\n"},
+                 {26, "Disassociation: Disassociated because sending STA is leaving (or has "
+                      "left) BSS\n"}});
+}
+
+// Authentication: open system from the station (status printed on odd sequence numbers),
+// shared key with a challenge; association response with its AID and status.
+TEST(WlanPrint, AuthAndAssocResponseAtEveryLength) {
+  expect_stages("b000" + std::string(kMgmtToAp) + "000001000000",
+                {{24, "Authentication [|802.11]\n"},
+                 {30, "Authentication (Open System)-1: Successful\n"}});
+  expect_stages("b000" + std::string(kMgmtToSta) + "010002000000" + "1003616263",
+                {{24, "Authentication [|802.11]\n"},
+                 {30, "Authentication (Shared Key)-2 [Challenge Text]  [|802.11]\n"},
+                 {35, "Authentication (Shared Key)-2 [Challenge Text] \n"}});
+  expect_stages("1000" + std::string(kMgmtToSta) + "1104" + "0000" + "01c0" + "01028284",
+                {{24, "Assoc Response [|802.11]\n"},
+                 {30, "Assoc Response AID(1) : PRIVACY : Successful [|802.11]\n"},
+                 {34, "Assoc Response AID(1) : PRIVACY : Successful\n"}});
+}
+
+// Action frames: category and action names; a protected frame prints its IV instead.
+TEST(WlanPrint, ActionAndProtectedManagement) {
+  expect_stages("d000" + std::string(kMgmtToAp) + "0300",
+                {{24, "Action [|802.11]\n"},
+                 {26, "Action (02:00:00:00:0b:02): BA ADDBA Request\n"}});
+  EXPECT_EQ(render("d000" + std::string(kMgmtToAp) + "0f01", 0, 0, linktype::kIeee80211, true),
+            "BSSID:02:00:00:00:0a:01 DA:02:00:00:00:0a:01 SA:02:00:00:00:0b:02 Action: "
+            "SelfprotectAction Peering Open\n");
+  expect_stages("b040" + std::string(kMgmtToAp) + "01000300" + "aabbccdd",
+                {{24, "Authentication [|802.11]\n"},
+                 {28, "Authentication IV:30001 Pad 0 KeyID 0\n"}});
+  EXPECT_EQ(render("6000" + std::string(kMgmtToSta) + "0000", 0, 0, linktype::kIeee80211),
+            "Unhandled Management subtype(6)\n");
+}
+
+// A CCMP-protected data frame (from DS): "Data", then the first four bytes of the CCMP
+// header read as WEP's IV (PN0, PN1, reserved, ExtIV | key id 1).
+TEST(WlanPrint, ProtectedDataAtEveryLength) {
+  expect_stages("0842" + std::string(kMgmtToSta) + "07000060" + "00000000" + "00112233",
+                {{24, "Data [|802.11]\n"}, {28, "Data IV:  7 Pad 20 KeyID 1\n"}});
+}
+
 }  // namespace
 }  // namespace tcplens

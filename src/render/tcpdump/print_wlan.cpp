@@ -1,9 +1,9 @@
-// IEEE 802.11 data frames (link type 105) and the radiotap header before them (127), as
-// tcpdump 4.99's print-802_11.c prints them without -e: the radiotap fields tcplens knows
-// (TSFT, flags, rate, channel, antenna signal and noise, antenna), then what the data frame
-// carries through LLC/SNAP; with -e, the frame's flags and addresses. Management and control
-// frame bodies and protected frames' parameters are not printed (docs/differences.md).
-#include "print_context.hpp"
+// IEEE 802.11 frames (link type 105) and the radiotap header before them (127), as
+// tcpdump 4.99's print-802_11.c prints them: the radiotap fields tcplens knows (TSFT, flags,
+// rate, channel, antenna signal and noise, antenna), then the frame: control frames' names
+// and addresses, management bodies (print_wlan_mgmt.cpp), protected frames' IV, and what a
+// data frame carries through LLC/SNAP; with -e, the frame's flags and addresses.
+#include "print_wlan.hpp"
 
 namespace tcplens::tcpdump {
 
@@ -117,6 +117,8 @@ void wlan_header_print(PrintContext& ctx, std::uint16_t fc, const std::uint8_t* 
     }
   }
   if (((fc >> 2) & 3) == kTypeCtrl) ctrl_header_print(ctx, (fc >> 4) & 0xf, p);
+  if (((fc >> 2) & 3) == kTypeMgmt)
+    put_addr(ctx, "BSSID:", p + 16), put_addr(ctx, "DA:", p + 4), put_addr(ctx, "SA:", p + 10);
   if (((fc >> 2) & 3) != kTypeData) return;
   const unsigned subtype = (fc >> 4) & 0xf;
   if (subtype & 0xb) {  // CF-Ack, CF-Poll, QoS
@@ -179,13 +181,14 @@ unsigned wlan_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, u
   length -= hdrlen;
   caplen -= hdrlen;
   p += hdrlen;
-  if (type != kTypeData) {
-    ctx.put("802.11 management frame");
+  if (type == kTypeMgmt) {
+    if (!wlan_mgmt_body_print(ctx, fc, p - hdrlen, p, length, caplen)) ctx.print_trunc();
     return hdrlen;
   }
   if (subtype & 0x4) return hdrlen;  // null function: no data
   if (fc & 0x4000) {
     ctx.put("Data");
+    if (!wlan_wep_print(ctx, p, caplen)) ctx.print_trunc();
     return hdrlen;
   }
   int llc_len = llc_print(ctx, p, length, caplen, nullptr, nullptr);
