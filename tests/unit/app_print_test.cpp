@@ -463,13 +463,14 @@ struct Stage {
   std::uint32_t from;
   std::string_view line;
 };
-void expect_stages(std::string_view hex, std::initializer_list<Stage> stages, bool e = false) {
+void expect_stages(std::string_view hex, std::initializer_list<Stage> stages, bool e = false,
+                   std::uint32_t link = linktype::kIeee80211) {
   const auto full = static_cast<std::uint32_t>(hex.size() / 2);
   for (std::uint32_t cap = 1; cap <= full; ++cap) {
     std::string_view want = " [|802.11]\n";
     for (const Stage& s : stages)
       if (cap >= s.from) want = s.line;
-    EXPECT_EQ(render(hex, 0, cap, linktype::kIeee80211, e), want) << hex << " caplen " << cap;
+    EXPECT_EQ(render(hex, 0, cap, link, e), want) << hex << " caplen " << cap;
   }
 }
 
@@ -559,6 +560,70 @@ TEST(WlanPrint, ActionAndProtectedManagement) {
 TEST(WlanPrint, ProtectedDataAtEveryLength) {
   expect_stages("0842" + std::string(kMgmtToSta) + "07000060" + "00000000" + "00112233",
                 {{24, "Data [|802.11]\n"}, {28, "Data IV:  7 Pad 20 KeyID 1\n"}});
+}
+
+// Radiotap (print_radiotap.cpp) before an ACK: nothing but " [|802.11_radio]" until the
+// whole header is captured, then the fields and the frame's own truncation.
+constexpr std::string_view kAck = "d4000000020000000b02";
+
+// iwlwifi on an HT frame: TSFT, flags (FCS at the end), channel, dBm signal, RX flags, MCS
+// (all known: 40 MHz, short GI, LDPC, one STBC stream), A-MPDU status; two more presence
+// words in the radiotap namespace, one per chain. The FCS comes off only where captured.
+TEST(RadiotapPrint, HtFieldsAndExtendedBitmapsAtEveryLength) {
+  const std::string hex =
+      "000034002b4018a0200800a02008000082841e0000000000100050144001d00000003f350f00000002000000"
+      "04000000cf00d101" + std::string(kAck) + "deadbeef";
+  const std::string_view fields =
+      "2000002us tsft 5200 MHz 11n -48dBm signal 300.0 Mb/s MCS 15 40 MHz short GI mixed LDPC "
+      "FEC RX-STBC1 -49dBm signal antenna 0 -47dBm signal antenna 1 ";
+  const std::string trunc = std::string(fields) + " [|802.11]\n";
+  const std::string whole = std::string(fields) + "Acknowledgment RA:02:00:00:00:0b:02 \n";
+  expect_stages(hex, {{1, " [|802.11_radio]\n"}, {52, trunc}, {62, whole}}, false,
+                linktype::kIeee80211Radiotap);
+}
+
+// A vendor namespace (OUI 00:11:22, 6 bytes of its data skipped) between radiotap words.
+TEST(RadiotapPrint, VendorNamespaceSkipped) {
+  const std::string hex =
+      "000023000a0000c0030000a02000000000006c09a00000112201060076656e646f72df" + std::string(kAck);
+  expect_stages(hex, {{1, " [|802.11_radio]\n"},
+                      {35, "2412 MHz 11b -33dBm signal  [|802.11]\n"},
+                      {45, "2412 MHz 11b -33dBm signal Acknowledgment RA:02:00:00:00:0b:02 \n"}},
+                false, linktype::kIeee80211Radiotap);
+}
+
+// VHT: 80 MHz, short GI, one user with two streams at MCS 9 and LDPC.
+TEST(RadiotapPrint, VhtAtEveryLength) {
+  const std::string hex =
+      "000030002b403000c1c62d000000000000003c144001cc00000000000700000000000000440004049100000001"
+      "000000" + std::string(kAck);
+  const std::string_view fields =
+      "3000001us tsft 5180 MHz 11a -52dBm signal User 0 MCS 9 LDPC FEC 80 MHz short GI ";
+  expect_stages(hex, {{1, " [|802.11_radio]\n"},
+                      {48, std::string(fields) + " [|802.11]\n"},
+                      {58, std::string(fields) + "Acknowledgment RA:02:00:00:00:0b:02 \n"}},
+                false, linktype::kIeee80211Radiotap);
+}
+
+// Fields past it_len print " [|802.11_radio]" and the frame after it_len still prints; an
+// unknown field ends the list with its bit number; dB TX attenuation is read as tcpdump
+// reads it (one signed byte).
+TEST(RadiotapPrint, DamagedAndUnknownFields) {
+  // TSFT and flags present, it_len 12: the TSFT does not fit.
+  EXPECT_EQ(render("00000c0003000000" "00000000" + std::string(kAck), 0, 0,
+                   linktype::kIeee80211Radiotap),
+            " [|802.11_radio]Acknowledgment RA:02:00:00:00:0b:02 \n");
+  // Presence word with the extension bit and no room for the next one.
+  EXPECT_EQ(render("0000080002000080" + std::string(kAck), 0, 0, linktype::kIeee80211Radiotap),
+            " [|802.11_radio]\n");
+  // TX flags (bit 15): tcpdump does not know it.
+  EXPECT_EQ(render("00000c000280000000000800" + std::string(kAck), 0, 0,
+                   linktype::kIeee80211Radiotap),
+            "[bit 15] Acknowledgment RA:02:00:00:00:0b:02 \n");
+  // dB TX attenuation 0xf0 then dBm TX power -1.
+  EXPECT_EQ(render("00000a000006" "0000f0ff" + std::string(kAck), 0, 0,
+                   linktype::kIeee80211Radiotap),
+            "16dB tx attenuation -1dBm tx power Acknowledgment RA:02:00:00:00:0b:02 \n");
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 // IEEE 802.11 frames (link type 105) and the radiotap header before them (127), as
-// tcpdump 4.99's print-802_11.c prints them: the radiotap fields tcplens knows (TSFT, flags,
-// rate, channel, antenna signal and noise, antenna), then the frame: control frames' names
-// and addresses, management bodies (print_wlan_mgmt.cpp), protected frames' IV, and what a
-// data frame carries through LLC/SNAP; with -e, the frame's flags and addresses.
+// tcpdump 4.99's print-802_11.c prints them: the radiotap fields (print_radiotap.cpp), then
+// the frame: control frames' names and addresses, management bodies (print_wlan_mgmt.cpp),
+// protected frames' IV, and what a data frame carries through LLC/SNAP; with -e, the
+// frame's flags and addresses.
 #include "print_wlan.hpp"
 
 namespace tcplens::tcpdump {
@@ -143,9 +143,10 @@ void wlan_header_print(PrintContext& ctx, std::uint16_t fc, const std::uint8_t* 
   }
 }
 
-// ieee802_11_print(): returns the header length.
-unsigned wlan_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigned caplen,
-                    bool pad, unsigned fcslen) {
+}  // namespace
+
+unsigned wlan_frame_print(PrintContext& ctx, const std::uint8_t* p, unsigned length,
+                          unsigned caplen, bool pad, unsigned fcslen) {
   ctx.protocol = "802.11";
   if (caplen < 2) {
     ctx.print_trunc();
@@ -157,7 +158,10 @@ unsigned wlan_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, u
       return caplen;
     }
     length -= fcslen;
-    caplen -= fcslen;
+    if (caplen > length) {  // only the FCS bytes that were captured come off
+      ctx.snapend -= caplen - length;
+      caplen = length;
+    }
   }
   const std::uint16_t fc = ctx.le16(p);
   const unsigned type = (fc >> 2) & 3, subtype = (fc >> 4) & 0xf;
@@ -199,123 +203,9 @@ unsigned wlan_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, u
   return hdrlen + static_cast<unsigned>(llc_len);
 }
 
-void put_decimal(PrintContext& ctx, int v) {
-  if (v < 0) {
-    ctx.put('-');
-    ctx.put_u(static_cast<unsigned>(-v));
-  } else {
-    ctx.put_u(static_cast<unsigned>(v));
-  }
-}
-
-void channel_print(PrintContext& ctx, unsigned freq, unsigned flags) {
-  constexpr unsigned kTurbo = 0x0010, kCck = 0x0020, kOfdm = 0x0040, k2Ghz = 0x0080,
-                     k5Ghz = 0x0100, kDyn = 0x0400, kGfsk = 0x0800, kHalf = 0x4000,
-                     kQuarter = 0x8000;
-  ctx.put_u(freq);
-  ctx.put(" MHz");
-  if ((flags & (k2Ghz | kGfsk)) == (k2Ghz | kGfsk)) ctx.put(" FHSS");
-  const char* width = (flags & kHalf) ? "/10Mhz" : (flags & kQuarter) ? "/5Mhz" : "";
-  if ((flags & (k5Ghz | kOfdm)) == (k5Ghz | kOfdm)) {
-    ctx.put(" 11a");
-    ctx.put(width);
-  }
-  if ((flags & (k2Ghz | kOfdm)) == (k2Ghz | kOfdm) || (flags & (k2Ghz | kDyn)) == (k2Ghz | kDyn)) {
-    ctx.put(" 11g");
-    ctx.put(width);
-  } else if ((flags & (k2Ghz | kCck)) == (k2Ghz | kCck)) {
-    ctx.put(" 11b");
-  }
-  if (flags & kTurbo) ctx.put(" Turbo");
-  ctx.put(' ');
-}
-
-}  // namespace
-
-unsigned radiotap_if_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigned caplen) {
-  ctx.protocol = "802.11_radio";
-  if (caplen < 8) {
-    ctx.print_trunc();
-    return caplen;
-  }
-  const unsigned len = ctx.le16(p + 2);
-  if (len < 8) {
-    ctx.print_trunc();
-    return caplen;
-  }
-  if (caplen < len) {
-    ctx.print_trunc();
-    return caplen;
-  }
-  // Present bitmaps: bit 31 says another 32-bit word follows.
-  unsigned off = 4;
-  const std::uint32_t present = ctx.le32(p + 4);
-  while (ctx.le32(p + off) & 0x80000000u) {
-    off += 4;
-    if (off + 4 > len) {
-      ctx.print_trunc();
-      return caplen;
-    }
-  }
-  off += 4;
-  auto align = [&](unsigned a) { off = (off + a - 1) & ~(a - 1); };
-  bool pad = false;
-  unsigned fcslen = 0;
-  // Fields in bit order; the first one tcplens does not know ends the field list (its
-  // size and alignment would be needed to find the next).
-  for (unsigned bit = 0; bit < 31 && (present >> bit) != 0; ++bit) {
-    if (!(present & (1u << bit))) continue;
-    if (bit == 0) {  // TSFT
-      align(8);
-      if (off + 8 > len) break;
-      ctx.out.put_u64(load_le64(p + off));
-      ctx.put("us tsft ");
-      off += 8;
-    } else if (bit == 1) {  // flags
-      if (off + 1 > len) break;
-      const std::uint8_t f = p[off++];
-      if (f & 0x01) ctx.put("cfp ");
-      if (f & 0x02) ctx.put("short preamble ");
-      if (f & 0x04) ctx.put("wep ");
-      if (f & 0x08) ctx.put("fragmented ");
-      if (f & 0x40) ctx.put("bad-fcs ");
-      if (f & 0x10) fcslen = 4;
-      if (f & 0x20) pad = true;
-    } else if (bit == 2) {  // rate, in 500 kb/s units
-      if (off + 1 > len) break;
-      const unsigned rate = p[off++];
-      if (rate >= 0x80 && rate <= 0x8f) break;  // an MCS index: not printed
-      ctx.put_u(rate / 2);
-      ctx.put('.');
-      ctx.put_u((rate % 2) * 5);
-      ctx.put(" Mb/s ");
-    } else if (bit == 3) {  // channel
-      align(2);
-      if (off + 4 > len) break;
-      channel_print(ctx, load_le16(p + off), load_le16(p + off + 2));
-      off += 4;
-    } else if (bit == 5 || bit == 6) {  // antenna signal, noise (dBm)
-      if (off + 1 > len) break;
-      put_decimal(ctx, static_cast<std::int8_t>(p[off++]));
-      ctx.put(bit == 5 ? "dBm signal " : "dBm noise ");
-    } else if (bit == 11) {  // antenna
-      if (off + 1 > len) break;
-      ctx.put("antenna ");
-      ctx.put_u(p[off++]);
-      ctx.put(' ');
-    } else if (bit == 12 || bit == 13) {  // antenna signal, noise (dB)
-      if (off + 1 > len) break;
-      ctx.put_u(p[off++]);
-      ctx.put(bit == 12 ? "dB signal " : "dB noise ");
-    } else {
-      break;
-    }
-  }
-  return len + wlan_print(ctx, p + len, length - len, caplen - len, pad, fcslen);
-}
 
 unsigned wlan_if_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigned caplen) {
-  return wlan_print(ctx, p, length, caplen, false, 0);
+  return wlan_frame_print(ctx, p, length, caplen, false, 0);
 }
 
 }  // namespace tcplens::tcpdump

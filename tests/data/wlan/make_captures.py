@@ -124,6 +124,173 @@ def management_frames():
     ]
 
 
+class Radiotap:
+    """A radiotap header (radiotap.org): fields appended in bit order, each aligned to its
+    natural size from the start of the header, as the Linux kernel writes them."""
+
+    def __init__(self):
+        self.words = []   # presence words
+        self.body = b""
+
+    def word(self, bits, ext=False, radiotap_ns=False, vendor_ns=False):
+        w = 0
+        for b in bits:
+            w |= 1 << b
+        if radiotap_ns:
+            w |= 1 << 29
+        if vendor_ns:
+            w |= 1 << 30
+        if ext:
+            w |= 1 << 31
+        self.words.append(w)
+        return self
+
+    def field(self, align, data):
+        off = 4 + 4 * len(self.words) + len(self.body)
+        self.body += b"\0" * ((-off) % align) + data
+        return self
+
+    def build(self, it_len=None):
+        hdr_len = 4 + 4 * len(self.words) + len(self.body)
+        return struct.pack("<BBH", 0, 0, hdr_len if it_len is None else it_len) + \
+            b"".join(struct.pack("<I", w) for w in self.words) + self.body
+
+
+def s8(v):
+    return struct.pack("<b", v)
+
+
+def rt_mac80211_legacy(tsft, rate, freq, chflags, sig, chains, flags=0):
+    """mac80211 on a legacy (non-HT) frame: TSFT, flags, rate, channel, dBm signal, RX flags,
+    then one radiotap-namespace word per chain with its signal and antenna."""
+    r = Radiotap().word([0, 1, 2, 3, 5, 14], ext=bool(chains), radiotap_ns=bool(chains))
+    for i in range(len(chains)):
+        r.word([5, 11], ext=i + 1 < len(chains), radiotap_ns=i + 1 < len(chains))
+    r.field(8, struct.pack("<Q", tsft)).field(1, bytes([flags])).field(1, bytes([rate]))
+    r.field(2, struct.pack("<HH", freq, chflags)).field(1, s8(sig)).field(2, struct.pack("<H", 0))
+    for i, c in enumerate(chains):
+        r.field(1, s8(c)).field(1, bytes([i]))
+    return r.build()
+
+
+def rt_iwlwifi_ht(tsft, freq, sig, mcs_known, mcs_flags, mcs, ampdu_ref, flags=0x10):
+    """iwlwifi on an HT frame: TSFT, flags (FCS at end), channel, dBm signal, RX flags, MCS,
+    A-MPDU status; two chains in extended words."""
+    r = Radiotap().word([0, 1, 3, 5, 14, 19, 20], ext=True, radiotap_ns=True)
+    r.word([5, 11], ext=True, radiotap_ns=True).word([5, 11])
+    r.field(8, struct.pack("<Q", tsft)).field(1, bytes([flags]))
+    r.field(2, struct.pack("<HH", freq, 0x00c0 if freq < 3000 else 0x0140)).field(1, s8(sig))
+    r.field(2, struct.pack("<H", 0)).field(1, bytes([mcs_known, mcs_flags, mcs]))
+    r.field(4, struct.pack("<IHBB", ampdu_ref, 0x0004, 0, 0))
+    r.field(1, s8(sig - 1)).field(1, b"\0").field(1, s8(sig + 1)).field(1, b"\1")
+    return r.build()
+
+
+def rt_vht(tsft, freq, sig, known, vflags, bw, mcs_nss, coding):
+    """A VHT frame: TSFT, flags, channel, dBm signal, RX flags, A-MPDU status, VHT."""
+    r = Radiotap().word([0, 1, 3, 5, 14, 20, 21])
+    r.field(8, struct.pack("<Q", tsft)).field(1, b"\0").field(2, struct.pack("<HH", freq, 0x0140))
+    r.field(1, s8(sig)).field(2, struct.pack("<H", 0)).field(4, struct.pack("<IHBB", 7, 0, 0, 0))
+    r.field(2, struct.pack("<HBB", known, vflags, bw) + bytes(mcs_nss) + bytes([coding, 0]) +
+            struct.pack("<H", 0))
+    return r.build()
+
+
+def radiotap_headers():
+    """Headers to put before frames: (name, bytes)."""
+    hs = []
+    hs.append(rt_mac80211_legacy(1000001, 0x02, 2412, 0x00a0, -42, [-43, -45]))        # 1 Mb/s CCK
+    hs.append(rt_mac80211_legacy(1000002, 0x0c, 2437, 0x00c0, -60, [-61]))              # 6 Mb/s OFDM
+    hs.append(rt_mac80211_legacy(1000003, 0x6c, 5180, 0x0140, -71, [], flags=0x02))     # 54 Mb/s 5 GHz
+    hs.append(rt_mac80211_legacy(1000004, 0x85, 2462, 0x0480, -50, []))                 # MCS in rate, dyn
+    hs.append(rt_iwlwifi_ht(2000001, 2437, -55, 0x1f, 0x00, 7, 1))                      # MCS 7 20 MHz long
+    hs.append(rt_iwlwifi_ht(2000002, 5200, -48, 0x3f, 0x35, 15, 2))                     # 40, short GI, LDPC, STBC1
+    hs.append(rt_iwlwifi_ht(2000003, 5745, -65, 0x07, 0x03, 3, 3))                      # 20U
+    hs.append(rt_iwlwifi_ht(2000004, 2412, -66, 0x02, 0x00, 33, 4))                     # MCS only, 33
+    hs.append(rt_iwlwifi_ht(2000005, 2412, -66, 0x03, 0x01, 77, 5))                     # out of range
+    hs.append(rt_vht(3000001, 5180, -52, 0x0044, 0x04, 4, [0x91, 0, 0, 0], 0x01))      # 80 MHz, 2 ss MCS 9
+    hs.append(rt_vht(3000002, 5500, -58, 0x0044, 0x00, 11, [0x51, 0x32, 0, 0], 0x02))  # 160, MU
+    hs.append(rt_vht(3000003, 5500, -58, 0x0000, 0x00, 26, [0x11, 0, 0, 0x21], 0x08))  # nothing known
+    # A vendor namespace between radiotap words: its data skipped by the given length.
+    r = Radiotap().word([1, 3], ext=True, vendor_ns=True).word([0, 1], ext=True, radiotap_ns=True)
+    r.word([5])
+    r.field(1, b"\x00").field(2, struct.pack("<HH", 2412, 0x00a0))
+    r.field(2, b"\x00\x11\x22\x01" + struct.pack("<H", 6)).field(1, b"vendor")
+    r.field(1, s8(-33))
+    hs.append(r.build())
+    # The rarer fields: FHSS, dBm noise, lock quality, TX attenuation, dB TX attenuation,
+    # dBm TX power, dB signal and noise.
+    r = Radiotap().word([1, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13])
+    r.field(1, b"\x01").field(2, struct.pack("<HH", 2412, 0x0880)).field(1, b"\x03\x07")
+    r.field(1, s8(-40)).field(1, s8(-95)).field(2, struct.pack("<H", 97)).field(2, struct.pack("<H", 3))
+    r.field(2, struct.pack("<H", 2)).field(1, s8(17)).field(1, b"\x30").field(1, b"\x05")
+    hs.append(r.build())
+    # Fields tcpdump does not know (TX flags, RTS and data retries, XChannel) stop the list.
+    for bits, data in (([1, 15], b"\0\0\x08\0"), ([1, 17], b"\0\x03"), ([2, 16, 5], b"\x02\x01\xd0"),
+                       ([1, 18], b"\0" * 4 + struct.pack("<IHBB", 0x10140, 5180, 36, 20))):
+        r = Radiotap().word(bits)
+        r.body = data
+        hs.append(r.build())
+    # Bits for the frame: FCS at the end, padding after the header (Atheros), bad FCS.
+    hs.append(Radiotap().word([1]).field(1, b"\x10").build())
+    hs.append(Radiotap().word([1]).field(1, b"\x20").build())
+    hs.append(Radiotap().word([1, 2]).field(1, b"\x51").field(1, b"\x16").build())
+    # Damaged: a field past it_len, an extension word past it_len, it_len below 8.
+    hs.append(Radiotap().word([0, 1]).field(8, bytes(8)).build(it_len=12))
+    hs.append(Radiotap().word([1], ext=True).build())
+    hs.append(Radiotap().word([1]).field(1, b"\0").build(it_len=6))
+    return hs
+
+
+def data_frames():
+    ccmp = struct.pack("<BBBBI", 0x07, 0x00, 0, 0x60, 0)                 # PN 7, ExtIV, key 1
+    tkip = struct.pack("<BBBBI", 0x00, 0x20, 0x05, 0x20 | 0x00, 0)        # TKIP IV, key 0
+    wep = b"\x12\x34\x56\xc0"                                           # WEP IV, key 3
+    qos_null = fc(2, 12, 0x01) + struct.pack("<H", 44) + AP + STA + AP + struct.pack("<HH", 0x10, 0)
+    return [
+        fc(2, 8, 0x42) + struct.pack("<H", 44) + STA + AP + AP + struct.pack("<HH", 0x20, 0) + ccmp +
+        bytes(40) + bytes(8),                                            # QoS data, from DS, CCMP
+        fc(2, 0, 0x41) + struct.pack("<H", 44) + AP + STA + AP + struct.pack("<H", 0x30) + tkip + bytes(30),
+        fc(2, 0, 0x42) + struct.pack("<H", 0) + STA + AP + AP + struct.pack("<H", 0x40) + wep + bytes(12),
+        qos_null,
+    ]
+
+
+def udp_data_frame():
+    """A QoS data frame to the AP carrying IPv4/UDP through LLC/SNAP (RFC 1042)."""
+    payload = b"hello"
+    udp = struct.pack("!HHHH", 40000, 9, 8 + len(payload), 0) + payload
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0x4000, 64, 17, 0,
+                     bytes([192, 168, 1, 20]), bytes([192, 168, 1, 1]))
+    return (fc(2, 8, 0x01) + struct.pack("<H", 44) + AP + STA + AP + struct.pack("<HH", 0x50, 0),
+            b"\xaa\xaa\x03\x00\x00\x00\x08\x00" + ip + udp)
+
+
+def radiotap_frames():
+    """Every radiotap header in front of a frame of each kind, in turn; with the FCS when
+    the header's flags say it is there, with two bytes of padding after a 26-byte QoS
+    header when they say the header is padded (Atheros)."""
+    frames = control_frames()[:3] + management_frames()[:2] + data_frames()
+    out = []
+    for i, h in enumerate(radiotap_headers()):
+        f = frames[i % len(frames)]
+        words, off = [], 4
+        while off + 4 <= len(h):
+            words.append(struct.unpack("<I", h[off:off + 4])[0])
+            off += 4
+            if not words[-1] >> 31:
+                break
+        if words[0] & 1:  # TSFT first
+            off = (off + 7) // 8 * 8 + 8
+        flags = h[off] if words[0] & 2 and off < len(h) else 0
+        if flags & 0x20:
+            hdr, body = udp_data_frame()
+            f = hdr + b"\0\0" + body
+        if flags & 0x10:
+            f = f + b"\xde\xad\xbe\xef"                                   # the FCS
+        out.append(h + f)
+    return out
+
 def radiotap_mac80211(frame, i):
     # it_present: TSFT, flags, rate, channel, dBm signal, RX flags, then (ext) a second
     # word for antenna 0 signal and antenna, as mac80211 writes with two chains.
@@ -158,6 +325,17 @@ def main():
         for cut in range(1, len(f)):
             trunc.append((base + i, cut, f, cut))
     write_pcap(out + "/management-trunc.pcap", 105, trunc)
+    frames = data_frames()
+    write_pcap(out + "/protected.pcap", 105, [(base, i * 1000, f, len(f)) for i, f in enumerate(frames)] +
+               [(base + 1, cut, frames[0], cut) for cut in range(1, 40)])
+    frames = radiotap_frames()
+    write_pcap(out + "/radiotap.pcap", 127, [(base, i * 1000, f, len(f)) for i, f in enumerate(frames)])
+    trunc = []
+    for i, f in enumerate(frames[:-3]):
+        hlen = struct.unpack("<H", f[2:4])[0]
+        for cut in range(1, min(len(f), hlen + 30)):
+            trunc.append((base + i, cut, f, cut))
+    write_pcap(out + "/radiotap-trunc.pcap", 127, trunc)
 
 
 if __name__ == "__main__":
