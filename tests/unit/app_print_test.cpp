@@ -626,5 +626,17 @@ TEST(RadiotapPrint, DamagedAndUnknownFields) {
             "16dB tx attenuation -1dBm tx power Acknowledgment RA:02:00:00:00:0b:02 \n");
 }
 
+// The reserved frame type 3 is named, nothing else; a QoS data frame with Order set has no
+// HT control field for tcpdump 4.99 (its LLC header follows the QoS control).
+TEST(WlanPrint, ReservedTypeAndOrderBit) {
+  EXPECT_EQ(render("0c00" + std::string(kMgmtToSta), 0, 0, linktype::kIeee80211, true),
+            "unknown 802.11 frame type (3)\n");
+  EXPECT_EQ(render("0c", 0, 0, linktype::kIeee80211), " [|802.11]\n");
+  const std::string qos_order = "8881" + std::string(kMgmtToSta) + "0000" +
+                                "aaaa030000000806" + "0001080006040001";
+  EXPECT_EQ(render(qos_order, 0, 0, linktype::kIeee80211),
+            " [|arp]\n");
+}
+
 }  // namespace
 }  // namespace tcplens

@@ -31,9 +31,9 @@ unsigned wlan_header_length(std::uint16_t fc) {
   const unsigned type = (fc >> 2) & 3, subtype = (fc >> 4) & 0xf;
   if (type == kTypeCtrl) return ctrl_header_length(subtype);
   if (type == kTypeMgmt) return 24;
+  if (type != kTypeData) return 0;  // reserved
   unsigned len = ((fc & 0x0300) == 0x0300) ? 30 : 24;  // to-DS and from-DS: a fourth address
-  if (subtype & 0x8) len += 2;                        // QoS control
-  if ((subtype & 0x8) && (fc & 0x8000)) len += 4;     // HT control with Order on a QoS frame
+  if (subtype & 0x8) len += 2;  // QoS control; tcpdump 4.99 counts no HT control (+HTC)
   return len;
 }
 
@@ -148,27 +148,27 @@ void wlan_header_print(PrintContext& ctx, std::uint16_t fc, const std::uint8_t* 
 unsigned wlan_frame_print(PrintContext& ctx, const std::uint8_t* p, unsigned length,
                           unsigned caplen, bool pad, unsigned fcslen) {
   ctx.protocol = "802.11";
-  if (caplen < 2) {
+  const unsigned orig_caplen = caplen;
+  if (length < fcslen) {  // tcpdump compares the FCS with the length on the wire
     ctx.print_trunc();
     return caplen;
   }
-  if (fcslen) {
-    if (fcslen > caplen) {
-      ctx.print_trunc();
-      return caplen;
-    }
-    length -= fcslen;
-    if (caplen > length) {  // only the FCS bytes that were captured come off
-      ctx.snapend -= caplen - length;
-      caplen = length;
-    }
+  length -= fcslen;
+  if (caplen > length) {  // only the FCS bytes that were captured come off
+    ctx.snapend -= caplen - length;
+    caplen = length;
+  }
+  if (caplen < 2) {
+    ctx.print_trunc();
+    return orig_caplen;
   }
   const std::uint16_t fc = ctx.le16(p);
   const unsigned type = (fc >> 2) & 3, subtype = (fc >> 4) & 0xf;
   unsigned hdrlen = wlan_header_length(fc);
-  if (hdrlen == 0) {  // tcpdump names the subtype and stops
-    ctx.put("unknown 802.11 ctrl frame subtype (");
-    ctx.put_u(subtype);
+  if (hdrlen == 0) {  // tcpdump names the subtype (or the reserved type 3) and stops
+    ctx.put(type == kTypeCtrl ? "unknown 802.11 ctrl frame subtype ("
+                              : "unknown 802.11 frame type (");
+    ctx.put_u(type == kTypeCtrl ? subtype : type);
     ctx.put(')');
     return 0;
   }
@@ -195,7 +195,12 @@ unsigned wlan_frame_print(PrintContext& ctx, const std::uint8_t* p, unsigned len
     if (!wlan_wep_print(ctx, p, caplen)) ctx.print_trunc();
     return hdrlen;
   }
-  int llc_len = llc_print(ctx, p, length, caplen, nullptr, nullptr);
+  // get_data_src_dst_mac(): the addresses the DS bits name, for LLC's "src > dst".
+  const std::uint8_t* h = p - hdrlen;
+  const std::uint8_t* src = (fc & 0x0100) ? ((fc & 0x0200) ? h + 24 : h + 10)
+                                          : ((fc & 0x0200) ? h + 16 : h + 10);
+  const std::uint8_t* dst = (fc & 0x0100) ? h + 16 : h + 4;
+  int llc_len = llc_print(ctx, p, length, caplen, src, dst);
   if (llc_len < 0) {
     if (!suppress_default_print(ctx)) default_print(ctx, p, caplen);
     llc_len = -llc_len;

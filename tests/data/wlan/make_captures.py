@@ -10,6 +10,7 @@ interfaces write it. Each capture exists for link type 105 (bare 802.11) and 127
 
 Deterministic: the same script gives the same bytes.
 """
+import random
 import struct
 import sys
 
@@ -291,6 +292,23 @@ def radiotap_frames():
         out.append(h + f)
     return out
 
+def random_frames(linktype, count, seed):
+    """Random bytes, each frame captured short of its length by up to 8 bytes; for radiotap
+    a version 0 header whose it_len lies within the frame. Hostile input tcpdump prints
+    without complaint: (frame, caplen) pairs."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        n = rng.randint(0, 120)
+        b = bytearray(rng.getrandbits(8) for _ in range(n))
+        if linktype == 127 and n >= 4:
+            b[0], b[3] = 0, 0
+            b[2] = rng.randint(0, min(n, 80))
+        wire = bytes(b) + bytes(rng.randint(0, 8))
+        out.append((wire, n))
+    return out
+
+
 def radiotap_mac80211(frame, i):
     # it_present: TSFT, flags, rate, channel, dBm signal, RX flags, then (ext) a second
     # word for antenna 0 signal and antenna, as mac80211 writes with two chains.
@@ -336,6 +354,9 @@ def main():
         for cut in range(1, min(len(f), hlen + 30)):
             trunc.append((base + i, cut, f, cut))
     write_pcap(out + "/radiotap-trunc.pcap", 127, trunc)
+    for name, lt, seed in (("random", 105, 105), ("random-radiotap", 127, 127)):
+        write_pcap(out + "/" + name + ".pcap", lt,
+                   [(base, i, f, cap) for i, (f, cap) in enumerate(random_frames(lt, 600, seed))])
 
 
 if __name__ == "__main__":
