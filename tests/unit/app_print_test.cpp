@@ -1,6 +1,6 @@
 // Application printers (DNS, text protocols, SSH, RESP, SNMP, RIP, NTP, BOOTP/DHCP, DHCPv6,
-// L2TP control messages, PPP's control and authentication protocols) through the tcpdump
-// renderer.
+// L2TP control messages, PPP's control and authentication protocols, IEEE 802.11 frames)
+// through the tcpdump renderer.
 // Expected lines are what tcpdump 4.99.3 prints for the same bytes (`tcpdump -n -t`, -v).
 #include <gtest/gtest.h>
 
@@ -28,8 +28,8 @@ std::vector<std::uint8_t> from_hex(std::string_view hex) {
 // Renders one packet (raw IP unless told), captured up to `caplen` bytes (0: all), without
 // a timestamp.
 std::string render(std::string_view hex, int verbose = 0, std::uint32_t caplen = 0,
-                   std::uint32_t link = linktype::kRaw) {
-  return test::tcpdump_line(link, from_hex(hex), verbose, caplen);
+                   std::uint32_t link = linktype::kRaw, bool link_header = false) {
+  return test::tcpdump_line(link, from_hex(hex), verbose, caplen, link_header);
 }
 
 // UDP 10.0.0.1.1234 > 10.0.0.2.53, query www.example.com A, recursion desired.
@@ -475,6 +475,252 @@ TEST(SlarpPrint, KeepaliveDumpAndShortPacket) {
             "\t0x0000:  6a75 6e6b\n");
   EXPECT_EQ(render("8f00803500000000000000000000", 0, 0, linktype::kChdlc),
             "SLARP (length: 10),  [|chdlc_slarp]\n");
+}
+
+// IEEE 802.11 control frames (print_wlan.cpp, link type 105), each with what tcpdump prints
+// without -e, with -e and with -e -v; every shorter capture of one prints " [|802.11]"
+// (tcpdump checks the whole fixed part before printing anything).
+struct CtrlCase {
+  std::string_view hex, plain, e, ev;
+};
+constexpr CtrlCase kCtrlCases[] = {
+    // RTS: FC b4 00, duration 314, RA (the AP), TA (the station).
+    {"b4003a01020000000a01020000000b02", "Request-To-Send TA:02:00:00:00:0b:02 \n",
+     "RA:02:00:00:00:0a:01 TA:02:00:00:00:0b:02 Request-To-Send\n",
+     "314us RA:02:00:00:00:0a:01 TA:02:00:00:00:0b:02 Request-To-Send\n"},
+    // CTS, duration 270, RA.
+    {"c4000e01020000000b02", "Clear-To-Send RA:02:00:00:00:0b:02 \n",
+     "RA:02:00:00:00:0b:02 Clear-To-Send\n", "270us RA:02:00:00:00:0b:02 Clear-To-Send\n"},
+    // ACK with Retry set.
+    {"d4080000020000000b02", "Acknowledgment RA:02:00:00:00:0b:02 \n",
+     "RA:02:00:00:00:0b:02 Acknowledgment\n", "Retry 0us RA:02:00:00:00:0b:02 Acknowledgment\n"},
+    // PS-Poll with Pwr Mgmt: AID c001 where others have a duration, BSSID, TA.
+    {"a41001c0020000000a01020000000b02", "Power Save-Poll AID(c001)\n",
+     "BSSID:02:00:00:00:0a:01 TA:02:00:00:00:0b:02 Power Save-Poll AID(c001)\n",
+     "Pwr Mgmt BSSID:02:00:00:00:0a:01 TA:02:00:00:00:0b:02 Power Save-Poll AID(c001)\n"},
+    // CF-End+CF-Ack: RA broadcast, BSSID.
+    {"f4000000ffffffffffff020000000a01", "CF-End+CF-Ack RA:ff:ff:ff:ff:ff:ff \n",
+     "RA:ff:ff:ff:ff:ff:ff BSSID:02:00:00:00:0a:01 CF-End+CF-Ack\n",
+     "0us RA:ff:ff:ff:ff:ff:ff BSSID:02:00:00:00:0a:01 CF-End+CF-Ack\n"},
+    // BAR: duration 60, RA, TA, BAR control 4, starting sequence 0x1230.
+    {"84003c00020000000a01020000000b0204003012",
+     "BAR RA:02:00:00:00:0a:01 TA:02:00:00:00:0b:02 CTL(4) SEQ(4656) \n",
+     " RA:02:00:00:00:0a:01 TA:02:00:00:00:0b:02 CTL(4) SEQ(4656) BAR\n",
+     "60us  RA:02:00:00:00:0a:01 TA:02:00:00:00:0b:02 CTL(4) SEQ(4656) BAR\n"},
+    // BA: tcpdump reads FC, duration and RA only; TA, control, sequence and bitmap follow.
+    {"94000000020000000b02020000000a0105003012ffffffffffffffff", "BA RA:02:00:00:00:0b:02 \n",
+     "RA:02:00:00:00:0b:02 BA\n", "0us RA:02:00:00:00:0b:02 BA\n"},
+    // Control Wrapper: address 1, carried FC (an ACK), HT control; no addresses printed.
+    {"74000000020000000b02d40000000000", "Control Wrapper\n", "Control Wrapper\n",
+     "0us Control Wrapper\n"},
+};
+
+TEST(WlanPrint, ControlFrames) {
+  for (const CtrlCase& c : kCtrlCases) {
+    EXPECT_EQ(render(c.hex, 0, 0, linktype::kIeee80211), c.plain) << c.hex;
+    EXPECT_EQ(render(c.hex, 0, 0, linktype::kIeee80211, true), c.e) << c.hex;
+    EXPECT_EQ(render(c.hex, 1, 0, linktype::kIeee80211, true), c.ev) << c.hex;
+    const auto full = static_cast<std::uint32_t>(c.hex.size() / 2);
+    const std::uint32_t fixed = c.hex.substr(0, 2) == "94" ? 10 : full;  // BA: 10 read
+    for (std::uint32_t cap = 1; cap < full; ++cap)
+      EXPECT_EQ(render(c.hex, 0, cap, linktype::kIeee80211),
+                cap < fixed ? " [|802.11]\n" : std::string(c.plain))
+          << c.hex << " caplen " << cap;
+  }
+}
+
+// Subtypes tcpdump does not decode (reserved 3, beamforming report poll 4, VHT NDP
+// announcement 5): named, nothing else, not even with -e; one byte is truncated.
+TEST(WlanPrint, UnknownControlSubtype) {
+  constexpr std::string_view kPoll = "44000000020000000b02020000000a01";
+  for (std::uint32_t cap = 2; cap <= 16; ++cap)
+    EXPECT_EQ(render(kPoll, 0, cap, linktype::kIeee80211, true),
+              "unknown 802.11 ctrl frame subtype (4)\n");
+  EXPECT_EQ(render("34000000020000000b02", 1, 0, linktype::kIeee80211),
+            "unknown 802.11 ctrl frame subtype (3)\n");
+  EXPECT_EQ(render(kPoll, 0, 1, linktype::kIeee80211), " [|802.11]\n");
+}
+
+// A frame cut at every length prints stage by stage: `stages` lists, from the shortest, the
+// first capture length that prints each line (tcpdump checks a fixed part or an element
+// whole before printing it); the last stage is the whole frame.
+struct Stage {
+  std::uint32_t from;
+  std::string_view line;
+};
+void expect_stages(std::string_view hex, std::initializer_list<Stage> stages, bool e = false,
+                   std::uint32_t link = linktype::kIeee80211) {
+  const auto full = static_cast<std::uint32_t>(hex.size() / 2);
+  for (std::uint32_t cap = 1; cap <= full; ++cap) {
+    std::string_view want = " [|802.11]\n";
+    for (const Stage& s : stages)
+      if (cap >= s.from) want = s.line;
+    EXPECT_EQ(render(hex, 0, cap, link, e), want) << hex << " caplen " << cap;
+  }
+}
+
+// Management frames (print_wlan_mgmt.cpp): header FC, duration 314, DA, SA, BSSID, sequence.
+constexpr std::string_view kMgmtToSta = "3a01020000000b02020000000a01020000000a010000";
+constexpr std::string_view kMgmtToAp = "3a01020000000a01020000000b02020000000a010000";
+
+// A beacon: timestamp, interval 100, capability ESS+PRIVACY; SSID "ab", rates 1 and 2 Mb/s
+// (basic), DS parameter set channel 6.
+TEST(WlanPrint, BeaconAtEveryLength) {
+  const std::string hex = "8000" + std::string(kMgmtToSta) + "01000000000000006400" + "1100" +
+                          "00026162" + "01028284" + "030106";
+  expect_stages(hex, {{24, "Beacon [|802.11]\n"},
+                      {36, "Beacon ESS, PRIVACY [|802.11]\n"},
+                      {40, "Beacon (ab) ESS, PRIVACY [|802.11]\n"},
+                      {44, "Beacon (ab) [1.0* 2.0* Mbit] ESS, PRIVACY [|802.11]\n"},
+                      {47, "Beacon (ab) [1.0* 2.0* Mbit] ESS CH: 6, PRIVACY\n"}});
+  EXPECT_EQ(render(hex, 0, 0, linktype::kIeee80211, true),
+            "BSSID:02:00:00:00:0a:01 DA:02:00:00:00:0b:02 SA:02:00:00:00:0a:01 "
+            "Beacon (ab) [1.0* 2.0* Mbit] ESS CH: 6, PRIVACY\n");
+}
+
+// Elements tcpdump refuses (an SSID over 32 bytes, 17 rates) end the walk as a truncation;
+// a second SSID, empty rates and a two-byte DS set are passed over; an SSID stops at a NUL
+// and is escaped.
+TEST(WlanPrint, BeaconElementsTcpdumpRefusesOrSkips) {
+  const std::string fixed = "8000" + std::string(kMgmtToSta) + "01000000000000006400" + "0100";
+  EXPECT_EQ(render(fixed + "0021" + std::string(66, '7'), 0, 0, linktype::kIeee80211),
+            "Beacon ESS [|802.11]\n");
+  EXPECT_EQ(render(fixed + "0111" + std::string(34, '8'), 0, 0, linktype::kIeee80211),
+            "Beacon ESS [|802.11]\n");
+  EXPECT_EQ(render(fixed + "0100" + "03020607" + "0001ff" + "03010b", 0, 0,
+                   linktype::kIeee80211),
+            "Beacon (M-^?) ESS CH: 11\n");
+  EXPECT_EQ(render(fixed + "000461006263", 0, 0, linktype::kIeee80211), "Beacon (a) ESS\n");
+}
+
+// Deauthentication names its sender without -e; reason 3, then a reserved one.
+TEST(WlanPrint, DeauthAndDisassocAtEveryLength) {
+  const std::string deauth = "c000" + std::string(kMgmtToSta) + "0300";
+  expect_stages(deauth,
+                {{24, "DeAuthentication [|802.11]\n"},
+                 {26, "DeAuthentication (02:00:00:00:0a:01): Deauthenticated because sending "
+                      "STA is leaving (or has left) IBSS or ESS\n"}});
+  EXPECT_EQ(render("c000" + std::string(kMgmtToSta) + "c800", 0, 0, linktype::kIeee80211, true),
+            "BSSID:02:00:00:00:0a:01 DA:02:00:00:00:0b:02 SA:02:00:00:00:0a:01 "
+            "DeAuthentication: Reserved\n");
+  expect_stages("a000" + std::string(kMgmtToAp) + "0800",
+                {{24, "Disassociation [|802.11]\n"},
+                 {26, "Disassociation: Disassociated because sending STA is leaving (or has "
+                      "left) BSS\n"}});
+}
+
+// Authentication: open system from the station (status printed on odd sequence numbers),
+// shared key with a challenge; association response with its AID and status.
+TEST(WlanPrint, AuthAndAssocResponseAtEveryLength) {
+  expect_stages("b000" + std::string(kMgmtToAp) + "000001000000",
+                {{24, "Authentication [|802.11]\n"},
+                 {30, "Authentication (Open System)-1: Successful\n"}});
+  expect_stages("b000" + std::string(kMgmtToSta) + "010002000000" + "1003616263",
+                {{24, "Authentication [|802.11]\n"},
+                 {30, "Authentication (Shared Key)-2 [Challenge Text]  [|802.11]\n"},
+                 {35, "Authentication (Shared Key)-2 [Challenge Text] \n"}});
+  expect_stages("1000" + std::string(kMgmtToSta) + "1104" + "0000" + "01c0" + "01028284",
+                {{24, "Assoc Response [|802.11]\n"},
+                 {30, "Assoc Response AID(1) : PRIVACY : Successful [|802.11]\n"},
+                 {34, "Assoc Response AID(1) : PRIVACY : Successful\n"}});
+}
+
+// Action frames: category and action names; a protected frame prints its IV instead.
+TEST(WlanPrint, ActionAndProtectedManagement) {
+  expect_stages("d000" + std::string(kMgmtToAp) + "0300",
+                {{24, "Action [|802.11]\n"},
+                 {26, "Action (02:00:00:00:0b:02): BA ADDBA Request\n"}});
+  EXPECT_EQ(render("d000" + std::string(kMgmtToAp) + "0f01", 0, 0, linktype::kIeee80211, true),
+            "BSSID:02:00:00:00:0a:01 DA:02:00:00:00:0a:01 SA:02:00:00:00:0b:02 Action: "
+            "SelfprotectAction Peering Open\n");
+  expect_stages("b040" + std::string(kMgmtToAp) + "01000300" + "aabbccdd",
+                {{24, "Authentication [|802.11]\n"},
+                 {28, "Authentication IV:30001 Pad 0 KeyID 0\n"}});
+  EXPECT_EQ(render("6000" + std::string(kMgmtToSta) + "0000", 0, 0, linktype::kIeee80211),
+            "Unhandled Management subtype(6)\n");
+}
+
+// A CCMP-protected data frame (from DS): "Data", then the first four bytes of the CCMP
+// header read as WEP's IV (PN0, PN1, reserved, ExtIV | key id 1).
+TEST(WlanPrint, ProtectedDataAtEveryLength) {
+  expect_stages("0842" + std::string(kMgmtToSta) + "07000060" + "00000000" + "00112233",
+                {{24, "Data [|802.11]\n"}, {28, "Data IV:  7 Pad 20 KeyID 1\n"}});
+}
+
+// Radiotap (print_radiotap.cpp) before an ACK: nothing but " [|802.11_radio]" until the
+// whole header is captured, then the fields and the frame's own truncation.
+constexpr std::string_view kAck = "d4000000020000000b02";
+
+// iwlwifi on an HT frame: TSFT, flags (FCS at the end), channel, dBm signal, RX flags, MCS
+// (all known: 40 MHz, short GI, LDPC, one STBC stream), A-MPDU status; two more presence
+// words in the radiotap namespace, one per chain. The FCS comes off only where captured.
+TEST(RadiotapPrint, HtFieldsAndExtendedBitmapsAtEveryLength) {
+  const std::string hex =
+      "000034002b4018a0200800a02008000082841e0000000000100050144001d00000003f350f00000002000000"
+      "04000000cf00d101" + std::string(kAck) + "deadbeef";
+  const std::string_view fields =
+      "2000002us tsft 5200 MHz 11n -48dBm signal 300.0 Mb/s MCS 15 40 MHz short GI mixed LDPC "
+      "FEC RX-STBC1 -49dBm signal antenna 0 -47dBm signal antenna 1 ";
+  const std::string trunc = std::string(fields) + " [|802.11]\n";
+  const std::string whole = std::string(fields) + "Acknowledgment RA:02:00:00:00:0b:02 \n";
+  expect_stages(hex, {{1, " [|802.11_radio]\n"}, {52, trunc}, {62, whole}}, false,
+                linktype::kIeee80211Radiotap);
+}
+
+// A vendor namespace (OUI 00:11:22, 6 bytes of its data skipped) between radiotap words.
+TEST(RadiotapPrint, VendorNamespaceSkipped) {
+  const std::string hex =
+      "000023000a0000c0030000a02000000000006c09a00000112201060076656e646f72df" + std::string(kAck);
+  expect_stages(hex, {{1, " [|802.11_radio]\n"},
+                      {35, "2412 MHz 11b -33dBm signal  [|802.11]\n"},
+                      {45, "2412 MHz 11b -33dBm signal Acknowledgment RA:02:00:00:00:0b:02 \n"}},
+                false, linktype::kIeee80211Radiotap);
+}
+
+// VHT: 80 MHz, short GI, one user with two streams at MCS 9 and LDPC.
+TEST(RadiotapPrint, VhtAtEveryLength) {
+  const std::string hex =
+      "000030002b403000c1c62d000000000000003c144001cc00000000000700000000000000440004049100000001"
+      "000000" + std::string(kAck);
+  const std::string_view fields =
+      "3000001us tsft 5180 MHz 11a -52dBm signal User 0 MCS 9 LDPC FEC 80 MHz short GI ";
+  expect_stages(hex, {{1, " [|802.11_radio]\n"},
+                      {48, std::string(fields) + " [|802.11]\n"},
+                      {58, std::string(fields) + "Acknowledgment RA:02:00:00:00:0b:02 \n"}},
+                false, linktype::kIeee80211Radiotap);
+}
+
+// Fields past it_len print " [|802.11_radio]" and the frame after it_len still prints; an
+// unknown field ends the list with its bit number; dB TX attenuation is read as tcpdump
+// reads it (one signed byte).
+TEST(RadiotapPrint, DamagedAndUnknownFields) {
+  // TSFT and flags present, it_len 12: the TSFT does not fit.
+  EXPECT_EQ(render("00000c0003000000" "00000000" + std::string(kAck), 0, 0,
+                   linktype::kIeee80211Radiotap),
+            " [|802.11_radio]Acknowledgment RA:02:00:00:00:0b:02 \n");
+  // Presence word with the extension bit and no room for the next one.
+  EXPECT_EQ(render("0000080002000080" + std::string(kAck), 0, 0, linktype::kIeee80211Radiotap),
+            " [|802.11_radio]\n");
+  // TX flags (bit 15): tcpdump does not know it.
+  EXPECT_EQ(render("00000c000280000000000800" + std::string(kAck), 0, 0,
+                   linktype::kIeee80211Radiotap),
+            "[bit 15] Acknowledgment RA:02:00:00:00:0b:02 \n");
+  // dB TX attenuation 0xf0 then dBm TX power -1.
+  EXPECT_EQ(render("00000a000006" "0000f0ff" + std::string(kAck), 0, 0,
+                   linktype::kIeee80211Radiotap),
+            "16dB tx attenuation -1dBm tx power Acknowledgment RA:02:00:00:00:0b:02 \n");
+}
+
+// The reserved frame type 3 is named, nothing else; a QoS data frame with Order set has no
+// HT control field for tcpdump 4.99 (its LLC header follows the QoS control).
+TEST(WlanPrint, ReservedTypeAndOrderBit) {
+  EXPECT_EQ(render("0c00" + std::string(kMgmtToSta), 0, 0, linktype::kIeee80211, true),
+            "unknown 802.11 frame type (3)\n");
+  EXPECT_EQ(render("0c", 0, 0, linktype::kIeee80211), " [|802.11]\n");
+  const std::string qos_order = "8881" + std::string(kMgmtToSta) + "0000" +
+                                "aaaa030000000806" + "0001080006040001";
+  EXPECT_EQ(render(qos_order, 0, 0, linktype::kIeee80211),
+            " [|arp]\n");
 }
 
 }  // namespace

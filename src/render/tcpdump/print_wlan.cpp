@@ -1,9 +1,9 @@
-// IEEE 802.11 data frames (link type 105) and the radiotap header before them (127), as
-// tcpdump 4.99's print-802_11.c prints them without -e: the radiotap fields tcplens knows
-// (TSFT, flags, rate, channel, antenna signal and noise, antenna), then what the data frame
-// carries through LLC/SNAP; with -e, the frame's flags and addresses. Management and control
-// frame bodies and protected frames' parameters are not printed (docs/differences.md).
-#include "print_context.hpp"
+// IEEE 802.11 frames (link type 105) and the radiotap header before them (127), as
+// tcpdump 4.99's print-802_11.c prints them: the radiotap fields (print_radiotap.cpp), then
+// the frame: control frames' names and addresses, management bodies (print_wlan_mgmt.cpp),
+// protected frames' IV, and what a data frame carries through LLC/SNAP; with -e, the
+// frame's flags and addresses.
+#include "print_wlan.hpp"
 
 namespace tcplens::tcpdump {
 
@@ -11,22 +11,93 @@ namespace {
 
 constexpr unsigned kTypeMgmt = 0, kTypeCtrl = 1, kTypeData = 2;
 
+// Control frame subtypes (IEEE 802.11-2020 table 9-1) and their fixed lengths, as tcpdump's
+// extract_header_length() knows them; 0 for a subtype it does not decode.
+constexpr unsigned kCtrlWrapper = 7, kCtrlBar = 8, kCtrlBa = 9, kCtrlPsPoll = 10, kCtrlRts = 11,
+                   kCtrlCts = 12, kCtrlAck = 13, kCtrlCfEnd = 14, kCtrlCfEndAck = 15;
+
+unsigned ctrl_header_length(unsigned subtype) {
+  switch (subtype) {
+    case kCtrlWrapper: return 16;  // FC, duration, address 1, carried FC, HT control
+    case kCtrlBar: return 20;      // FC, duration, RA, TA, BAR control, sequence
+    case kCtrlBa: return 10;       // tcpdump reads only FC, duration and RA of a BA
+    case kCtrlPsPoll: case kCtrlRts: case kCtrlCfEnd: case kCtrlCfEndAck: return 16;
+    case kCtrlCts: case kCtrlAck: return 10;
+    default: return 0;
+  }
+}
+
 unsigned wlan_header_length(std::uint16_t fc) {
   const unsigned type = (fc >> 2) & 3, subtype = (fc >> 4) & 0xf;
-  if (type == kTypeCtrl) {
-    // Control frames: RTS/PS-Poll/BAR/BA and others have two addresses, CTS/ACK one.
-    switch (subtype) {
-      case 0xc: case 0xd: return 10;  // CTS, ACK
-      case 0x8: return 20;            // block ack request
-      case 0x9: return 16;            // block ack (fixed part)
-      default: return 16;
-    }
-  }
+  if (type == kTypeCtrl) return ctrl_header_length(subtype);
   if (type == kTypeMgmt) return 24;
+  if (type != kTypeData) return 0;  // reserved
   unsigned len = ((fc & 0x0300) == 0x0300) ? 30 : 24;  // to-DS and from-DS: a fourth address
-  if (subtype & 0x8) len += 2;                        // QoS control
-  if ((subtype & 0x8) && (fc & 0x8000)) len += 4;     // HT control with Order on a QoS frame
+  if (subtype & 0x8) len += 2;  // QoS control; tcpdump 4.99 counts no HT control (+HTC)
   return len;
+}
+
+const char* ctrl_name(unsigned subtype) {
+  switch (subtype) {
+    case kCtrlWrapper: return "Control Wrapper";
+    case kCtrlBar: return "BAR";
+    case kCtrlBa: return "BA";
+    case kCtrlPsPoll: return "Power Save-Poll";
+    case kCtrlRts: return "Request-To-Send";
+    case kCtrlCts: return "Clear-To-Send";
+    case kCtrlAck: return "Acknowledgment";
+    case kCtrlCfEnd: return "CF-End";
+    default: return "CF-End+CF-Ack";
+  }
+}
+
+void put_addr(PrintContext& ctx, const char* name, const std::uint8_t* mac) {
+  ctx.put(name);
+  ctx.put_mac(mac);
+  ctx.put(' ');
+}
+
+// The BAR's addresses, BAR control and starting sequence (tcpdump prints them the same with
+// and without -e, with -e before the name).
+void bar_print(PrintContext& ctx, const std::uint8_t* p) {
+  put_addr(ctx, " RA:", p + 4);
+  put_addr(ctx, "TA:", p + 10);
+  ctx.put("CTL(");
+  ctx.out.put_hex(ctx.le16(p + 16));
+  ctx.put(") SEQ(");
+  ctx.put_u(ctx.le16(p + 18));
+  ctx.put(") ");
+}
+
+// -e: ctrl_header_print(), the addresses each subtype carries.
+void ctrl_header_print(PrintContext& ctx, unsigned subtype, const std::uint8_t* p) {
+  switch (subtype) {
+    case kCtrlBar: bar_print(ctx, p); break;
+    case kCtrlBa: case kCtrlCts: case kCtrlAck: put_addr(ctx, "RA:", p + 4); break;
+    case kCtrlPsPoll: put_addr(ctx, "BSSID:", p + 4), put_addr(ctx, "TA:", p + 10); break;
+    case kCtrlRts: put_addr(ctx, "RA:", p + 4), put_addr(ctx, "TA:", p + 10); break;
+    case kCtrlCfEnd: case kCtrlCfEndAck:
+      put_addr(ctx, "RA:", p + 4), put_addr(ctx, "BSSID:", p + 10);
+      break;
+    default: break;
+  }
+}
+
+// ctrl_body_print(): the name, then (without -e, which printed them before) the addresses.
+void ctrl_body_print(PrintContext& ctx, unsigned subtype, const std::uint8_t* p) {
+  ctx.put(ctrl_name(subtype));
+  if (subtype == kCtrlPsPoll) {
+    ctx.put(" AID(");
+    ctx.out.put_hex(ctx.le16(p + 2));
+    ctx.put(')');
+    return;
+  }
+  if (ctx.opt.link_header || subtype == kCtrlWrapper) return;
+  switch (subtype) {
+    case kCtrlBar: bar_print(ctx, p); break;
+    case kCtrlRts: put_addr(ctx, " TA:", p + 10); break;
+    default: put_addr(ctx, " RA:", p + 4); break;
+  }
 }
 
 // -e: ieee_802_11_hdr_print()'s flags and duration (with -v) and, for data frames, the
@@ -40,12 +111,14 @@ void wlan_header_print(PrintContext& ctx, std::uint16_t fc, const std::uint8_t* 
     if (flags & 0x08) ctx.put("Retry ");
     if (flags & 0x80) ctx.put("Strictly Ordered ");
     if (flags & 0x40) ctx.put("Protected ");
-    constexpr unsigned kTypeControl = 1, kPsPoll = 10;
-    if (((fc >> 2) & 3) != kTypeControl || ((fc >> 4) & 0xf) != kPsPoll) {
+    if (((fc >> 2) & 3) != kTypeCtrl || ((fc >> 4) & 0xf) != kCtrlPsPoll) {
       ctx.put_u(ctx.le16(p + 2));
       ctx.put("us ");
     }
   }
+  if (((fc >> 2) & 3) == kTypeCtrl) ctrl_header_print(ctx, (fc >> 4) & 0xf, p);
+  if (((fc >> 2) & 3) == kTypeMgmt)
+    put_addr(ctx, "BSSID:", p + 16), put_addr(ctx, "DA:", p + 4), put_addr(ctx, "SA:", p + 10);
   if (((fc >> 2) & 3) != kTypeData) return;
   const unsigned subtype = (fc >> 4) & 0xf;
   if (subtype & 0xb) {  // CF-Ack, CF-Poll, QoS
@@ -70,44 +143,64 @@ void wlan_header_print(PrintContext& ctx, std::uint16_t fc, const std::uint8_t* 
   }
 }
 
-// ieee802_11_print(): returns the header length.
-unsigned wlan_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigned caplen,
-                    bool pad, unsigned fcslen) {
+}  // namespace
+
+unsigned wlan_frame_print(PrintContext& ctx, const std::uint8_t* p, unsigned length,
+                          unsigned caplen, bool pad, unsigned fcslen) {
   ctx.protocol = "802.11";
-  if (caplen < 2) {
+  const unsigned orig_caplen = caplen;
+  if (length < fcslen) {  // tcpdump compares the FCS with the length on the wire
     ctx.print_trunc();
     return caplen;
   }
-  if (fcslen) {
-    if (fcslen > caplen) {
-      ctx.print_trunc();
-      return caplen;
-    }
-    length -= fcslen;
-    caplen -= fcslen;
+  length -= fcslen;
+  if (caplen > length) {  // only the FCS bytes that were captured come off
+    ctx.snapend -= caplen - length;
+    caplen = length;
+  }
+  if (caplen < 2) {
+    ctx.print_trunc();
+    return orig_caplen;
   }
   const std::uint16_t fc = ctx.le16(p);
+  const unsigned type = (fc >> 2) & 3, subtype = (fc >> 4) & 0xf;
   unsigned hdrlen = wlan_header_length(fc);
+  if (hdrlen == 0) {  // tcpdump names the subtype (or the reserved type 3) and stops
+    ctx.put(type == kTypeCtrl ? "unknown 802.11 ctrl frame subtype ("
+                              : "unknown 802.11 frame type (");
+    ctx.put_u(type == kTypeCtrl ? subtype : type);
+    ctx.put(')');
+    return 0;
+  }
   if (pad) hdrlen = (hdrlen + 3) & ~3u;
   if (caplen < hdrlen) {
     ctx.print_trunc();
     return hdrlen;
   }
-  const unsigned type = (fc >> 2) & 3, subtype = (fc >> 4) & 0xf;
   if (ctx.opt.link_header) wlan_header_print(ctx, fc, p);
+  if (type == kTypeCtrl) {
+    ctrl_body_print(ctx, subtype, p);
+    return hdrlen;
+  }
   length -= hdrlen;
   caplen -= hdrlen;
   p += hdrlen;
-  if (type != kTypeData) {
-    ctx.put(type == kTypeMgmt ? "802.11 management frame" : "802.11 control frame");
+  if (type == kTypeMgmt) {
+    if (!wlan_mgmt_body_print(ctx, fc, p - hdrlen, p, length, caplen)) ctx.print_trunc();
     return hdrlen;
   }
   if (subtype & 0x4) return hdrlen;  // null function: no data
   if (fc & 0x4000) {
     ctx.put("Data");
+    if (!wlan_wep_print(ctx, p, caplen)) ctx.print_trunc();
     return hdrlen;
   }
-  int llc_len = llc_print(ctx, p, length, caplen, nullptr, nullptr);
+  // get_data_src_dst_mac(): the addresses the DS bits name, for LLC's "src > dst".
+  const std::uint8_t* h = p - hdrlen;
+  const std::uint8_t* src = (fc & 0x0100) ? ((fc & 0x0200) ? h + 24 : h + 10)
+                                          : ((fc & 0x0200) ? h + 16 : h + 10);
+  const std::uint8_t* dst = (fc & 0x0100) ? h + 16 : h + 4;
+  int llc_len = llc_print(ctx, p, length, caplen, src, dst);
   if (llc_len < 0) {
     if (!suppress_default_print(ctx)) default_print(ctx, p, caplen);
     llc_len = -llc_len;
@@ -115,123 +208,9 @@ unsigned wlan_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, u
   return hdrlen + static_cast<unsigned>(llc_len);
 }
 
-void put_decimal(PrintContext& ctx, int v) {
-  if (v < 0) {
-    ctx.put('-');
-    ctx.put_u(static_cast<unsigned>(-v));
-  } else {
-    ctx.put_u(static_cast<unsigned>(v));
-  }
-}
-
-void channel_print(PrintContext& ctx, unsigned freq, unsigned flags) {
-  constexpr unsigned kTurbo = 0x0010, kCck = 0x0020, kOfdm = 0x0040, k2Ghz = 0x0080,
-                     k5Ghz = 0x0100, kDyn = 0x0400, kGfsk = 0x0800, kHalf = 0x4000,
-                     kQuarter = 0x8000;
-  ctx.put_u(freq);
-  ctx.put(" MHz");
-  if ((flags & (k2Ghz | kGfsk)) == (k2Ghz | kGfsk)) ctx.put(" FHSS");
-  const char* width = (flags & kHalf) ? "/10Mhz" : (flags & kQuarter) ? "/5Mhz" : "";
-  if ((flags & (k5Ghz | kOfdm)) == (k5Ghz | kOfdm)) {
-    ctx.put(" 11a");
-    ctx.put(width);
-  }
-  if ((flags & (k2Ghz | kOfdm)) == (k2Ghz | kOfdm) || (flags & (k2Ghz | kDyn)) == (k2Ghz | kDyn)) {
-    ctx.put(" 11g");
-    ctx.put(width);
-  } else if ((flags & (k2Ghz | kCck)) == (k2Ghz | kCck)) {
-    ctx.put(" 11b");
-  }
-  if (flags & kTurbo) ctx.put(" Turbo");
-  ctx.put(' ');
-}
-
-}  // namespace
-
-unsigned radiotap_if_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigned caplen) {
-  ctx.protocol = "802.11_radio";
-  if (caplen < 8) {
-    ctx.print_trunc();
-    return caplen;
-  }
-  const unsigned len = ctx.le16(p + 2);
-  if (len < 8) {
-    ctx.print_trunc();
-    return caplen;
-  }
-  if (caplen < len) {
-    ctx.print_trunc();
-    return caplen;
-  }
-  // Present bitmaps: bit 31 says another 32-bit word follows.
-  unsigned off = 4;
-  const std::uint32_t present = ctx.le32(p + 4);
-  while (ctx.le32(p + off) & 0x80000000u) {
-    off += 4;
-    if (off + 4 > len) {
-      ctx.print_trunc();
-      return caplen;
-    }
-  }
-  off += 4;
-  auto align = [&](unsigned a) { off = (off + a - 1) & ~(a - 1); };
-  bool pad = false;
-  unsigned fcslen = 0;
-  // Fields in bit order; the first one tcplens does not know ends the field list (its
-  // size and alignment would be needed to find the next).
-  for (unsigned bit = 0; bit < 31 && (present >> bit) != 0; ++bit) {
-    if (!(present & (1u << bit))) continue;
-    if (bit == 0) {  // TSFT
-      align(8);
-      if (off + 8 > len) break;
-      ctx.out.put_u64(load_le64(p + off));
-      ctx.put("us tsft ");
-      off += 8;
-    } else if (bit == 1) {  // flags
-      if (off + 1 > len) break;
-      const std::uint8_t f = p[off++];
-      if (f & 0x01) ctx.put("cfp ");
-      if (f & 0x02) ctx.put("short preamble ");
-      if (f & 0x04) ctx.put("wep ");
-      if (f & 0x08) ctx.put("fragmented ");
-      if (f & 0x40) ctx.put("bad-fcs ");
-      if (f & 0x10) fcslen = 4;
-      if (f & 0x20) pad = true;
-    } else if (bit == 2) {  // rate, in 500 kb/s units
-      if (off + 1 > len) break;
-      const unsigned rate = p[off++];
-      if (rate >= 0x80 && rate <= 0x8f) break;  // an MCS index: not printed
-      ctx.put_u(rate / 2);
-      ctx.put('.');
-      ctx.put_u((rate % 2) * 5);
-      ctx.put(" Mb/s ");
-    } else if (bit == 3) {  // channel
-      align(2);
-      if (off + 4 > len) break;
-      channel_print(ctx, load_le16(p + off), load_le16(p + off + 2));
-      off += 4;
-    } else if (bit == 5 || bit == 6) {  // antenna signal, noise (dBm)
-      if (off + 1 > len) break;
-      put_decimal(ctx, static_cast<std::int8_t>(p[off++]));
-      ctx.put(bit == 5 ? "dBm signal " : "dBm noise ");
-    } else if (bit == 11) {  // antenna
-      if (off + 1 > len) break;
-      ctx.put("antenna ");
-      ctx.put_u(p[off++]);
-      ctx.put(' ');
-    } else if (bit == 12 || bit == 13) {  // antenna signal, noise (dB)
-      if (off + 1 > len) break;
-      ctx.put_u(p[off++]);
-      ctx.put(bit == 12 ? "dB signal " : "dB noise ");
-    } else {
-      break;
-    }
-  }
-  return len + wlan_print(ctx, p + len, length - len, caplen - len, pad, fcslen);
-}
 
 unsigned wlan_if_print(PrintContext& ctx, const std::uint8_t* p, unsigned length, unsigned caplen) {
-  return wlan_print(ctx, p, length, caplen, false, 0);
+  return wlan_frame_print(ctx, p, length, caplen, false, 0);
 }
 
 }  // namespace tcplens::tcpdump
