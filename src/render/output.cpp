@@ -1,13 +1,13 @@
 #include "tcplens/render/output.hpp"
 
-#include "tcplens/wire/ip_text.hpp"
-
 #include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
 #include <new>
+
+#include "tcplens/wire/ip_text.hpp"
 
 namespace tcplens {
 
@@ -113,9 +113,7 @@ void Output::put_fixed(double v, int decimals) {
   cur_ = r.ptr;
 }
 
-void Output::put_ipv4(const std::uint8_t* addr) { cur_ = format_ipv4(reserve(16), addr); }
-
-char* Output::format_ipv4(char* p, const std::uint8_t* addr) { return format_ipv4_text(p, addr); }
+void Output::put_ipv4(const std::uint8_t* addr) { cur_ = format_ipv4_text(reserve(16), addr); }
 
 void Output::put_ipv6(const std::uint8_t* addr) { cur_ = format_ipv6_text(reserve(46), addr); }
 

@@ -3,6 +3,8 @@
 #include <array>
 #include <cstring>
 
+#include "tcplens/wire/ip_text.hpp"
+
 namespace tcplens {
 
 namespace {
@@ -86,9 +88,9 @@ void TsharkTsvWriter::put_addresses(const DecodedPacket& pkt) {
     if (cached.pair != pair || cached.len == 0) {
       char* t = cached.text;
       *t++ = '\t';
-      t = Output::format_ipv4(t, v4->src.bytes.data());
+      t = format_ipv4_text(t, v4->src.bytes.data());
       *t++ = '\t';
-      t = Output::format_ipv4(t, v4->dst.bytes.data());
+      t = format_ipv4_text(t, v4->dst.bytes.data());
       t[0] = '\t';
       t[1] = '\t';
       cached.len = static_cast<std::uint8_t>(t + 2 - cached.text);

@@ -106,8 +106,6 @@ class Output {
     if (e != p) *p = static_cast<char>('0' + v % 10);
     return p + width;
   }
-  // Dotted quad; at most 15 bytes.
-  static char* format_ipv4(char* p, const std::uint8_t* addr);
 
   std::size_t size() const { return static_cast<std::size_t>(cur_ - buf_); }
   std::string_view text() const { return {buf_, size()}; }

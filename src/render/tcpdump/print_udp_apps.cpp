@@ -3,6 +3,7 @@
 // entries), RIPng (print-ripng.c, port 521), NTP (print-ntp.c, with -v every field);
 // BOOTP/DHCP and DHCPv6 are in print_dhcp.cpp.
 #include "print_context.hpp"
+#include "tcplens/wire/ip_text.hpp"
 
 namespace tcplens::tcpdump {
 
@@ -190,7 +191,7 @@ unsigned rip_entry_v2(PrintContext& ctx, const std::uint8_t* p, unsigned remaini
   put_bsd_af(ctx, family, true);
   ctx.put(", ");
   char addr[16];
-  const std::size_t n = static_cast<std::size_t>(Output::format_ipv4(addr, p + 4) - addr);
+  const std::size_t n = static_cast<std::size_t>(format_ipv4_text(addr, p + 4) - addr);
   for (std::size_t i = n; i < 15; ++i) ctx.put(' ');
   ctx.put(std::string_view(addr, n));
   ctx.put('/');
