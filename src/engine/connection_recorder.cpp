@@ -133,7 +133,10 @@ void ConnectionRecorder::drain_zeek() {
       else
         recent_.erase(f.key);
     }
-    if (options_.zeek_log) zeek_done_.push_back(std::move(f));
+    if (options_.zeek_log)
+      zeek_done_.push_back(std::move(f));
+    else
+      zeek_table_.recycle(std::move(f.engine));
   }
   done.clear();
 }

@@ -93,7 +93,10 @@ namespace {
 void move_to(Endpoint& e, TcpState state, std::uint64_t frame, const Timestamp& ts) {
   if (e.state == state) return;
   e.state = state;
-  if (e.history.size() < Connection::kMaxStateChanges) e.history.push_back({frame, ts, state});
+  if (e.history.size() >= Connection::kMaxStateChanges) return;
+  // A side usually changes state five or six times: one allocation, not four growths.
+  if (e.history.empty()) e.history.reserve(6);
+  e.history.push_back({frame, ts, state});
 }
 
 // A side's ISN and what its first SYN (or SYN-ACK) offered.
@@ -131,18 +134,19 @@ void ConnectionAnalyzer::on_packet(const DecodedPacket& pkt, const TcpPacketAnal
   Connection* cp;
   Slot* sp;
   if (sink_) {
-    auto [it, fresh] = index_.try_emplace(a.stream, 0);
-    if (fresh) {
+    std::uint32_t at = index_.find(a.stream);
+    if (at == StreamIndex::kNone) {
       if (!free_.empty()) {
-        it->second = free_.back();
+        at = free_.back();
         free_.pop_back();
       } else {
-        it->second = static_cast<std::uint32_t>(pool_.size());
+        at = static_cast<std::uint32_t>(pool_.size());
         pool_.emplace_back();
       }
+      index_.insert(a.stream, at);
     }
-    cp = &pool_[it->second].c;
-    sp = &pool_[it->second].slot;
+    cp = &pool_[at].c;
+    sp = &pool_[at].slot;
   } else {
     if (a.stream >= connections_.size()) {
       connections_.resize(a.stream + 1);
@@ -185,19 +189,19 @@ void ConnectionAnalyzer::on_packet(const DecodedPacket& pkt, const TcpPacketAnal
 }
 
 const Connection* ConnectionAnalyzer::live(std::uint32_t stream) const {
-  auto it = index_.find(stream);
-  return it == index_.end() ? nullptr : &pool_[it->second].c;
+  const std::uint32_t at = index_.find(stream);
+  return at == StreamIndex::kNone ? nullptr : &pool_[at].c;
 }
 
 void ConnectionAnalyzer::end_stream(std::uint32_t stream) {
-  auto it = index_.find(stream);
-  if (it == index_.end()) return;
-  Live& l = pool_[it->second];
+  const std::uint32_t at = index_.find(stream);
+  if (at == StreamIndex::kNone) return;
+  Live& l = pool_[at];
   decide(l.c);
   if (sink_) sink_(l.c);
   l = Live{};  // gives back the history and range lists
-  free_.push_back(it->second);
-  index_.erase(it);
+  free_.push_back(at);
+  index_.erase(stream);
 }
 
 void ConnectionAnalyzer::on_segment(Connection& c, Slot& slot, Side from, const DecodedPacket& pkt,
@@ -385,7 +389,7 @@ void ConnectionAnalyzer::finish() {
   if (sink_) {
     std::vector<std::uint32_t> ids;
     ids.reserve(index_.size());
-    for (const auto& [id, i] : index_) ids.push_back(id);
+    index_.for_each([&](std::uint32_t id, std::uint32_t) { ids.push_back(id); });
     std::sort(ids.begin(), ids.end());
     for (std::uint32_t id : ids) end_stream(id);
     return;

@@ -189,9 +189,32 @@ std::uint64_t ZeekConnEngine::Endpoint::size() const {
 }
 
 ZeekConnEngine::ZeekConnEngine(double start_ts, bool flip_at_start, const ZeekOptions& options)
-    : opt_(options), start_ts_(start_ts), last_ts_(start_ts) {
+    : opt_(options) {
+  restart(start_ts, flip_at_start);
+}
+
+void ZeekConnEngine::restart(double start_ts, bool flip_at_start) {
+  // Every member but the options starts again; the buffers keep their capacity, which is
+  // what a recycled engine saves. A member added to the class must be reset here.
+  static_assert(sizeof(ZeekConnEngine) == 488, "a new member: reset it in restart()");
+  for (Endpoint& e : ep_) {
+    auto blocks = std::move(e.blocks);
+    blocks.clear();
+    e = Endpoint{};
+    e.blocks = std::move(blocks);
+  }
   ep_[0].peer = &ep_[1];
   ep_[1].peer = &ep_[0];
+  orig_ = 0;
+  hist_seen_ = 0;
+  history_.clear();
+  is_partial_ = false;
+  first_packet_seen_ = 0;
+  first_was_synack_only_ = false;
+  start_ts_ = last_ts_ = start_ts;
+  is_active_ = true;
+  removed_ = false;
+  timers_.clear();
   inactivity_timeout_ = opt_.initial_inactivity_timeout;
   add_timer(start_ts + opt_.tcp_syn_timeout, Timer::Expire);
   add_timer(start_ts + inactivity_timeout_, Timer::Inactivity);
@@ -720,52 +743,68 @@ bool flip_at_start(std::uint16_t sport, std::uint16_t dport, std::uint16_t flags
   return true;
 }
 
-std::size_t ZeekConnTable::KeyHash::operator()(const FlowKey& k) const {
-  return static_cast<std::size_t>(k.hash());
-}
-
 void ZeekConnTable::on_packet(const FlowKey& key, Direction dir, ZeekPacket p) {
-  auto it = live_.find(key);
-  if (it != live_.end()) {
-    Live& l = it->second;
+  if (auto at = index_.find(key)) {
+    Live& l = live_[*at];
     bool from_first = (dir == Direction::AToB) == l.first_is_a;
     p.from = from_first ? Peer::First : Peer::Second;
-    bool gone = l.next_timer <= p.ts && l.engine->expired_by(p.ts);
+    bool gone = next_timer_[*at] <= p.ts && l.engine->expired_by(p.ts);
     if (!gone && p.header_ok && l.engine->is_reuse(p, p.ts)) gone = true;
     if (!gone) {
       l.engine->on_packet(p);
-      l.next_timer = l.engine->next_timer_at();
+      next_timer_[*at] = l.engine->next_timer_at();
       return;
     }
-    done_.push_back({l.key, l.first_is_a, std::move(l.engine)});
-    live_.erase(it);
+    finish_at(*at);
   }
-  // IPBasedAnalyzer::NewConn
-  Live l;
-  l.key = key;
-  l.first_is_a = dir == Direction::AToB;
-  std::uint16_t sport = l.first_is_a ? key.port_a : key.port_b;
-  std::uint16_t dport = l.first_is_a ? key.port_b : key.port_a;
-  l.engine = std::make_unique<ZeekConnEngine>(p.ts, flip_at_start(sport, dport, p.flags, opt_.use_likely_server_ports), opt_);
-  p.from = Peer::First;
-  l.engine->on_packet(p);
-  l.next_timer = l.engine->next_timer_at();
-  live_.emplace(key, std::move(l));
+  start(key, dir, p);
   // The cap holds between expire() calls too: a flood adds connections faster than timers run.
   if (max_live_ != 0 && live_.size() > max_live_) evict_oldest(max_live_);
 }
 
+// IPBasedAnalyzer::NewConn
+void ZeekConnTable::start(const FlowKey& key, Direction dir, ZeekPacket& p) {
+  const bool first_is_a = dir == Direction::AToB;
+  const std::uint16_t sport = first_is_a ? key.port_a : key.port_b;
+  const std::uint16_t dport = first_is_a ? key.port_b : key.port_a;
+  const bool flip = flip_at_start(sport, dport, p.flags, opt_.use_likely_server_ports);
+  std::unique_ptr<ZeekConnEngine> engine;
+  if (spare_.empty()) {
+    engine = std::make_unique<ZeekConnEngine>(p.ts, flip, opt_);
+  } else {
+    engine = std::move(spare_.back());
+    spare_.pop_back();
+    engine->restart(p.ts, flip);
+  }
+  p.from = Peer::First;
+  engine->on_packet(p);
+  index_.put(key, static_cast<std::uint32_t>(live_.size()));
+  next_timer_.push_back(engine->next_timer_at());
+  live_.push_back({key, first_is_a, std::move(engine)});
+}
+
+void ZeekConnTable::finish_at(std::size_t at) {
+  Live& l = live_[at];
+  index_.erase(l.key);
+  done_.push_back({l.key, l.first_is_a, std::move(l.engine)});
+  if (at + 1 != live_.size()) {
+    l = std::move(live_.back());
+    next_timer_[at] = next_timer_.back();
+    index_.put(l.key, static_cast<std::uint32_t>(at));
+  }
+  live_.pop_back();
+  next_timer_.pop_back();
+}
+
 void ZeekConnTable::expire(double t, std::size_t max_live) {
-  for (auto it = live_.begin(); it != live_.end();) {
-    Live& l = it->second;
-    if (l.next_timer > t) {
-      ++it;
-    } else if (l.engine->expired_by(t)) {
-      done_.push_back({l.key, l.first_is_a, std::move(l.engine)});
-      it = live_.erase(it);
+  for (std::size_t i = 0; i < live_.size();) {
+    if (next_timer_[i] > t) {
+      ++i;
+    } else if (live_[i].engine->expired_by(t)) {
+      finish_at(i);  // the last one is now at i: look at it next
     } else {
-      l.next_timer = l.engine->next_timer_at();
-      ++it;
+      next_timer_[i] = live_[i].engine->next_timer_at();
+      ++i;
     }
   }
   if (live_.size() > max_live) evict_oldest(max_live);
@@ -774,22 +813,23 @@ void ZeekConnTable::expire(double t, std::size_t max_live) {
 void ZeekConnTable::evict_oldest(std::size_t max_live) {
   std::vector<std::pair<double, FlowKey>> by_age;
   by_age.reserve(live_.size());
-  for (const auto& [k, l] : live_) by_age.emplace_back(l.engine->last_ts(), k);
+  for (const Live& l : live_) by_age.emplace_back(l.engine->last_ts(), l.key);
   const std::size_t n = std::max<std::size_t>(live_.size() - max_live, max_live / 8);
   std::nth_element(by_age.begin(), by_age.begin() + static_cast<long>(std::min(n, by_age.size()) - 1),
                    by_age.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (std::size_t i = 0; i < n && i < by_age.size(); ++i) {
-    auto it = live_.find(by_age[i].second);
-    done_.push_back({it->second.key, it->second.first_is_a, std::move(it->second.engine)});
-    live_.erase(it);
+    finish_at(*index_.find(by_age[i].second));
     ++evictions_;
   }
 }
 
 void ZeekConnTable::finish() {
   std::vector<Finished> rest;
-  for (auto& [k, l] : live_) rest.push_back({l.key, l.first_is_a, std::move(l.engine)});
+  rest.reserve(live_.size());
+  for (Live& l : live_) rest.push_back({l.key, l.first_is_a, std::move(l.engine)});
   live_.clear();
+  next_timer_.clear();
+  index_ = FlowTable{1024};
   std::sort(rest.begin(), rest.end(), [](const Finished& a, const Finished& b) {
     return a.engine->start_ts() < b.engine->start_ts();
   });

@@ -1,10 +1,13 @@
 // StreamTracker: stream assignment as tshark 4.0 does it, and the main analysis flags.
 // Written in a small helper language: syn(client, isn), syn_ack(server, isn, ack), ...
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include "packet_builder.hpp"
 #include "tcplens/decode/packet_decoder.hpp"
 #include "tcplens/flow/flow_table.hpp"
+#include "tcplens/flow/stream_index.hpp"
 #include "tcplens/tcp/seq_num.hpp"
 #include "tcplens/tcp/stream_tracker.hpp"
 
@@ -226,6 +229,37 @@ TEST(FlowTable, InsertFindEraseGrow) {
   t.put(keys[1], 77);
   EXPECT_EQ(t.find(keys[1]), 77u);
   EXPECT_EQ(t.size(), 500u);
+}
+
+TEST(StreamIndex, AgreesWithAMapUnderChurn) {
+  StreamIndex index;
+  std::map<std::uint32_t, std::uint32_t> model;
+  std::uint32_t next_stream = 0, rng = 12345;
+  auto random = [&] { return rng = rng * 1103515245u + 12345u; };
+  for (int step = 0; step < 200000; ++step) {
+    const std::uint32_t r = random() >> 8;
+    if (r % 3 != 0 || model.empty()) {  // a new stream, numbered as the tracker does
+      index.insert(next_stream, r);
+      model[next_stream++] = r;
+    } else {  // one ends: any live one, or one that is not there
+      auto it = model.lower_bound(r % next_stream);
+      if (it == model.end()) it = model.begin();
+      EXPECT_TRUE(index.erase(it->first));
+      EXPECT_FALSE(index.erase(it->first));
+      model.erase(it);
+    }
+    if (step % 997 == 0) {
+      ASSERT_EQ(index.size(), model.size());
+      for (const auto& [stream, position] : model) ASSERT_EQ(index.find(stream), position);
+      std::size_t seen = 0;
+      index.for_each([&](std::uint32_t stream, std::uint32_t position) {
+        ++seen;
+        EXPECT_EQ(model.at(stream), position);
+      });
+      EXPECT_EQ(seen, model.size());
+    }
+  }
+  EXPECT_EQ(index.find(next_stream), StreamIndex::kNone);
 }
 
 TEST(FlowKey, BothDirectionsSameKey) {

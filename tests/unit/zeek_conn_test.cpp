@@ -258,6 +258,68 @@ TEST(ZeekRepeats, AckedButUnseenDataIsAGap) {
   EXPECT_EQ(c.state(), "S1");
 }
 
+// ---- a recycled engine ----
+
+// Feeds `e` a connection with a gap, a retransmission and a close, starting at `t0`.
+void play(ZeekConnEngine& e, double t0, std::uint32_t isn) {
+  struct Step { Peer from; std::uint16_t flags; std::uint32_t seq_off, ack_off, len; };
+  const Step steps[] = {{orig, S, 0, 0, 0},          {resp, S | A, 0, 1, 0},
+                        {orig, A, 1, 1, 0},          {orig, A | P, 1, 1, 100},
+                        {orig, A | P, 301, 1, 50},   {resp, A, 1, 101, 0},
+                        {orig, A | P, 1, 1, 100},    {resp, A | P, 1, 351, 20},
+                        {orig, F | A, 351, 21, 0},   {resp, F | A, 21, 352, 0},
+                        {orig, A, 352, 22, 0}};
+  double t = t0;
+  for (const Step& s : steps) {
+    ZeekPacket p;
+    p.from = s.from;
+    p.ts = (t += 0.01);
+    p.flags = s.flags;
+    const std::uint32_t mine = s.from == orig ? isn : isn * 3;
+    const std::uint32_t theirs = s.from == orig ? isn * 3 : isn;
+    p.seq = mine + s.seq_off;
+    p.ack = (s.flags & A) ? theirs + s.ack_off : 0;
+    p.payload_len = p.captured_len = s.len;
+    p.window = 8192;
+    e.on_packet(p);
+  }
+}
+
+void expect_same(const ZeekConnEngine& a, const ZeekConnEngine& b) {
+  EXPECT_EQ(a.history(), b.history());
+  EXPECT_EQ(a.conn_state(), b.conn_state());
+  EXPECT_EQ(a.start_ts(), b.start_ts());
+  EXPECT_EQ(a.last_ts(), b.last_ts());
+  EXPECT_EQ(a.next_timer_at(), b.next_timer_at());
+  EXPECT_EQ(a.orig_is_first(), b.orig_is_first());
+  for (int side = 0; side < 2; ++side) {
+    const auto& x = side ? a.resp() : a.orig();
+    const auto& y = side ? b.resp() : b.orig();
+    EXPECT_EQ(x.state, y.state);
+    EXPECT_EQ(x.size(), y.size());
+    EXPECT_EQ(x.pkts, y.pkts);
+    EXPECT_EQ(x.missed_bytes, y.missed_bytes);
+    EXPECT_EQ(x.blocks, y.blocks);
+  }
+}
+
+TEST(ZeekRecycle, RestartedEngineEqualsANewOne) {
+  ZeekOptions o;
+  for (bool flip : {false, true}) {
+    ZeekConnEngine used(1.0, !flip, o);
+    play(used, 1.0, 7777);
+    EXPECT_TRUE(used.expired_by(1000.0));  // timers fired, removed
+    used.restart(50.0, flip);
+    ZeekConnEngine fresh(50.0, flip, o);
+    expect_same(used, fresh);
+    play(used, 50.0, 123456);
+    play(fresh, 50.0, 123456);
+    expect_same(used, fresh);
+    EXPECT_EQ(used.expired_by(60.0), fresh.expired_by(60.0));
+    EXPECT_EQ(used.expired_by(1000.0), fresh.expired_by(1000.0));
+  }
+}
+
 // ---- the sentence table ----
 
 TEST(ZeekSentences, EveryStateAndLetterHasOne) {

@@ -21,11 +21,11 @@
 #include <cstdint>
 #include <functional>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "tcplens/capture/raw_packet.hpp"
 #include "tcplens/decode/decoded_packet.hpp"
+#include "tcplens/flow/stream_index.hpp"
 #include "tcplens/tcp/anomaly.hpp"
 #include "tcplens/tcp/stream_tracker.hpp"
 #include "tcplens/tcp/tcp_state.hpp"
@@ -207,7 +207,7 @@ class ConnectionAnalyzer {
   Sink sink_;
   ChunkedVector<Live, 10> pool_;  // grows without copying (no doubling peak in a flood)
   std::vector<std::uint32_t> free_;
-  std::unordered_map<std::uint32_t, std::uint32_t> index_;  // stream -> pool_ index
+  StreamIndex index_;  // stream -> pool_ index
 };
 
 }  // namespace tcplens

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "tcplens/flow/flow_key.hpp"
+#include "tcplens/flow/flow_table.hpp"
 
 namespace tcplens::zeek {
 
@@ -119,6 +120,8 @@ class ZeekConnEngine {
   ZeekConnEngine(double start_ts, bool flip_at_start, const ZeekOptions& options);
   ZeekConnEngine(const ZeekConnEngine&) = delete;
   ZeekConnEngine& operator=(const ZeekConnEngine&) = delete;
+  // As if newly made with these arguments (same options), keeping its buffers' memory.
+  void restart(double start_ts, bool flip_at_start);
 
   void on_packet(const ZeekPacket& p);
 
@@ -221,28 +224,37 @@ class ZeekConnTable {
   std::size_t live_count() const { return live_.size(); }
   // Start time of the live connection on `key`, if there is one.
   std::optional<double> live_start(const FlowKey& key) const {
-    auto it = live_.find(key);
-    if (it == live_.end()) return std::nullopt;
-    return it->second.engine->start_ts();
+    auto at = index_.find(key);
+    if (!at) return std::nullopt;
+    return live_[*at].engine->start_ts();
+  }
+  // Gives back the engine of a finished connection once read: the next connection reuses
+  // it and its buffers instead of allocating.
+  void recycle(std::unique_ptr<ZeekConnEngine> engine) {
+    if (engine && spare_.size() < kSpareKept) spare_.push_back(std::move(engine));
   }
 
  private:
+  // The live connections are a dense array (the clock's sweep walks it in order) with an
+  // index by 4-tuple; a connection that ends takes the last one's place.
   struct Live {
     FlowKey key;
     bool first_is_a;
-    // The engine's next_timer_at(), kept beside the key: the clock's sweep over every live
-    // connection skips those with nothing due without reading their engine.
-    double next_timer = 0;
     std::unique_ptr<ZeekConnEngine> engine;
   };
-  struct KeyHash {
-    std::size_t operator()(const FlowKey& k) const;
-  };
+  static constexpr std::size_t kSpareKept = 4096;
+  void start(const FlowKey& key, Direction dir, ZeekPacket& p);
+  void finish_at(std::size_t at);  // moves live_[at] to finished(); live_[at] is the last one
   void evict_oldest(std::size_t max_live);  // the least recently active, at least an eighth
 
   ZeekOptions opt_;
   std::size_t max_live_ = 0;
-  std::unordered_map<FlowKey, Live, KeyHash> live_;
+  FlowTable index_{1024};  // key -> position in live_
+  std::vector<Live> live_;
+  // Beside live_, each one's engine's next_timer_at(): the sweep skips those with nothing
+  // due reading only this array.
+  std::vector<double> next_timer_;
+  std::vector<std::unique_ptr<ZeekConnEngine>> spare_;
   std::vector<Finished> done_;
   std::uint64_t evictions_ = 0;
 };
