@@ -12,64 +12,59 @@ IpAddress FlowKey::address(const std::array<std::uint8_t, 16>& bytes) const {
 }
 
 FlowTable::FlowTable(std::size_t expected_flows) {
-  std::size_t cap = std::bit_ceil(std::max<std::size_t>(16, expected_flows + expected_flows / 3));
-  slots_.resize(cap);
+  rehash(std::bit_ceil(std::max<std::size_t>(16, expected_flows * 2)));
 }
 
-std::size_t FlowTable::probe(const FlowKey& key, bool for_insert) const {
-  std::size_t mask = slots_.size() - 1;
-  std::size_t i = key.hash() & mask;
-  std::size_t first_deleted = slots_.size();
-  for (;;) {
+std::size_t FlowTable::locate(const FlowKey& key, std::uint32_t tag) const {
+  for (std::size_t i = home(tag);; i = (i + 1) & mask_) {
     const Slot& s = slots_[i];
-    if (s.state == State::Empty) {
-      if (for_insert && first_deleted != slots_.size()) return first_deleted;
-      return i;
-    }
-    if (s.state == State::Deleted) {
-      if (first_deleted == slots_.size()) first_deleted = i;
-    } else if (s.key == key) {
-      return i;
-    }
-    i = (i + 1) & mask;
+    if (s.tag == 0 || (s.tag == tag && s.key == key)) return i;
   }
 }
 
 std::optional<std::uint32_t> FlowTable::find(const FlowKey& key) const {
-  const Slot& s = slots_[probe(key, false)];
-  if (s.state == State::Full) return s.handle;
+  const Slot& s = slots_[locate(key, tag_of(key))];
+  if (s.tag != 0) return s.handle;
   return std::nullopt;
 }
 
 void FlowTable::put(const FlowKey& key, std::uint32_t handle) {
-  if ((used_ + 1) * 4 > slots_.size() * 3) rehash(size_ * 2 + 16 > slots_.size() ? slots_.size() * 2 : slots_.size());
-  // An existing entry must be overwritten, not shadowed by an earlier tombstone.
-  std::size_t found = probe(key, false);
-  if (slots_[found].state == State::Full) {
-    slots_[found].handle = handle;
+  const std::uint32_t tag = tag_of(key);
+  std::size_t i = locate(key, tag);
+  if (slots_[i].tag != 0) {
+    slots_[i].handle = handle;
     return;
   }
-  std::size_t i = probe(key, true);
-  if (slots_[i].state == State::Empty) ++used_;
-  slots_[i] = Slot{key, handle, State::Full};
+  if ((size_ + 1) * 2 > slots_.size()) {
+    rehash(slots_.size() * 2);
+    i = locate(key, tag);
+  }
+  slots_[i] = {key, tag, handle};
   ++size_;
 }
 
 bool FlowTable::erase(const FlowKey& key) {
-  std::size_t i = probe(key, false);
-  if (slots_[i].state != State::Full) return false;
-  slots_[i].state = State::Deleted;
+  std::size_t i = locate(key, tag_of(key));
+  if (slots_[i].tag == 0) return false;
+  // Move back every later slot of the run whose home is not cyclically in (i, j].
+  for (std::size_t j = (i + 1) & mask_; slots_[j].tag != 0; j = (j + 1) & mask_) {
+    const std::size_t h = home(slots_[j].tag);
+    const bool stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
+    if (stays) continue;
+    slots_[i] = slots_[j];
+    i = j;
+  }
+  slots_[i].tag = 0;
   --size_;
   return true;
 }
 
 void FlowTable::rehash(std::size_t new_capacity) {
-  std::vector<Slot> old;
+  std::vector<Slot> old(new_capacity);
   old.swap(slots_);
-  slots_.assign(new_capacity, Slot{});
-  size_ = used_ = 0;
+  mask_ = new_capacity - 1;
   for (const Slot& s : old)
-    if (s.state == State::Full) put(s.key, s.handle);
+    if (s.tag != 0) slots_[locate(s.key, s.tag)] = s;
 }
 
 }  // namespace tcplens

@@ -780,7 +780,7 @@ void ZeekConnTable::start(const FlowKey& key, Direction dir, ZeekPacket& p) {
   engine->on_packet(p);
   index_.put(key, static_cast<std::uint32_t>(live_.size()));
   next_timer_.push_back(engine->next_timer_at());
-  live_.push_back({key, first_is_a, std::move(engine)});
+  live_.push_back({key, first_is_a, p.ts, std::move(engine)});
 }
 
 void ZeekConnTable::finish_at(std::size_t at) {

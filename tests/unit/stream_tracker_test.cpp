@@ -1,5 +1,6 @@
 // StreamTracker: stream assignment as tshark 4.0 does it, and the main analysis flags.
 // Written in a small helper language: syn(client, isn), syn_ack(server, isn, ack), ...
+#include <cstring>
 #include <map>
 
 #include <gtest/gtest.h>
@@ -229,6 +230,43 @@ TEST(FlowTable, InsertFindEraseGrow) {
   t.put(keys[1], 77);
   EXPECT_EQ(t.find(keys[1]), 77u);
   EXPECT_EQ(t.size(), 500u);
+}
+
+TEST(FlowTable, AgreesWithAMapUnderChurn) {
+  auto key_of = [](std::uint32_t id) {
+    IpAddress a, b;
+    a.family = b.family = 4;
+    std::memcpy(a.bytes.data(), &id, 4);
+    b.bytes[0] = 10;
+    Direction d;
+    return FlowKey::make(a, static_cast<std::uint16_t>(id * 7), b, 443, 6, d);
+  };
+  FlowTable table(16);
+  std::map<std::uint32_t, std::uint32_t> model;
+  std::uint32_t next_id = 0, rng = 99;
+  auto random = [&] { return rng = rng * 1103515245u + 12345u; };
+  for (int step = 0; step < 100000; ++step) {
+    const std::uint32_t r = random() >> 8;
+    if (r % 3 != 0 || model.empty()) {
+      table.put(key_of(next_id), r);
+      model[next_id++] = r;
+    } else if (r % 7 == 0) {  // overwrite a live one
+      auto it = model.lower_bound(r % next_id);
+      if (it == model.end()) it = model.begin();
+      table.put(key_of(it->first), it->second = r ^ 1);
+    } else {
+      auto it = model.lower_bound(r % next_id);
+      if (it == model.end()) it = model.begin();
+      EXPECT_TRUE(table.erase(key_of(it->first)));
+      EXPECT_FALSE(table.erase(key_of(it->first)));
+      model.erase(it);
+    }
+    if (step % 997 == 0) {
+      ASSERT_EQ(table.size(), model.size());
+      for (const auto& [id, handle] : model) ASSERT_EQ(table.find(key_of(id)), handle);
+      ASSERT_FALSE(table.find(key_of(next_id)).has_value());
+    }
+  }
 }
 
 TEST(StreamIndex, AgreesWithAMapUnderChurn) {

@@ -226,7 +226,7 @@ class ZeekConnTable {
   std::optional<double> live_start(const FlowKey& key) const {
     auto at = index_.find(key);
     if (!at) return std::nullopt;
-    return live_[*at].engine->start_ts();
+    return live_[*at].start_ts;
   }
   // Gives back the engine of a finished connection once read: the next connection reuses
   // it and its buffers instead of allocating.
@@ -240,6 +240,7 @@ class ZeekConnTable {
   struct Live {
     FlowKey key;
     bool first_is_a;
+    double start_ts;  // the engine's, here for live_start() without reading the engine
     std::unique_ptr<ZeekConnEngine> engine;
   };
   static constexpr std::size_t kSpareKept = 4096;
