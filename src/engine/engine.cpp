@@ -60,6 +60,7 @@ Plan make_plan(const EngineOptions& options, const std::vector<const PacketFilte
   p.final_values = p.needs & need::kFinalValues;
   p.stream_numbers = p.needs & need::kStreamNumbers;
   p.shown_order = p.needs & need::kShownOrder;
+  p.packet_events = (p.needs & need::kPackets) || !filters.empty();
   return p;
 }
 

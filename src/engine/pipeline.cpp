@@ -128,6 +128,14 @@ void Pipeline::process(const RawPacket& raw, const DecodedPacket* decoded) {
       const auto began = static_cast<std::uint32_t>(tracker_.stream_count() - 1);
       target_.marker({raw.number, Phase::Began, began, 0, false});
     }
+    if (!plan_.packet_events) {  // every packet is shown, to no sink
+      if (recorder_) recorder_->on_packet(*ev.pkt, a, raw);
+      if (++shown_ == 1) first_shown_ts_ = raw.ts;
+      prev_shown_ts_ = prev_ts_ = raw.ts;
+      if (plan_.options.max_shown >= 0) target_.marker({raw.number, Phase::Packet, kNoStream, 0, true});
+      flush_records(raw.number, Phase::After);
+      return;
+    }
     if (a.tracked) {
       ev.summary = &summary_of(a.stream);
       ev.stream = numbers_ != nullptr ? numbers_[a.stream] : a.stream;

@@ -31,6 +31,9 @@ struct Plan {
   bool shown_order = false;
   bool filter_needs_state = false;  // a filter reads the decoding or the tracking
   bool has_record_sinks = false;
+  // A sink takes packets (need::kPackets) or a filter reads them; else a packet only feeds
+  // the tracking and the records, and no PacketEvent is made.
+  bool packet_events = false;
   std::vector<const PacketFilter*> filters;
   std::vector<SinkFactory*> factories;
   std::vector<RecordSink*> record_sinks;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "tcplens/tcp/zeek_conn.hpp"
+#include "tcplens/tcp/zeek_decode.hpp"
 
 namespace tcplens::zeek {
 namespace {
@@ -317,6 +318,44 @@ TEST(ZeekRecycle, RestartedEngineEqualsANewOne) {
     expect_same(used, fresh);
     EXPECT_EQ(used.expired_by(60.0), fresh.expired_by(60.0));
     EXPECT_EQ(used.expired_by(1000.0), fresh.expired_by(1000.0));
+  }
+}
+
+// ---- TCP checksums (Zeek drops a segment whose checksum is wrong) ----
+
+// RFC 793's sum word by word in network order, for comparison.
+std::uint16_t reference_checksum(const IpHeader& ip, const std::vector<std::uint8_t>& seg) {
+  std::uint32_t sum = 0;
+  auto add = [&](const std::uint8_t* p, std::size_t n) {
+    for (std::size_t i = 0; i + 1 < n; i += 2) sum += std::uint32_t{p[i]} << 8 | p[i + 1];
+    if (n & 1) sum += std::uint32_t{p[n - 1]} << 8;
+  };
+  add(ip.src.bytes.data(), ip.src.size());
+  add(ip.dst.bytes.data(), ip.dst.size());
+  sum += 6 + static_cast<std::uint32_t>(seg.size());
+  add(seg.data(), seg.size());
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<std::uint16_t>(~sum);
+}
+
+TEST(ZeekChecksum, AgreesWithTheWordByWordSumAtEveryLength) {
+  std::uint32_t rng = 7;
+  auto byte = [&] { return static_cast<std::uint8_t>((rng = rng * 1103515245u + 12345u) >> 16); };
+  for (int family : {4, 6}) {
+    for (std::size_t len = 20; len < 120; ++len) {
+      IpHeader ip;
+      ip.src.family = ip.dst.family = static_cast<std::uint8_t>(family);
+      for (std::size_t i = 0; i < ip.src.size(); ++i) ip.src.bytes[i] = byte(), ip.dst.bytes[i] = byte();
+      std::vector<std::uint8_t> seg(len);
+      for (auto& b : seg) b = byte();
+      seg[16] = seg[17] = 0;
+      const std::uint16_t c = reference_checksum(ip, seg);
+      seg[16] = static_cast<std::uint8_t>(c >> 8);
+      seg[17] = static_cast<std::uint8_t>(c);
+      EXPECT_TRUE(tcp_checksum_ok(ip, ByteView(seg.data(), seg.size()))) << family << " " << len;
+      seg[len - 1] ^= 0x10;  // one bit wrong, in the last (maybe odd) byte
+      EXPECT_FALSE(tcp_checksum_ok(ip, ByteView(seg.data(), seg.size()))) << family << " " << len;
+    }
   }
 }
 
