@@ -33,13 +33,19 @@ void ConnectionRecorder::streams_ended(const std::vector<EndedStream>& ended) {
 
 void ConnectionRecorder::on_packet(const DecodedPacket& pkt, const TcpPacketAnalysis& a,
                                    const RawPacket& raw) {
-  if (options_.records) analyzer_.on_packet(pkt, a, raw.number, raw.ts);
+  SlotHints* hints = nullptr;
+  if (const std::uint32_t slot = tracker_.last_slot(); slot != StreamTracker::kNoSlot) {
+    if (slot >= hints_.size()) hints_.resize(slot + std::size_t{1} + slot / 8);
+    hints = &hints_[slot];
+  }
+  if (options_.records)
+    analyzer_.on_packet(pkt, a, raw.number, raw.ts, hints ? &hints->connection : nullptr);
   if (!options_.zeek) return;
   FlowKey key;
   Direction dir;
   zeek::ZeekPacket zp;
   if (!zeek::to_zeek_packet(pkt, raw.ts, options_.verify_checksums, key, dir, zp)) return;
-  zeek_table_.on_packet(key, dir, zp);
+  zeek_table_.on_packet(key, dir, zp, hints ? &hints->zeek : nullptr);
   drain_zeek();
 }
 

@@ -76,6 +76,13 @@ class ConnectionRecorder {
   Options options_;
   ConnectionAnalyzer analyzer_;
   zeek::ZeekConnTable zeek_table_;
+  // By the tracker's slot of a packet's stream: where its connection and its 4-tuple's Zeek
+  // connection were last (the hints of on_packet), which spares two lookups at most packets.
+  struct SlotHints {
+    std::uint32_t connection = ~0u;
+    std::uint32_t zeek = ~0u;
+  };
+  std::vector<SlotHints> hints_;
   StreamEnd why_ = StreamEnd::Finish;       // of the stream being decided
   std::unordered_map<FlowKey, std::vector<ZeekInfo>, KeyHash> recent_;
   std::unordered_map<FlowKey, std::vector<Waiting>, KeyHash> waiting_;

@@ -129,12 +129,17 @@ bool first_sender_is_client(const TcpSegment& tcp) {
 }  // namespace
 
 void ConnectionAnalyzer::on_packet(const DecodedPacket& pkt, const TcpPacketAnalysis& a,
-                                   std::uint64_t frame, const Timestamp& ts) {
+                                   std::uint64_t frame, const Timestamp& ts, std::uint32_t* hint) {
   if (!a.tracked || !pkt.has_tcp()) return;
   Connection* cp;
   Slot* sp;
   if (sink_) {
-    std::uint32_t at = index_.find(a.stream);
+    std::uint32_t at;
+    if (hint != nullptr && *hint < pool_.size() && pool_[*hint].slot.used &&
+        pool_[*hint].c.stream == a.stream)
+      at = *hint;
+    else
+      at = index_.find(a.stream);
     if (at == StreamIndex::kNone) {
       if (!free_.empty()) {
         at = free_.back();
@@ -145,6 +150,7 @@ void ConnectionAnalyzer::on_packet(const DecodedPacket& pkt, const TcpPacketAnal
       }
       index_.insert(a.stream, at);
     }
+    if (hint != nullptr) *hint = at;
     cp = &pool_[at].c;
     sp = &pool_[at].slot;
   } else {

@@ -743,8 +743,14 @@ bool flip_at_start(std::uint16_t sport, std::uint16_t dport, std::uint16_t flags
   return true;
 }
 
-void ZeekConnTable::on_packet(const FlowKey& key, Direction dir, ZeekPacket p) {
-  if (auto at = index_.find(key)) {
+void ZeekConnTable::on_packet(const FlowKey& key, Direction dir, ZeekPacket p, std::uint32_t* hint) {
+  std::optional<std::uint32_t> at;
+  if (hint != nullptr && *hint < live_.size() && live_[*hint].key == key)
+    at = *hint;
+  else
+    at = index_.find(key);
+  if (at) {
+    if (hint != nullptr) *hint = *at;
     Live& l = live_[*at];
     bool from_first = (dir == Direction::AToB) == l.first_is_a;
     p.from = from_first ? Peer::First : Peer::Second;
@@ -757,6 +763,7 @@ void ZeekConnTable::on_packet(const FlowKey& key, Direction dir, ZeekPacket p) {
     }
     finish_at(*at);
   }
+  if (hint != nullptr) *hint = static_cast<std::uint32_t>(live_.size());
   start(key, dir, p);
   // The cap holds between expire() calls too: a flood adds connections faster than timers run.
   if (max_live_ != 0 && live_.size() > max_live_) evict_oldest(max_live_);

@@ -3,6 +3,8 @@
 // test only says what happens. `orig` and `resp` name the first sender and the other side
 // as the capture saw them (before any '^' flip). Grouped by situation; together they cover
 // every conn_state value and every history letter.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "tcplens/tcp/zeek_conn.hpp"
@@ -357,6 +359,54 @@ TEST(ZeekChecksum, AgreesWithTheWordByWordSumAtEveryLength) {
       EXPECT_FALSE(tcp_checksum_ok(ip, ByteView(seg.data(), seg.size()))) << family << " " << len;
     }
   }
+}
+
+TEST(ZeekTable, AnyHintGivesTheSameConnections) {
+  // Eight 4-tuples interleaved, each a short connection, some reused: a table given wrong,
+  // stale or random hints splits and states them as one given none.
+  auto run = [](int hint_kind) {
+    ZeekConnTable table;
+    std::uint32_t hints[8];
+    std::fill(std::begin(hints), std::end(hints), ~0u);
+    std::uint32_t rng = 5;
+    double t = 1;
+    const std::uint16_t steps[] = {S, S | A, A, A | P, F | A, F | A, A};
+    for (int round = 0; round < 3; ++round)
+      for (std::uint16_t flags : steps)
+        for (int flow = 0; flow < 8; ++flow) {
+          IpAddress a, b;
+          a.family = b.family = 4;
+          a.bytes[3] = static_cast<std::uint8_t>(flow);
+          b.bytes[3] = 200;
+          Direction dir;
+          const bool from_client = flags == S || flags == A || flags == (A | P);
+          FlowKey key = from_client ? FlowKey::make(a, 40000, b, 80, 6, dir)
+                                    : FlowKey::make(b, 80, a, 40000, 6, dir);
+          ZeekPacket p;
+          p.ts = (t += 0.5);
+          p.flags = flags;
+          p.seq = from_client ? 1000u * (round + 1) : 9000u * (round + 1);
+          p.ack = 1;
+          std::uint32_t* hint = nullptr;
+          if (hint_kind == 1) hint = &hints[flow];                 // kept as the table sets it
+          if (hint_kind == 2) hint = &hints[(flow + round) % 8];   // another flow's
+          if (hint_kind == 3) {                                     // random
+            hints[flow] = (rng = rng * 1103515245u + 12345u) % 12;
+            hint = &hints[flow];
+          }
+          table.on_packet(key, dir, p, hint);
+        }
+    table.finish();
+    std::vector<std::string> out;
+    for (const auto& f : table.finished())
+      out.push_back(std::to_string(f.engine->start_ts()) + " " + f.engine->history() + " " +
+                    to_string(f.engine->conn_state()));
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const auto expected = run(0);
+  EXPECT_GE(expected.size(), 8u);
+  for (int kind = 1; kind <= 3; ++kind) EXPECT_EQ(run(kind), expected) << kind;
 }
 
 // ---- the sentence table ----

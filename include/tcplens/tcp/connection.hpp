@@ -176,9 +176,11 @@ class ConnectionAnalyzer {
   ConnectionAnalyzer(const ConnectionAnalyzer&) = delete;
   ConnectionAnalyzer& operator=(const ConnectionAnalyzer&) = delete;
 
-  // Call for every packet after StreamTracker::on_packet.
+  // Call for every packet after StreamTracker::on_packet. Streaming mode: `hint`, if given,
+  // is where the caller last saw this stream's connection (any value is safe: it is
+  // checked); it is updated.
   void on_packet(const DecodedPacket& pkt, const TcpPacketAnalysis& analysis, std::uint64_t frame,
-                 const Timestamp& ts);
+                 const Timestamp& ts, std::uint32_t* hint = nullptr);
   // Decides the handshake result and teardown of every connection as of now; call at the
   // end of the capture (calling it earlier and feeding more packets is allowed).
   void finish();

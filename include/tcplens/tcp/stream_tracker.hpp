@@ -232,6 +232,11 @@ class StreamTracker {
   void finish();
   const TrackerCounters& counters() const { return counters_; }
   // Is a stream live on this 4-tuple?
+  static constexpr std::uint32_t kNoSlot = 0xffffffffu;
+  // The pool slot of the last packet's stream (kNoSlot: not tracked). Slots are small
+  // numbers, reused once their stream ends: tables that follow the tracker's streams keep a
+  // hint per slot, checked against their own key before use.
+  std::uint32_t last_slot() const { return last_slot_; }
   bool is_live(const FlowKey& key) const { return index_find(key, key.hash()) != kNoSlot; }
 
   std::size_t stream_count() const { return summaries_.size(); }
@@ -307,7 +312,6 @@ class StreamTracker {
     Flow flow[2];
   };
 
-  static constexpr std::uint32_t kNoSlot = 0xffffffffu;
   // Starts a stream for `key`: in `slot` (recycled: its stream can no longer be reached) or,
   // with kNoSlot, in a new slot. Returns the slot.
   std::uint32_t open_stream(const FlowKey& key, std::uint32_t slot);

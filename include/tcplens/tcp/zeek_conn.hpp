@@ -207,7 +207,9 @@ class ZeekConnTable {
   ZeekConnTable& operator=(const ZeekConnTable&) = delete;
 
   // `dir` and `key` as FlowKey::make gives them; `p.from` is ignored and set here.
-  void on_packet(const FlowKey& key, Direction dir, ZeekPacket p);
+  // `hint`, if given, is where the caller last saw this 4-tuple's connection (any value is
+  // safe: it is checked); it is updated.
+  void on_packet(const FlowKey& key, Direction dir, ZeekPacket p, std::uint32_t* hint = nullptr);
   void finish();  // flushes every open connection
   // Finished connections not yet taken; a caller that streams them clears the vector.
   std::vector<Finished>& finished() { return done_; }
