@@ -181,6 +181,11 @@ void ConnectionAnalyzer::on_packet(const DecodedPacket& pkt, const TcpPacketAnal
     } else {
       from_client = first_sender_is_client(tcp);
     }
+    for (Endpoint* e : {&c.client, &c.server}) {
+      if (spare_histories_.empty()) break;
+      e->history = std::move(spare_histories_.back());
+      spare_histories_.pop_back();
+    }
     slot.client_dir = from_client ? a.dir : reverse(a.dir);
     Endpoint& src = from_client ? c.client : c.server;
     Endpoint& dst = from_client ? c.server : c.client;
@@ -197,6 +202,15 @@ void ConnectionAnalyzer::on_packet(const DecodedPacket& pkt, const TcpPacketAnal
 const Connection* ConnectionAnalyzer::live(std::uint32_t stream) const {
   const std::uint32_t at = index_.find(stream);
   return at == StreamIndex::kNone ? nullptr : &pool_[at].c;
+}
+
+void ConnectionAnalyzer::recycle(Connection& c) {
+  constexpr std::size_t kSpareKept = 8192;
+  for (Endpoint* e : {&c.client, &c.server}) {
+    if (e->history.capacity() == 0 || spare_histories_.size() >= kSpareKept) continue;
+    e->history.clear();
+    spare_histories_.push_back(std::move(e->history));
+  }
 }
 
 void ConnectionAnalyzer::end_stream(std::uint32_t stream) {

@@ -193,6 +193,9 @@ class ConnectionAnalyzer {
   std::size_t live_count() const { return index_.size(); }
   // Streaming mode: the connection of `stream` as known so far, or null.
   const Connection* live(std::uint32_t stream) const;
+  // Streaming mode: a connection handed to the sink is done with (its record written); its
+  // state histories' memory goes to the next connections.
+  void recycle(Connection& c);
 
   const std::vector<Connection>& connections() const { return connections_; }
 
@@ -209,6 +212,7 @@ class ConnectionAnalyzer {
   Sink sink_;
   ChunkedVector<Live, 10> pool_;  // grows without copying (no doubling peak in a flood)
   std::vector<std::uint32_t> free_;
+  std::vector<std::vector<StateChange>> spare_histories_;  // empty, with capacity
   StreamIndex index_;  // stream -> pool_ index
 };
 
