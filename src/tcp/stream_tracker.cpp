@@ -209,7 +209,7 @@ void StreamTracker::release_live_state() {
   remembered_[1] = RememberedTable{};
   std::vector<EndedStream>().swap(ended_);
   std::vector<IndexEntry>().swap(index_);
-  index_used_ = index_size_ = 0;
+  index_size_ = 0;
 }
 
 StreamSummary StreamTracker::unpack(std::uint32_t id) const {
@@ -258,7 +258,7 @@ std::uint32_t StreamTracker::index_find(const FlowKey& key, std::uint64_t h) con
   if (index_.empty()) return kNoSlot;
   const std::uint32_t tag = index_tag(h);
   const std::size_t mask = index_.size() - 1;
-  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+  for (std::size_t i = index_home(tag);; i = (i + 1) & mask) {
     const IndexEntry& e = index_[i];
     if (e.tag == 0) return kNoSlot;
     if (e.tag == tag && pool_[e.slot].key == key) return e.slot;
@@ -266,43 +266,48 @@ std::uint32_t StreamTracker::index_find(const FlowKey& key, std::uint64_t h) con
 }
 
 void StreamTracker::index_put(std::uint64_t h, std::uint32_t slot) {
-  if (index_.empty() || (index_used_ + 1) * 4 > index_.size() * 3)
-    index_rehash(index_.empty() ? 8192
-                 : (index_size_ + 1) * 2 > index_.size() ? index_.size() * 2 : index_.size());
+  if (index_.empty() || (index_size_ + 1) * 2 > index_.size())
+    index_rehash(index_.empty() ? 8192 : index_.size() * 2);
+  const std::uint32_t tag = index_tag(h);
   const std::size_t mask = index_.size() - 1;
-  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
-    IndexEntry& e = index_[i];
-    if (e.tag < 2) {
-      if (e.tag == 0) ++index_used_;
-      e.tag = index_tag(h);
-      e.slot = slot;
-      ++index_size_;
-      return;
-    }
-  }
+  std::size_t i = index_home(tag);
+  while (index_[i].tag != 0) i = (i + 1) & mask;
+  index_[i] = {tag, slot};
+  ++index_size_;
 }
 
 void StreamTracker::index_erase(const FlowKey& key, std::uint64_t h) {
   if (index_.empty()) return;
   const std::uint32_t tag = index_tag(h);
   const std::size_t mask = index_.size() - 1;
-  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
-    IndexEntry& e = index_[i];
+  std::size_t i = index_home(tag);
+  for (;; i = (i + 1) & mask) {
+    const IndexEntry& e = index_[i];
     if (e.tag == 0) return;
-    if (e.tag == tag && pool_[e.slot].key == key) {
-      e.tag = 1;
-      --index_size_;
-      return;
-    }
+    if (e.tag == tag && pool_[e.slot].key == key) break;
   }
+  // Move back every later entry of the run whose home is not cyclically in (i, j].
+  for (std::size_t j = (i + 1) & mask; index_[j].tag != 0; j = (j + 1) & mask) {
+    const std::size_t home = index_home(index_[j].tag);
+    const bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+    if (stays) continue;
+    index_[i] = index_[j];
+    i = j;
+  }
+  index_[i].tag = 0;
+  --index_size_;
 }
 
 void StreamTracker::index_rehash(std::size_t capacity) {
   std::vector<IndexEntry> old(capacity);
   old.swap(index_);
-  index_used_ = index_size_ = 0;
-  for (const IndexEntry& e : old)
-    if (e.tag >= 2) index_put(pool_[e.slot].key.hash(), e.slot);
+  const std::size_t mask = index_.size() - 1;
+  for (const IndexEntry& e : old) {
+    if (e.tag == 0) continue;
+    std::size_t i = index_home(e.tag);
+    while (index_[i].tag != 0) i = (i + 1) & mask;
+    index_[i] = e;
+  }
 }
 
 std::uint32_t StreamTracker::take_slot(std::uint64_t key_hash) {

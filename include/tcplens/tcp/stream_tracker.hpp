@@ -354,21 +354,19 @@ class StreamTracker {
   bool swept_once_ = false;
 
   // 4-tuple -> slot in pool_: open addressing over 8-byte entries (32 bits of the hash and
-  // the slot; the key itself is the one in pool_), 0.5 MB per 65536 live streams.
+  // the slot; the key itself is the one in pool_), at most half full. Erase moves the rest
+  // of the run back, so no tombstones lengthen the probes of a long run of connections.
   struct IndexEntry {
-    std::uint32_t tag = 0;  // 0 empty, 1 deleted, else hash bits (>= 2)
+    std::uint32_t tag = 0;  // 0 empty, else hash bits (odd); the home bucket comes from it
     std::uint32_t slot = 0;
   };
-  static std::uint32_t index_tag(std::uint64_t h) {
-    const auto t = static_cast<std::uint32_t>(h >> 32);
-    return t < 2 ? t + 2 : t;
-  }
+  static std::uint32_t index_tag(std::uint64_t h) { return static_cast<std::uint32_t>(h >> 31) | 1u; }
+  std::size_t index_home(std::uint32_t tag) const { return (tag >> 1) & (index_.size() - 1); }
   std::uint32_t index_find(const FlowKey& key, std::uint64_t h) const;
   void index_put(std::uint64_t h, std::uint32_t slot);  // the key must not be present
   void index_erase(const FlowKey& key, std::uint64_t h);
   void index_rehash(std::size_t capacity);
   std::vector<IndexEntry> index_;
-  std::size_t index_used_ = 0;  // full + deleted
   std::size_t index_size_ = 0;
   ChunkedVector<Stream, 10> pool_;      // live analysis state
   ChunkedVector<SequenceState, 10> flows_;  // by slot of pool_; empty in summaries-only mode
