@@ -2,6 +2,8 @@
 
 #include <bit>
 
+#include "tcplens/flow/linear_probing.hpp"
+
 namespace tcplens {
 
 IpAddress FlowKey::address(const std::array<std::uint8_t, 16>& bytes) const {
@@ -46,14 +48,8 @@ void FlowTable::put(const FlowKey& key, std::uint32_t handle) {
 bool FlowTable::erase(const FlowKey& key) {
   std::size_t i = locate(key, tag_of(key));
   if (slots_[i].tag == 0) return false;
-  // Move back every later slot of the run whose home is not cyclically in (i, j].
-  for (std::size_t j = (i + 1) & mask_; slots_[j].tag != 0; j = (j + 1) & mask_) {
-    const std::size_t h = home(slots_[j].tag);
-    const bool stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
-    if (stays) continue;
-    slots_[i] = slots_[j];
-    i = j;
-  }
+  i = close_gap(slots_, i, mask_, [](const Slot& s) { return s.tag == 0; },
+                [this](const Slot& s) { return home(s.tag); });
   slots_[i].tag = 0;
   --size_;
   return true;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "tcplens/flow/linear_probing.hpp"
 #include "tcplens/wire/ip.hpp"
 
 namespace tcplens {
@@ -286,14 +287,8 @@ void StreamTracker::index_erase(const FlowKey& key, std::uint64_t h) {
     if (e.tag == 0) return;
     if (e.tag == tag && pool_[e.slot].key == key) break;
   }
-  // Move back every later entry of the run whose home is not cyclically in (i, j].
-  for (std::size_t j = (i + 1) & mask; index_[j].tag != 0; j = (j + 1) & mask) {
-    const std::size_t home = index_home(index_[j].tag);
-    const bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-    if (stays) continue;
-    index_[i] = index_[j];
-    i = j;
-  }
+  i = close_gap(index_, i, mask, [](const IndexEntry& e) { return e.tag == 0; },
+                [this](const IndexEntry& e) { return index_home(e.tag); });
   index_[i].tag = 0;
   --index_size_;
 }

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "tcplens/flow/linear_probing.hpp"
+
 namespace tcplens {
 
 class StreamIndex {
@@ -40,17 +42,8 @@ class StreamIndex {
       if (entries_[i].stream == stream) break;
       if (entries_[i].stream == kNone) return false;
     }
-    // Move back every later entry of the run that may sit at or before the hole.
-    for (std::size_t j = (i + 1) & mask_;; j = (j + 1) & mask_) {
-      const Entry e = entries_[j];
-      if (e.stream == kNone) break;
-      const std::size_t home = bucket(e.stream);
-      // e may fill the hole at i unless its home lies cyclically in (i, j].
-      const bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-      if (stays) continue;
-      entries_[i] = e;
-      i = j;
-    }
+    i = close_gap(entries_, i, mask_, [](const Entry& e) { return e.stream == kNone; },
+                  [this](const Entry& e) { return bucket(e.stream); });
     entries_[i].stream = kNone;
     --size_;
     return true;
