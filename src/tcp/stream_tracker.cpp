@@ -5,7 +5,6 @@
 
 #include <algorithm>
 
-#include "tcplens/flow/linear_probing.hpp"
 #include "tcplens/wire/ip.hpp"
 
 namespace tcplens {
@@ -25,7 +24,7 @@ int idx(Direction d) { return static_cast<int>(d); }
 
 StreamTracker::StreamTracker() : StreamTracker(Limits{}) {}
 
-StreamTracker::StreamTracker(const Limits& limits) : index_(8192), limits_(limits) {
+StreamTracker::StreamTracker(const Limits& limits) : limits_(limits) {
   if (limits_.max_live < 8) limits_.max_live = 8;
 }
 
@@ -155,7 +154,7 @@ void StreamTracker::sweep(std::int64_t now_ns) {
 void StreamTracker::prefetch_for_free(std::uint32_t slot) const {
   const Stream& s = pool_[slot];
   const std::uint64_t h = s.key.hash();
-  __builtin_prefetch(&index_[h & (index_.size() - 1)], 1);
+  index_.prefetch(h);
   if (const auto& table = remembered_[0].slots; !table.empty())
     __builtin_prefetch(&table[remembered_hash(s.key) & (table.size() - 1)], 1);
   if (s.id < summaries_.size()) __builtin_prefetch(&summaries_[s.id], 1);
@@ -209,8 +208,7 @@ void StreamTracker::release_live_state() {
   remembered_[0] = RememberedTable{};
   remembered_[1] = RememberedTable{};
   std::vector<EndedStream>().swap(ended_);
-  std::vector<IndexEntry>().swap(index_);
-  index_size_ = 0;
+  index_.clear();
 }
 
 StreamSummary StreamTracker::unpack(std::uint32_t id) const {
@@ -253,56 +251,6 @@ void StreamTracker::pack(std::uint32_t id, const StreamSummary& s) {
            std::uint64_t{s.completeness & 0x3fu} << 5 |
            static_cast<std::uint64_t>((s.win_scale[0] + 2) & 0x1f) << 11 |
            static_cast<std::uint64_t>((s.win_scale[1] + 2) & 0x1f) << 16 | ns << 21;
-}
-
-std::uint32_t StreamTracker::index_find(const FlowKey& key, std::uint64_t h) const {
-  if (index_.empty()) return kNoSlot;
-  const std::uint32_t tag = index_tag(h);
-  const std::size_t mask = index_.size() - 1;
-  for (std::size_t i = index_home(tag);; i = (i + 1) & mask) {
-    const IndexEntry& e = index_[i];
-    if (e.tag == 0) return kNoSlot;
-    if (e.tag == tag && pool_[e.slot].key == key) return e.slot;
-  }
-}
-
-void StreamTracker::index_put(std::uint64_t h, std::uint32_t slot) {
-  if (index_.empty() || (index_size_ + 1) * 2 > index_.size())
-    index_rehash(index_.empty() ? 8192 : index_.size() * 2);
-  const std::uint32_t tag = index_tag(h);
-  const std::size_t mask = index_.size() - 1;
-  std::size_t i = index_home(tag);
-  while (index_[i].tag != 0) i = (i + 1) & mask;
-  index_[i] = {tag, slot};
-  ++index_size_;
-}
-
-void StreamTracker::index_erase(const FlowKey& key, std::uint64_t h) {
-  if (index_.empty()) return;
-  const std::uint32_t tag = index_tag(h);
-  const std::size_t mask = index_.size() - 1;
-  std::size_t i = index_home(tag);
-  for (;; i = (i + 1) & mask) {
-    const IndexEntry& e = index_[i];
-    if (e.tag == 0) return;
-    if (e.tag == tag && pool_[e.slot].key == key) break;
-  }
-  i = close_gap(index_, i, mask, [](const IndexEntry& e) { return e.tag == 0; },
-                [this](const IndexEntry& e) { return index_home(e.tag); });
-  index_[i].tag = 0;
-  --index_size_;
-}
-
-void StreamTracker::index_rehash(std::size_t capacity) {
-  std::vector<IndexEntry> old(capacity);
-  old.swap(index_);
-  const std::size_t mask = index_.size() - 1;
-  for (const IndexEntry& e : old) {
-    if (e.tag == 0) continue;
-    std::size_t i = index_home(e.tag);
-    while (index_[i].tag != 0) i = (i + 1) & mask;
-    index_[i] = e;
-  }
 }
 
 std::uint32_t StreamTracker::take_slot(std::uint64_t key_hash) {

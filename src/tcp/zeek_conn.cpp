@@ -744,24 +744,24 @@ bool flip_at_start(std::uint16_t sport, std::uint16_t dport, std::uint16_t flags
 }
 
 void ZeekConnTable::on_packet(const FlowKey& key, Direction dir, ZeekPacket p, std::uint32_t* hint) {
-  std::optional<std::uint32_t> at;
+  std::uint32_t at;
   if (hint != nullptr && *hint < live_.size() && live_[*hint].key == key)
     at = *hint;
   else
-    at = index_.find(key);
-  if (at) {
-    if (hint != nullptr) *hint = *at;
-    Live& l = live_[*at];
+    at = find(key);
+  if (at != TaggedIndex::kNone) {
+    if (hint != nullptr) *hint = at;
+    Live& l = live_[at];
     bool from_first = (dir == Direction::AToB) == l.first_is_a;
     p.from = from_first ? Peer::First : Peer::Second;
-    bool gone = next_timer_[*at] <= p.ts && l.engine->expired_by(p.ts);
+    bool gone = next_timer_[at] <= p.ts && l.engine->expired_by(p.ts);
     if (!gone && p.header_ok && l.engine->is_reuse(p, p.ts)) gone = true;
     if (!gone) {
       l.engine->on_packet(p);
-      next_timer_[*at] = l.engine->next_timer_at();
+      next_timer_[at] = l.engine->next_timer_at();
       return;
     }
-    finish_at(*at);
+    finish_at(at);
   }
   if (hint != nullptr) *hint = static_cast<std::uint32_t>(live_.size());
   start(key, dir, p);
@@ -785,19 +785,21 @@ void ZeekConnTable::start(const FlowKey& key, Direction dir, ZeekPacket& p) {
   }
   p.from = Peer::First;
   engine->on_packet(p);
-  index_.put(key, static_cast<std::uint32_t>(live_.size()));
+  index_.insert(key.hash(), static_cast<std::uint32_t>(live_.size()));
   next_timer_.push_back(engine->next_timer_at());
   live_.push_back({key, first_is_a, p.ts, std::move(engine)});
 }
 
 void ZeekConnTable::finish_at(std::size_t at) {
   Live& l = live_[at];
-  index_.erase(l.key);
+  const auto here = static_cast<std::uint32_t>(at);
+  index_.erase(l.key.hash(), [&](std::uint32_t i) { return i == here; });
   done_.push_back({l.key, l.first_is_a, std::move(l.engine)});
   if (at + 1 != live_.size()) {
+    const auto last = static_cast<std::uint32_t>(live_.size() - 1);
     l = std::move(live_.back());
     next_timer_[at] = next_timer_.back();
-    index_.put(l.key, static_cast<std::uint32_t>(at));
+    index_.update(l.key.hash(), [&](std::uint32_t i) { return i == last; }, here);
   }
   live_.pop_back();
   next_timer_.pop_back();
@@ -820,12 +822,13 @@ void ZeekConnTable::expire(double t, std::size_t max_live) {
 void ZeekConnTable::evict_oldest(std::size_t max_live) {
   std::vector<std::pair<double, FlowKey>> by_age;
   by_age.reserve(live_.size());
-  for (const Live& l : live_) by_age.emplace_back(l.engine->last_ts(), l.key);
+  for (std::size_t i = 0; i < live_.size(); ++i)
+    by_age.emplace_back(live_[i].engine->last_ts(), live_[i].key);
   const std::size_t n = std::max<std::size_t>(live_.size() - max_live, max_live / 8);
   std::nth_element(by_age.begin(), by_age.begin() + static_cast<long>(std::min(n, by_age.size()) - 1),
                    by_age.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (std::size_t i = 0; i < n && i < by_age.size(); ++i) {
-    finish_at(*index_.find(by_age[i].second));
+    finish_at(find(by_age[i].second));
     ++evictions_;
   }
 }
@@ -833,10 +836,11 @@ void ZeekConnTable::evict_oldest(std::size_t max_live) {
 void ZeekConnTable::finish() {
   std::vector<Finished> rest;
   rest.reserve(live_.size());
-  for (Live& l : live_) rest.push_back({l.key, l.first_is_a, std::move(l.engine)});
+  for (std::size_t i = 0; i < live_.size(); ++i)
+    rest.push_back({live_[i].key, live_[i].first_is_a, std::move(live_[i].engine)});
   live_.clear();
   next_timer_.clear();
-  index_ = FlowTable{1024};
+  index_.clear();
   std::sort(rest.begin(), rest.end(), [](const Finished& a, const Finished& b) {
     return a.engine->start_ts() < b.engine->start_ts();
   });

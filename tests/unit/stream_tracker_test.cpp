@@ -9,6 +9,7 @@
 #include "tcplens/decode/packet_decoder.hpp"
 #include "tcplens/flow/flow_table.hpp"
 #include "tcplens/flow/stream_index.hpp"
+#include "tcplens/flow/tagged_index.hpp"
 #include "tcplens/tcp/seq_num.hpp"
 #include "tcplens/tcp/stream_tracker.hpp"
 
@@ -265,6 +266,50 @@ TEST(FlowTable, AgreesWithAMapUnderChurn) {
       ASSERT_EQ(table.size(), model.size());
       for (const auto& [id, handle] : model) ASSERT_EQ(table.find(key_of(id)), handle);
       ASSERT_FALSE(table.find(key_of(next_id)).has_value());
+    }
+  }
+}
+
+TEST(TaggedIndex, AgreesWithAMapUnderChurnAndMoves) {
+  // The owner keeps the keys: here key i lives at keys[handle]; handles move as in a dense
+  // array that fills a hole with its last element.
+  std::vector<std::uint64_t> keys;  // by handle
+  auto hash_of = [](std::uint64_t key) { return key * 0x9e3779b97f4a7c15ull ^ (key >> 7); };
+  TaggedIndex index(16);
+  std::map<std::uint64_t, std::uint32_t> model;  // key -> handle
+  std::uint64_t next_key = 1;
+  std::uint32_t rng = 3;
+  auto random = [&] { return rng = rng * 1103515245u + 12345u; };
+  for (int step = 0; step < 100000; ++step) {
+    const std::uint32_t r = random() >> 8;
+    if (r % 3 != 0 || model.empty()) {
+      const std::uint64_t key = next_key++;
+      index.insert(hash_of(key), static_cast<std::uint32_t>(keys.size()));
+      model[key] = static_cast<std::uint32_t>(keys.size());
+      keys.push_back(key);
+    } else {
+      auto it = model.lower_bound(r % next_key);
+      if (it == model.end()) it = model.begin();
+      const std::uint32_t hole = it->second;
+      const auto last = static_cast<std::uint32_t>(keys.size() - 1);
+      EXPECT_TRUE(index.erase(hash_of(it->first), [&](std::uint32_t h) { return h == hole; }));
+      model.erase(it);
+      if (hole != last) {
+        keys[hole] = keys[last];
+        EXPECT_TRUE(index.update(hash_of(keys[hole]), [&](std::uint32_t h) { return h == last; }, hole));
+        model[keys[hole]] = hole;
+      }
+      keys.pop_back();
+    }
+    if (step % 997 == 0) {
+      ASSERT_EQ(index.size(), model.size());
+      for (const auto& [key, handle] : model) {
+        const std::uint64_t k = key;
+        ASSERT_EQ(index.find(hash_of(k), [&](std::uint32_t h) { return keys[h] == k; }), handle);
+      }
+      const std::uint64_t absent = next_key;
+      ASSERT_EQ(index.find(hash_of(absent), [&](std::uint32_t h) { return keys[h] == absent; }),
+                TaggedIndex::kNone);
     }
   }
 }

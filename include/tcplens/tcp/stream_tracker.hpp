@@ -40,6 +40,7 @@
 #include "tcplens/decode/decoded_packet.hpp"
 #include "tcplens/flow/flow_key.hpp"
 #include "tcplens/flow/flow_table.hpp"
+#include "tcplens/flow/tagged_index.hpp"
 #include "tcplens/tcp/anomaly.hpp"
 #include "tcplens/tcp/send_history.hpp"
 #include "tcplens/tcp/seq_num.hpp"
@@ -156,6 +157,13 @@ class ChunkedVector {
     if ((size_ & (kChunk - 1)) == 0 && (size_ >> Shift) == chunks_.size())
       chunks_.push_back(std::make_unique<T[]>(kChunk));
     return (*this)[size_++];
+  }
+  void push_back(T value) { emplace_back() = std::move(value); }
+  T& back() { return (*this)[size_ - 1]; }
+  // The last element is left as a new one (its resources freed); its chunk stays.
+  void pop_back() { (*this)[--size_] = T{}; }
+  void clear() {
+    while (size_ != 0) pop_back();
   }
   void release() {
     std::vector<std::unique_ptr<T[]>>().swap(chunks_);
@@ -353,21 +361,17 @@ class StreamTracker {
   std::int64_t next_sweep_ns_ = 0;
   bool swept_once_ = false;
 
-  // 4-tuple -> slot in pool_: open addressing over 8-byte entries (32 bits of the hash and
-  // the slot; the key itself is the one in pool_), at most half full. Erase moves the rest
-  // of the run back, so no tombstones lengthen the probes of a long run of connections.
-  struct IndexEntry {
-    std::uint32_t tag = 0;  // 0 empty, else hash bits (odd); the home bucket comes from it
-    std::uint32_t slot = 0;
-  };
-  static std::uint32_t index_tag(std::uint64_t h) { return static_cast<std::uint32_t>(h >> 31) | 1u; }
-  std::size_t index_home(std::uint32_t tag) const { return (tag >> 1) & (index_.size() - 1); }
-  std::uint32_t index_find(const FlowKey& key, std::uint64_t h) const;
-  void index_put(std::uint64_t h, std::uint32_t slot);  // the key must not be present
-  void index_erase(const FlowKey& key, std::uint64_t h);
-  void index_rehash(std::size_t capacity);
-  std::vector<IndexEntry> index_;
-  std::size_t index_size_ = 0;
+  // 4-tuple -> slot in pool_ (the key itself is the one in pool_), 0.5 MB per 32768 live
+  // streams at most.
+  std::uint32_t index_find(const FlowKey& key, std::uint64_t h) const {
+    return index_.find(h, [&](std::uint32_t slot) { return pool_[slot].key == key; });
+  }
+  void index_put(std::uint64_t h, std::uint32_t slot) { index_.insert(h, slot); }  // not present
+  void index_erase(const FlowKey& key, std::uint64_t h) {
+    index_.erase(h, [&](std::uint32_t slot) { return pool_[slot].key == key; });
+  }
+  TaggedIndex index_{8192};
+  static_assert(TaggedIndex::kNone == kNoSlot);
   ChunkedVector<Stream, 10> pool_;      // live analysis state
   ChunkedVector<SequenceState, 10> flows_;  // by slot of pool_; empty in summaries-only mode
   std::vector<std::uint32_t> free_;     // evicted slots, reused first

@@ -25,7 +25,8 @@
 #include <vector>
 
 #include "tcplens/flow/flow_key.hpp"
-#include "tcplens/flow/flow_table.hpp"
+#include "tcplens/flow/tagged_index.hpp"
+#include "tcplens/tcp/stream_tracker.hpp"
 
 namespace tcplens::zeek {
 
@@ -226,9 +227,9 @@ class ZeekConnTable {
   std::size_t live_count() const { return live_.size(); }
   // Start time of the live connection on `key`, if there is one.
   std::optional<double> live_start(const FlowKey& key) const {
-    auto at = index_.find(key);
-    if (!at) return std::nullopt;
-    return live_[*at].start_ts;
+    const std::uint32_t at = find(key);
+    if (at == TaggedIndex::kNone) return std::nullopt;
+    return live_[at].start_ts;
   }
   // Gives back the engine of a finished connection once read: the next connection reuses
   // it and its buffers instead of allocating.
@@ -252,11 +253,14 @@ class ZeekConnTable {
 
   ZeekOptions opt_;
   std::size_t max_live_ = 0;
-  FlowTable index_{1024};  // key -> position in live_
-  std::vector<Live> live_;
+  std::uint32_t find(const FlowKey& key) const {
+    return index_.find(key.hash(), [&](std::uint32_t at) { return live_[at].key == key; });
+  }
+  TaggedIndex index_;  // key -> position in live_
+  ChunkedVector<Live, 10> live_;  // grows without a moment of two copies
   // Beside live_, each one's engine's next_timer_at(): the sweep skips those with nothing
   // due reading only this array.
-  std::vector<double> next_timer_;
+  ChunkedVector<double, 12> next_timer_;
   std::vector<std::unique_ptr<ZeekConnEngine>> spare_;
   std::vector<Finished> done_;
   std::uint64_t evictions_ = 0;
