@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -99,7 +100,10 @@ struct Packed {
   std::vector<std::string> owned;
   std::size_t size = 0;
   std::string layout;
-  // gzip (RFC 1952) of the parts, then base64 (RFC 4648).
+  // gzip (RFC 1952) of the parts, then base64 (RFC 4648), appended to `out` a block at a time;
+  // `drain` (when set) is called after each block and may take `out`'s text away, so that the
+  // whole encoding is never in memory.
+  void append_gzip_base64(std::string& out, const std::function<void(std::string&)>& drain) const;
   std::string gzip_base64() const;
 };
 // Views the table's columns: valid while `table` is.

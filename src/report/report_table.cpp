@@ -7,6 +7,7 @@
 #include <cstring>
 #include <functional>
 #include <limits>
+#include <memory>
 
 #include "report_data.hpp"
 
@@ -331,43 +332,70 @@ Packed pack_points(const Detail& d) {
   return p;
 }
 
-std::string Packed::gzip_base64() const {
+namespace {
+
+// Base64 (RFC 4648) of whole groups of three bytes; what is left over (0 to 2 bytes) stays in
+// `bytes` for the next call, or is padded when `last`.
+void append_base64(std::string& out, std::string& bytes, bool last) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const auto byte = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<std::uint8_t>(bytes[k])); };
+  const std::size_t whole = bytes.size() / 3 * 3;
+  const std::size_t start = out.size();
+  out.resize(start + whole / 3 * 4);
+  char* o = out.data() + start;
+  for (std::size_t k = 0; k < whole; k += 3) {
+    const std::uint32_t v = byte(k) << 16 | byte(k + 1) << 8 | byte(k + 2);
+    *o++ = kAlphabet[v >> 18];
+    *o++ = kAlphabet[(v >> 12) & 63];
+    *o++ = kAlphabet[(v >> 6) & 63];
+    *o++ = kAlphabet[v & 63];
+  }
+  bytes.erase(0, whole);
+  if (!last || bytes.empty()) return;
+  const bool two = bytes.size() == 2;
+  const std::uint32_t v = byte(0) << 16 | (two ? byte(1) << 8 : 0);
+  out += kAlphabet[v >> 18];
+  out += kAlphabet[(v >> 12) & 63];
+  out += two ? kAlphabet[(v >> 6) & 63] : '=';
+  out += '=';
+  bytes.clear();
+}
+
+}  // namespace
+
+void Packed::append_gzip_base64(std::string& out, const std::function<void(std::string&)>& drain) const {
   z_stream zs{};
   // Level 1: the table of a large capture is mostly small numbers and zeros, which the fastest
   // level already squeezes; the higher levels cost seconds there for a few percent.
   deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string z(deflateBound(&zs, size) + 64, '\0');
-  zs.next_out = reinterpret_cast<Bytef*>(z.data());
-  zs.avail_out = static_cast<uInt>(z.size());
-  for (std::size_t k = 0; k < parts.size(); ++k) {
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(parts[k].data()));
-    zs.avail_in = static_cast<uInt>(parts[k].size());
-    deflate(&zs, k + 1 == parts.size() ? Z_FINISH : Z_NO_FLUSH);
-  }
-  if (parts.empty()) deflate(&zs, Z_FINISH);
-  z.resize(zs.total_out);
+  // Deflated a block at a time (its output does not depend on the blocks' size).
+  constexpr std::size_t kBlock = 1 << 18;
+  std::string z;
+  z.reserve(kBlock + 2);
+  const std::unique_ptr<unsigned char[]> buffer(new unsigned char[kBlock]);
+  unsigned char* const block = buffer.get();
+  auto deflate_part = [&](std::string_view part, int flush) {
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(part.data()));
+    zs.avail_in = static_cast<uInt>(part.size());
+    do {
+      zs.next_out = block;
+      zs.avail_out = kBlock;
+      deflate(&zs, flush);
+      z.append(reinterpret_cast<const char*>(block), kBlock - zs.avail_out);
+      append_base64(out, z, false);
+      if (drain) drain(out);
+    } while (zs.avail_out == 0);
+  };
+  for (std::size_t k = 0; k < parts.size(); ++k) deflate_part(parts[k], k + 1 == parts.size() ? Z_FINISH : Z_NO_FLUSH);
+  if (parts.empty()) deflate_part({}, Z_FINISH);
   deflateEnd(&zs);
+  append_base64(out, z, true);
+  if (drain) drain(out);
+}
 
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+std::string Packed::gzip_base64() const {
   std::string out;
-  out.reserve((z.size() + 2) / 3 * 4);
-  std::size_t k = 0;
-  for (; k + 3 <= z.size(); k += 3) {
-    const std::uint32_t v = (static_cast<std::uint8_t>(z[k]) << 16) | (static_cast<std::uint8_t>(z[k + 1]) << 8) |
-                            static_cast<std::uint8_t>(z[k + 2]);
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (k < z.size()) {
-    const bool two = k + 1 < z.size();
-    const std::uint32_t v = (static_cast<std::uint8_t>(z[k]) << 16) | (two ? static_cast<std::uint8_t>(z[k + 1]) << 8 : 0);
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += two ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
+  append_gzip_base64(out, {});
   return out;
 }
 
