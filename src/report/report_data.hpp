@@ -56,6 +56,28 @@ double notability(const Connection& c);
 // "complete", "refused", "reset", "unanswered", "open", "other": the overview's outcomes.
 std::string_view outcome(const Connection& c);
 
+// Unsigned integers in the narrowest of 1, 2 or 4 bytes that holds the largest so far (most of
+// a large capture's counters and dictionary indexes are small), widened whole when one does
+// not fit: the width the page reads them in, so the bytes go to the page as they are.
+class NarrowInts {
+ public:
+  void push_back(std::uint32_t v);
+  std::uint32_t operator[](std::size_t k) const;
+  std::size_t size() const { return bytes_.size() / width_; }
+  bool empty() const { return bytes_.empty(); }
+  std::size_t width() const { return width_; }
+  // The values' bytes in host order (little-endian on the machines the page is made on).
+  std::string_view bytes() const { return {reinterpret_cast<const char*>(bytes_.data()), bytes_.size()}; }
+  // Value k becomes the value at order[k].
+  void permute(const std::vector<std::uint32_t>& order);
+  std::vector<std::uint32_t> values() const;
+
+ private:
+  void widen(std::size_t width);
+  std::size_t width_ = 1;
+  std::vector<std::uint8_t> bytes_;
+};
+
 // A typed column of the table, named by its path in `conns --format json`.
 enum class ColumnType : std::uint8_t { U32, F64, Str, Bool, Ts };
 struct Column {
@@ -66,7 +88,7 @@ struct Column {
   };
   std::string path;
   ColumnType type;
-  std::vector<std::uint32_t> u32;  // U32; Str: dictionary index
+  NarrowInts u32;                  // U32; Str: dictionary index
   std::vector<double> f64;         // F64 (NaN: null); Ts: microseconds since the table's base second
   std::vector<std::uint8_t> u8;    // Bool (2: null)
   std::vector<std::string> dict;

@@ -165,17 +165,15 @@ void put_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-// One typed array of the layout.
-// `values` must outlive `p` (or be moved into p.owned by the caller first).
-template <typename V>
-void pack_array(Packed& p, std::string_view name, const char* type, const std::vector<V>& values,
-                const std::vector<std::string>* dict = nullptr, int width = 0) {
+// One typed array of the layout: `length` values in `bytes`, which must outlive `p`.
+void pack_bytes(Packed& p, std::string_view name, const char* type, std::string_view bytes, std::size_t length,
+                const std::vector<std::string>* dict = nullptr, std::size_t width = 0) {
   if (p.layout.size() > 1) p.layout += ',';
   p.layout += "{\"name\":";
   put_json_string(p.layout, name);
   p.layout += ",\"type\":\"";
   p.layout += type;
-  p.layout += "\",\"offset\":" + std::to_string(p.size) + ",\"length\":" + std::to_string(values.size());
+  p.layout += "\",\"offset\":" + std::to_string(p.size) + ",\"length\":" + std::to_string(length);
   if (width != 0) p.layout += ",\"width\":" + std::to_string(width);
   if (dict != nullptr) {
     p.layout += ",\"dict\":[";
@@ -186,31 +184,53 @@ void pack_array(Packed& p, std::string_view name, const char* type, const std::v
     p.layout += ']';
   }
   p.layout += '}';
-  add_part(p, std::string_view(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(V)));
+  add_part(p, bytes);
 }
 
-// An integer column in the narrowest of 1, 2 or 4 bytes that holds its largest value: the page
-// decompresses and keeps less (most counters of a large capture are small).
-void pack_narrow(Packed& p, const std::string& name, const char* type, const std::vector<std::uint32_t>& values,
-                 const std::vector<std::string>* dict) {
-  const std::uint32_t most = values.empty() ? 0 : *std::max_element(values.begin(), values.end());
-  auto narrow = [&](auto zero) {
-    using V = decltype(zero);
-    std::vector<V> v(values.begin(), values.end());
-    std::string& bytes = p.owned.emplace_back(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(V));
-    const std::size_t before = p.parts.size();
-    pack_array(p, name, type, v, dict, static_cast<int>(sizeof(V)));
-    p.parts[before] = bytes;  // view the owned copy, not the local vector
-  };
-  if (most < 256)
-    narrow(std::uint8_t{0});
-  else if (most < 65536)
-    narrow(std::uint16_t{0});
-  else
-    pack_array(p, name, type, values, dict, 4);
+template <typename V>
+void pack_array(Packed& p, std::string_view name, const char* type, const std::vector<V>& values) {
+  pack_bytes(p, name, type, std::string_view(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(V)),
+             values.size());
 }
 
 }  // namespace
+
+void NarrowInts::widen(std::size_t width) {
+  std::vector<std::uint8_t> wider(size() * width);
+  for (std::size_t k = 0, n = size(); k < n; ++k) {
+    const std::uint32_t v = (*this)[k];
+    std::memcpy(wider.data() + k * width, &v, width);  // the low bytes (little-endian)
+  }
+  bytes_.swap(wider);
+  width_ = width;
+}
+
+void NarrowInts::push_back(std::uint32_t v) {
+  const std::size_t need = v < 256 ? 1 : v < 65536 ? 2 : 4;
+  if (need > width_) widen(need);
+  const std::size_t at = bytes_.size();
+  bytes_.resize(at + width_);
+  std::memcpy(bytes_.data() + at, &v, width_);
+}
+
+std::uint32_t NarrowInts::operator[](std::size_t k) const {
+  std::uint32_t v = 0;
+  std::memcpy(&v, bytes_.data() + k * width_, width_);
+  return v;
+}
+
+void NarrowInts::permute(const std::vector<std::uint32_t>& order) {
+  std::vector<std::uint8_t> out(bytes_.size());
+  for (std::size_t k = 0; k < order.size(); ++k)
+    std::memcpy(out.data() + k * width_, bytes_.data() + order[k] * width_, width_);
+  bytes_.swap(out);
+}
+
+std::vector<std::uint32_t> NarrowInts::values() const {
+  std::vector<std::uint32_t> out(size());
+  for (std::size_t k = 0; k < out.size(); ++k) out[k] = (*this)[k];
+  return out;
+}
 
 void Column::add_str(std::string_view s) {
   auto it = dict_index.find(s);
@@ -259,7 +279,7 @@ void Table::add(const ConnectionRecord& r) {
 }
 
 void Table::sort_by_stream() {
-  const std::vector<std::uint32_t>& stream = columns_.front().u32;  // "stream" is the first column
+  const std::vector<std::uint32_t> stream = columns_.front().u32.values();  // "stream" is the first column
   if (std::is_sorted(stream.begin(), stream.end())) return;
   std::vector<std::uint32_t> order(rows_);
   for (std::size_t k = 0; k < rows_; ++k) order[k] = static_cast<std::uint32_t>(k);
@@ -270,7 +290,7 @@ void Table::sort_by_stream() {
     v.swap(out);
   };
   for (Column& c : columns_) {
-    if (!c.u32.empty()) permute(c.u32);
+    if (!c.u32.empty()) c.u32.permute(order);
     if (!c.f64.empty()) permute(c.f64);
     if (!c.u8.empty()) permute(c.u8);
   }
@@ -278,12 +298,12 @@ void Table::sort_by_stream() {
 
 Packed pack_table(const Table& table) {
   Packed p;
-  p.owned.reserve(table.columns().size());  // the views point into these strings: they must not move
   p.layout.push_back('[');  // (not = "[": a GCC 12 -Wrestrict false positive)
   for (const Column& c : table.columns()) {
     switch (c.type) {
-      case ColumnType::U32: pack_narrow(p, c.path, "u32", c.u32, nullptr); break;
-      case ColumnType::Str: pack_narrow(p, c.path, "str", c.u32, &c.dict); break;
+      // Integers in the narrowest width that holds them: the page decompresses and keeps less.
+      case ColumnType::U32: pack_bytes(p, c.path, "u32", c.u32.bytes(), c.u32.size(), nullptr, c.u32.width()); break;
+      case ColumnType::Str: pack_bytes(p, c.path, "str", c.u32.bytes(), c.u32.size(), &c.dict, c.u32.width()); break;
       case ColumnType::F64: pack_array(p, c.path, "f64", c.f64); break;
       case ColumnType::Ts: pack_array(p, c.path, "ts", c.f64); break;
       case ColumnType::Bool: pack_array(p, c.path, "bool", c.u8); break;

@@ -113,8 +113,8 @@ TEST(Table, SortsEveryColumnByStream) {
   t.add(record(0, 2000));
   t.add(record(1, 2001));
   t.sort_by_stream();
-  EXPECT_EQ(column(t, "stream").u32, (std::vector<std::uint32_t>{0, 1, 2}));
-  EXPECT_EQ(column(t, "client.port").u32, (std::vector<std::uint32_t>{2000, 2001, 2002}));
+  EXPECT_EQ(column(t, "stream").u32.values(), (std::vector<std::uint32_t>{0, 1, 2}));
+  EXPECT_EQ(column(t, "client.port").u32.values(), (std::vector<std::uint32_t>{2000, 2001, 2002}));
   // Times are microseconds since the first record's second (stream 2's: 1002).
   EXPECT_EQ(column(t, "first_ts").f64, (std::vector<double>{-2e6, -1e6, 0}));
   EXPECT_EQ(column(t, "duration").f64, (std::vector<double>{0.0005, 0.0005, 0.0005}));
