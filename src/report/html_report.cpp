@@ -1,5 +1,5 @@
-// HtmlReport's gathering: the per-worker sinks (points and ladder rows of live connections,
-// the timeline, detect's detectors) and the RecordSink side (the table, outcomes, talkers).
+// HtmlReport's gathering: the per-worker sinks (the logged packets of live connections, the
+// timeline, detect's detectors) and the RecordSink side (the table, outcomes, talkers).
 #include "tcplens/report/html_report.hpp"
 
 #include <algorithm>
