@@ -492,7 +492,10 @@ void write_page(HtmlReport::State& s, const CaptureFacts& facts, std::string& h,
        "<th data-col=\"server_to_client.bytes\">bytes s&rarr;c</th><th data-col=\"retransmissions\">retrans</th>"
        "<th data-col=\"teardown.kind\">teardown</th><th data-col=\"zeek.conn_state\">zeek</th>"
        "<th data-col=\"zeek.history\">history</th></tr></thead><tbody>";
-  table_rows(h, s.table, detailed);
+  if (s.table.spilled())
+    table_rows(h, s.table.head(kServerRows), detailed);
+  else
+    table_rows(h, s.table, detailed);
   h += "</tbody></table></div><div id=\"record\" hidden></div>";
   {
     const Packed p = pack_table(s.table);
