@@ -449,59 +449,57 @@ std::size_t Table::value_width(std::size_t k) const {
 void Table::read_column(std::size_t k, const std::function<void(std::string_view)>& feed, std::size_t limit) const {
   const Column& c = columns_[k];
   const std::size_t in_width = spill_width(c.type), out_width = value_width(k);
-  // A buffered reader per run in the file; the last run is the rows in memory.
+  // A buffered reader per run in the file, and the rows in memory as the last run (their
+  // values copied in the file's width, so that every run is read alike).
   constexpr std::size_t kValues = 4096;
   struct Reader {
     std::uint64_t offset = 0;
     std::size_t left = 0, at = 0, have = 0;
     std::vector<char> buffer;
   };
-  std::vector<Reader> readers(runs_.size());
+  std::vector<Reader> readers(runs_.size() + 1);
   for (std::size_t r = 0; r < runs_.size(); ++r) {
     readers[r].offset = runs_[r].offsets[k];
     readers[r].left = runs_[r].rows;
     readers[r].buffer.resize(kValues * in_width);
   }
-  std::size_t memory_row = 0;
-  std::string out;
+  Reader& memory = readers.back();
+  switch (c.type) {
+    case ColumnType::U32:
+    case ColumnType::Str: {
+      const std::vector<std::uint32_t> v = c.u32.values();
+      memory.buffer.assign(reinterpret_cast<const char*>(v.data()), reinterpret_cast<const char*>(v.data() + v.size()));
+      break;
+    }
+    case ColumnType::F64:
+    case ColumnType::Ts:
+      memory.buffer.assign(reinterpret_cast<const char*>(c.f64.data()), reinterpret_cast<const char*>(c.f64.data() + c.f64.size()));
+      break;
+    case ColumnType::Bool: memory.buffer.assign(c.u8.begin(), c.u8.end()); break;
+  }
+  memory.have = memory.buffer.size() / in_width;
   constexpr std::size_t kBlock = 1 << 18;
-  out.reserve(kBlock + 8);
+  std::vector<char> out(kBlock + 8);
+  char* o = out.data();
   const std::size_t n = std::min(limit, rows_);
   for (std::size_t row = 0; row < n; ++row) {
-    char value[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    const std::size_t r = runs_.empty() ? 0 : merged_[row];
-    if (r == runs_.size()) {
-      const std::size_t m = memory_row++;
-      switch (c.type) {
-        case ColumnType::U32:
-        case ColumnType::Str: {
-          const std::uint32_t v = c.u32[m];
-          std::memcpy(value, &v, 4);
-          break;
-        }
-        case ColumnType::F64:
-        case ColumnType::Ts: std::memcpy(value, &c.f64[m], 8); break;
-        case ColumnType::Bool: value[0] = static_cast<char>(c.u8[m]); break;
-      }
-    } else {
-      Reader& rd = readers[r];
-      if (rd.at == rd.have) {
-        const std::size_t take = std::min(kValues, rd.left);
-        read_at(file_.fd, rd.buffer.data(), take * in_width, rd.offset);
-        rd.offset += take * in_width;
-        rd.left -= take;
-        rd.at = 0;
-        rd.have = take;
-      }
-      std::memcpy(value, rd.buffer.data() + rd.at++ * in_width, in_width);
+    Reader& rd = readers[runs_.empty() ? 0 : merged_[row]];
+    if (rd.at == rd.have) {
+      const std::size_t take = std::min(kValues, rd.left);
+      read_at(file_.fd, rd.buffer.data(), take * in_width, rd.offset);
+      rd.offset += take * in_width;
+      rd.left -= take;
+      rd.at = 0;
+      rd.have = take;
     }
-    out.append(value, out_width);  // the low bytes of a little-endian integer
-    if (out.size() >= kBlock) {
-      feed(out);
-      out.clear();
+    std::memcpy(o, rd.buffer.data() + rd.at++ * in_width, out_width);  // the low bytes of a little-endian integer
+    o += out_width;
+    if (static_cast<std::size_t>(o - out.data()) >= kBlock) {
+      feed(std::string_view(out.data(), static_cast<std::size_t>(o - out.data())));
+      o = out.data();
     }
   }
-  if (!out.empty()) feed(out);
+  if (o != out.data()) feed(std::string_view(out.data(), static_cast<std::size_t>(o - out.data())));
 }
 
 Table Table::head(std::size_t n) const {
