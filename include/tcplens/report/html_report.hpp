@@ -7,8 +7,8 @@
 // scaled window, SACK blocks, tcp.analysis flags, RTT samples, bytes in flight) with explain's
 // ladder rows. Detail is kept for the `detail` most notable connections only (retransmissions,
 // resets, zero windows... first); a live connection keeps its packets' fields (capped) until
-// its record says whether it is one of them, so memory grows with the live connections, and
-// with the table's rows: the table has every connection.
+// its record says whether it is one of them, so memory grows with the live connections; the
+// table has every connection, its rows in a temporary file but for the last 65,536.
 //
 // The sinks (sinks()) run on every worker and hand a connection's points over when its record
 // is made; the records then reach HtmlReport (a RecordSink) in stream order with the whole
