@@ -18,8 +18,8 @@ std::uint32_t sum16(ByteView bytes, std::uint32_t sum) {
   return sum;
 }
 
-// "GET /page" of "GET /page HTTP/1.1", "302 Found" of "HTTP/1.1 302 Found"; empty when the
-// payload does not start an HTTP/1 message.
+}  // namespace
+
 std::string http_line(ByteView payload, bool request) {
   std::string_view text(reinterpret_cast<const char*>(payload.data()), payload.size() < 200 ? payload.size() : 200);
   const std::size_t eol = text.find("\r\n");
@@ -37,8 +37,6 @@ std::string http_line(ByteView payload, bool request) {
   if (line.substr(0, 7) != "HTTP/1." || line.size() < 12) return {};
   return std::string(line.substr(9));
 }
-
-}  // namespace
 
 bool checksum_checkable(const DecodedPacket& pkt) {
   const TcpSegment& t = pkt.tcp;
@@ -84,26 +82,69 @@ void Span::add(const LadderRow& r) {
   if (r.anomalies.has(Anomaly::ZeroWindow)) ++zero_windows;
 }
 
+namespace {
+
+bool retransmission(const AnomalySet& a) {
+  return a.has(Anomaly::Retransmission) || a.has(Anomaly::FastRetransmission) || a.has(Anomaly::SpuriousRetransmission);
+}
+
+}  // namespace
+
+bool ConnectionTrace::takes_http_line(std::size_t taken, std::uint32_t payload_len, AnomalySet anomalies) {
+  return payload_len > 0 && !retransmission(anomalies) && taken < kMaxHttp;
+}
+
+bool ConnectionTrace::http_line_needed(Side from, std::uint32_t payload_len, AnomalySet anomalies) const {
+  return takes_http_line(http ? http->lines[index(from)].size() : 0, payload_len, anomalies);
+}
+
 void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const TcpPacketAnalysis& a,
                           std::uint64_t frame, const Timestamp& ts, const TraceOptions& options) {
   const TcpSegment& t = pkt.tcp;
-  const Side from = (pkt.ip.src == c.client.ip && t.src_port == c.client.port) ? Side::Client : Side::Server;
+  TracePacket p;
+  p.frame = frame;
+  p.ts = ts;
+  p.from = (pkt.ip.src == c.client.ip && t.src_port == c.client.port) ? Side::Client : Side::Server;
+  p.flags = t.flags;
+  p.window = t.window;
+  p.seq = t.seq;
+  p.ack = t.ack;
+  p.payload_len = t.payload_len;
+  const Endpoint& sender = c.side(p.from);
+  const Endpoint& receiver = c.side(other(p.from));
+  p.sender_base = sender.isn_seen ? sender.isn : t.seq;
+  p.receiver_base = receiver.isn_seen ? receiver.isn : t.ack - 1;
+  p.options = &t.options;
+  p.anomalies = a.anomalies;
+  p.dupack_num = a.dupack_num;
+  p.dupack_frame = a.dupack_frame;
+  p.state_c = c.client.state;
+  p.state_s = c.server.state;
+  p.after_peer_fin = receiver.fin_sent && receiver.fin_frame < frame;
+  if (checksum_needed(p.from) && checksum_checkable(pkt)) p.checksum = tcp_checksum_ok(pkt) ? 1 : 2;
+  std::string line;
+  if (http_line_needed(p.from, t.payload_len, a.anomalies)) line = http_line(t.payload, p.from == Side::Client);
+  p.http_line = line;
+  add(p, options);
+}
+
+void ConnectionTrace::add(const TracePacket& t, const TraceOptions& options) {
+  const std::uint64_t frame = t.frame;
+  const Side from = t.from;
   const std::size_t me = index(from), peer = 1 - me;
   const bool ack = (t.flags & tcpflag::kAck) != 0;
   if (!base_set[me]) {
-    const Endpoint& sender = c.side(from);
-    base[me] = sender.isn_seen ? sender.isn : t.seq;
+    base[me] = t.sender_base;
     base_set[me] = true;
   }
   if (ack && !base_set[peer]) {
-    const Endpoint& receiver = c.side(other(from));
-    base[peer] = receiver.isn_seen ? receiver.isn : t.ack - 1;
+    base[peer] = t.receiver_base;
     base_set[peer] = true;
   }
 
   LadderRow row;
   row.frame = frame;
-  row.ts = ts;
+  row.ts = t.ts;
   row.from = from;
   row.flags = t.flags;
   row.has_ack = ack;
@@ -113,10 +154,10 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
   row.rel_ack = ack ? t.ack - base[peer] : 0;
   row.len = t.payload_len;
   row.window = t.window;
-  if (t.flags & tcpflag::kSyn) row.options = t.options;
-  row.anomalies = a.anomalies;
-  row.dupack_num = a.dupack_num;
-  row.dupack_frame = a.dupack_frame;
+  if ((t.flags & tcpflag::kSyn) && t.options != nullptr) row.options = *t.options;
+  row.anomalies = t.anomalies;
+  row.dupack_num = t.dupack_num;
+  row.dupack_frame = t.dupack_frame;
 
   // A keep-alive (one byte below the next seq) sent into a zero window is the sender's
   // zero-window probe: tshark 4.0 names it keep_alive, Linux sends it as a probe.
@@ -133,8 +174,7 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
                                 Anomaly::TfoAck, Anomaly::TfoIgnored})
     told.clear(routine);
   if (!told.empty() && !evidence) evidence = std::make_unique<Evidence>();
-  const bool retransmitted = an.has(Anomaly::Retransmission) || an.has(Anomaly::FastRetransmission) ||
-                             an.has(Anomaly::SpuriousRetransmission);
+  const bool retransmitted = retransmission(an);
   if (options.ladder && !recent) recent = std::make_unique<Recent>();
   if (retransmitted) {
     auto& ev = evidence->events[me];
@@ -195,20 +235,17 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
     if (first_data_frame[me] == 0) first_data_frame[me] = frame;
     last_data_frame[me] = frame;
     // Data after the peer's FIN: the peer closed only its sending side (a half-close).
-    if (c.side(other(from)).fin_sent && c.side(other(from)).fin_frame < frame) data_after_peer_fin[me] = true;
+    if (t.after_peer_fin) data_after_peer_fin[me] = true;
     // An ACK riding on data (RFC 9293 section 3.10.7.4: a receiver may delay its ACK to send it
     // with data).
     if (ack && last_ack_set[me] && seq_before(last_ack[me], t.ack)) {
       if (!evidence) evidence = std::make_unique<Evidence>();
       evidence->events[me][static_cast<std::size_t>(Event::PiggybackedAck)].add(frame);
     }
-    if (!retransmitted && (!http || http->lines[me].size() < kMaxHttp)) {
-      std::string line = http_line(t.payload, from == Side::Client);
-      if (!line.empty()) {
-        if (!http) http = std::make_unique<Http>();
-        http->lines[me].push_back(std::move(line));
-        http->frames[me].push_back(frame);
-      }
+    if (http_line_needed(from, t.payload_len, an) && !t.http_line.empty()) {
+      if (!http) http = std::make_unique<Http>();
+      http->lines[me].emplace_back(t.http_line);
+      http->frames[me].push_back(frame);
     }
   }
   if (ack && (!last_ack_set[me] || seq_before(last_ack[me], t.ack))) {
@@ -229,14 +266,14 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
     before_rst_frame = last_from[peer].frame;
   }
   last_from[me] = {t.flags, t.payload_len, frame};
-  if (checksums_checked[me] < 3 && checksum_checkable(pkt)) {
+  if (checksum_needed(from) && t.checksum != 0) {
     ++checksums_checked[me];
-    if (!tcp_checksum_ok(pkt)) ++checksums_bad[me];
+    if (t.checksum == 2) ++checksums_bad[me];
   }
 
   bool changed = false;
-  if (c.client.state != last_state[0]) changed = true, row.state_c = last_state[0] = c.client.state;
-  if (c.server.state != last_state[1]) changed = true, row.state_s = last_state[1] = c.server.state;
+  if (t.state_c != last_state[0]) changed = true, row.state_c = last_state[0] = t.state_c;
+  if (t.state_s != last_state[1]) changed = true, row.state_s = last_state[1] = t.state_s;
   ++packets;
   ++packets_by_side[me];
   const bool control = (t.flags & (tcpflag::kSyn | tcpflag::kFin | tcpflag::kRst)) != 0;

@@ -1,8 +1,9 @@
-// HtmlReport's gathering: the per-worker sinks (points and ladder rows of live connections,
-// the timeline, detect's detectors) and the RecordSink side (the table, outcomes, talkers).
+// HtmlReport's gathering: the per-worker sinks (the logged packets of live connections, the
+// timeline, detect's detectors) and the RecordSink side (the table, outcomes, talkers).
 #include "tcplens/report/html_report.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "report_data.hpp"
@@ -21,10 +22,47 @@ std::string ip_text(const IpAddress& ip) {
   return std::string(buf, format_ip(ip, buf));
 }
 
-// What a worker keeps per live connection.
+// One packet of a live connection as the report keeps it until the connection's record says
+// whether the connection gets a page: the fields of its explain::TracePacket and of its Point.
+// A connection's trace and points are made from these when it is kept (few are), so the
+// many live connections of a large capture cost 80 bytes a packet, not a whole trace each.
+struct LoggedPacket {
+  Timestamp ts;
+  std::uint64_t frame = 0;
+  std::uint64_t dupack_frame = 0;
+  std::int64_t rtt_ns = -1;
+  std::uint32_t seq = 0, ack = 0, len = 0;
+  std::uint32_t scaled_window = 0;
+  std::uint32_t in_flight = 0;
+  std::uint32_t dupack_num = 0;
+  AnomalySet anomalies;
+  std::uint16_t flags = 0;
+  std::uint16_t window = 0;
+  TcpState state_c = TcpState::Unknown, state_s = TcpState::Unknown;
+  Side from = Side::Client;
+  std::uint8_t checksum = 0;
+  std::uint8_t sack_blocks = 0;  // its SACK blocks are the next in LiveConnection::sacks
+  bool after_peer_fin = false;
+  bool http = false;  // its HTTP line is the next in LiveConnection::http_lines
+};
+
+// What a worker keeps per live connection: its packets (up to ReportOptions::max_points), then,
+// for a longer connection, the trace and points made of them, which the later packets update.
 struct LiveConnection {
-  explain::ConnectionTrace trace;
-  std::vector<Point> points;
+  std::vector<LoggedPacket> packets;
+  std::vector<TcpOptions> syn_options;  // of its SYNs, in order
+  std::vector<std::array<std::uint32_t, 6>> sacks;
+  std::vector<std::string> http_lines;
+  Timestamp first_ts;  // the connection's
+  // What the trace will decide from the packets, kept as it decides it: each side's base, how
+  // many checksums and HTTP lines it took.
+  std::uint32_t base[2] = {0, 0};
+  bool base_set[2] = {false, false};
+  std::uint32_t checksums[2] = {0, 0};
+  std::uint32_t http_count[2] = {0, 0};
+  // The first ICMP error quoting the connection (explain tells it), until the trace is made.
+  std::unique_ptr<explain::ConnectionTrace> icmp_error;
+  std::unique_ptr<Detail> made;  // the trace and points once `packets` reached the cap
   std::uint64_t points_dropped = 0;
   bool shown = false;  // a packet passed the filters
 };
@@ -45,7 +83,13 @@ class ReportSink final : public PacketSink {
     const std::int64_t since_first = (e.raw->ts.sec - first_.sec) * 1000000000 + (e.raw->ts.nsec - first_.nsec);
     if (e.tcp != nullptr && !e.tcp->tracked && e.pkt != nullptr && e.pkt->in_icmp_error) {
       // An ICMP error quoting a connection's header (explain tells it answered the SYN).
-      if (auto it = live_.find(e.tcp->stream); it != live_.end()) it->second.trace.add_icmp_error(*e.pkt, e.raw->number);
+      if (auto it = live_.find(e.tcp->stream); it != live_.end()) {
+        LiveConnection& live = it->second;
+        if (live.made)
+          live.made->trace.add_icmp_error(*e.pkt, e.raw->number);
+        else if (!live.icmp_error)
+          (live.icmp_error = std::make_unique<explain::ConnectionTrace>())->add_icmp_error(*e.pkt, e.raw->number);
+      }
     }
     if (!e.has_tcp()) {
       timeline_.add(since_first, AnomalySet());
@@ -58,37 +102,16 @@ class ReportSink final : public PacketSink {
     if (options_.detail == 0) return;
     LiveConnection& live = live_[e.tcp->stream];
     live.shown = live.shown || e.shown;
-    live.trace.add(c, *e.pkt, *e.tcp, e.raw->number, e.raw->ts, trace_options_);
-    if (live.points.size() >= options_.max_points) {
+    if (live.made) {
+      live.made->trace.add(c, *e.pkt, *e.tcp, e.raw->number, e.raw->ts, trace_options_);
       ++live.points_dropped;
       return;
     }
-    const TcpSegment& t = e.pkt->tcp;
-    const explain::ConnectionTrace& tr = live.trace;
-    const Side from = (e.pkt->ip.src == c.client.ip && t.src_port == c.client.port) ? Side::Client : Side::Server;
-    const std::size_t me = side_index(from), peer = 1 - me;
-    Point& p = live.points.emplace_back();
-    p.t_ns = (e.raw->ts.sec - c.first_ts.sec) * 1000000000 + (e.raw->ts.nsec - c.first_ts.nsec);
-    p.frame = e.raw->number;
-    p.side = static_cast<std::uint8_t>(me);
-    p.seq = t.seq - tr.base[me];
-    const bool ack = (t.flags & tcpflag::kAck) != 0;
-    p.ack = ack && tr.base_set[peer] ? t.ack - tr.base[peer] : 0;
-    p.len = t.payload_len;
-    p.flags = t.flags;
-    p.anomalies = e.tcp->anomalies.bits();
-    p.in_flight = e.tcp->bytes_in_flight;
-    if (e.tcp->acks_frame != 0) p.rtt_ns = e.tcp->ack_rtt.total_ns();
-    p.window = t.window;
-    if (e.summary != nullptr) {
-      const std::int8_t scale = e.summary->win_scale[static_cast<std::size_t>(e.tcp->dir)];
-      if (scale >= 0 && (t.flags & tcpflag::kSyn) == 0) p.window = static_cast<std::uint32_t>(t.window) << scale;
-    }
-    const std::size_t blocks = std::min<std::size_t>(t.options.sack_count, 3);
-    p.sack_count = static_cast<std::uint8_t>(tr.base_set[peer] ? blocks : 0);
-    for (std::size_t k = 0; k < p.sack_count; ++k) {
-      p.sack[2 * k] = t.options.sack[k].left - tr.base[peer];
-      p.sack[2 * k + 1] = t.options.sack[k].right - tr.base[peer];
+    log_packet(live, c, e);
+    if (live.packets.size() >= options_.max_points) {
+      // The cap of the graphs: the rest of the packets update the trace alone.
+      live.made = std::make_unique<Detail>();
+      replay(live, *live.made);
     }
   }
 
@@ -142,10 +165,152 @@ class ReportSink final : public PacketSink {
     if (ended_.erase(stream) == 0) live_.erase(stream);
   }
   void take(Detail& d, LiveConnection& live) const {
-    d.trace = std::move(live.trace);
+    if (live.made) {
+      d.trace = std::move(live.made->trace);
+      d.points = std::move(live.made->points);
+    } else {
+      replay(live, d);
+    }
     d.trace.close(trace_options_);  // the ladder's last run of packets folded, as explain's
-    d.points = std::move(live.points);
     d.points_dropped = live.points_dropped;
+  }
+
+  // What ConnectionTrace::add and the graphs take of one packet, kept for later.
+  void log_packet(LiveConnection& live, const Connection& c, const PacketEvent& e) const {
+    const TcpSegment& t = e.pkt->tcp;
+    const Side from = (e.pkt->ip.src == c.client.ip && t.src_port == c.client.port) ? Side::Client : Side::Server;
+    const std::size_t me = side_index(from), peer = 1 - me;
+    const bool ack = (t.flags & tcpflag::kAck) != 0;
+    const Endpoint& sender = c.side(from);
+    const Endpoint& receiver = c.side(other(from));
+    if (live.packets.empty()) {
+      live.first_ts = c.first_ts;
+      live.packets.reserve(8);
+    }
+    // The bases as the trace sets them (ConnectionTrace::add).
+    if (!live.base_set[me]) {
+      live.base[me] = sender.isn_seen ? sender.isn : t.seq;
+      live.base_set[me] = true;
+    }
+    if (ack && !live.base_set[peer]) {
+      live.base[peer] = receiver.isn_seen ? receiver.isn : t.ack - 1;
+      live.base_set[peer] = true;
+    }
+    LoggedPacket& p = live.packets.emplace_back();
+    p.ts = e.raw->ts;
+    p.frame = e.raw->number;
+    p.from = from;
+    p.flags = t.flags;
+    p.window = t.window;
+    p.seq = t.seq;
+    p.ack = t.ack;
+    p.len = t.payload_len;
+    p.anomalies = e.tcp->anomalies;
+    p.dupack_num = e.tcp->dupack_num;
+    p.dupack_frame = e.tcp->dupack_frame;
+    p.state_c = c.client.state;
+    p.state_s = c.server.state;
+    p.after_peer_fin = receiver.fin_sent && receiver.fin_frame < e.raw->number;
+    if ((t.flags & tcpflag::kSyn) != 0) live.syn_options.push_back(t.options);
+    // The checksums and HTTP lines the trace takes (ConnectionTrace::checksum_needed,
+    // http_line_needed): the first of each side.
+    using Trace = explain::ConnectionTrace;
+    if (Trace::takes_checksum(live.checksums[me]) && explain::checksum_checkable(*e.pkt)) {
+      ++live.checksums[me];
+      p.checksum = explain::tcp_checksum_ok(*e.pkt) ? 1 : 2;
+    }
+    if (Trace::takes_http_line(live.http_count[me], t.payload_len, e.tcp->anomalies)) {
+      std::string line = explain::http_line(t.payload, from == Side::Client);
+      if (!line.empty()) {
+        ++live.http_count[me];
+        p.http = true;
+        live.http_lines.push_back(std::move(line));
+      }
+    }
+    // The graphs' numbers.
+    p.in_flight = e.tcp->bytes_in_flight;
+    if (e.tcp->acks_frame != 0) p.rtt_ns = e.tcp->ack_rtt.total_ns();
+    p.scaled_window = t.window;
+    if (e.summary != nullptr) {
+      const std::int8_t scale = e.summary->win_scale[static_cast<std::size_t>(e.tcp->dir)];
+      if (scale >= 0 && (t.flags & tcpflag::kSyn) == 0) p.scaled_window = static_cast<std::uint32_t>(t.window) << scale;
+    }
+    p.sack_blocks = static_cast<std::uint8_t>(std::min<std::size_t>(t.options.sack_count, 3));
+    if (p.sack_blocks > 0) {
+      auto& edges = live.sacks.emplace_back();
+      edges.fill(0);
+      for (std::size_t k = 0; k < p.sack_blocks; ++k) {
+        edges[2 * k] = t.options.sack[k].left;
+        edges[2 * k + 1] = t.options.sack[k].right;
+      }
+    }
+  }
+
+  // The trace and points of a connection from its logged packets, as if they had been made
+  // packet by packet; the log is emptied.
+  void replay(LiveConnection& live, Detail& d) const {
+    explain::ConnectionTrace& tr = d.trace;
+    d.points.reserve(live.packets.size());
+    std::size_t syn = 0, sack = 0, http = 0;
+    for (const LoggedPacket& lp : live.packets) {
+      const std::size_t me = side_index(lp.from), peer = 1 - me;
+      explain::TracePacket tp;
+      tp.frame = lp.frame;
+      tp.ts = lp.ts;
+      tp.from = lp.from;
+      tp.flags = lp.flags;
+      tp.window = lp.window;
+      tp.seq = lp.seq;
+      tp.ack = lp.ack;
+      tp.payload_len = lp.len;
+      tp.sender_base = live.base[me];
+      tp.receiver_base = live.base[peer];
+      if ((lp.flags & tcpflag::kSyn) != 0) tp.options = &live.syn_options[syn++];
+      tp.anomalies = lp.anomalies;
+      tp.dupack_num = lp.dupack_num;
+      tp.dupack_frame = lp.dupack_frame;
+      tp.state_c = lp.state_c;
+      tp.state_s = lp.state_s;
+      tp.after_peer_fin = lp.after_peer_fin;
+      tp.checksum = lp.checksum;
+      if (lp.http) tp.http_line = live.http_lines[http++];
+      tr.add(tp, trace_options_);
+
+      Point& p = d.points.emplace_back();
+      p.t_ns = (lp.ts.sec - live.first_ts.sec) * 1000000000 + (lp.ts.nsec - live.first_ts.nsec);
+      p.frame = lp.frame;
+      p.side = static_cast<std::uint8_t>(me);
+      p.seq = lp.seq - tr.base[me];
+      const bool ack = (lp.flags & tcpflag::kAck) != 0;
+      p.ack = ack && tr.base_set[peer] ? lp.ack - tr.base[peer] : 0;
+      p.len = lp.len;
+      p.flags = lp.flags;
+      p.anomalies = lp.anomalies.bits();
+      p.in_flight = lp.in_flight;
+      p.rtt_ns = lp.rtt_ns;
+      p.window = lp.scaled_window;
+      if (lp.sack_blocks > 0) {
+        const auto& edges = live.sacks[sack++];
+        p.sack_count = static_cast<std::uint8_t>(tr.base_set[peer] ? lp.sack_blocks : 0);
+        for (std::size_t k = 0; k < p.sack_count; ++k) {
+          p.sack[2 * k] = edges[2 * k] - tr.base[peer];
+          p.sack[2 * k + 1] = edges[2 * k + 1] - tr.base[peer];
+        }
+      }
+    }
+    if (live.icmp_error) {
+      const explain::ConnectionTrace& icmp = *live.icmp_error;
+      tr.icmp_frame = icmp.icmp_frame;
+      tr.icmp_from = icmp.icmp_from;
+      tr.icmp_family = icmp.icmp_family;
+      tr.icmp_type = icmp.icmp_type;
+      tr.icmp_code = icmp.icmp_code;
+      live.icmp_error.reset();
+    }
+    live.packets = {};
+    live.syn_options = {};
+    live.sacks = {};
+    live.http_lines = {};
   }
 
   HtmlReport::State& state_;

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 
 #include "report_assets.hpp"
 #include "report_data.hpp"
@@ -260,7 +261,39 @@ void state_timeline_svg(std::string& h, const Connection& c) {
   h += "</svg>";
 }
 
-void detail_section(std::string& h, const Detail& d) {
+// Takes the page's text as it is made (and empties the string), or leaves it to grow.
+using Drain = std::function<void(std::string&)>;
+
+// The page going to a file: written out in large blocks as it is made, so that the report of
+// a large capture (tens of MB) is never whole in memory. After a failed write nothing more is
+// written, and error() tells why.
+class PageFile {
+ public:
+  static constexpr std::size_t kBlock = 1 << 20;
+  explicit PageFile(int fd) : fd_(fd) {}
+  // Writes `text` out when it holds a block (all of it when `all`), and empties it.
+  void drain(std::string& text, bool all) {
+    if (!all && text.size() < kBlock) return;
+    std::size_t done = 0;
+    while (error_ == 0 && done < text.size()) {
+      const ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        error_ = n < 0 ? errno : EIO;
+        break;
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    text.clear();
+  }
+  int error() const { return error_; }
+
+ private:
+  int fd_;
+  int error_ = 0;
+};
+
+void detail_section(std::string& h, const Detail& d, const Drain& drain) {
   const ConnectionRecord& r = d.record;
   const Connection& c = r.conn;
   const std::string id = std::to_string(c.stream);
@@ -311,8 +344,11 @@ void detail_section(std::string& h, const Detail& d) {
   esc(h, endpoint_text(c.client));
   h += "\",\"server\":\"";
   esc(h, endpoint_text(c.server));
-  h += "\",\"layout\":" + p.layout + ",\"data\":\"" + p.gzip_base64() + "\"}</script>";
+  h += "\",\"layout\":" + p.layout + ",\"data\":\"";
+  p.append_gzip_base64(h, drain);
+  h += "\"}</script>";
   h += "</section>\n";
+  drain(h);
 }
 
 // The table's first rows as HTML (the script replaces them with the full, sortable table).
@@ -352,10 +388,8 @@ void table_rows(std::string& h, const Table& t, const std::unordered_map<std::ui
   }
 }
 
-}  // namespace
-
-std::string HtmlReport::html(const CaptureFacts& facts) {
-  State& s = *state_;
+// The whole page, appended to `h` (and drained from it as it grows).
+void write_page(HtmlReport::State& s, const CaptureFacts& facts, std::string& h, const Drain& drain) {
   const ReportOptions& o = s.options;
   if (!s.detectors.empty() && !s.detectors_done) {
     for (std::size_t k = 1; k < s.detectors.size(); ++k) s.detectors[0]->merge_from(*s.detectors[k]);
@@ -368,8 +402,6 @@ std::string HtmlReport::html(const CaptureFacts& facts) {
   for (const Detail* d : details) detailed[d->record.conn.stream] = true;
   const double span = s.have_time ? seconds_between(s.first_ts, s.last_ts) : 0;
 
-  std::string h;
-  h.reserve(1 << 20);
   h += "<!DOCTYPE html>\n<html lang=\"en\" data-lang=\"en\"><head><meta charset=\"utf-8\">"
        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
        "<meta name=\"generator\" content=\"tcplens report\"><title>tcplens report: ";
@@ -460,7 +492,10 @@ std::string HtmlReport::html(const CaptureFacts& facts) {
        "<th data-col=\"server_to_client.bytes\">bytes s&rarr;c</th><th data-col=\"retransmissions\">retrans</th>"
        "<th data-col=\"teardown.kind\">teardown</th><th data-col=\"zeek.conn_state\">zeek</th>"
        "<th data-col=\"zeek.history\">history</th></tr></thead><tbody>";
-  table_rows(h, s.table, detailed);
+  if (s.table.spilled())
+    table_rows(h, s.table.head(kServerRows), detailed);
+  else
+    table_rows(h, s.table, detailed);
   h += "</tbody></table></div><div id=\"record\" hidden></div>";
   {
     const Packed p = pack_table(s.table);
@@ -473,12 +508,14 @@ std::string HtmlReport::html(const CaptureFacts& facts) {
       h += std::to_string(d->record.conn.stream);
     }
     // The bytes apart from the JSON: the page reads them as they are, with no string to unescape.
-    h += "],\"layout\":" + p.layout + "}</script><script type=\"application/octet-stream\" id=\"table-bytes\">" +
-         p.gzip_base64() + "</script>";
+    h += "],\"layout\":" + p.layout + "}</script><script type=\"application/octet-stream\" id=\"table-bytes\">";
+    p.append_gzip_base64(h, drain);
+    h += "</script>";
   }
   h += "</section>\n";
+  drain(h);
 
-  for (const Detail* d : details) detail_section(h, *d);
+  for (const Detail* d : details) detail_section(h, *d, drain);
   h += "</main><svg width=\"0\" height=\"0\" style=\"position:absolute\"><defs><marker id=\"arrowhead\" "
        "viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">"
        "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"#333\"/></marker></defs></svg>";
@@ -490,11 +527,18 @@ std::string HtmlReport::html(const CaptureFacts& facts) {
   h += "</script><script>";
   h += asset_report_js();
   h += "</script></body></html>\n";
+}
+
+}  // namespace
+
+std::string HtmlReport::html(const CaptureFacts& facts) {
+  std::string h;
+  h.reserve(1 << 20);
+  write_page(*state_, facts, h, [](std::string&) {});  // kept whole
   return h;
 }
 
 bool HtmlReport::write(const std::string& path, const CaptureFacts& facts, std::string& error) {
-  const std::string page = html(facts);
   // A temporary file beside the target, renamed into place: never a half-written report.
   std::string tmp = path + ".XXXXXX";
   const int fd = mkstemp(tmp.data());
@@ -502,17 +546,16 @@ bool HtmlReport::write(const std::string& path, const CaptureFacts& facts, std::
     error = path + ": " + std::strerror(errno);
     return false;
   }
-  std::size_t done = 0;
-  while (done < page.size()) {
-    const ssize_t n = ::write(fd, page.data() + done, page.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      error = path + ": " + std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return false;
-    }
-    done += static_cast<std::size_t>(n);
+  PageFile file(fd);
+  std::string h;
+  h.reserve(2 * PageFile::kBlock);
+  write_page(*state_, facts, h, [&file](std::string& text) { file.drain(text, false); });
+  file.drain(h, true);
+  if (file.error() != 0) {
+    error = path + ": " + std::strerror(file.error());
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return false;
   }
   const mode_t mask = umask(0);
   umask(mask);

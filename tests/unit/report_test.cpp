@@ -113,8 +113,8 @@ TEST(Table, SortsEveryColumnByStream) {
   t.add(record(0, 2000));
   t.add(record(1, 2001));
   t.sort_by_stream();
-  EXPECT_EQ(column(t, "stream").u32, (std::vector<std::uint32_t>{0, 1, 2}));
-  EXPECT_EQ(column(t, "client.port").u32, (std::vector<std::uint32_t>{2000, 2001, 2002}));
+  EXPECT_EQ(column(t, "stream").u32.values(), (std::vector<std::uint32_t>{0, 1, 2}));
+  EXPECT_EQ(column(t, "client.port").u32.values(), (std::vector<std::uint32_t>{2000, 2001, 2002}));
   // Times are microseconds since the first record's second (stream 2's: 1002).
   EXPECT_EQ(column(t, "first_ts").f64, (std::vector<double>{-2e6, -1e6, 0}));
   EXPECT_EQ(column(t, "duration").f64, (std::vector<double>{0.0005, 0.0005, 0.0005}));
@@ -169,6 +169,31 @@ TEST(Packed, DecodesBackToTheColumnsAlignedToEight) {
   std::uint16_t ports[5];
   std::memcpy(ports, bytes.data() + offset, sizeof ports);
   for (std::uint32_t k = 0; k < 5; ++k) EXPECT_EQ(ports[k], 3000 + k);
+}
+
+// Rows written to the temporary file in runs of 3 come back merged in stream order: the
+// same packed bytes and first rows as a table kept in memory.
+TEST(Table, SpilledRunsPackAsInMemory) {
+  Table spilled(3), kept;
+  const std::uint32_t streams[] = {7, 2, 9, 0, 4, 1, 8, 3, 6, 5, 300, 10};  // 300: a wider port and stream
+  for (const std::uint32_t s : streams) {
+    const ConnectionRecord r = record(s, static_cast<std::uint16_t>(s == 300 ? 60000 : 2000 + s));
+    spilled.add(r);
+    kept.add(r);
+  }
+  spilled.sort_by_stream();
+  kept.sort_by_stream();
+  ASSERT_TRUE(spilled.spilled());
+  ASSERT_FALSE(kept.spilled());
+  const Packed a = pack_table(spilled), b = pack_table(kept);
+  EXPECT_EQ(a.layout, b.layout);
+  EXPECT_EQ(a.size, b.size);
+  EXPECT_EQ(a.gzip_base64(), b.gzip_base64());
+  const Table head = spilled.head(4);
+  EXPECT_EQ(head.rows(), 4u);
+  EXPECT_EQ(column(head, "stream").u32.values(), (std::vector<std::uint32_t>{0, 1, 2, 3}));
+  EXPECT_EQ(column(head, "client.port").u32.values(), (std::vector<std::uint32_t>{2000, 2001, 2002, 2003}));
+  EXPECT_EQ(column(head, "first_ts").f64, (std::vector<double>{-7e6, -6e6, -5e6, -4e6}));
 }
 
 TEST(Packed, EmptyTableStillDecodes) {

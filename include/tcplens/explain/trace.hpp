@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tcplens/capture/raw_packet.hpp"
@@ -106,6 +107,36 @@ inline constexpr std::size_t kEventCount = static_cast<std::size_t>(Event::Count
 // is reached (anomalies), never (state changes, SYN, FIN, RST; unless beyond twice the cap).
 enum class Fold : std::uint8_t { Always, Late, Never };
 
+// One packet as a trace reads it: the fields add() uses of the packet, its analysis and the
+// connection right after it. A caller that cannot keep a whole trace for every live
+// connection (the report) keeps these instead and makes the trace later, with the same result.
+struct TracePacket {
+  std::uint64_t frame = 0;
+  Timestamp ts;
+  Side from = Side::Client;
+  std::uint16_t flags = 0;
+  std::uint16_t window = 0;  // as sent
+  std::uint32_t seq = 0;
+  std::uint32_t ack = 0;
+  std::uint32_t payload_len = 0;
+  // Each side's relative-number base if this packet sets it (the sender's ISN, else this
+  // seq; the receiver's ISN, else this ack - 1).
+  std::uint32_t sender_base = 0;
+  std::uint32_t receiver_base = 0;
+  const TcpOptions* options = nullptr;  // a SYN's
+  AnomalySet anomalies;
+  std::uint32_t dupack_num = 0;
+  std::uint64_t dupack_frame = 0;
+  TcpState state_c = TcpState::Unknown;  // each side's state after the packet
+  TcpState state_s = TcpState::Unknown;
+  bool after_peer_fin = false;  // the receiver had sent its FIN in an earlier frame
+  // The checksum, when the trace still checks this side's (checksum_needed): 0 the bytes were
+  // not all captured, 1 right, 2 wrong.
+  std::uint8_t checksum = 0;
+  // The HTTP request or status line this payload starts (http_line_needed), empty if none.
+  std::string_view http_line;
+};
+
 struct TraceOptions {
   bool ladder = true;  // keep the ladder's rows (text); JSON needs only the findings' evidence
   bool full = false;   // every packet on the ladder
@@ -118,6 +149,7 @@ struct ConnectionTrace {
   static constexpr std::size_t kMaxEntries = 120;
   static constexpr std::size_t kRecentSegments = 64;
   static constexpr std::size_t kMaxHttp = 3;
+  static constexpr std::uint32_t kChecksumsChecked = 3;  // the first packets of each side
   static constexpr std::uint32_t kShownPerAnomaly = 4;
 
   std::vector<LadderEntry> entries;
@@ -200,6 +232,14 @@ struct ConnectionTrace {
   // Adds one packet of the connection (after the tracker updated `c`).
   void add(const Connection& c, const DecodedPacket& pkt, const TcpPacketAnalysis& a, std::uint64_t frame,
            const Timestamp& ts, const TraceOptions& options);
+  // The same from a packet's fields: the packet's checksum and HTTP line need to be in `p`
+  // only when these say so (most packets need neither).
+  void add(const TracePacket& p, const TraceOptions& options);
+  bool checksum_needed(Side from) const { return takes_checksum(checksums_checked[index(from)]); }
+  bool http_line_needed(Side from, std::uint32_t payload_len, AnomalySet anomalies) const;
+  // The rule of both, for a caller that counts what the trace took (`taken` of the side).
+  static bool takes_checksum(std::uint32_t taken) { return taken < kChecksumsChecked; }
+  static bool takes_http_line(std::size_t taken, std::uint32_t payload_len, AnomalySet anomalies);
   // Folds what is pending; call once, after the last packet.
   void close(const TraceOptions& options);
 
@@ -215,6 +255,10 @@ struct ConnectionTrace {
   };
   std::unique_ptr<Run> run_;
 };
+
+// "GET /page" of "GET /page HTTP/1.1", "302 Found" of "HTTP/1.1 302 Found"; empty when the
+// payload does not start an HTTP/1 message.
+std::string http_line(ByteView payload, bool request);
 
 // The checksum of a TCP segment is right (IPv4 or IPv6 pseudo header); false also when not
 // all of its bytes were captured (then nothing is known: see checksum_checkable).

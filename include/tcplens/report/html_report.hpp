@@ -6,13 +6,14 @@
 // detail, each packet's numbers for the graphs (time, frame, relative seq/ack, length,
 // scaled window, SACK blocks, tcp.analysis flags, RTT samples, bytes in flight) with explain's
 // ladder rows. Detail is kept for the `detail` most notable connections only (retransmissions,
-// resets, zero windows... first), and each connection's points are capped, so memory stays
-// bounded whatever the capture; the table has every connection.
+// resets, zero windows... first); a live connection keeps its packets' fields (capped) until
+// its record says whether it is one of them, so memory grows with the live connections; the
+// table has every connection, its rows in a temporary file but for the last 65,536.
 //
 // The sinks (sinks()) run on every worker and hand a connection's points over when its record
 // is made; the records then reach HtmlReport (a RecordSink) in stream order with the whole
-// input's numbers. write() builds the file under a temporary name and renames it into place,
-// so a reader never sees half a report. The page's CSS, scripts and the charting library
+// input's numbers. write() writes the page under a temporary name as it makes it (never
+// whole in memory) and renames it into place, so a reader never sees half a report. The page's CSS, scripts and the charting library
 // (uPlot, pinned in report/package.json) are compiled into the binary.
 #pragma once
 
