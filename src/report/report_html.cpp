@@ -286,7 +286,7 @@ void detail_section(std::string& h, const Detail& d) {
 
   h += "<h3>Story</h3>";
   // explain's findings, told as its story in each language.
-  const std::vector<explain::Finding> findings = explain::connection_findings(c, d.trace);
+  const explain::FindingList findings = explain::connection_findings(c, d.trace);
   for (const explain::Lang lang : {explain::Lang::En, explain::Lang::Zh}) {
     h += "<ol class=\"story\" lang=\"" + std::string(explain::to_string(lang)) + "\">";
     for (const explain::Sentence& s : explain::story(findings, lang)) {

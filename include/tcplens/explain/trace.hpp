@@ -15,6 +15,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -78,9 +79,7 @@ struct FrameTally {
     if (count < kKeep) frames[count] = frame;
     ++count;
   }
-  std::vector<std::uint64_t> kept() const {
-    return std::vector<std::uint64_t>(frames.begin(), frames.begin() + (count < kKeep ? count : kKeep));
-  }
+  std::span<const std::uint64_t> kept() const { return {frames.data(), count < kKeep ? count : kKeep}; }
 };
 
 // The anomalies findings tell, per side.
