@@ -175,10 +175,10 @@ void data(FindingList& out, const Connection& c, const ConnectionTrace& t) {
     f.num("bytes", bytes).num("segments", t.data_segments[k]);
   }
   for (const Side s : {Side::Client, Side::Server})
-    for (std::size_t k = 0; t.http && k < t.http->lines[index(s)].size(); ++k)
+    for (std::size_t k = 0; t.http && k < t.http->count[index(s)]; ++k)
       out.add(s == Side::Client ? "http.request" : "http.response")
           .frame(t.http->frames[index(s)][k])
-          .text_ref(s == Side::Client ? "request" : "status", t.http->lines[index(s)][k]);
+          .text_ref(s == Side::Client ? "request" : "status", t.http->line(s, k));
   for (const Side s : {Side::Client, Side::Server})
     if (const FrameTally& p = tally(t, s, Event::PiggybackedAck); p.count > 0)
       out.add("data.piggybacked_ack").frames(p).text("side", side_key(s)).num("count", p.count);

@@ -18,24 +18,27 @@ std::uint32_t sum16(ByteView bytes, std::uint32_t sum) {
   return sum;
 }
 
-// "GET /page" of "GET /page HTTP/1.1", "302 Found" of "HTTP/1.1 302 Found"; empty when the
-// payload does not start an HTTP/1 message.
-std::string http_line(ByteView payload, bool request) {
-  std::string_view text(reinterpret_cast<const char*>(payload.data()), payload.size() < 200 ? payload.size() : 200);
-  const std::size_t eol = text.find("\r\n");
-  if (eol == std::string_view::npos) return {};
-  std::string_view line = text.substr(0, eol);
+// "GET /page" of "GET /page HTTP/1.1", "302 Found" of "HTTP/1.1 302 Found" (a view of the
+// payload); empty when the payload does not start an HTTP/1 message. The start is checked
+// before the line's end is looked for: most segments are not one.
+std::string_view http_line(ByteView payload, bool request) {
+  const std::string_view text(reinterpret_cast<const char*>(payload.data()), payload.size() < 200 ? payload.size() : 200);
   if (request) {
     static constexpr std::string_view kMethods[] = {"GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "PATCH "};
     for (std::string_view m : kMethods) {
-      if (line.substr(0, m.size()) != m) continue;
+      if (text.substr(0, m.size()) != m) continue;
+      const std::size_t eol = text.find("\r\n");
+      if (eol == std::string_view::npos || eol < m.size()) return {};
+      const std::string_view line = text.substr(0, eol);
       const std::size_t version = line.rfind(" HTTP/");
-      return std::string(version != std::string_view::npos && version >= m.size() ? line.substr(0, version) : line);
+      return version != std::string_view::npos && version >= m.size() ? line.substr(0, version) : line;
     }
     return {};
   }
-  if (line.substr(0, 7) != "HTTP/1." || line.size() < 12) return {};
-  return std::string(line.substr(9));
+  if (text.substr(0, 7) != "HTTP/1.") return {};
+  const std::size_t eol = text.find("\r\n");
+  if (eol == std::string_view::npos || eol < 12) return {};
+  return text.substr(9, eol - 9);
 }
 
 }  // namespace
@@ -62,7 +65,19 @@ bool tcp_checksum_ok(const DecodedPacket& pkt) {
 
 const FrameTally& ConnectionTrace::tally(Side s, Event e) const {
   static const FrameTally kNone;
-  return evidence ? evidence->events[index(s)][static_cast<std::size_t>(e)] : kNone;
+  for (const EventTally& t : events)
+    if (t.side == s && t.event == e) return t.tally;
+  return kNone;
+}
+
+void ConnectionTrace::count(Side s, Event e, std::uint64_t frame) {
+  for (EventTally& t : events)
+    if (t.side == s && t.event == e) {
+      t.tally.add(frame);
+      return;
+    }
+  events.push_back({s, e, {}});
+  events.back().tally.add(frame);
 }
 
 void Span::add(const LadderRow& r) {
@@ -132,27 +147,25 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
                                 Anomaly::ZeroWindowProbeAck, Anomaly::AckLostSegment, Anomaly::TfoSyn,
                                 Anomaly::TfoAck, Anomaly::TfoIgnored})
     told.clear(routine);
-  if (!told.empty() && !evidence) evidence = std::make_unique<Evidence>();
   const bool retransmitted = an.has(Anomaly::Retransmission) || an.has(Anomaly::FastRetransmission) ||
                              an.has(Anomaly::SpuriousRetransmission);
   if (options.ladder && !recent) recent = std::make_unique<Recent>();
   if (retransmitted) {
-    auto& ev = evidence->events[me];
     if (recent)
       for (const Sent& s : recent->sent[me])
         if (s.frame != 0 && s.seq == t.seq) row.original_frame = s.frame;
     if (an.has(Anomaly::SpuriousRetransmission))
-      ev[static_cast<std::size_t>(Event::Spurious)].add(frame);
+      count(from, Event::Spurious, frame);
     else if (an.has(Anomaly::FastRetransmission))
-      ev[static_cast<std::size_t>(Event::FastRetransmission)].add(frame);
+      count(from, Event::FastRetransmission, frame);
     else
-      ev[static_cast<std::size_t>(Event::Retransmission)].add(frame);
+      count(from, Event::Retransmission, frame);
     // The original passed the capture point unless the retransmission fills a hole the
     // capture saw (the bytes below the highest sequence number seen were seen).
     bool in_hole = false;
-    const std::size_t holes = evidence->hole_count[me];
-    for (std::size_t k = 0; k < holes && k < kMaxHoles && !in_hole; ++k) {
-      Hole& h = evidence->holes[me][k];
+    const std::size_t hole_count = holes ? holes->count[me] : 0;
+    for (std::size_t k = 0; k < hole_count && k < kMaxHoles && !in_hole; ++k) {
+      Hole& h = holes->holes[me][k];
       if (seq_before(t.seq, h.from) || !seq_before(t.seq, h.to)) continue;
       in_hole = true;
       // Filled from its start: what comes again later was seen (a repeat, not a fill).
@@ -161,27 +174,29 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
     const bool seen_before = seq_end_set[me] && seq_before(t.seq, seq_end[me]);
     if (!an.has(Anomaly::SpuriousRetransmission)) {
       if (in_hole)
-        ev[static_cast<std::size_t>(Event::LostBeforeCapture)].add(frame);
+        count(from, Event::LostBeforeCapture, frame);
       else if (seen_before)
-        ev[static_cast<std::size_t>(Event::LostAfterCapture)].add(frame);
+        count(from, Event::LostAfterCapture, frame);
     }
   } else if (recent && (t.payload_len > 0 || (t.flags & (tcpflag::kSyn | tcpflag::kFin)))) {
     recent->sent[me][recent->next[me]] = {t.seq, frame};
     recent->next[me] = (recent->next[me] + 1) % kRecentSegments;
   }
   if (!told.empty()) {
-    auto& ev = evidence->events[me];
     if (an.has(Anomaly::LostSegment)) {
-      ev[static_cast<std::size_t>(Event::LostSegment)].add(frame);
-      std::size_t& n = evidence->hole_count[me];
-      if (seq_end_set[me] && n < kMaxHoles) evidence->holes[me][n++] = {seq_end[me], t.seq};
+      count(from, Event::LostSegment, frame);
+      if (seq_end_set[me]) {
+        if (!holes) holes = std::make_unique<Holes>();
+        std::size_t& n = holes->count[me];
+        if (n < kMaxHoles) holes->holes[me][n++] = {seq_end[me], t.seq};
+      }
     }
     static constexpr std::pair<Anomaly, Event> kTold[] = {
         {Anomaly::OutOfOrder, Event::OutOfOrder},   {Anomaly::DuplicateAck, Event::DupAck},
         {Anomaly::ZeroWindow, Event::ZeroWindow},   {Anomaly::ZeroWindowProbe, Event::ZeroWindowProbe},
         {Anomaly::KeepAlive, Event::KeepAlive},     {Anomaly::ReusedPorts, Event::ReusedPorts}};
     for (const auto& [anomaly, event] : kTold)
-      if (an.has(anomaly)) ev[static_cast<std::size_t>(event)].add(frame);
+      if (an.has(anomaly)) count(from, event, frame);
   }
 
   const std::uint32_t end = t.seq + t.payload_len + ((t.flags & tcpflag::kSyn) ? 1 : 0) + ((t.flags & tcpflag::kFin) ? 1 : 0);
@@ -198,16 +213,16 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
     if (c.side(other(from)).fin_sent && c.side(other(from)).fin_frame < frame) data_after_peer_fin[me] = true;
     // An ACK riding on data (RFC 9293 section 3.10.7.4: a receiver may delay its ACK to send it
     // with data).
-    if (ack && last_ack_set[me] && seq_before(last_ack[me], t.ack)) {
-      if (!evidence) evidence = std::make_unique<Evidence>();
-      evidence->events[me][static_cast<std::size_t>(Event::PiggybackedAck)].add(frame);
-    }
-    if (!retransmitted && (!http || http->lines[me].size() < kMaxHttp)) {
-      std::string line = http_line(t.payload, from == Side::Client);
+    if (ack && last_ack_set[me] && seq_before(last_ack[me], t.ack)) count(from, Event::PiggybackedAck, frame);
+    if (!retransmitted && (!http || http->count[me] < kMaxHttp)) {
+      const std::string_view line = http_line(t.payload, from == Side::Client);
       if (!line.empty()) {
         if (!http) http = std::make_unique<Http>();
-        http->lines[me].push_back(std::move(line));
-        http->frames[me].push_back(frame);
+        const std::uint8_t k = http->count[me]++;
+        http->frames[me][k] = frame;
+        http->begin[me][k] = static_cast<std::uint16_t>(http->text.size());
+        http->size[me][k] = static_cast<std::uint16_t>(line.size());
+        http->text += line;
       }
     }
   }
@@ -246,11 +261,12 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
   // the rest.
   if (!options.ladder) return;
   bool news = false;
-  for (std::size_t k = 0; evidence && k < kAnomalyCount; ++k) {
+  // (Counted from the connection's first told anomaly on, as the findings' evidence is.)
+  for (std::size_t k = 0; !events.empty() && k < kAnomalyCount; ++k) {
     const auto anomaly = static_cast<Anomaly>(k);
     if (!row.anomalies.has(anomaly) || anomaly == Anomaly::WindowUpdate || anomaly == Anomaly::WindowFull) continue;
-    if (evidence->anomaly_rows[k] < kShownPerAnomaly) news = true;
-    ++evidence->anomaly_rows[k];
+    if (recent->anomaly_rows[k] < kShownPerAnomaly) news = true;
+    ++recent->anomaly_rows[k];
   }
   const Fold fold = control || changed ? Fold::Never : news ? Fold::Late : Fold::Always;
   push(row, fold, options);

@@ -8,8 +8,9 @@
 // kRunTail rows and counts the rest into a span, and a connection keeps about kMaxEntries
 // entries (beyond, anomalies fold too; beyond twice that, everything does). Retransmissions find their original among the last
 // kRecentSegments data segments of the sender. Nothing here allocates per packet: a
-// connection allocates its evidence at its first anomaly, its ladder rows (text only) in
-// growing blocks, an HTTP line (at most kMaxHttp per direction).
+// connection allocates a tally for each kind of anomaly it has (a few dozen bytes), its holes
+// at its first gap, its ladder rows (text only) in growing blocks, its HTTP lines at the first
+// (at most kMaxHttp per direction).
 #pragma once
 
 #include <array>
@@ -125,22 +126,27 @@ struct ConnectionTrace {
   std::uint64_t data_segments[2] = {0, 0};
   bool data_after_peer_fin[2] = {false, false};
   std::uint64_t first_data_frame[2] = {0, 0}, last_data_frame[2] = {0, 0};
-  // What the findings tell about anomalies, allocated at a connection's first anomaly (most
-  // connections have none): the per-side tallies, the holes the capture saw in each side's
-  // sequence space (a segment after a gap: where a later retransmission lands in one, the
-  // original never passed the capture point), rows shown per anomaly.
+  // What the findings tell about anomalies: a tally for each side and event the connection
+  // had, in the order first seen (most connections have none, many one: a reused port), and
+  // the holes the capture saw in each side's sequence space (a segment after a gap: where a
+  // later retransmission lands in one, the original never passed the capture point),
+  // allocated at the first gap.
+  struct EventTally {
+    Side side = Side::Client;
+    Event event = Event::Retransmission;
+    FrameTally tally;
+  };
+  std::vector<EventTally> events;
   struct Hole {
     std::uint32_t from = 0, to = 0;
   };
   static constexpr std::size_t kMaxHoles = 32;
-  struct Evidence {
-    std::array<std::array<FrameTally, kEventCount>, 2> events{};
+  struct Holes {
     std::array<std::array<Hole, kMaxHoles>, 2> holes{};
-    std::size_t hole_count[2] = {0, 0};
-    std::array<std::uint32_t, kAnomalyCount> anomaly_rows{};  // ladder rows seen with each anomaly
+    std::size_t count[2] = {0, 0};
   };
-  std::unique_ptr<Evidence> evidence;
-  // The tally of an event (an empty one when there was no anomaly at all).
+  std::unique_ptr<Holes> holes;
+  // The tally of an event (an empty one when it never happened).
   const FrameTally& tally(Side s, Event e) const;
   FrameTally syns;              // the client's SYNs (not SYN-ACKs)
   // The first ICMP error quoting this connection's header (an answer to a SYN a firewall or
@@ -160,10 +166,16 @@ struct ConnectionTrace {
   std::uint32_t before_rst_len = 0;
   std::uint64_t before_rst_frame = 0;
   // Request lines (client) and status lines (server) with their frames, allocated at the
-  // first one (a live trace stays small: most connections have none).
+  // first one (a live trace stays small: most connections have none); the lines are kept one
+  // after another in `text`.
   struct Http {
-    std::vector<std::string> lines[2];
-    std::vector<std::uint64_t> frames[2];
+    std::string text;
+    std::uint64_t frames[2][kMaxHttp] = {};
+    std::uint16_t begin[2][kMaxHttp] = {}, size[2][kMaxHttp] = {};
+    std::uint8_t count[2] = {0, 0};
+    std::string_view line(Side s, std::size_t k) const {
+      return std::string_view(text).substr(begin[index(s)][k], size[index(s)][k]);
+    }
   };
   std::unique_ptr<Http> http;
   // Checksums: of the first packets of each side whose bytes were all captured.
@@ -176,7 +188,8 @@ struct ConnectionTrace {
   TcpState last_state[2] = {TcpState::Unknown, TcpState::Unknown};
   std::uint32_t last_ack[2] = {0, 0};
   bool last_ack_set[2] = {false, false};
-  // The ladder's: the last data segments of each side, to name a retransmission's original.
+  // The ladder's (text only): the last data segments of each side, to name a retransmission's
+  // original; the rows seen with each anomaly.
   struct Sent {
     std::uint32_t seq = 0;
     std::uint64_t frame = 0;
@@ -184,6 +197,7 @@ struct ConnectionTrace {
   struct Recent {
     std::array<std::array<Sent, kRecentSegments>, 2> sent{};
     std::size_t next[2] = {0, 0};
+    std::array<std::uint32_t, kAnomalyCount> anomaly_rows{};
   };
   std::unique_ptr<Recent> recent;
   bool seq_end_set[2] = {false, false};
@@ -203,6 +217,8 @@ struct ConnectionTrace {
   void close(const TraceOptions& options);
 
  private:
+  // Counts `frame` in the tally of (s, e), adding the tally at its first event.
+  void count(Side s, Event e, std::uint64_t frame);
   void push(const LadderRow& row, Fold fold, const TraceOptions& options);
   void flush_run();
   // The current run of foldable rows (text only): its length, the rows beyond its head, the
