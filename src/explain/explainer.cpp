@@ -39,6 +39,14 @@ void put_json_string(Output& out, std::string_view s) {
   out.put('"');
 }
 
+// A finding's code or a parameter's key as a JSON string: they are identifiers (letters,
+// digits, '_' and '.'), with nothing to escape.
+void put_json_name(Output& out, std::string_view name) {
+  out.put('"');
+  out.put(name);
+  out.put('"');
+}
+
 // The findings as the record's last member, written straight into the output.
 void put_findings_json(Output& out, const FindingList& findings) {
   out.put(",\"findings\":[");
@@ -46,7 +54,7 @@ void put_findings_json(Output& out, const FindingList& findings) {
     const Finding& f = findings[k];
     if (k > 0) out.put(',');
     out.put("{\"code\":");
-    put_json_string(out, f.code);
+    put_json_name(out, f.code);
     out.put(",\"frames\":[");
     const std::span<const std::uint64_t> frames = f.frames();
     for (std::size_t n = 0; n < frames.size(); ++n) {
@@ -57,7 +65,7 @@ void put_findings_json(Output& out, const FindingList& findings) {
     const std::span<const FindingParam> params = f.params();
     for (std::size_t n = 0; n < params.size(); ++n) {
       if (n > 0) out.put(',');
-      put_json_string(out, params[n].key);
+      put_json_name(out, params[n].key);
       out.put(':');
       if (params[n].number)
         out.put(params[n].value());
@@ -394,25 +402,23 @@ class ExplainSink final : public PacketSink {
   }
   void on_stream_end(const EndedStream& e) override {
     // The record comes after this call (at the same packet, or at the end of input): keep
-    // the trace until then.
+    // the trace until then (its node moves, the trace stays where it is).
     auto it = live_.find(e.stream);
     if (it == live_.end()) return;
-    ended_[e.stream] = std::move(it->second);
-    live_.erase(it);
+    if (auto old = ended_.find(e.stream); old != ended_.end()) ended_.erase(old);
+    ended_.insert(live_.extract(it));
   }
   void on_connection(const ConnectionRecord& r, Emitter& out) override {
     if (options_.one_stream && r.conn.stream != options_.only_stream) return;
-    ConnectionTrace trace;
-    if (auto it = ended_.find(r.conn.stream); it != ended_.end()) {
-      trace = std::move(it->second);
-      ended_.erase(it);
-    } else if (auto prev = previous_.find(r.conn.stream); prev != previous_.end()) {
-      trace = std::move(prev->second);
-      previous_.erase(prev);
-    } else if (auto live = live_.find(r.conn.stream); live != live_.end()) {
-      trace = std::move(live->second);
-      live_.erase(live);
-    }
+    Traces::node_type node;
+    if (auto it = ended_.find(r.conn.stream); it != ended_.end())
+      node = ended_.extract(it);
+    else if (auto prev = previous_.find(r.conn.stream); prev != previous_.end())
+      node = previous_.extract(prev);
+    else if (auto live = live_.find(r.conn.stream); live != live_.end())
+      node = live_.extract(live);
+    ConnectionTrace none;
+    ConnectionTrace& trace = node ? node.mapped() : none;
     trace.close(trace_options_);
     count_checksums(r.conn, trace);
     if (options_.summary_only) return;
@@ -447,9 +453,10 @@ class ExplainSink final : public PacketSink {
   ExplainOptions options_;
   TraceOptions trace_options_;
   ExplainSinks& owner_;
-  std::unordered_map<std::uint32_t, ConnectionTrace> live_;
-  std::unordered_map<std::uint32_t, ConnectionTrace> ended_;
-  std::unordered_map<std::uint32_t, ConnectionTrace> previous_;
+  using Traces = std::unordered_map<std::uint32_t, ConnectionTrace>;
+  Traces live_;
+  Traces ended_;
+  Traces previous_;
   std::uint64_t checked_ = 0, bad_ = 0;
   std::vector<std::string> hosts_;
   FindingList findings_;  // reused by every connection
