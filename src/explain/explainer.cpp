@@ -1,6 +1,7 @@
 #include "tcplens/explain/explainer.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
 
 #include "tcplens/render/connection_summary.hpp"
@@ -379,6 +380,7 @@ class ExplainSink final : public PacketSink {
   ExplainSink(const ExplainOptions& options, ExplainSinks& owner) : options_(options), owner_(owner) {
     trace_options_.full = options.full;
     trace_options_.ladder = options.format == Format::Text && !options.summary_only;
+    trace_options_.checksums = options.format == Format::Text;
   }
   void on_finish(Emitter&) override { report_checksums(); }
 
@@ -417,10 +419,10 @@ class ExplainSink final : public PacketSink {
       node = previous_.extract(prev);
     else if (auto live = live_.find(r.conn.stream); live != live_.end())
       node = live_.extract(live);
-    ConnectionTrace none;
-    ConnectionTrace& trace = node ? node.mapped() : none;
+    std::optional<ConnectionTrace> none;
+    ConnectionTrace& trace = node ? node.mapped() : none.emplace();
     trace.close(trace_options_);
-    count_checksums(r.conn, trace);
+    if (trace_options_.checksums) count_checksums(r.conn, trace);
     if (options_.summary_only) return;
     // Streams are numbered in the order they began: the first frame orders them on every
     // thread count, where a worker's stream number would not (text only: JSON is unsorted).

@@ -244,7 +244,7 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
     before_rst_frame = last_from[peer].frame;
   }
   last_from[me] = {t.flags, t.payload_len, frame};
-  if (checksums_checked[me] < 3 && checksum_checkable(pkt)) {
+  if (options.checksums && checksums_checked[me] < 3 && checksum_checkable(pkt)) {
     ++checksums_checked[me];
     if (!tcp_checksum_ok(pkt)) ++checksums_bad[me];
   }

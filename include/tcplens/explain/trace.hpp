@@ -107,8 +107,9 @@ inline constexpr std::size_t kEventCount = static_cast<std::size_t>(Event::Count
 enum class Fold : std::uint8_t { Always, Late, Never };
 
 struct TraceOptions {
-  bool ladder = true;  // keep the ladder's rows (text); JSON needs only the findings' evidence
-  bool full = false;   // every packet on the ladder
+  bool ladder = true;     // keep the ladder's rows (text); JSON needs only the findings' evidence
+  bool full = false;      // every packet on the ladder
+  bool checksums = true;  // check the first packets' checksums (the text summary tells offload)
 };
 
 struct ConnectionTrace {
