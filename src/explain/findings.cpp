@@ -54,7 +54,7 @@ void handshake(FindingList& out, const Connection& c, const ConnectionTrace& t) 
   switch (c.handshake) {
     case HandshakeResult::Complete: {
       Finding& f = out.add("handshake.complete");
-      f.frame(syn).frame(t.syn_ack_frame).frame(state_frame(c.server, TcpState::Established));
+      f.frame(syn).frame(t.syn_ack_frame()).frame(state_frame(c.server, TcpState::Established));
       f.num("client_isn", c.client.isn)
           .num("server_isn", c.server.isn)
           .num("client_isn_plus_1", static_cast<std::uint32_t>(c.client.isn + 1))
@@ -69,11 +69,11 @@ void handshake(FindingList& out, const Connection& c, const ConnectionTrace& t) 
       out.add("handshake.simultaneous").frame(syn).num("client_isn", c.client.isn).num("server_isn", c.server.isn);
       break;
     case HandshakeResult::Unanswered: {
-      if (t.icmp_frame != 0) {
+      if (t.icmp) {
         // RFC 1122 section 4.2.3.9: an ICMP port or protocol unreachable aborts the connection
         // attempt (Linux: connect() fails with ECONNREFUSED, host unreachable EHOSTUNREACH).
-        const bool v6 = t.icmp_family == 6;
-        const std::uint8_t type = t.icmp_type, code = t.icmp_code;
+        const bool v6 = t.icmp->family == 6;
+        const std::uint8_t type = t.icmp->type, code = t.icmp->code;
         std::string_view reason = "other";
         if ((!v6 && type == 3 && code == 3) || (v6 && type == 1 && code == 4)) reason = "port_unreachable";
         else if ((!v6 && type == 3 && (code == 9 || code == 10 || code == 13)) || (v6 && type == 1 && code == 1))
@@ -82,10 +82,10 @@ void handshake(FindingList& out, const Connection& c, const ConnectionTrace& t) 
         char server[64], from[64];
         out.add("handshake.icmp_rejected")
             .frames(t.syns)
-            .frame(t.icmp_frame)
+            .frame(t.icmp->frame)
             .num("client_isn", c.client.isn)
             .text("server", std::string_view(server, endpoint_text(c.server, server)))
-            .text("from", std::string_view(from, format_ip(t.icmp_from, from)))
+            .text("from", std::string_view(from, format_ip(t.icmp->from, from)))
             .num("type", type)
             .num("code", code)
             .text("reason", reason);
@@ -112,7 +112,7 @@ void handshake(FindingList& out, const Connection& c, const ConnectionTrace& t) 
     case HandshakeResult::NoFinalAck:
       out.add("handshake.no_final_ack")
           .frame(syn)
-          .frame(t.syn_ack_frame)
+          .frame(t.syn_ack_frame())
           .num("client_isn", c.client.isn)
           .num("server_isn", c.server.isn);
       break;
@@ -147,7 +147,7 @@ void handshake(FindingList& out, const Connection& c, const ConnectionTrace& t) 
   const OfferedOptions& os = c.server.options;
   if (oc.seen && os.seen) {
     Finding& f = out.add("options.negotiated");
-    f.frame(syn).frame(t.syn_ack_frame);
+    f.frame(syn).frame(t.syn_ack_frame());
     if (oc.has_mss) f.num("client_mss", oc.mss);
     if (os.has_mss) f.num("server_mss", os.mss);
     f.text("window_scale", offered(oc.has_window_scale, os.has_window_scale));

@@ -149,10 +149,13 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
     told.clear(routine);
   const bool retransmitted = an.has(Anomaly::Retransmission) || an.has(Anomaly::FastRetransmission) ||
                              an.has(Anomaly::SpuriousRetransmission);
-  if (options.ladder && !recent) recent = std::make_unique<Recent>();
+  if (options.ladder && !ladder_) {
+    ladder_ = std::make_unique<Ladder>();
+    ladder_->held.reserve(kRunHold + 1);
+  }
   if (retransmitted) {
-    if (recent)
-      for (const Sent& s : recent->sent[me])
+    if (ladder_)
+      for (const Sent& s : ladder_->sent[me])
         if (s.frame != 0 && s.seq == t.seq) row.original_frame = s.frame;
     if (an.has(Anomaly::SpuriousRetransmission))
       count(from, Event::Spurious, frame);
@@ -178,9 +181,9 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
       else if (seen_before)
         count(from, Event::LostAfterCapture, frame);
     }
-  } else if (recent && (t.payload_len > 0 || (t.flags & (tcpflag::kSyn | tcpflag::kFin)))) {
-    recent->sent[me][recent->next[me]] = {t.seq, frame};
-    recent->next[me] = (recent->next[me] + 1) % kRecentSegments;
+  } else if (ladder_ && (t.payload_len > 0 || (t.flags & (tcpflag::kSyn | tcpflag::kFin)))) {
+    ladder_->sent[me][ladder_->next[me]] = {t.seq, frame};
+    ladder_->next[me] = (ladder_->next[me] + 1) % kRecentSegments;
   }
   if (!told.empty()) {
     if (an.has(Anomaly::LostSegment)) {
@@ -231,10 +234,7 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
     last_ack_set[me] = true;
   }
   if ((t.flags & tcpflag::kSyn) && !ack && from == Side::Client) syns.add(frame);
-  if ((t.flags & tcpflag::kSyn) && ack) {
-    if (syn_ack_frame == 0) syn_ack_frame = frame;
-    syn_acks.add(frame);
-  }
+  if ((t.flags & tcpflag::kSyn) && ack) syn_acks.add(frame);
   if ((t.flags & tcpflag::kRst) && rst_frame == 0) {
     rst_frame = frame;
     rst_from = from;
@@ -252,7 +252,6 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
   bool changed = false;
   if (c.client.state != last_state[0]) changed = true, row.state_c = last_state[0] = c.client.state;
   if (c.server.state != last_state[1]) changed = true, row.state_s = last_state[1] = c.server.state;
-  ++packets;
   ++packets_by_side[me];
   const bool control = (t.flags & (tcpflag::kSyn | tcpflag::kFin | tcpflag::kRst)) != 0;
   // What a learner looks for stays on the ladder: the handshake and the close (anything that
@@ -265,23 +264,30 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
   for (std::size_t k = 0; !events.empty() && k < kAnomalyCount; ++k) {
     const auto anomaly = static_cast<Anomaly>(k);
     if (!row.anomalies.has(anomaly) || anomaly == Anomaly::WindowUpdate || anomaly == Anomaly::WindowFull) continue;
-    if (recent->anomaly_rows[k] < kShownPerAnomaly) news = true;
-    ++recent->anomaly_rows[k];
+    if (ladder_->anomaly_rows[k] < kShownPerAnomaly) news = true;
+    ++ladder_->anomaly_rows[k];
   }
   const Fold fold = control || changed ? Fold::Never : news ? Fold::Late : Fold::Always;
   push(row, fold, options);
 }
 
 void ConnectionTrace::add_icmp_error(const DecodedPacket& pkt, std::uint64_t frame) {
-  if (icmp_frame != 0) return;
-  icmp_frame = frame;
-  icmp_from = pkt.ip.src;
-  icmp_family = pkt.ip.version == 6 ? 6 : 4;
-  icmp_type = pkt.icmp_error.type;
-  icmp_code = pkt.icmp_error.code;
+  if (icmp) return;
+  icmp = std::make_unique<IcmpAnswer>();
+  icmp->frame = frame;
+  icmp->from = pkt.ip.src;
+  icmp->family = pkt.ip.version == 6 ? 6 : 4;
+  icmp->type = pkt.icmp_error.type;
+  icmp->code = pkt.icmp_error.code;
+}
+
+const std::vector<LadderEntry>& ConnectionTrace::entries() const {
+  static const std::vector<LadderEntry> kNone;
+  return ladder_ ? ladder_->entries : kNone;
 }
 
 void ConnectionTrace::push(const LadderRow& row, Fold fold, const TraceOptions& options) {
+  std::vector<LadderEntry>& entries = ladder_->entries;
   if (options.full) {
     entries.push_back({false, row, {}});
     return;
@@ -294,33 +300,30 @@ void ConnectionTrace::push(const LadderRow& row, Fold fold, const TraceOptions& 
     entries.push_back({false, row, {}});
     return;
   }
-  if (!run_) {
-    run_ = std::make_unique<Run>();
-    run_->held.reserve(kRunHold + 1);
-  }
-  if (++run_->len <= kRunHead && entries.size() < kMaxEntries) {
+  Ladder& l = *ladder_;
+  if (++l.run_len <= kRunHead && entries.size() < kMaxEntries) {
     entries.push_back({false, row, {}});
     return;
   }
-  run_->held.push_back(row);
-  if (run_->held.size() > kRunHold) {
-    run_->span.add(run_->held.front());
-    run_->held.erase(run_->held.begin());
+  l.held.push_back(row);
+  if (l.held.size() > kRunHold) {
+    l.span.add(l.held.front());
+    l.held.erase(l.held.begin());
   }
 }
 
 void ConnectionTrace::flush_run() {
-  if (!run_) return;
-  Run& run = *run_;
+  if (!ladder_) return;
+  Ladder& l = *ladder_;
   std::size_t shown = 0;
-  if (run.span.packets > 0) {
-    while (run.held.size() - shown > kRunTail) run.span.add(run.held[shown++]);
-    entries.push_back({true, {}, run.span});
+  if (l.span.packets > 0) {
+    while (l.held.size() - shown > kRunTail) l.span.add(l.held[shown++]);
+    l.entries.push_back({true, {}, l.span});
   }
-  for (; shown < run.held.size(); ++shown) entries.push_back({false, run.held[shown], {}});
-  run.held.clear();
-  run.len = 0;
-  run.span = Span{};
+  for (; shown < l.held.size(); ++shown) l.entries.push_back({false, l.held[shown], {}});
+  l.held.clear();
+  l.run_len = 0;
+  l.span = Span{};
 }
 
 void ConnectionTrace::close(const TraceOptions&) { flush_run(); }
