@@ -1,7 +1,7 @@
 #include "tcplens/explain/explainer.hpp"
 
 #include <algorithm>
-#include <cstdio>
+#include <optional>
 #include <unordered_map>
 
 #include "tcplens/render/connection_summary.hpp"
@@ -17,43 +17,86 @@ void sentence_case(std::string& s) {
   if (!s.empty() && s.front() >= 'a' && s.front() <= 'z') s.front() = static_cast<char>(s.front() - 'a' + 'A');
 }
 
-void json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
+// `s` as a JSON string: quotes and backslashes escaped, control characters as \u00xx; the
+// runs between them are copied whole.
+void put_json_string(Output& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.put('"');
+  std::size_t plain = 0;
+  for (std::size_t k = 0; k < s.size(); ++k) {
+    const auto c = static_cast<unsigned char>(s[k]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.put(s.substr(plain, k - plain));
+    if (c < 0x20) {
+      const char escaped[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+      out.put(std::string_view(escaped, sizeof escaped));
     } else {
-      out += ch;
+      out.put('\\');
+      out.put(static_cast<char>(c));
     }
+    plain = k + 1;
   }
-  out += '"';
+  out.put(s.substr(plain));
+  out.put('"');
+}
+
+// A finding's code or a parameter's key as a JSON string: they are identifiers (letters,
+// digits, '_' and '.'), with nothing to escape.
+void put_json_name(Output& out, std::string_view name) {
+  out.put('"');
+  out.put(name);
+  out.put('"');
+}
+
+// The findings as the record's last member, written straight into the output.
+void put_findings_json(Output& out, const FindingList& findings) {
+  out.put(",\"findings\":[");
+  for (std::size_t k = 0; k < findings.size(); ++k) {
+    const Finding& f = findings[k];
+    if (k > 0) out.put(',');
+    out.put("{\"code\":");
+    put_json_name(out, f.code);
+    out.put(",\"frames\":[");
+    const std::span<const std::uint64_t> frames = f.frames();
+    for (std::size_t n = 0; n < frames.size(); ++n) {
+      if (n > 0) out.put(',');
+      out.put_u64(frames[n]);
+    }
+    out.put("],\"params\":{");
+    const std::span<const FindingParam> params = f.params();
+    for (std::size_t n = 0; n < params.size(); ++n) {
+      if (n > 0) out.put(',');
+      put_json_name(out, params[n].key);
+      out.put(':');
+      if (params[n].number)
+        out.put(params[n].value());
+      else
+        put_json_string(out, params[n].value());
+    }
+    out.put("}}");
+  }
+  out.put("]}\n");
 }
 
 bool is_side_value(std::string_view v) { return v == "client" || v == "server"; }
 
 // The finding's parameters as a message's fields, sides in the language's words.
-std::vector<Field> fields_of(const Finding& f, Lang lang, std::vector<std::string>& keep) {
+std::vector<Field> fields_of(const Finding& f, Lang lang) {
   std::vector<Field> fields;
-  keep.reserve(f.params.size() + 2);
-  for (const FindingParam& p : f.params) {
-    if (!p.number && is_side_value(p.value) && p.key != "window_scale" && p.key != "sack")
-      fields.emplace_back(p.key, message(lang, p.value == "client" ? "side.client" : "side.server"));
+  fields.reserve(f.params().size() + 1);
+  for (const FindingParam& p : f.params()) {
+    if (!p.number && is_side_value(p.value()) && p.key != "window_scale" && p.key != "sack")
+      fields.emplace_back(p.key, message(lang, p.value() == "client" ? "side.client" : "side.server"));
     else
-      fields.emplace_back(p.key, p.value);
+      fields.emplace_back(p.key, p.value());
   }
   return fields;
 }
 
 // "(frames 1, 2, 3)" in the language.
-std::string frames_text(const std::vector<std::uint64_t>& frames, Lang lang) {
+std::string frames_text(std::span<const std::uint64_t> frames, Lang lang) {
   if (frames.empty()) return {};
-  std::vector<std::uint64_t> sorted(frames);
+  std::vector<std::uint64_t> sorted(frames.begin(), frames.end());
   std::sort(sorted.begin(), sorted.end());
   sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
   if (sorted.size() == 1) return format_message(message(lang, "story.frame"), {{"frame", std::to_string(sorted[0])}});
@@ -105,8 +148,7 @@ std::string options_list(const Finding& f, Lang lang) {
 }
 
 std::string render_finding(const Finding& f, std::string_view id, Lang lang) {
-  std::vector<std::string> keep;
-  std::vector<Field> fields = fields_of(f, lang, keep);
+  std::vector<Field> fields = fields_of(f, lang);
   std::string options;
   if (f.code == "options.negotiated") {
     options = options_list(f, lang);
@@ -120,7 +162,7 @@ std::string render_finding(const Finding& f, std::string_view id, Lang lang) {
   }
   std::string text = format_message(message(lang, id), fields);
   sentence_case(text);  // a sentence that starts with a side's name
-  const std::string frames = frames_text(f.frames, lang);
+  const std::string frames = frames_text(f.frames(), lang);
   if (frames.empty()) return text;
   return format_message(message(lang, "story.sentence"), {{"text", text}, {"frames", frames}});
 }
@@ -145,14 +187,14 @@ constexpr Lesson kLessons[] = {
 
 }  // namespace
 
-std::vector<Sentence> story(const std::vector<Finding>& findings, Lang lang) {
+std::vector<Sentence> story(std::span<const Finding> findings, Lang lang) {
   std::vector<Sentence> out;
   out.reserve(findings.size());
   for (const Finding& f : findings) out.push_back({f.code, render_finding(f, f.code, lang)});
   return out;
 }
 
-std::vector<Sentence> teach_notes(const std::vector<Finding>& findings, Lang lang) {
+std::vector<Sentence> teach_notes(std::span<const Finding> findings, Lang lang) {
   std::vector<Sentence> out;
   std::vector<std::string_view> told;
   for (const Finding& f : findings)
@@ -178,38 +220,14 @@ static void put_with_stream(Emitter& out, std::string_view text, std::uint32_t s
 }
 
 void write_explanation(Emitter& emitter, const ConnectionRecord& r, const ConnectionTrace& trace,
-                       const ExplainOptions& options) {
+                       const ExplainOptions& options, FindingList& findings) {
   const Connection& c = r.conn;
   Output& out = emitter.text();
-  const std::vector<Finding> findings = connection_findings(c, trace);
+  connection_findings(c, trace, findings);
   if (options.format == Format::Json) {
     // The connection's `conns --format json` record, then its findings.
     write_connection_json_fields(out, c, extras_of(r, &emitter));
-    std::string j = ",\"findings\":[";
-    for (std::size_t k = 0; k < findings.size(); ++k) {
-      const Finding& f = findings[k];
-      if (k > 0) j += ',';
-      j += "{\"code\":";
-      json_string(j, f.code);
-      j += ",\"frames\":[";
-      for (std::size_t n = 0; n < f.frames.size(); ++n) {
-        if (n > 0) j += ',';
-        j += std::to_string(f.frames[n]);
-      }
-      j += "],\"params\":{";
-      for (std::size_t n = 0; n < f.params.size(); ++n) {
-        if (n > 0) j += ',';
-        json_string(j, f.params[n].key);
-        j += ':';
-        if (f.params[n].number)
-          j += f.params[n].value;
-        else
-          json_string(j, f.params[n].value);
-      }
-      j += "}}";
-    }
-    j += "]}\n";
-    out.put(j);
+    put_findings_json(out, findings);
     return;
   }
   const Lang lang = options.lang;
@@ -362,6 +380,7 @@ class ExplainSink final : public PacketSink {
   ExplainSink(const ExplainOptions& options, ExplainSinks& owner) : options_(options), owner_(owner) {
     trace_options_.full = options.full;
     trace_options_.ladder = options.format == Format::Text && !options.summary_only;
+    trace_options_.checksums = options.format == Format::Text;
   }
   void on_finish(Emitter&) override { report_checksums(); }
 
@@ -385,32 +404,30 @@ class ExplainSink final : public PacketSink {
   }
   void on_stream_end(const EndedStream& e) override {
     // The record comes after this call (at the same packet, or at the end of input): keep
-    // the trace until then.
+    // the trace until then (its node moves, the trace stays where it is).
     auto it = live_.find(e.stream);
     if (it == live_.end()) return;
-    ended_[e.stream] = std::move(it->second);
-    live_.erase(it);
+    if (auto old = ended_.find(e.stream); old != ended_.end()) ended_.erase(old);
+    ended_.insert(live_.extract(it));
   }
   void on_connection(const ConnectionRecord& r, Emitter& out) override {
     if (options_.one_stream && r.conn.stream != options_.only_stream) return;
-    ConnectionTrace trace;
-    if (auto it = ended_.find(r.conn.stream); it != ended_.end()) {
-      trace = std::move(it->second);
-      ended_.erase(it);
-    } else if (auto prev = previous_.find(r.conn.stream); prev != previous_.end()) {
-      trace = std::move(prev->second);
-      previous_.erase(prev);
-    } else if (auto live = live_.find(r.conn.stream); live != live_.end()) {
-      trace = std::move(live->second);
-      live_.erase(live);
-    }
+    Traces::node_type node;
+    if (auto it = ended_.find(r.conn.stream); it != ended_.end())
+      node = ended_.extract(it);
+    else if (auto prev = previous_.find(r.conn.stream); prev != previous_.end())
+      node = previous_.extract(prev);
+    else if (auto live = live_.find(r.conn.stream); live != live_.end())
+      node = live_.extract(live);
+    std::optional<ConnectionTrace> none;
+    ConnectionTrace& trace = node ? node.mapped() : none.emplace();
     trace.close(trace_options_);
-    count_checksums(r.conn, trace);
+    if (trace_options_.checksums) count_checksums(r.conn, trace);
     if (options_.summary_only) return;
     // Streams are numbered in the order they began: the first frame orders them on every
     // thread count, where a worker's stream number would not (text only: JSON is unsorted).
     out.set_sort_key(r.conn.first_frame);
-    write_explanation(out, r, trace, options_);
+    write_explanation(out, r, trace, options_, findings_);
   }
 
  private:
@@ -438,11 +455,13 @@ class ExplainSink final : public PacketSink {
   ExplainOptions options_;
   TraceOptions trace_options_;
   ExplainSinks& owner_;
-  std::unordered_map<std::uint32_t, ConnectionTrace> live_;
-  std::unordered_map<std::uint32_t, ConnectionTrace> ended_;
-  std::unordered_map<std::uint32_t, ConnectionTrace> previous_;
+  using Traces = std::unordered_map<std::uint32_t, ConnectionTrace>;
+  Traces live_;
+  Traces ended_;
+  Traces previous_;
   std::uint64_t checked_ = 0, bad_ = 0;
   std::vector<std::string> hosts_;
+  FindingList findings_;  // reused by every connection
 };
 
 // The explanations in stream order, after the capture summary.

@@ -319,7 +319,7 @@ std::string ladder(const Connection& c, const ConnectionTrace& trace, const Expl
   bool window_seen[2] = {false, false};
   std::uint32_t last_window[2] = {0, 0};
 
-  for (const LadderEntry& e : trace.entries) {
+  for (const LadderEntry& e : trace.entries()) {
     if (e.is_span) {
       const Span& s = e.span;
       std::string line = padded_left(fixed(seconds_between(c.first_ts, s.first_ts), 6), kTimeWidth);

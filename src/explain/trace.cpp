@@ -20,22 +20,25 @@ std::uint32_t sum16(ByteView bytes, std::uint32_t sum) {
 
 }  // namespace
 
-std::string http_line(ByteView payload, bool request) {
-  std::string_view text(reinterpret_cast<const char*>(payload.data()), payload.size() < 200 ? payload.size() : 200);
-  const std::size_t eol = text.find("\r\n");
-  if (eol == std::string_view::npos) return {};
-  std::string_view line = text.substr(0, eol);
+// The start is checked before the line's end is looked for: most segments are not one.
+std::string_view http_line(ByteView payload, bool request) {
+  const std::string_view text(reinterpret_cast<const char*>(payload.data()), payload.size() < 200 ? payload.size() : 200);
   if (request) {
     static constexpr std::string_view kMethods[] = {"GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "PATCH "};
     for (std::string_view m : kMethods) {
-      if (line.substr(0, m.size()) != m) continue;
+      if (text.substr(0, m.size()) != m) continue;
+      const std::size_t eol = text.find("\r\n");
+      if (eol == std::string_view::npos || eol < m.size()) return {};
+      const std::string_view line = text.substr(0, eol);
       const std::size_t version = line.rfind(" HTTP/");
-      return std::string(version != std::string_view::npos && version >= m.size() ? line.substr(0, version) : line);
+      return version != std::string_view::npos && version >= m.size() ? line.substr(0, version) : line;
     }
     return {};
   }
-  if (line.substr(0, 7) != "HTTP/1." || line.size() < 12) return {};
-  return std::string(line.substr(9));
+  if (text.substr(0, 7) != "HTTP/1.") return {};
+  const std::size_t eol = text.find("\r\n");
+  if (eol == std::string_view::npos || eol < 12) return {};
+  return text.substr(9, eol - 9);
 }
 
 bool checksum_checkable(const DecodedPacket& pkt) {
@@ -60,7 +63,19 @@ bool tcp_checksum_ok(const DecodedPacket& pkt) {
 
 const FrameTally& ConnectionTrace::tally(Side s, Event e) const {
   static const FrameTally kNone;
-  return evidence ? evidence->events[index(s)][static_cast<std::size_t>(e)] : kNone;
+  for (const EventTally& t : events)
+    if (t.side == s && t.event == e) return t.tally;
+  return kNone;
+}
+
+void ConnectionTrace::count(Side s, Event e, std::uint64_t frame) {
+  for (EventTally& t : events)
+    if (t.side == s && t.event == e) {
+      t.tally.add(frame);
+      return;
+    }
+  events.push_back({s, e, {}});
+  events.back().tally.add(frame);
 }
 
 void Span::add(const LadderRow& r) {
@@ -95,7 +110,7 @@ bool ConnectionTrace::takes_http_line(std::size_t taken, std::uint32_t payload_l
 }
 
 bool ConnectionTrace::http_line_needed(Side from, std::uint32_t payload_len, AnomalySet anomalies) const {
-  return takes_http_line(http ? http->lines[index(from)].size() : 0, payload_len, anomalies);
+  return takes_http_line(http ? http->count[index(from)] : 0, payload_len, anomalies);
 }
 
 void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const TcpPacketAnalysis& a,
@@ -121,10 +136,9 @@ void ConnectionTrace::add(const Connection& c, const DecodedPacket& pkt, const T
   p.state_c = c.client.state;
   p.state_s = c.server.state;
   p.after_peer_fin = receiver.fin_sent && receiver.fin_frame < frame;
-  if (checksum_needed(p.from) && checksum_checkable(pkt)) p.checksum = tcp_checksum_ok(pkt) ? 1 : 2;
-  std::string line;
-  if (http_line_needed(p.from, t.payload_len, a.anomalies)) line = http_line(t.payload, p.from == Side::Client);
-  p.http_line = line;
+  if (options.checksums && checksum_needed(p.from) && checksum_checkable(pkt))
+    p.checksum = tcp_checksum_ok(pkt) ? 1 : 2;
+  if (http_line_needed(p.from, t.payload_len, a.anomalies)) p.http_line = http_line(t.payload, p.from == Side::Client);
   add(p, options);
 }
 
@@ -173,26 +187,27 @@ void ConnectionTrace::add(const TracePacket& t, const TraceOptions& options) {
                                 Anomaly::ZeroWindowProbeAck, Anomaly::AckLostSegment, Anomaly::TfoSyn,
                                 Anomaly::TfoAck, Anomaly::TfoIgnored})
     told.clear(routine);
-  if (!told.empty() && !evidence) evidence = std::make_unique<Evidence>();
   const bool retransmitted = retransmission(an);
-  if (options.ladder && !recent) recent = std::make_unique<Recent>();
+  if (options.ladder && !ladder_) {
+    ladder_ = std::make_unique<Ladder>();
+    ladder_->held.reserve(kRunHold + 1);
+  }
   if (retransmitted) {
-    auto& ev = evidence->events[me];
-    if (recent)
-      for (const Sent& s : recent->sent[me])
+    if (ladder_)
+      for (const Sent& s : ladder_->sent[me])
         if (s.frame != 0 && s.seq == t.seq) row.original_frame = s.frame;
     if (an.has(Anomaly::SpuriousRetransmission))
-      ev[static_cast<std::size_t>(Event::Spurious)].add(frame);
+      count(from, Event::Spurious, frame);
     else if (an.has(Anomaly::FastRetransmission))
-      ev[static_cast<std::size_t>(Event::FastRetransmission)].add(frame);
+      count(from, Event::FastRetransmission, frame);
     else
-      ev[static_cast<std::size_t>(Event::Retransmission)].add(frame);
+      count(from, Event::Retransmission, frame);
     // The original passed the capture point unless the retransmission fills a hole the
     // capture saw (the bytes below the highest sequence number seen were seen).
     bool in_hole = false;
-    const std::size_t holes = evidence->hole_count[me];
-    for (std::size_t k = 0; k < holes && k < kMaxHoles && !in_hole; ++k) {
-      Hole& h = evidence->holes[me][k];
+    const std::size_t hole_count = holes ? holes->count[me] : 0;
+    for (std::size_t k = 0; k < hole_count && k < kMaxHoles && !in_hole; ++k) {
+      Hole& h = holes->holes[me][k];
       if (seq_before(t.seq, h.from) || !seq_before(t.seq, h.to)) continue;
       in_hole = true;
       // Filled from its start: what comes again later was seen (a repeat, not a fill).
@@ -201,27 +216,29 @@ void ConnectionTrace::add(const TracePacket& t, const TraceOptions& options) {
     const bool seen_before = seq_end_set[me] && seq_before(t.seq, seq_end[me]);
     if (!an.has(Anomaly::SpuriousRetransmission)) {
       if (in_hole)
-        ev[static_cast<std::size_t>(Event::LostBeforeCapture)].add(frame);
+        count(from, Event::LostBeforeCapture, frame);
       else if (seen_before)
-        ev[static_cast<std::size_t>(Event::LostAfterCapture)].add(frame);
+        count(from, Event::LostAfterCapture, frame);
     }
-  } else if (recent && (t.payload_len > 0 || (t.flags & (tcpflag::kSyn | tcpflag::kFin)))) {
-    recent->sent[me][recent->next[me]] = {t.seq, frame};
-    recent->next[me] = (recent->next[me] + 1) % kRecentSegments;
+  } else if (ladder_ && (t.payload_len > 0 || (t.flags & (tcpflag::kSyn | tcpflag::kFin)))) {
+    ladder_->sent[me][ladder_->next[me]] = {t.seq, frame};
+    ladder_->next[me] = (ladder_->next[me] + 1) % kRecentSegments;
   }
   if (!told.empty()) {
-    auto& ev = evidence->events[me];
     if (an.has(Anomaly::LostSegment)) {
-      ev[static_cast<std::size_t>(Event::LostSegment)].add(frame);
-      std::size_t& n = evidence->hole_count[me];
-      if (seq_end_set[me] && n < kMaxHoles) evidence->holes[me][n++] = {seq_end[me], t.seq};
+      count(from, Event::LostSegment, frame);
+      if (seq_end_set[me]) {
+        if (!holes) holes = std::make_unique<Holes>();
+        std::size_t& n = holes->count[me];
+        if (n < kMaxHoles) holes->holes[me][n++] = {seq_end[me], t.seq};
+      }
     }
     static constexpr std::pair<Anomaly, Event> kTold[] = {
         {Anomaly::OutOfOrder, Event::OutOfOrder},   {Anomaly::DuplicateAck, Event::DupAck},
         {Anomaly::ZeroWindow, Event::ZeroWindow},   {Anomaly::ZeroWindowProbe, Event::ZeroWindowProbe},
         {Anomaly::KeepAlive, Event::KeepAlive},     {Anomaly::ReusedPorts, Event::ReusedPorts}};
     for (const auto& [anomaly, event] : kTold)
-      if (an.has(anomaly)) ev[static_cast<std::size_t>(event)].add(frame);
+      if (an.has(anomaly)) count(from, event, frame);
   }
 
   const std::uint32_t end = t.seq + t.payload_len + ((t.flags & tcpflag::kSyn) ? 1 : 0) + ((t.flags & tcpflag::kFin) ? 1 : 0);
@@ -238,14 +255,14 @@ void ConnectionTrace::add(const TracePacket& t, const TraceOptions& options) {
     if (t.after_peer_fin) data_after_peer_fin[me] = true;
     // An ACK riding on data (RFC 9293 section 3.10.7.4: a receiver may delay its ACK to send it
     // with data).
-    if (ack && last_ack_set[me] && seq_before(last_ack[me], t.ack)) {
-      if (!evidence) evidence = std::make_unique<Evidence>();
-      evidence->events[me][static_cast<std::size_t>(Event::PiggybackedAck)].add(frame);
-    }
-    if (http_line_needed(from, t.payload_len, an) && !t.http_line.empty()) {
+    if (ack && last_ack_set[me] && seq_before(last_ack[me], t.ack)) count(from, Event::PiggybackedAck, frame);
+    if (!t.http_line.empty() && http_line_needed(from, t.payload_len, an)) {
       if (!http) http = std::make_unique<Http>();
-      http->lines[me].emplace_back(t.http_line);
-      http->frames[me].push_back(frame);
+      const std::uint8_t k = http->count[me]++;
+      http->frames[me][k] = frame;
+      http->begin[me][k] = static_cast<std::uint16_t>(http->text.size());
+      http->size[me][k] = static_cast<std::uint16_t>(t.http_line.size());
+      http->text += t.http_line;
     }
   }
   if (ack && (!last_ack_set[me] || seq_before(last_ack[me], t.ack))) {
@@ -253,10 +270,7 @@ void ConnectionTrace::add(const TracePacket& t, const TraceOptions& options) {
     last_ack_set[me] = true;
   }
   if ((t.flags & tcpflag::kSyn) && !ack && from == Side::Client) syns.add(frame);
-  if ((t.flags & tcpflag::kSyn) && ack) {
-    if (syn_ack_frame == 0) syn_ack_frame = frame;
-    syn_acks.add(frame);
-  }
+  if ((t.flags & tcpflag::kSyn) && ack) syn_acks.add(frame);
   if ((t.flags & tcpflag::kRst) && rst_frame == 0) {
     rst_frame = frame;
     rst_from = from;
@@ -266,7 +280,7 @@ void ConnectionTrace::add(const TracePacket& t, const TraceOptions& options) {
     before_rst_frame = last_from[peer].frame;
   }
   last_from[me] = {t.flags, t.payload_len, frame};
-  if (checksum_needed(from) && t.checksum != 0) {
+  if (options.checksums && checksum_needed(from) && t.checksum != 0) {
     ++checksums_checked[me];
     if (t.checksum == 2) ++checksums_bad[me];
   }
@@ -274,7 +288,6 @@ void ConnectionTrace::add(const TracePacket& t, const TraceOptions& options) {
   bool changed = false;
   if (t.state_c != last_state[0]) changed = true, row.state_c = last_state[0] = t.state_c;
   if (t.state_s != last_state[1]) changed = true, row.state_s = last_state[1] = t.state_s;
-  ++packets;
   ++packets_by_side[me];
   const bool control = (t.flags & (tcpflag::kSyn | tcpflag::kFin | tcpflag::kRst)) != 0;
   // What a learner looks for stays on the ladder: the handshake and the close (anything that
@@ -283,26 +296,34 @@ void ConnectionTrace::add(const TracePacket& t, const TraceOptions& options) {
   // the rest.
   if (!options.ladder) return;
   bool news = false;
-  for (std::size_t k = 0; evidence && k < kAnomalyCount; ++k) {
+  // (Counted from the connection's first told anomaly on, as the findings' evidence is.)
+  for (std::size_t k = 0; !events.empty() && k < kAnomalyCount; ++k) {
     const auto anomaly = static_cast<Anomaly>(k);
     if (!row.anomalies.has(anomaly) || anomaly == Anomaly::WindowUpdate || anomaly == Anomaly::WindowFull) continue;
-    if (evidence->anomaly_rows[k] < kShownPerAnomaly) news = true;
-    ++evidence->anomaly_rows[k];
+    if (ladder_->anomaly_rows[k] < kShownPerAnomaly) news = true;
+    ++ladder_->anomaly_rows[k];
   }
   const Fold fold = control || changed ? Fold::Never : news ? Fold::Late : Fold::Always;
   push(row, fold, options);
 }
 
 void ConnectionTrace::add_icmp_error(const DecodedPacket& pkt, std::uint64_t frame) {
-  if (icmp_frame != 0) return;
-  icmp_frame = frame;
-  icmp_from = pkt.ip.src;
-  icmp_family = pkt.ip.version == 6 ? 6 : 4;
-  icmp_type = pkt.icmp_error.type;
-  icmp_code = pkt.icmp_error.code;
+  if (icmp) return;
+  icmp = std::make_unique<IcmpAnswer>();
+  icmp->frame = frame;
+  icmp->from = pkt.ip.src;
+  icmp->family = pkt.ip.version == 6 ? 6 : 4;
+  icmp->type = pkt.icmp_error.type;
+  icmp->code = pkt.icmp_error.code;
+}
+
+const std::vector<LadderEntry>& ConnectionTrace::entries() const {
+  static const std::vector<LadderEntry> kNone;
+  return ladder_ ? ladder_->entries : kNone;
 }
 
 void ConnectionTrace::push(const LadderRow& row, Fold fold, const TraceOptions& options) {
+  std::vector<LadderEntry>& entries = ladder_->entries;
   if (options.full) {
     entries.push_back({false, row, {}});
     return;
@@ -315,33 +336,30 @@ void ConnectionTrace::push(const LadderRow& row, Fold fold, const TraceOptions& 
     entries.push_back({false, row, {}});
     return;
   }
-  if (!run_) {
-    run_ = std::make_unique<Run>();
-    run_->held.reserve(kRunHold + 1);
-  }
-  if (++run_->len <= kRunHead && entries.size() < kMaxEntries) {
+  Ladder& l = *ladder_;
+  if (++l.run_len <= kRunHead && entries.size() < kMaxEntries) {
     entries.push_back({false, row, {}});
     return;
   }
-  run_->held.push_back(row);
-  if (run_->held.size() > kRunHold) {
-    run_->span.add(run_->held.front());
-    run_->held.erase(run_->held.begin());
+  l.held.push_back(row);
+  if (l.held.size() > kRunHold) {
+    l.span.add(l.held.front());
+    l.held.erase(l.held.begin());
   }
 }
 
 void ConnectionTrace::flush_run() {
-  if (!run_) return;
-  Run& run = *run_;
+  if (!ladder_) return;
+  Ladder& l = *ladder_;
   std::size_t shown = 0;
-  if (run.span.packets > 0) {
-    while (run.held.size() - shown > kRunTail) run.span.add(run.held[shown++]);
-    entries.push_back({true, {}, run.span});
+  if (l.span.packets > 0) {
+    while (l.held.size() - shown > kRunTail) l.span.add(l.held[shown++]);
+    l.entries.push_back({true, {}, l.span});
   }
-  for (; shown < run.held.size(); ++shown) entries.push_back({false, run.held[shown], {}});
-  run.held.clear();
-  run.len = 0;
-  run.span = Span{};
+  for (; shown < l.held.size(); ++shown) l.entries.push_back({false, l.held[shown], {}});
+  l.held.clear();
+  l.run_len = 0;
+  l.span = Span{};
 }
 
 void ConnectionTrace::close(const TraceOptions&) { flush_run(); }

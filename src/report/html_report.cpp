@@ -220,7 +220,7 @@ class ReportSink final : public PacketSink {
       p.checksum = explain::tcp_checksum_ok(*e.pkt) ? 1 : 2;
     }
     if (Trace::takes_http_line(live.http_count[me], t.payload_len, e.tcp->anomalies)) {
-      std::string line = explain::http_line(t.payload, from == Side::Client);
+      std::string line(explain::http_line(t.payload, from == Side::Client));
       if (!line.empty()) {
         ++live.http_count[me];
         p.http = true;
@@ -299,12 +299,7 @@ class ReportSink final : public PacketSink {
       }
     }
     if (live.icmp_error) {
-      const explain::ConnectionTrace& icmp = *live.icmp_error;
-      tr.icmp_frame = icmp.icmp_frame;
-      tr.icmp_from = icmp.icmp_from;
-      tr.icmp_family = icmp.icmp_family;
-      tr.icmp_type = icmp.icmp_type;
-      tr.icmp_code = icmp.icmp_code;
+      tr.icmp = std::move(live.icmp_error->icmp);
       live.icmp_error.reset();
     }
     live.packets = {};

@@ -161,10 +161,10 @@ void anomaly_chart(std::string& h, const Timeline& tl) {
 // state where it changed, and explain's folded spans as a dotted line with their summary.
 void ladder_svg(std::string& h, const Connection& c, const explain::ConnectionTrace& trace) {
   const int row_h = 30, note_h = 14, span_h = 36, top = 50, left = 250, right = 650;
-  std::vector<std::vector<std::string>> notes(trace.entries.size());
+  std::vector<std::vector<std::string>> notes(trace.entries().size());
   int height = top + 20;
-  for (std::size_t k = 0; k < trace.entries.size(); ++k) {
-    const explain::LadderEntry& e = trace.entries[k];
+  for (std::size_t k = 0; k < trace.entries().size(); ++k) {
+    const explain::LadderEntry& e = trace.entries()[k];
     if (e.is_span) {
       height += span_h;
       continue;
@@ -182,8 +182,8 @@ void ladder_svg(std::string& h, const Connection& c, const explain::ConnectionTr
     h += "<line x1=\"" + std::to_string(x) + "\" y1=\"30\" x2=\"" + std::to_string(x) + "\" y2=\"" +
          std::to_string(height - 10) + "\" stroke=\"#555\"/>";
   int y = top;
-  for (std::size_t k = 0; k < trace.entries.size(); ++k) {
-    const explain::LadderEntry& e = trace.entries[k];
+  for (std::size_t k = 0; k < trace.entries().size(); ++k) {
+    const explain::LadderEntry& e = trace.entries()[k];
     if (e.is_span) {
       const explain::Span& s = e.span;
       const std::string summary = explain::span_summary(s, explain::Lang::En);
@@ -319,7 +319,7 @@ void detail_section(std::string& h, const Detail& d, const Drain& drain) {
 
   h += "<h3>Story</h3>";
   // explain's findings, told as its story in each language.
-  const std::vector<explain::Finding> findings = explain::connection_findings(c, d.trace);
+  const explain::FindingList findings = explain::connection_findings(c, d.trace);
   for (const explain::Lang lang : {explain::Lang::En, explain::Lang::Zh}) {
     h += "<ol class=\"story\" lang=\"" + std::string(explain::to_string(lang)) + "\">";
     for (const explain::Sentence& s : explain::story(findings, lang)) {

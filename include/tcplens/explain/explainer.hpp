@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -58,9 +59,9 @@ struct Sentence {
 
 // The story: one sentence per finding that has a message (options and HTTP lines included),
 // each ending with its frames.
-std::vector<Sentence> story(const std::vector<Finding>& findings, Lang lang);
+std::vector<Sentence> story(std::span<const Finding> findings, Lang lang);
 // The --teach notes the findings show, each with the frames that show it.
-std::vector<Sentence> teach_notes(const std::vector<Finding>& findings, Lang lang);
+std::vector<Sentence> teach_notes(std::span<const Finding> findings, Lang lang);
 // "SYN", "SYN-ACK", "PSH-ACK", "FIN-ACK", "RST-ACK", ...
 std::string flags_name(std::uint16_t flags);
 // What the ladder writes below a packet's arrow about its anomalies ("retransmission of #12",
@@ -76,9 +77,10 @@ std::size_t display_width(std::string_view s);
 // others by `rest` spaces (breaks at spaces, and anywhere between CJK characters).
 std::string wrap(std::string_view text, std::size_t width, std::size_t first, std::size_t rest);
 // The whole explanation of one connection in the chosen format (a JSON object is one line);
-// stream numbers go through Emitter::put_stream.
+// stream numbers go through Emitter::put_stream. `findings` is scratch space, reused from one
+// connection to the next.
 void write_explanation(Emitter& out, const ConnectionRecord& r, const ConnectionTrace& trace,
-                       const ExplainOptions& options);
+                       const ExplainOptions& options, FindingList& findings);
 
 // What the capture summary counts, from the records and the sinks' checksum checks.
 struct CaptureTotals {

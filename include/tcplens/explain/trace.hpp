@@ -8,13 +8,15 @@
 // kRunTail rows and counts the rest into a span, and a connection keeps about kMaxEntries
 // entries (beyond, anomalies fold too; beyond twice that, everything does). Retransmissions find their original among the last
 // kRecentSegments data segments of the sender. Nothing here allocates per packet: a
-// connection allocates its evidence at its first anomaly, its ladder rows (text only) in
-// growing blocks, an HTTP line (at most kMaxHttp per direction).
+// connection allocates a tally for each kind of anomaly it has (a few dozen bytes), its holes
+// at its first gap, its ladder rows (text only) in growing blocks, its HTTP lines at the first
+// (at most kMaxHttp per direction).
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,9 +81,7 @@ struct FrameTally {
     if (count < kKeep) frames[count] = frame;
     ++count;
   }
-  std::vector<std::uint64_t> kept() const {
-    return std::vector<std::uint64_t>(frames.begin(), frames.begin() + (count < kKeep ? count : kKeep));
-  }
+  std::span<const std::uint64_t> kept() const { return {frames.data(), count < kKeep ? count : kKeep}; }
 };
 
 // The anomalies findings tell, per side.
@@ -138,8 +138,9 @@ struct TracePacket {
 };
 
 struct TraceOptions {
-  bool ladder = true;  // keep the ladder's rows (text); JSON needs only the findings' evidence
-  bool full = false;   // every packet on the ladder
+  bool ladder = true;     // keep the ladder's rows (text); JSON needs only the findings' evidence
+  bool full = false;      // every packet on the ladder
+  bool checksums = true;  // check the first packets' checksums (the text summary tells offload)
 };
 
 struct ConnectionTrace {
@@ -152,82 +153,87 @@ struct ConnectionTrace {
   static constexpr std::uint32_t kChecksumsChecked = 3;  // the first packets of each side
   static constexpr std::uint32_t kShownPerAnomaly = 4;
 
-  std::vector<LadderEntry> entries;
-  std::uint64_t packets = 0;
   std::uint64_t packets_by_side[2] = {0, 0};
   std::uint64_t data_segments[2] = {0, 0};
-  bool data_after_peer_fin[2] = {false, false};
   std::uint64_t first_data_frame[2] = {0, 0}, last_data_frame[2] = {0, 0};
-  // What the findings tell about anomalies, allocated at a connection's first anomaly (most
-  // connections have none): the per-side tallies, the holes the capture saw in each side's
-  // sequence space (a segment after a gap: where a later retransmission lands in one, the
-  // original never passed the capture point), rows shown per anomaly.
+  bool data_after_peer_fin[2] = {false, false};
+  // Checksums: of the first packets of each side whose bytes were all captured (at most 3).
+  std::uint8_t checksums_checked[2] = {0, 0};
+  std::uint8_t checksums_bad[2] = {0, 0};
+  // What the findings tell about anomalies: a tally for each side and event the connection
+  // had, in the order first seen (most connections have none, many one: a reused port), and
+  // the holes the capture saw in each side's sequence space (a segment after a gap: where a
+  // later retransmission lands in one, the original never passed the capture point),
+  // allocated at the first gap.
+  struct EventTally {
+    Side side = Side::Client;
+    Event event = Event::Retransmission;
+    FrameTally tally;
+  };
+  std::vector<EventTally> events;
   struct Hole {
     std::uint32_t from = 0, to = 0;
   };
   static constexpr std::size_t kMaxHoles = 32;
-  struct Evidence {
-    std::array<std::array<FrameTally, kEventCount>, 2> events{};
+  struct Holes {
     std::array<std::array<Hole, kMaxHoles>, 2> holes{};
-    std::size_t hole_count[2] = {0, 0};
-    std::array<std::uint32_t, kAnomalyCount> anomaly_rows{};  // ladder rows seen with each anomaly
+    std::size_t count[2] = {0, 0};
   };
-  std::unique_ptr<Evidence> evidence;
-  // The tally of an event (an empty one when there was no anomaly at all).
+  std::unique_ptr<Holes> holes;
+  // The tally of an event (an empty one when it never happened).
   const FrameTally& tally(Side s, Event e) const;
-  FrameTally syns;              // the client's SYNs (not SYN-ACKs)
+  FrameTally syns;      // the client's SYNs (not SYN-ACKs)
+  FrameTally syn_acks;  // every SYN-ACK
+  std::uint64_t syn_ack_frame() const { return syn_acks.count > 0 ? syn_acks.frames[0] : 0; }  // the first
   // The first ICMP error quoting this connection's header (an answer to a SYN a firewall or
-  // host rejected): its frame, sender, type and code.
-  std::uint64_t icmp_frame = 0;
-  IpAddress icmp_from;
-  std::uint8_t icmp_family = 4, icmp_type = 0, icmp_code = 0;
+  // host rejected): its frame, sender, type and code; allocated when it comes.
+  struct IcmpAnswer {
+    std::uint64_t frame = 0;
+    IpAddress from;
+    std::uint8_t family = 4, type = 0, code = 0;
+  };
+  std::unique_ptr<IcmpAnswer> icmp;
   void add_icmp_error(const DecodedPacket& pkt, std::uint64_t frame);
-  std::uint64_t syn_ack_frame = 0;  // the first SYN-ACK
-  FrameTally syn_acks;              // every SYN-ACK
   // The first RST: its frame, who sent it, its sender's state before it, what the peer sent
   // last before it (flags, payload length, frame).
   std::uint64_t rst_frame = 0;
+  std::uint64_t before_rst_frame = 0;
+  std::uint32_t before_rst_len = 0;
+  std::uint16_t before_rst_flags = 0;
   Side rst_from = Side::Client;
   TcpState rst_sender_state = TcpState::Unknown;
-  std::uint16_t before_rst_flags = 0;
-  std::uint32_t before_rst_len = 0;
-  std::uint64_t before_rst_frame = 0;
   // Request lines (client) and status lines (server) with their frames, allocated at the
-  // first one (a live trace stays small: most connections have none).
+  // first one (a live trace stays small: most connections have none); the lines are kept one
+  // after another in `text`.
   struct Http {
-    std::vector<std::string> lines[2];
-    std::vector<std::uint64_t> frames[2];
+    std::string text;
+    std::uint64_t frames[2][kMaxHttp] = {};
+    std::uint16_t begin[2][kMaxHttp] = {}, size[2][kMaxHttp] = {};
+    std::uint8_t count[2] = {0, 0};
+    std::string_view line(Side s, std::size_t k) const {
+      return std::string_view(text).substr(begin[index(s)][k], size[index(s)][k]);
+    }
   };
   std::unique_ptr<Http> http;
-  // Checksums: of the first packets of each side whose bytes were all captured.
-  std::uint32_t checksums_checked[2] = {0, 0};
-  std::uint32_t checksums_bad[2] = {0, 0};
 
   // Relative numbers: each side's base (its ISN, else its first seq seen).
-  bool base_set[2] = {false, false};
   std::uint32_t base[2] = {0, 0};
+  bool base_set[2] = {false, false};
   TcpState last_state[2] = {TcpState::Unknown, TcpState::Unknown};
-  std::uint32_t last_ack[2] = {0, 0};
   bool last_ack_set[2] = {false, false};
-  // The ladder's: the last data segments of each side, to name a retransmission's original.
-  struct Sent {
-    std::uint32_t seq = 0;
-    std::uint64_t frame = 0;
-  };
-  struct Recent {
-    std::array<std::array<Sent, kRecentSegments>, 2> sent{};
-    std::size_t next[2] = {0, 0};
-  };
-  std::unique_ptr<Recent> recent;
   bool seq_end_set[2] = {false, false};
+  std::uint32_t last_ack[2] = {0, 0};
   std::uint32_t seq_end[2] = {0, 0};  // highest seq + len sent, by Side
+  bool window_zero[2] = {false, false};  // the side's last window was 0
   struct Last {
     std::uint16_t flags = 0;
     std::uint32_t len = 0;
     std::uint64_t frame = 0;
   };
   Last last_from[2];
-  bool window_zero[2] = {false, false};  // the side's last window was 0
+
+  // The ladder's entries (empty unless TraceOptions::ladder).
+  const std::vector<LadderEntry>& entries() const;
 
   // Adds one packet of the connection (after the tracker updated `c`).
   void add(const Connection& c, const DecodedPacket& pkt, const TcpPacketAnalysis& a, std::uint64_t frame,
@@ -244,21 +250,33 @@ struct ConnectionTrace {
   void close(const TraceOptions& options);
 
  private:
+  // Counts `frame` in the tally of (s, e), adding the tally at its first event.
+  void count(Side s, Event e, std::uint64_t frame);
   void push(const LadderRow& row, Fold fold, const TraceOptions& options);
   void flush_run();
-  // The current run of foldable rows (text only): its length, the rows beyond its head, the
-  // span they fold into.
-  struct Run {
-    std::vector<LadderRow> held;
-    std::size_t len = 0;
-    Span span;
+  // What only the ladder needs (text), allocated at the first packet: the entries; the current
+  // run of foldable rows (its length, the rows beyond its head, the span they fold into); the
+  // last data segments of each side, to name a retransmission's original; the rows seen
+  // with each anomaly.
+  struct Sent {
+    std::uint32_t seq = 0;
+    std::uint64_t frame = 0;
   };
-  std::unique_ptr<Run> run_;
+  struct Ladder {
+    std::vector<LadderEntry> entries;
+    std::vector<LadderRow> held;
+    std::size_t run_len = 0;
+    Span span;
+    std::array<std::array<Sent, kRecentSegments>, 2> sent{};
+    std::size_t next[2] = {0, 0};
+    std::array<std::uint32_t, kAnomalyCount> anomaly_rows{};
+  };
+  std::unique_ptr<Ladder> ladder_;
 };
 
-// "GET /page" of "GET /page HTTP/1.1", "302 Found" of "HTTP/1.1 302 Found"; empty when the
-// payload does not start an HTTP/1 message.
-std::string http_line(ByteView payload, bool request);
+// "GET /page" of "GET /page HTTP/1.1", "302 Found" of "HTTP/1.1 302 Found" (a view of the
+// payload); empty when the payload does not start an HTTP/1 message.
+std::string_view http_line(ByteView payload, bool request);
 
 // The checksum of a TCP segment is right (IPv4 or IPv6 pseudo header); false also when not
 // all of its bytes were captured (then nothing is known: see checksum_checkable).
