@@ -7,7 +7,6 @@
 
 #include "packet_builder.hpp"
 #include "tcplens/decode/packet_decoder.hpp"
-#include "tcplens/flow/flow_table.hpp"
 #include "tcplens/flow/stream_index.hpp"
 #include "tcplens/flow/tagged_index.hpp"
 #include "tcplens/tcp/seq_num.hpp"
@@ -210,64 +209,6 @@ TEST(SeqNum, WrapAround) {
   EXPECT_LT(SeqNum(0xfffffff0u), SeqNum(0x10u));
   EXPECT_GT(SeqNum(0x10u), SeqNum(0xfffffff0u));
   EXPECT_EQ(SeqNum::distance(SeqNum(0xfffffff0u), SeqNum(0x10u)), 0x20u);
-}
-
-TEST(FlowTable, InsertFindEraseGrow) {
-  FlowTable t(4);
-  std::vector<FlowKey> keys;
-  for (std::uint32_t i = 0; i < 1000; ++i) {
-    IpAddress a, b;
-    a.family = b.family = 4;
-    a.bytes[3] = static_cast<std::uint8_t>(i);
-    b.bytes[2] = static_cast<std::uint8_t>(i >> 8);
-    Direction d;
-    keys.push_back(FlowKey::make(a, static_cast<std::uint16_t>(i), b, 80, 6, d));
-    t.put(keys.back(), i);
-  }
-  EXPECT_EQ(t.size(), 1000u);
-  for (std::uint32_t i = 0; i < 1000; ++i) EXPECT_EQ(t.find(keys[i]), i);
-  for (std::uint32_t i = 0; i < 1000; i += 2) EXPECT_TRUE(t.erase(keys[i]));
-  for (std::uint32_t i = 0; i < 1000; ++i) EXPECT_EQ(t.find(keys[i]).has_value(), i % 2 == 1);
-  t.put(keys[1], 77);
-  EXPECT_EQ(t.find(keys[1]), 77u);
-  EXPECT_EQ(t.size(), 500u);
-}
-
-TEST(FlowTable, AgreesWithAMapUnderChurn) {
-  auto key_of = [](std::uint32_t id) {
-    IpAddress a, b;
-    a.family = b.family = 4;
-    std::memcpy(a.bytes.data(), &id, 4);
-    b.bytes[0] = 10;
-    Direction d;
-    return FlowKey::make(a, static_cast<std::uint16_t>(id * 7), b, 443, 6, d);
-  };
-  FlowTable table(16);
-  std::map<std::uint32_t, std::uint32_t> model;
-  std::uint32_t next_id = 0, rng = 99;
-  auto random = [&] { return rng = rng * 1103515245u + 12345u; };
-  for (int step = 0; step < 100000; ++step) {
-    const std::uint32_t r = random() >> 8;
-    if (r % 3 != 0 || model.empty()) {
-      table.put(key_of(next_id), r);
-      model[next_id++] = r;
-    } else if (r % 7 == 0) {  // overwrite a live one
-      auto it = model.lower_bound(r % next_id);
-      if (it == model.end()) it = model.begin();
-      table.put(key_of(it->first), it->second = r ^ 1);
-    } else {
-      auto it = model.lower_bound(r % next_id);
-      if (it == model.end()) it = model.begin();
-      EXPECT_TRUE(table.erase(key_of(it->first)));
-      EXPECT_FALSE(table.erase(key_of(it->first)));
-      model.erase(it);
-    }
-    if (step % 997 == 0) {
-      ASSERT_EQ(table.size(), model.size());
-      for (const auto& [id, handle] : model) ASSERT_EQ(table.find(key_of(id)), handle);
-      ASSERT_FALSE(table.find(key_of(next_id)).has_value());
-    }
-  }
 }
 
 TEST(TaggedIndex, AgreesWithAMapUnderChurnAndMoves) {

@@ -39,7 +39,6 @@
 #include "tcplens/capture/raw_packet.hpp"
 #include "tcplens/decode/decoded_packet.hpp"
 #include "tcplens/flow/flow_key.hpp"
-#include "tcplens/flow/flow_table.hpp"
 #include "tcplens/flow/tagged_index.hpp"
 #include "tcplens/tcp/anomaly.hpp"
 #include "tcplens/tcp/send_history.hpp"
