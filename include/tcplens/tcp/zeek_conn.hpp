@@ -24,9 +24,9 @@
 #include <string_view>
 #include <vector>
 
+#include "tcplens/flow/chunked_vector.hpp"
 #include "tcplens/flow/flow_key.hpp"
 #include "tcplens/flow/tagged_index.hpp"
-#include "tcplens/tcp/stream_tracker.hpp"
 
 namespace tcplens::zeek {
 
