@@ -9,6 +9,7 @@ namespace tcplens {
 namespace {
 
 constexpr std::size_t kReadChunk = 1u << 20;
+constexpr std::size_t kLineRoom = 64u << 10;  // a line past the budget, before the spill
 
 }  // namespace
 
@@ -150,6 +151,9 @@ SortedLines::SortedLines(int fd, std::string header, Decorate decorate, std::siz
 SortedLines::~SortedLines() = default;
 
 bool SortedLines::write(std::string_view line, std::uint64_t sort_key) {
+  // Room for the whole run at once: grown by doubling, the buffer would hold up to twice the
+  // budget for the rest of the run (spill() keeps it for the next run).
+  if (text_.capacity() < budget_ + kLineRoom) text_.reserve(budget_ + kLineRoom);
   at_.push_back(static_cast<std::uint32_t>(text_.size()));
   const auto len = static_cast<std::uint32_t>(line.size());
   text_.append(reinterpret_cast<const char*>(&sort_key), sizeof sort_key);

@@ -67,7 +67,7 @@ class SortedLines final : public OrderedText {
   // `header` is written first; `decorate(n, line, out)` writes the n-th line (from 1) in
   // order, e.g. with a number inserted.
   using Decorate = std::function<void(std::uint64_t, std::string_view, Output&)>;
-  SortedLines(int fd, std::string header, Decorate decorate, std::size_t memory_budget = 16u << 20);
+  SortedLines(int fd, std::string header, Decorate decorate, std::size_t memory_budget = 4u << 20);
   ~SortedLines() override;
   bool write(std::string_view line, std::uint64_t sort_key) override;
   bool finish() override;
