@@ -96,9 +96,11 @@ struct Worker {
   std::uint64_t packets = 0;
 };
 
-// An item at `meta`'s place, with no text yet (at the end of the batch's text).
-Item placed(const ItemMeta& meta, const Batch& b, Item::Kind kind) {
-  Item it;
+// A new item at `meta`'s place, with no text yet (at the end of the batch's text). Filled
+// in place: an Item built on the stack and copied in is read back wider than it was written,
+// and that store-forwarding stall cost a tenth of `print -n`'s time.
+Item& placed(const ItemMeta& meta, Batch& b, Item::Kind kind) {
+  Item& it = b.items.emplace_back();
   it.frame = meta.frame;
   it.phase = meta.phase;
   it.stream = meta.stream;
@@ -111,26 +113,24 @@ Item placed(const ItemMeta& meta, const Batch& b, Item::Kind kind) {
 
 void BatchTarget::item(const ItemMeta& meta, Emitter& e) {
   Batch& b = *w_.batch;
-  Item it = placed(meta, b, Item::Kind::Text);
+  Item& it = placed(meta, b, Item::Kind::Text);
   it.sort_key = e.sort_key();
   it.begin = static_cast<std::uint32_t>(e.item_start());
   it.patch_begin = static_cast<std::uint32_t>(b.patches.size());
   it.patch_count = static_cast<std::uint16_t>(e.patch_count());
   for (std::size_t i = 0; i < e.patch_count(); ++i) b.patches.push_back(e.patches()[i]);
-  b.items.push_back(it);
 }
 
 void BatchTarget::record(const ItemMeta& meta, ConnectionRecord& r) {
   Batch& b = *w_.batch;
-  Item it = placed(meta, b, Item::Kind::Record);
+  Item& it = placed(meta, b, Item::Kind::Record);
   it.record = static_cast<std::uint32_t>(b.records.size());
   b.records.push_back(std::move(r));
-  b.items.push_back(it);
 }
 
 void BatchTarget::marker(const ItemMeta& meta) {
   Batch& b = *w_.batch;
-  b.items.push_back(placed(meta, b, meta.phase == Phase::Began ? Item::Kind::Began : Item::Kind::Shown));
+  placed(meta, b, meta.phase == Phase::Began ? Item::Kind::Began : Item::Kind::Shown);
 }
 
 // Writes all of `iov` to `fd` (and consumes it); false on an error.
