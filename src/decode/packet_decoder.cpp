@@ -319,6 +319,8 @@ bool Walker::ethernet_ipv4_tcp(Slice s) {
   h.fragment = h.more_fragments = false;
   h.fragment_offset = 0;
   h.ident = load_be16(ip + Ipv4View::kIdent);
+  h.flags_offset = load_be16(ip + Ipv4View::kFlagsFragOff);
+  h.checksum = load_be16(ip + Ipv4View::kChecksum);
   transport(ipproto::kTcp, segment, 0);
   return true;
 }
@@ -384,6 +386,8 @@ void Walker::ipv4(Slice s, int depth) {
   // Wireshark takes a zero total length as "assumed by TSO": the rest of the frame.
   h.reported_len = h.claimed_len == 0 ? s.wire : std::min<std::uint32_t>(h.claimed_len, s.wire);
   h.ident = v.ident();
+  h.flags_offset = load_be16(s.cap, Ipv4View::kFlagsFragOff);
+  h.checksum = load_be16(s.cap, Ipv4View::kChecksum);
   h.more_fragments = v.more_fragments();
   h.fragment_offset = v.fragment_offset();
   h.fragment = h.more_fragments || h.fragment_offset != 0;
@@ -799,7 +803,15 @@ void Walker::icmp_error(std::uint8_t type, std::uint8_t code, Slice quoted) {
     std::memcpy(e.ip.src.bytes.data(), b.data() + Ipv4View::kSrc, 4);
     std::memcpy(e.ip.dst.bytes.data(), b.data() + Ipv4View::kDst, 4);
     e.ip.claimed_len = load_be16(b, Ipv4View::kTotalLength);
-    e.ip.fragment_offset = (load_be16(b, Ipv4View::kFlagsFragOff) & 0x1fffu) * 8u;
+    // Every header field, as tshark dissects the quoted header as another IP layer.
+    e.ip.tos = b[Ipv4View::kTos];
+    e.ip.ttl = b[Ipv4View::kTtl];
+    e.ip.ident = load_be16(b, Ipv4View::kIdent);
+    e.ip.flags_offset = load_be16(b, Ipv4View::kFlagsFragOff);
+    e.ip.checksum = load_be16(b, Ipv4View::kChecksum);
+    e.ip.fragment_offset = (e.ip.flags_offset & 0x1fffu) * 8u;
+    e.ip.more_fragments = (e.ip.flags_offset & 0x2000u) != 0;
+    e.ip.fragment = e.ip.more_fragments || e.ip.fragment_offset != 0;
   } else if ((b[0] >> 4) == 6 && b.size() >= 40) {
     hlen = 40;
     e.has_ip = true;

@@ -762,26 +762,27 @@ void ip_field(EvalCtx& c, std::uint16_t id, Out& o) {
     case kIpProto: each_ip(*p, 4, [&](const IpHeader& h) { o.add_int(h.protocol); }); return;
     default: break;
   }
-  // Header bits the decoder does not keep come from the outermost header's bytes.
-  const ByteView raw4 = outer_ip(c, 4);
-  if (raw4.empty()) return;
-  const std::uint16_t frag = load_be16(raw4, 6);
-  switch (id) {
-    case kIpHdrLen: return o.add_int((raw4[0] & 0xf) * 4);
-    case kIpDsfield: return o.add_int(raw4[1]);
-    case kIpDscp: return o.add_int(raw4[1] >> 2);
-    case kIpEcn: return o.add_int(raw4[1] & 3);
-    case kIpLen: return o.add_int(load_be16(raw4, 2));
-    case kIpId: return o.add_int(load_be16(raw4, 4));
-    case kIpFlags: return o.add_int(frag >> 13);
-    case kIpFlagsRb: return o.add_int((frag >> 15) & 1);
-    case kIpFlagsDf: return o.add_int((frag >> 14) & 1);
-    case kIpFlagsMf: return o.add_int((frag >> 13) & 1);
-    case kIpFragOffset: return o.add_int((frag & 0x1fff) * 8);
-    case kIpTtl: return o.add_int(raw4[8]);
-    case kIpChecksum: return o.add_int(load_be16(raw4, 10));
-    default: return;
-  }
+  // Every IPv4 header's fields (an outer one, a tunnelled one, one quoted in an ICMP error),
+  // as tshark shows each as an IP layer of its own.
+  each_ip(*p, 4, [&](const IpHeader& h) {
+    const std::uint16_t frag = h.flags_offset;
+    switch (id) {
+      case kIpHdrLen: return o.add_int(h.header_len);
+      case kIpDsfield: return o.add_int(h.tos);
+      case kIpDscp: return o.add_int(h.tos >> 2);
+      case kIpEcn: return o.add_int(h.tos & 3);
+      case kIpLen: return o.add_int(h.claimed_len);
+      case kIpId: return o.add_int(h.ident);
+      case kIpFlags: return o.add_int(frag >> 13);
+      case kIpFlagsRb: return o.add_int((frag >> 15) & 1);
+      case kIpFlagsDf: return o.add_int((frag >> 14) & 1);
+      case kIpFlagsMf: return o.add_int((frag >> 13) & 1);
+      case kIpFragOffset: return o.add_int((frag & 0x1fff) * 8);
+      case kIpTtl: return o.add_int(h.ttl);
+      case kIpChecksum: return o.add_int(h.checksum);
+      default: return;
+    }
+  });
 }
 
 void ipv6_field(EvalCtx& c, std::uint16_t id, Out& o) {

@@ -61,7 +61,7 @@ class DisplayFilterTest : public ::testing::Test {
       RawPacket raw = test::raw_packet(bytes_[i], i + 1, times_[i].first, times_[i].second);
       const DecodedPacket& pkt = decoder.decode(raw);
       const TcpPacketAnalysis& a = tracker.on_packet(pkt, raw.number, raw.ts);
-      StreamSummary summary = tracker.summary(a.stream);
+      StreamSummary summary = a.tracked ? tracker.summary(a.stream) : StreamSummary{};
       PacketEvent ev;
       ev.raw = &raw;
       ev.pkt = &pkt;
@@ -289,6 +289,31 @@ TEST_F(DisplayFilterTest, ErrorsAsTsharkWordsThem) {
     EXPECT_EQ(e.at, c.at) << c.filter;
     if (c.at >= 0) EXPECT_EQ(e.len, c.len) << c.filter;
   }
+}
+
+// An ICMP error quotes the offending datagram's IPv4 header: tshark dissects it as a second IP
+// layer, so every ip.* field has an occurrence from each header.
+TEST_F(DisplayFilterTest, IpFieldsOfAQuotedHeader) {
+  std::vector<std::uint8_t> quoted = {0x45, 0x10, 0x00, 0x24, 0x12, 0x34, 0x40, 0x00, 7, 17, 0xab, 0xcd,
+                                      10, 0, 0, 1, 10, 0, 0, 2,
+                                      0x9c, 0x40, 0x00, 0x35, 0x00, 0x10, 0x00, 0x00};  // UDP 40000 -> 53
+  std::vector<std::uint8_t> b = {0x45, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 64, 1, 0x00, 0x00,
+                                 10, 0, 0, 2, 10, 0, 0, 1,
+                                 3, 3, 0, 0, 0, 0, 0, 0};  // ICMP port unreachable
+  b.insert(b.end(), quoted.begin(), quoted.end());
+  b[3] = static_cast<std::uint8_t>(b.size());
+  bytes_ = {b};
+  times_ = {{0, 0}};
+  EXPECT_TRUE(match("ip.ttl == 64 && ip.ttl == 7", 0));
+  EXPECT_TRUE(match("ip.id == 0x1234", 0));
+  EXPECT_TRUE(match("ip.id == 7", 0));
+  EXPECT_TRUE(match("ip.flags.df == 1", 0));  // only the quoted header sets DF
+  EXPECT_FALSE(match("ip.flags.mf == 1", 0));
+  EXPECT_TRUE(match("ip.dsfield.dscp == 4", 0));
+  EXPECT_TRUE(match("ip.checksum == 0xabcd", 0));
+  EXPECT_TRUE(match("ip.len == 36", 0));
+  EXPECT_TRUE(match("ip.hdr_len == 20", 0));
+  EXPECT_FALSE(match("ip.ttl > 64", 0));
 }
 
 TEST(DisplayFilterFormat, MarkerUnderThePlace) {

@@ -109,6 +109,8 @@ struct IpHeader {
   std::uint8_t tos = 0;
   IpAddress src;
   IpAddress dst;
+  std::uint16_t flags_offset = 0;  // IPv4: the flags and fragment offset word, as sent
+  std::uint16_t checksum = 0;      // IPv4: the header checksum, as sent
   std::uint32_t header_len = 0;   // including IPv6 extension headers
   std::uint32_t claimed_len = 0;  // total length the header claims (IPv6: 40 + payload length)
   std::uint32_t reported_len = 0;  // min(claimed, what was on the wire); 0-length TSO taken as wire
