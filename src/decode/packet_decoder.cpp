@@ -115,6 +115,9 @@ void DecodedPacket::reset_all_but_ip_and_tcp() {
   if (ip_depth >= 2) outer_ip = IpHeader{};
   ip_depth = 0;
   udp = UdpDatagram{};
+  has_tunnel_udp = false;
+  icmp = {};
+  inner_ethernet = {};
   // icmp_error is written only after in_icmp_error is set (Walker::icmp_error): 192 bytes
   // not cleared for every other packet.
   if (in_icmp_error) icmp_error = IcmpError{};
@@ -172,6 +175,11 @@ class Walker {
     }
   }
   void add(Layer layer) { out_.layers |= layer_bit(layer); }
+  // A transport header inside a UDP tunnel is about to take `udp`'s place: keep the outer one.
+  void keep_tunnel_udp() {
+    out_.tunnel_udp = out_.udp;
+    out_.has_tunnel_udp = true;
+  }
   // A tunnel: its layer bit and an entry in the encapsulation chain.
   void tunnel(Layer layer) {
     add(layer);
@@ -328,6 +336,7 @@ bool Walker::ethernet_ipv4_tcp(Slice s) {
 void Walker::ethernet(Slice s, int depth) {
   if (auto st = EthernetView::check(s.cap); st != DecodeStatus::Ok) return stop(Layer::Link, st);
   add(Layer::Link);
+  if (depth > 0) out_.inner_ethernet = s.cap;
   EthernetView v(s.cap);
   std::uint16_t type = v.ether_type();
   Slice p = s.after(EthernetView::kHeaderLen);
@@ -406,6 +415,8 @@ void Walker::ipv6(Slice s, int depth) {
   h.version = 6;
   h.ttl = v.hop_limit();
   h.tos = v.traffic_class();
+  h.flow_label = v.flow_label();
+  h.next_header = v.next_header();
   h.src.family = h.dst.family = 6;
   std::memcpy(h.src.bytes.data(), v.src(), 16);
   std::memcpy(h.dst.bytes.data(), v.dst(), 16);
@@ -455,6 +466,7 @@ void Walker::transport(std::uint8_t proto, Slice s, int depth) {
   switch (proto) {
     case ipproto::kTcp:
       add(Layer::Tcp);  // out_.tcp is as reset() left it: no layer before writes it
+      if (out_.has(Layer::Udp)) keep_tunnel_udp();
       out_.udp = UdpDatagram{};
       out_.layers &= ~layer_bit(Layer::Udp);
       tcp(s, out_.tcp);
@@ -482,6 +494,7 @@ void Walker::transport(std::uint8_t proto, Slice s, int depth) {
     case ipproto::kIcmp: {
       add(Layer::Icmp);
       if (s.cap.size() < 8) return stop(Layer::Icmp, DecodeStatus::Truncated);
+      out_.icmp = s.cap;
       std::uint8_t type = s.cap[0];
       // Destination unreachable, source quench, redirect, time exceeded, parameter problem.
       if (type == 3 || type == 4 || type == 5 || type == 11 || type == 12)
@@ -491,6 +504,7 @@ void Walker::transport(std::uint8_t proto, Slice s, int depth) {
     case ipproto::kIcmpv6: {
       add(Layer::Icmpv6);
       if (s.cap.size() < 8) return stop(Layer::Icmpv6, DecodeStatus::Truncated);
+      out_.icmp = s.cap;
       std::uint8_t type = s.cap[0];
       if (type >= 1 && type <= 4) icmp_error(type, s.cap[1], s.after(8));
       return;
@@ -532,12 +546,14 @@ void Walker::tcp(Slice s, TcpSegment& seg) {
 }
 
 void Walker::udp(Slice s, int depth) {
+  if (out_.has(Layer::Udp)) keep_tunnel_udp();
   add(Layer::Udp);
   if (auto st = UdpView::check(s.cap); st != DecodeStatus::Ok) return stop(Layer::Udp, st);
   UdpView v(s.cap);
   out_.udp.src_port = v.src_port();
   out_.udp.dst_port = v.dst_port();
   out_.udp.length = v.length();
+  out_.udp.checksum = v.checksum();
   out_.udp.payload = v.payload();
   // As Wireshark's UDP, the lower port is tried first, then the higher.
   const std::uint16_t lo = std::min(v.src_port(), v.dst_port()), hi = std::max(v.src_port(), v.dst_port());
@@ -821,10 +837,24 @@ void Walker::icmp_error(std::uint8_t type, std::uint8_t code, Slice quoted) {
     std::memcpy(e.ip.src.bytes.data(), b.data() + Ipv6View::kSrc, 16);
     std::memcpy(e.ip.dst.bytes.data(), b.data() + Ipv6View::kDst, 16);
     e.ip.claimed_len = 40u + load_be16(b, Ipv6View::kPayloadLength);
+    const Ipv6View v(b);
+    e.ip.ttl = v.hop_limit();
+    e.ip.tos = v.traffic_class();
+    e.ip.flow_label = v.flow_label();
+    e.ip.next_header = v.next_header();
   } else {
     return;
   }
   e.ip.header_len = static_cast<std::uint32_t>(hlen);
+  if (proto == ipproto::kUdp && e.ip.fragment_offset == 0 && b.size() >= hlen + UdpView::kHeaderLen) {
+    const UdpView v(b.subspan(hlen));
+    e.has_udp = true;
+    e.udp.src_port = v.src_port();
+    e.udp.dst_port = v.dst_port();
+    e.udp.length = v.length();
+    e.udp.checksum = v.checksum();
+    e.udp.payload = v.payload();
+  }
   if (proto == ipproto::kTcp && e.ip.fragment_offset == 0) {
     Slice t{b.subspan(hlen), static_cast<std::uint32_t>(b.size() - hlen)};
     TcpSegment& seg = e.tcp;
@@ -844,6 +874,8 @@ void Walker::icmp_error(std::uint8_t type, std::uint8_t code, Slice quoted) {
       seg.checksum = v.checksum();
       seg.urgent_ptr = v.urgent_ptr();
       seg.options = parse_tcp_options(v.options());
+      seg.header = t.cap.subspan(0, seg.header_len);
+      seg.payload = v.payload();  // what the error quoted of it (tcp.payload); no tcp.len
     }
   }
 }

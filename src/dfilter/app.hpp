@@ -16,6 +16,8 @@ struct AppResult {
   bool mdns = false;      // mDNS (its frames have the dns.* fields but not `dns`)
   ByteView dns_message;  // from the DNS header on
   std::string names;     // scratch for DNS names (reused)
+  // The other protocols the Wireshark-style renderer names in the Protocol column.
+  bool ssh = false, smtp = false, ftp = false, resp = false;
 };
 
 }  // namespace tcplens::dfilter

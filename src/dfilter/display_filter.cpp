@@ -30,6 +30,7 @@ class AppState {
     PerThread& t = threads_[std::this_thread::get_id()];
     AppResult& r = t.result;
     r.http = r.dns = r.mdns = false;
+    r.ssh = r.smtp = r.ftp = r.resp = false;
     r.http_message = {};
     r.dns_message = {};
     if (ev.pkt == nullptr || ev.tcp == nullptr) return r;
@@ -37,6 +38,14 @@ class AppState {
     if (c.protocol.compare(0, 4, "HTTP") == 0) {
       r.http = true;
       r.http_message = t.renderer.http_message();
+    } else if (c.protocol.compare(0, 3, "SSH") == 0) {
+      r.ssh = true;
+    } else if (c.protocol == "SMTP" || c.protocol == "IMF") {
+      r.smtp = true;
+    } else if (c.protocol == "FTP") {
+      r.ftp = true;
+    } else if (c.protocol == "RESP") {
+      r.resp = true;
     } else if (c.protocol == "DNS" || c.protocol == "MDNS") {
       r.dns = true;
       r.mdns = c.protocol == "MDNS";

@@ -15,6 +15,7 @@
 #include "dfilter/program.hpp"
 #include "render/wireshark/dns_info.hpp"
 #include "tcplens/capture/link_type.hpp"
+#include "tcplens/wire/ip.hpp"
 #include "tcplens/engine/connection_record.hpp"
 #include "tcplens/engine/packet_event.hpp"
 #include "tcplens/engine/sink.hpp"
@@ -30,13 +31,16 @@ enum F : std::uint16_t {
   kVlan, kVlanId, kVlanPriority, kVlanCfi, kVlanEtype,
   kArp, kArpHwType, kArpProtoType, kArpHwSize, kArpProtoSize, kArpOpcode, kArpSrcHw, kArpSrcIp, kArpDstHw,
   kArpDstIp,
+  kSll, kNullLink, kGre, kErspan, kVxlan, kGeneve, kTeredo, kGtp, kL2tp, kMpls, kPpp, kPppoes, kLlc, kChdlc,
+  kWlan, kRadiotap, kEsp,
   kIp, kIpVersion, kIpHdrLen, kIpDsfield, kIpDscp, kIpEcn, kIpLen, kIpId, kIpFlags, kIpFlagsRb, kIpFlagsDf,
   kIpFlagsMf, kIpFragOffset, kIpTtl, kIpProto, kIpChecksum, kIpSrc, kIpDst, kIpAddr, kIpSrcHost, kIpDstHost,
   kIpHost,
   kIpv6, kIpv6Version, kIpv6Tclass, kIpv6Flow, kIpv6Plen, kIpv6Nxt, kIpv6Hlim, kIpv6Src, kIpv6Dst, kIpv6Addr,
   kTcp, kTcpSrcPort, kTcpDstPort, kTcpPort, kTcpStream, kTcpCompleteness, kTcpLen, kTcpSeq, kTcpSeqRaw,
-  kTcpNxtSeq, kTcpAck, kTcpAckRaw, kTcpHdrLen, kTcpFlags, kTcpFlagsRes, kTcpFlagsNs, kTcpFlagsCwr,
-  kTcpFlagsEcn, kTcpFlagsUrg, kTcpFlagsAck, kTcpFlagsPush, kTcpFlagsReset, kTcpFlagsSyn, kTcpFlagsFin,
+  kTcpNxtSeq, kTcpAck, kTcpAckRaw, kTcpHdrLen, kTcpFlags, kTcpFlagsRes, kTcpFlagsAe, kTcpFlagsCwr,
+  kTcpFlagsEce, kTcpFlagsAce, kTcpFlagsStr, kTcpAckNonzero, kTcpChecksumStatus, kTcpOptionKind, kTcpOptionLen,
+  kTcpFlagsUrg, kTcpFlagsAck, kTcpFlagsPush, kTcpFlagsReset, kTcpFlagsSyn, kTcpFlagsFin,
   kTcpWindowSizeValue, kTcpWindowSize, kTcpWindowScale, kTcpChecksum, kTcpUrgentPointer, kTcpOptions,
   kTcpOptMss, kTcpOptMssVal, kTcpOptWscale, kTcpOptWscaleShift, kTcpOptWscaleMult, kTcpOptSackPerm,
   kTcpOptSack, kTcpOptSackLe, kTcpOptSackRe, kTcpOptTimestamp, kTcpOptTsval, kTcpOptTsecr, kTcpPayload,
@@ -53,6 +57,7 @@ enum F : std::uint16_t {
   kHttp, kHttpRequest, kHttpResponse, kHttpMethod, kHttpUri, kHttpReqVersion, kHttpFullUri, kHttpCode,
   kHttpPhrase, kHttpRespVersion, kHttpHost, kHttpUserAgent, kHttpContentType, kHttpContentLength,
   kHttpServer, kHttpLocation, kHttpReferer, kHttpCookie, kHttpConnection, kHttpAccept, kHttpAuthorization,
+  kSsh, kSmtp, kFtp, kResp,
   kConn, kConnHandshake, kConnTeardown, kConnInitiator, kConnResetBy, kConnTimeWait, kConnClientState,
   kConnServerState, kConnIrtt, kConnBytes, kConnRetransmissions, kConnDuration, kConnZeekState,
   kConnStream, kConnCompleteness,
@@ -101,6 +106,23 @@ std::vector<FieldInfo> make_registry() {
       {"arp.src.proto_ipv4", FType::Ipv4, kArpSrcIp, kD, "sender IPv4 address"},
       {"arp.dst.hw_mac", FType::Ether, kArpDstHw, kD, "target MAC"},
       {"arp.dst.proto_ipv4", FType::Ipv4, kArpDstIp, kD, "target IPv4 address"},
+      {"sll", FType::Protocol, kSll, kD, "Linux cooked capture (v1 or v2)"},
+      {"null", FType::Protocol, kNullLink, kD, "BSD loopback (DLT_NULL, DLT_LOOP)"},
+      {"gre", FType::Protocol, kGre, kD, "GRE (PPTP's enhanced GRE and ERSPAN's too)"},
+      {"erspan", FType::Protocol, kErspan, kD, "ERSPAN"},
+      {"vxlan", FType::Protocol, kVxlan, kD, "VXLAN (UDP 4789)"},
+      {"geneve", FType::Protocol, kGeneve, kD, "Geneve (UDP 6081)"},
+      {"teredo", FType::Protocol, kTeredo, kD, "Teredo (UDP 3544)"},
+      {"gtp", FType::Protocol, kGtp, kD, "GTP-U (UDP 2152)"},
+      {"l2tp", FType::Protocol, kL2tp, kD, "L2TPv2 (UDP 1701)"},
+      {"mpls", FType::Protocol, kMpls, kD, "MPLS label stack"},
+      {"ppp", FType::Protocol, kPpp, kD, "PPP"},
+      {"pppoes", FType::Protocol, kPppoes, kD, "PPPoE session"},
+      {"llc", FType::Protocol, kLlc, kD, "802.2 LLC"},
+      {"chdlc", FType::Protocol, kChdlc, kD, "Cisco HDLC"},
+      {"wlan", FType::Protocol, kWlan, kD, "IEEE 802.11"},
+      {"radiotap", FType::Protocol, kRadiotap, kD, "radiotap header"},
+      {"esp", FType::Protocol, kEsp, kD, "IPsec ESP (IP protocol 50)"},
       {"ip", FType::Protocol, kIp, kD, "IPv4 (each header of a tunnel, and one quoted in ICMP)"},
       {"ip.version", FType::Uint8, kIpVersion, kD, "4"},
       {"ip.hdr_len", FType::Uint8, kIpHdrLen, kD, "header length in bytes"},
@@ -143,14 +165,18 @@ std::vector<FieldInfo> make_registry() {
       {"tcp.seq", FType::Uint32, kTcpSeq, kT, "relative sequence number"},
       {"tcp.seq_raw", FType::Uint32, kTcpSeqRaw, kD, "sequence number"},
       {"tcp.nxtseq", FType::Uint32, kTcpNxtSeq, kT, "relative next sequence number"},
-      {"tcp.ack", FType::Uint32, kTcpAck, kT, "relative acknowledgment number (ACK set)"},
-      {"tcp.ack_raw", FType::Uint32, kTcpAckRaw, kD, "acknowledgment number (ACK set)"},
+      {"tcp.ack", FType::Uint32, kTcpAck, kT, "acknowledgment number: relative when ACK is set, else as sent"},
+      {"tcp.ack_raw", FType::Uint32, kTcpAckRaw, kD, "acknowledgment number as sent"},
+      {"tcp.ack.nonzero", FType::None, kTcpAckNonzero, kD, "the acknowledgment number is nonzero while ACK is not set"},
       {"tcp.hdr_len", FType::Uint8, kTcpHdrLen, kD, "header length in bytes"},
       {"tcp.flags", FType::Uint16, kTcpFlags, kD, "flags (12 bits)"},
       {"tcp.flags.res", FType::Boolean, kTcpFlagsRes, kD, "reserved bits"},
-      {"tcp.flags.ns", FType::Boolean, kTcpFlagsNs, kD, "nonce (AE)"},
-      {"tcp.flags.cwr", FType::Boolean, kTcpFlagsCwr, kD, "CWR"},
-      {"tcp.flags.ecn", FType::Boolean, kTcpFlagsEcn, kD, "ECE"},
+      {"tcp.flags.ae", FType::Boolean, kTcpFlagsAe, kT, "AE (Accurate ECN; was NS)"},
+      {"tcp.flags.cwr", FType::Boolean, kTcpFlagsCwr, kT, "CWR"},
+      {"tcp.flags.ece", FType::Boolean, kTcpFlagsEce, kT, "ECE"},
+      {"tcp.flags.ace", FType::Uint8, kTcpFlagsAce, kT,
+       "AccECN counter (AE, CWR, ECE as one number) after an AccECN SYN; then instead of the three"},
+      {"tcp.flags.str", FType::String, kTcpFlagsStr, kT, "the flags as tshark draws them (\"·······A··S·\")"},
       {"tcp.flags.urg", FType::Boolean, kTcpFlagsUrg, kD, "URG"},
       {"tcp.flags.ack", FType::Boolean, kTcpFlagsAck, kD, "ACK"},
       {"tcp.flags.push", FType::Boolean, kTcpFlagsPush, kD, "PSH"},
@@ -162,8 +188,11 @@ std::vector<FieldInfo> make_registry() {
       {"tcp.window_size_scalefactor", FType::Int32, kTcpWindowScale, kT,
        "multiplier (-1 unknown, -2 no scaling)"},
       {"tcp.checksum", FType::Uint16, kTcpChecksum, kD, "checksum"},
+      {"tcp.checksum.status", FType::Uint8, kTcpChecksumStatus, kD, "2 (unverified: tshark does not check by default)"},
       {"tcp.urgent_pointer", FType::Uint16, kTcpUrgentPointer, kD, "urgent pointer"},
       {"tcp.options", FType::Bytes, kTcpOptions, kD, "the options' bytes"},
+      {"tcp.option_kind", FType::Uint8, kTcpOptionKind, kD, "each option's kind, in order"},
+      {"tcp.option_len", FType::Uint8, kTcpOptionLen, kD, "each option's length (not of EOL, NOP)"},
       {"tcp.options.mss", FType::None, kTcpOptMss, kD, "MSS option present"},
       {"tcp.options.mss_val", FType::Uint16, kTcpOptMssVal, kD, "MSS value"},
       {"tcp.options.wscale", FType::None, kTcpOptWscale, kD, "window scale option present"},
@@ -246,6 +275,10 @@ std::vector<FieldInfo> make_registry() {
       {"http.connection", FType::String, kHttpConnection, kS, "Connection header"},
       {"http.accept", FType::String, kHttpAccept, kS, "Accept header"},
       {"http.authorization", FType::String, kHttpAuthorization, kS, "Authorization header"},
+      {"ssh", FType::Protocol, kSsh, kS, "SSH (a frame the SSH dissector summarises, as the Protocol column)"},
+      {"smtp", FType::Protocol, kSmtp, kS, "SMTP (a command, reply or mail data completed in the frame)"},
+      {"ftp", FType::Protocol, kFtp, kS, "FTP control connection (port 21)"},
+      {"resp", FType::Protocol, kResp, kS, "Redis RESP (port 6379)"},
       {"conn", FType::Protocol, kConn, kC, "a connection record (tcplens conns)"},
       {"conn.handshake", FType::String, kConnHandshake, kC, "complete, unanswered, rejected, ..."},
       {"conn.teardown", FType::String, kConnTeardown, kC, "four_way, three_way, reset, open, ..."},
@@ -316,15 +349,6 @@ ByteView outer_ip(EvalCtx& c, int version) {
   if (version == 4 && d.size() < 20) return {};
   if (version == 6 && d.size() < 40) return {};
   return d;
-}
-
-// The transport header's bytes when there is one IP layer and no reassembly.
-ByteView transport(EvalCtx& c) {
-  const DecodedPacket* p = c.ev->pkt;
-  if (p == nullptr || p->ip_depth != 1 || p->reassembled || (p->ip.fragment && p->ip.fragment_offset)) return {};
-  const ByteView ip = outer_ip(c, p->ip.version);
-  if (ip.empty() || p->ip.header_len > ip.size()) return {};
-  return ip.subspan(p->ip.header_len);
 }
 
 struct Out {
@@ -593,6 +617,28 @@ void conn_field(EvalCtx& c, std::uint16_t id, Out& o) {
   }
 }
 
+// tcp.flags.str: one character per flag bit from the top (reserved, AE, CWR, ECE, URG, ACK,
+// PSH, RST, SYN, FIN), its letter when set, else a middle dot; an ACE counter takes the
+// AE-CWR-ECE places as "-N-".
+void add_flags_text(EvalCtx& c, Out& o, std::uint16_t flags, int ace) {
+  static constexpr char kLetters[] = "RRRACEUAPRSF";
+  static constexpr char kDot[] = "\xc2\xb7";  // U+00B7
+  std::uint8_t* p = scratch(c, 24);
+  if (p == nullptr) return;
+  std::size_t n = 0;
+  for (int i = 0; i < 12; ++i) {
+    if (ace >= 0 && i >= 3 && i <= 5) {
+      p[n++] = i == 4 ? static_cast<std::uint8_t>('0' + ace) : '-';
+    } else if (flags & (0x800u >> i)) {
+      p[n++] = static_cast<std::uint8_t>(kLetters[i]);
+    } else {
+      p[n++] = static_cast<std::uint8_t>(kDot[0]);
+      p[n++] = static_cast<std::uint8_t>(kDot[1]);
+    }
+  }
+  o.add_bytes(p, n);
+}
+
 void tcp_field(EvalCtx& c, std::uint16_t id, Out& o) {
   const PacketEvent& ev = *c.ev;
   const TcpSegment* own = own_tcp(ev.pkt);
@@ -615,9 +661,8 @@ void tcp_field(EvalCtx& c, std::uint16_t id, Out& o) {
       if (own) o.add_int(own->src_port), o.add_int(own->dst_port);
       if (quoted) o.add_int(quoted->src_port), o.add_int(quoted->dst_port);
       return;
-    case kTcpSeqRaw:
+    case kTcpSeqRaw:  // tshark gives a quoted header tcp.seq (as sent) but no seq_raw
       if (own && own->fixed_valid) o.add_int(own->seq);
-      if (quoted && quoted->fixed_valid) o.add_int(quoted->seq);
       return;
     default: break;
   }
@@ -641,14 +686,28 @@ void tcp_field(EvalCtx& c, std::uint16_t id, Out& o) {
         if (n.has_nxtseq) o.add_int(n.nxtseq);
       }
       return;
-    case kTcpAck: if (ack) o.add_int(a && ev.summary ? numbers().ack : s.ack); return;
-    case kTcpAckRaw: if (ack) o.add_int(s.ack); return;
+    // Both are there when ACK is not set (tshark 4.0): the number as sent.
+    case kTcpAck: return o.add_int(a && ev.summary ? numbers().ack : s.ack);
+    case kTcpAckRaw: return o.add_int(s.ack);
+    case kTcpAckNonzero: if (!ack && s.ack != 0) o.add_none(); return;
     case kTcpHdrLen: return o.add_int(s.header_len);
     case kTcpFlags: return o.add_int(s.flags);
     case kTcpFlagsRes: return o.add_int((s.flags & tcpflag::kReserved) ? 1 : 0);
-    case kTcpFlagsNs: return o.add_int((s.flags & tcpflag::kAe) ? 1 : 0);
-    case kTcpFlagsCwr: return o.add_int((s.flags & tcpflag::kCwr) ? 1 : 0);
-    case kTcpFlagsEcn: return o.add_int((s.flags & tcpflag::kEce) ? 1 : 0);
+    case kTcpFlagsAe: case kTcpFlagsCwr: case kTcpFlagsEce: case kTcpFlagsAce: case kTcpFlagsStr: {
+      // Once both SYNs negotiated Accurate ECN, tshark shows the three bits of every later
+      // non-SYN segment as one counter, ACE (RFC 9768).
+      const bool ace = a != nullptr && a->use_ace;
+      const int ace_value = ((s.flags & tcpflag::kAe) ? 4 : 0) | ((s.flags & tcpflag::kCwr) ? 2 : 0) |
+                            ((s.flags & tcpflag::kEce) ? 1 : 0);
+      if (id == kTcpFlagsAce) {
+        if (ace) o.add_int(ace_value);
+        return;
+      }
+      if (id == kTcpFlagsStr) return add_flags_text(c, o, s.flags, ace ? ace_value : -1);
+      if (ace) return;
+      const std::uint16_t bit = id == kTcpFlagsAe ? tcpflag::kAe : id == kTcpFlagsCwr ? tcpflag::kCwr : tcpflag::kEce;
+      return o.add_int((s.flags & bit) ? 1 : 0);
+    }
     case kTcpFlagsUrg: return o.add_int((s.flags & tcpflag::kUrg) ? 1 : 0);
     case kTcpFlagsAck: return o.add_int(ack ? 1 : 0);
     case kTcpFlagsPush: return o.add_int((s.flags & tcpflag::kPsh) ? 1 : 0);
@@ -669,6 +728,26 @@ void tcp_field(EvalCtx& c, std::uint16_t id, Out& o) {
   const TcpOptions& op = s.options;
   switch (id) {
     case kTcpChecksum: return o.add_int(s.checksum);
+    case kTcpChecksumStatus: return o.add_int(2);
+    case kTcpOptionKind: case kTcpOptionLen: {
+      // Each option as tshark lists them: EOL and NOP are one byte (no length), every other
+      // kind has a length byte; a length under 2 or past the header ends the walk.
+      const ByteView opts = s.header.subspan(std::min<std::size_t>(20, s.header.size()));
+      for (std::size_t i = 0; i < opts.size();) {
+        const std::uint8_t kind = opts[i];
+        if (kind <= 1) {
+          if (id == kTcpOptionKind) o.add_int(kind);
+          ++i;
+          continue;
+        }
+        if (i + 1 >= opts.size()) break;
+        const std::uint8_t len = opts[i + 1];
+        o.add_int(id == kTcpOptionKind ? kind : len);
+        if (len < 2 || i + len > opts.size()) break;
+        i += len;
+      }
+      return;
+    }
     case kTcpUrgentPointer: return o.add_int(s.urgent_ptr);
     case kTcpOptions:
       if (s.header_len > 20) o.add_bytes(s.header.data() + 20, s.header.size() - 20);
@@ -801,23 +880,22 @@ void ipv6_field(EvalCtx& c, std::uint16_t id, Out& o) {
     case kIpv6Version: each_ip(*p, 6, [&](const IpHeader&) { o.add_int(6); }); return;
     default: break;
   }
-  const ByteView r = outer_ip(c, 6);
-  if (r.empty()) return;
-  const std::uint32_t w = load_be32(r, 0);
-  switch (id) {
-    case kIpv6Tclass: return o.add_int((w >> 20) & 0xff);
-    case kIpv6Flow: return o.add_int(w & 0xfffff);
-    case kIpv6Plen: return o.add_int(load_be16(r, 4));
-    case kIpv6Nxt: return o.add_int(r[6]);
-    case kIpv6Hlim: return o.add_int(r[7]);
-    default: return;
-  }
+  // Every IPv6 header's (outer, tunnelled, quoted in an ICMPv6 error), as for ip.*.
+  each_ip(*p, 6, [&](const IpHeader& h) {
+    switch (id) {
+      case kIpv6Tclass: return o.add_int(h.tos);
+      case kIpv6Flow: return o.add_int(h.flow_label);
+      case kIpv6Plen: return o.add_int(h.claimed_len - 40);
+      case kIpv6Nxt: return o.add_int(h.next_header);
+      case kIpv6Hlim: return o.add_int(h.ttl);
+      default: return;
+    }
+  });
 }
 
-void link_field(EvalCtx& c, std::uint16_t id, Out& o) {
-  const RawPacket& raw = *c.ev->raw;
-  const ByteView d = raw.data;
-  if (raw.linktype != linktype::kEthernet || d.size() < 14) return;
+// The eth.*, vlan.* and arp.* fields of one Ethernet frame (`d` from its first byte).
+void ethernet_fields(ByteView d, std::uint16_t id, Out& o) {
+  if (d.size() < 14) return;
   const std::uint8_t* dst = d.data();
   const std::uint8_t* src = d.data() + 6;
   switch (id) {
@@ -834,24 +912,22 @@ void link_field(EvalCtx& c, std::uint16_t id, Out& o) {
     case kEthSrcLg: return o.add_int((src[0] >> 1) & 1);
     default: break;
   }
-  if (id >= kVlan && id <= kVlanEtype) {
-    for (std::size_t off = 12; off + 6 <= d.size() && is_vlan_type(load_be16(d, off)); off += 4) {
-      const std::uint16_t tci = load_be16(d, off + 2);
-      switch (id) {
-        case kVlan: o.add_bytes(d.data() + off + 2, 4); break;
-        case kVlanId: o.add_int(tci & 0xfff); break;
-        case kVlanPriority: o.add_int(tci >> 13); break;
-        case kVlanCfi: o.add_int((tci >> 12) & 1); break;
-        case kVlanEtype: o.add_int(load_be16(d, off + 4)); break;
-        default: break;
-      }
+  std::size_t off = 12;
+  for (; off + 6 <= d.size() && is_vlan_type(load_be16(d, off)); off += 4) {
+    const std::uint16_t tci = load_be16(d, off + 2);
+    switch (id) {
+      case kVlan: o.add_bytes(d.data() + off + 2, 4); break;
+      case kVlanId: o.add_int(tci & 0xfff); break;
+      case kVlanPriority: o.add_int(tci >> 13); break;
+      case kVlanCfi: o.add_int((tci >> 12) & 1); break;
+      case kVlanEtype: o.add_int(load_be16(d, off + 4)); break;
+      default: break;
     }
-    return;
   }
+  if (id >= kVlan && id <= kVlanEtype) return;
   // ARP over Ethernet.
-  const int off = link_len(c);
-  if (off < 0 || load_be16(d, static_cast<std::size_t>(off) - 2) != 0x0806) return;
-  const ByteView arp = d.subspan(static_cast<std::size_t>(off));
+  if (off + 2 > d.size() || load_be16(d, off) != 0x0806) return;
+  const ByteView arp = d.subspan(off + 2);
   if (arp.size() < 8) return;
   const unsigned hl = arp[4], pl = arp[5];
   const bool ether_ip = hl == 6 && pl == 4 && arp.size() >= 28;
@@ -870,36 +946,74 @@ void link_field(EvalCtx& c, std::uint16_t id, Out& o) {
   }
 }
 
+// A link layer or tunnel protocol: present or not (no fields of its own).
+void encapsulation_field(EvalCtx& c, std::uint16_t id, Out& o) {
+  const RawPacket& raw = *c.ev->raw;
+  const DecodedPacket* p = c.ev->pkt;
+  bool present = false;
+  auto has = [&](Layer l) { return p != nullptr && p->has(l); };
+  switch (id) {
+    case kSll: present = raw.linktype == linktype::kLinuxSll || raw.linktype == linktype::kLinuxSll2; break;
+    case kNullLink: present = raw.linktype == linktype::kNull || raw.linktype == linktype::kLoop; break;
+    case kGre: present = has(Layer::Gre) || has(Layer::Pptp) || has(Layer::Erspan); break;
+    case kErspan: present = has(Layer::Erspan); break;
+    case kVxlan: present = has(Layer::Vxlan); break;
+    case kGeneve: present = has(Layer::Geneve); break;
+    case kTeredo: present = has(Layer::Teredo); break;
+    case kGtp: present = has(Layer::Gtpu); break;
+    case kL2tp: present = has(Layer::L2tp); break;
+    case kMpls: present = has(Layer::Mpls); break;
+    case kPpp: present = has(Layer::Ppp) || has(Layer::Pptp) || has(Layer::Pppoe); break;
+    case kPppoes: present = has(Layer::Pppoe); break;
+    case kLlc: present = has(Layer::Llc); break;
+    case kChdlc: present = has(Layer::Chdlc); break;
+    case kWlan: present = has(Layer::Wlan); break;
+    case kRadiotap: present = has(Layer::Radiotap); break;
+    case kEsp:
+      if (p != nullptr) each_ip(*p, 4, [&](const IpHeader& h) { present |= h.protocol == ipproto::kEsp; });
+      if (p != nullptr) each_ip(*p, 6, [&](const IpHeader& h) { present |= h.protocol == ipproto::kEsp; });
+      break;
+    default: break;
+  }
+  if (present) o.add_none();
+}
+
+// The link's Ethernet frame, then one inside a tunnel: tshark dissects both.
+void link_field(EvalCtx& c, std::uint16_t id, Out& o) {
+  if (id >= kSll && id <= kEsp) return encapsulation_field(c, id, o);
+  const RawPacket& raw = *c.ev->raw;
+  if (raw.linktype == linktype::kEthernet) ethernet_fields(raw.data, id, o);
+  if (c.ev->pkt != nullptr && !c.ev->pkt->inner_ethernet.empty()) ethernet_fields(c.ev->pkt->inner_ethernet, id, o);
+}
+
+void udp_field(std::uint16_t id, const UdpDatagram& u, Out& o) {
+  switch (id) {
+    case kUdp: return o.add_bytes(u.payload.data(), u.payload.size());
+    case kUdpSrcPort: return o.add_int(u.src_port);
+    case kUdpDstPort: return o.add_int(u.dst_port);
+    case kUdpPort: o.add_int(u.src_port); return o.add_int(u.dst_port);
+    case kUdpLength: return o.add_int(u.length);
+    case kUdpChecksum: return o.add_int(u.checksum);
+    case kUdpPayload: if (!u.payload.empty()) o.add_bytes(u.payload.data(), u.payload.size()); return;
+    default: return;
+  }
+}
+
 void transport_field(EvalCtx& c, std::uint16_t id, Out& o) {
   const DecodedPacket* p = c.ev->pkt;
   if (p == nullptr) return;
   if (id >= kUdp && id <= kUdpPayload) {
-    if (!p->has(Layer::Udp)) return;
-    const UdpDatagram& u = p->udp;
-    switch (id) {
-      case kUdp: return o.add_bytes(u.payload.data(), u.payload.size());
-      case kUdpSrcPort: return o.add_int(u.src_port);
-      case kUdpDstPort: return o.add_int(u.dst_port);
-      case kUdpPort: o.add_int(u.src_port); return o.add_int(u.dst_port);
-      case kUdpLength: return o.add_int(u.length);
-      case kUdpChecksum: {
-        const ByteView t = transport(c);
-        if (t.size() >= 8) o.add_int(load_be16(t, 6));
-        return;
-      }
-      case kUdpPayload: if (!u.payload.empty()) o.add_bytes(u.payload.data(), u.payload.size()); return;
-      default: return;
-    }
+    // A tunnel's UDP (VXLAN, Geneve...) and the UDP inside it are both occurrences.
+    if (p->has_tunnel_udp) udp_field(id, p->tunnel_udp, o);
+    if (p->has(Layer::Udp)) udp_field(id, p->udp, o);
+    if (p->in_icmp_error && p->icmp_error.has_udp) udp_field(id, p->icmp_error.udp, o);  // quoted
+    return;
   }
   const bool v6 = id >= kIcmpv6;
   if (!p->has(v6 ? Layer::Icmpv6 : Layer::Icmp)) return;
-  const ByteView t = transport(c);
+  const ByteView t = p->icmp;
   if (id == kIcmp || id == kIcmpv6) return o.add_bytes(t.data(), t.size());
-  if (t.size() < 8) {
-    if (p->in_icmp_error && (id == kIcmpType || id == kIcmpv6Type)) o.add_int(p->icmp_error.type);
-    if (p->in_icmp_error && (id == kIcmpCode || id == kIcmpv6Code)) o.add_int(p->icmp_error.code);
-    return;
-  }
+  if (t.size() < 8) return;
   switch (id) {
     case kIcmpType: case kIcmpv6Type: return o.add_int(t[0]);
     case kIcmpCode: case kIcmpv6Code: return o.add_int(t[1]);
@@ -974,7 +1088,10 @@ int extract(std::uint16_t id, EvalCtx& c, Value* out, int max) {
       else if (id < kUdp) tcp_field(c, id, o);
       else if (id < kDns) transport_field(c, id, o);
       else if (id < kHttp) dns_field(c, id, o);
-      else http_field(c, id, o);
+      else if (id < kSsh) http_field(c, id, o);
+      else if (c.app != nullptr && ((id == kSsh && c.app->ssh) || (id == kSmtp && c.app->smtp) ||
+                                    (id == kFtp && c.app->ftp) || (id == kResp && c.app->resp)))
+        o.add_none();
   }
   return std::min(o.n, max);
 }

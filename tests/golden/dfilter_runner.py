@@ -9,7 +9,11 @@ tshark's. For every row of INVALID.tsv, tcplens must exit non-zero (not by a sig
 say why on stderr, with tshark's message. Rows listed in --known (capture, filter id,
 reason) may differ; one that then agrees is reported so that the list stays honest.
 
-Usage: dfilter_runner.py --tool TCPLENS --corpus CORPUS [--known FILE] [--extra ARGS]
+--oracle DIR reads FILTERS.tsv, CAPTURES.txt, EXPECTED.tsv and INVALID.tsv from DIR instead of
+CORPUS/dfilter (captures stay relative to CORPUS): tests/golden/dfilter-extra holds more
+filters, made by the same tshark command.
+
+Usage: dfilter_runner.py --tool TCPLENS --corpus CORPUS [--oracle DIR] [--known FILE] [--extra ARGS]
 """
 import argparse
 import csv
@@ -36,11 +40,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tool", required=True)
     ap.add_argument("--corpus", required=True)
+    ap.add_argument("--oracle", default=None, help="the oracle's folder (default CORPUS/dfilter)")
     ap.add_argument("--known", default=None)
     ap.add_argument("--extra", default="", help="more tcplens options, space-separated")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
-    folder = os.path.join(args.corpus, "dfilter")
+    folder = args.oracle or os.path.join(args.corpus, "dfilter")
     filters = {r["id"]: r["filter"] for r in read_tsv(os.path.join(folder, "FILTERS.tsv"))}
     known = {}
     if args.known:

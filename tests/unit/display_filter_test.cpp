@@ -291,6 +291,25 @@ TEST_F(DisplayFilterTest, ErrorsAsTsharkWordsThem) {
   }
 }
 
+// tshark 4.0.17's TCP header fields: tcp.ack and tcp.ack_raw on every segment (the number
+// as sent without ACK), the flags as text, each option's kind and length.
+TEST_F(DisplayFilterTest, TcpHeaderFieldsAsTshark) {
+  EXPECT_TRUE(match("tcp.ack == 0 && tcp.ack_raw == 0", 0));  // the SYN: no ACK flag
+  EXPECT_FALSE(match("tcp.ack.nonzero", 0));
+  EXPECT_TRUE(match("tcp.ack == 1 && tcp.ack_raw == 1001", 1));
+  EXPECT_TRUE(match("tcp.flags.str == \"\u00b7\u00b7\u00b7\u00b7\u00b7\u00b7\u00b7\u00b7\u00b7\u00b7S\u00b7\"", 0));
+  EXPECT_TRUE(match("tcp.flags.str contains \"A\" && tcp.flags.str contains \"S\"", 1));
+  EXPECT_TRUE(match("tcp.flags.ae == 0 && tcp.flags.ece == 0 && tcp.flags.cwr == 0", 0));
+  EXPECT_FALSE(match("tcp.flags.ace", 2));  // no AccECN handshake
+  EXPECT_TRUE(match("tcp.option_kind == 1 && tcp.option_kind == 3", 0));  // MSS, NOP, WS
+  EXPECT_TRUE(match("tcp.option_len == 4 && tcp.option_len == 3", 0));
+  EXPECT_FALSE(match("tcp.option_len == 1", 0));  // NOP has no length
+  EXPECT_FALSE(match("tcp.option_kind", 2));
+  EXPECT_TRUE(match("tcp.checksum.status == 2", 3));
+  EXPECT_EQ(error_of("tcp.flags.ns == 1").message,
+            "Left side of \"==\" expression must be a field or function, not tcp.flags.ns.");
+}
+
 // An ICMP error quotes the offending datagram's IPv4 header: tshark dissects it as a second IP
 // layer, so every ip.* field has an occurrence from each header.
 TEST_F(DisplayFilterTest, IpFieldsOfAQuotedHeader) {

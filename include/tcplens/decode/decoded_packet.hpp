@@ -111,6 +111,8 @@ struct IpHeader {
   IpAddress dst;
   std::uint16_t flags_offset = 0;  // IPv4: the flags and fragment offset word, as sent
   std::uint16_t checksum = 0;      // IPv4: the header checksum, as sent
+  std::uint8_t next_header = 0;    // IPv6: the fixed header's (before extension headers)
+  std::uint32_t flow_label = 0;    // IPv6
   std::uint32_t header_len = 0;   // including IPv6 extension headers
   std::uint32_t claimed_len = 0;  // total length the header claims (IPv6: 40 + payload length)
   std::uint32_t reported_len = 0;  // min(claimed, what was on the wire); 0-length TSO taken as wire
@@ -146,6 +148,7 @@ struct UdpDatagram {
   std::uint16_t src_port = 0;
   std::uint16_t dst_port = 0;
   std::uint16_t length = 0;
+  std::uint16_t checksum = 0;
   ByteView payload;
 };
 
@@ -156,6 +159,8 @@ struct IcmpError {
   bool has_ip = false;
   IpHeader ip;
   TcpSegment tcp;  // fixed_valid when 16 bytes of TCP header were quoted
+  bool has_udp = false;  // a UDP header was quoted (its 8 bytes)
+  UdpDatagram udp;
 };
 
 struct DecodedPacket {
@@ -174,6 +179,12 @@ struct DecodedPacket {
   IpHeader outer_ip;  // outermost, when ip_depth > 1
   TcpSegment tcp;
   UdpDatagram udp;
+  // The UDP header a tunnel came in (VXLAN, Geneve, GTP-U...) when a transport header
+  // inside it took `udp`'s place (`udp` is then the inner UDP, or unset under TCP).
+  UdpDatagram tunnel_udp;
+  bool has_tunnel_udp = false;
+  ByteView icmp;  // the innermost ICMP or ICMPv6 header (8 bytes or more) and what follows
+  ByteView inner_ethernet;  // an Ethernet frame inside a tunnel (VXLAN, Geneve, GRE...), the last one
   IcmpError icmp_error;
   bool in_icmp_error = false;  // icmp_error is set
   bool reassembled = false;    // the transport layer comes from reassembled fragments
