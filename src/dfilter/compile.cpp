@@ -631,6 +631,8 @@ class Compiler {
             fail(std::string(1, '"') + s + "\" contains too many bytes to be a valid Ethernet address.", tok);
             return false;
           }
+        } else if (s.size() == 4 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && parse_bytes(s.substr(2), bytes)) {
+          // One byte written as 0xNN (tshark 4.0: `tcp.payload[0] == 0x47`; not 0x7).
         } else if (!parse_bytes(s, bytes)) {
           if (t != FType::Protocol) {
             fail(std::string(1, '"') + s + "\" is not a valid byte string.", tok);
@@ -708,8 +710,11 @@ class Compiler {
       bool never = false;
       // contains takes a string for every byte-like field.
       const FType as = top == Test::Contains && node(r).kind == Ast::String ? FType::String : l.type;
-      if (!literal(r, as == FType::String && l.type != FType::String ? FType::Protocol : l.type, v, never))
-        return -1;
+      // An Ethernet address `contains` any byte string (`eth.addr contains 00:00`, tshark 4.0).
+      const FType lit_type = as == FType::String && l.type != FType::String ? FType::Protocol
+                             : top == Test::Contains && l.type == FType::Ether ? FType::Bytes
+                                                                               : l.type;
+      if (!literal(r, lit_type, v, never)) return -1;
       if (never) {
         Test f;
         f.op = Test::False;

@@ -44,6 +44,7 @@ enum F : std::uint16_t {
   kTcpWindowSizeValue, kTcpWindowSize, kTcpWindowScale, kTcpChecksum, kTcpUrgentPointer, kTcpOptions,
   kTcpOptMss, kTcpOptMssVal, kTcpOptWscale, kTcpOptWscaleShift, kTcpOptWscaleMult, kTcpOptSackPerm,
   kTcpOptSack, kTcpOptSackLe, kTcpOptSackRe, kTcpOptTimestamp, kTcpOptTsval, kTcpOptTsecr, kTcpPayload,
+  kTcpTimeRelative, kTcpTimeDelta,
   kTcpAnalysis, kTcpAnalysisFlags, kTcpAckRtt, kTcpAcksFrame, kTcpInitialRtt, kTcpBytesInFlight,
   kTcpDupAckNum, kTcpDupAckFrame,
   kTcpAnomalyFirst,  // one per Anomaly, in its order
@@ -206,6 +207,8 @@ std::vector<FieldInfo> make_registry() {
       {"tcp.options.timestamp.tsval", FType::Uint32, kTcpOptTsval, kD, "TSval"},
       {"tcp.options.timestamp.tsecr", FType::Uint32, kTcpOptTsecr, kD, "TSecr"},
       {"tcp.payload", FType::Bytes, kTcpPayload, kD, "the payload's captured bytes"},
+      {"tcp.time_relative", FType::RelTime, kTcpTimeRelative, kT, "seconds since the stream's first frame"},
+      {"tcp.time_delta", FType::RelTime, kTcpTimeDelta, kT, "seconds since the stream's previous frame"},
       {"tcp.analysis", FType::None, kTcpAnalysis, kT, "the segment has SEQ/ACK analysis"},
       {"tcp.analysis.flags", FType::None, kTcpAnalysisFlags, kT, "any tcp.analysis flag"},
       {"tcp.analysis.ack_rtt", FType::RelTime, kTcpAckRtt, kT, "RTT to the segment this ACKs"},
@@ -665,6 +668,12 @@ void tcp_field(EvalCtx& c, std::uint16_t id, Out& o) {
       if (own && own->fixed_valid) o.add_int(own->seq);
       return;
     default: break;
+  }
+  // The stream's clock, for a quoted header too (tshark shows its [Timestamps]).
+  if ((id == kTcpTimeRelative || id == kTcpTimeDelta) && (own || quoted) && ev.tcp != nullptr &&
+      (ev.tcp->tracked || quoted)) {
+    const TcpPacketAnalysis& t = *ev.tcp;
+    return o.add_time(id == kTcpTimeRelative ? t.time_relative_ns : t.time_delta_ns);
   }
   // The other header fields come from the packet's own header, else the quoted one (which
   // has no analysis; tshark still gives it a stream).

@@ -426,6 +426,7 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
         // Port reuse: a SYN with a new ISN starts a new stream. Watch out: tshark does not
         // treat it as a new conversation for completeness (it sets 1 directly).
         open_stream(key, slot);
+        conversation_is_new = true;  // (for its timestamps)
         touch_record();
         out_.anomalies.set(Anomaly::ReusedPorts);
         s.summary.completeness = completeness::kSyn;
@@ -457,6 +458,10 @@ void StreamTracker::analyze_packet(const DecodedPacket& pkt, std::uint64_t frame
     s.acc_ecn_synack = ((flags & (kAe | kCwr)) == kCwr) || ((flags & (kAe | kEce)) == kAe);
   }
 
+  // tcp.time_relative and tcp.time_delta: since the stream's first and previous frame.
+  if (conversation_is_new || resumed) s.first_seen_ns = s.last_seen_ns = now_ns;
+  out_.time_relative_ns = now_ns - s.first_seen_ns;
+  out_.time_delta_ns = now_ns - s.last_seen_ns;
   s.last_seen_ns = now_ns;
   out_.tracked = !in_error;
   out_.stream = id;

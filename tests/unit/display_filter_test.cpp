@@ -306,6 +306,11 @@ TEST_F(DisplayFilterTest, TcpHeaderFieldsAsTshark) {
   EXPECT_FALSE(match("tcp.option_len == 1", 0));  // NOP has no length
   EXPECT_FALSE(match("tcp.option_kind", 2));
   EXPECT_TRUE(match("tcp.checksum.status == 2", 3));
+  EXPECT_TRUE(match("tcp.time_relative == 0 && tcp.time_delta == 0", 0));
+  EXPECT_TRUE(match("tcp.time_delta == 0.1", 1));
+  EXPECT_TRUE(match("tcp.time_relative == 0.3 && tcp.time_delta == 0.1", 3));
+  EXPECT_TRUE(match("tcp.payload[0] == 0x47 && tcp.payload[0] == 47", 3));  // one byte, "G"
+  EXPECT_EQ(error_of("tcp.payload[0] == 0x7").message, "\"0x7\" is not a valid byte string.");
   EXPECT_EQ(error_of("tcp.flags.ns == 1").message,
             "Left side of \"==\" expression must be a field or function, not tcp.flags.ns.");
 }

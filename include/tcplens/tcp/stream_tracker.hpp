@@ -86,6 +86,10 @@ struct TcpPacketAnalysis {
   std::uint32_t dupack_num = 0;
   std::uint64_t dupack_frame = 0;
   bool use_ace = false;  // AccECN negotiated: flags string shows the ACE counter
+  // Since the stream's first frame and its previous one (tcp.time_relative, tcp.time_delta);
+  // set for a header quoted in an ICMP error too.
+  std::int64_t time_relative_ns = 0;
+  std::int64_t time_delta_ns = 0;
   // tcp.completeness as tshark shows it on this packet: the value before this packet's
   // update. In replay mode (set_first_pass) that is the first pass's final value plus what
   // tshark's second pass adds again (SYN-ACK, ACK, data, FIN, RST seen since).
@@ -266,6 +270,7 @@ class StreamTracker {
     bool in_use = false;
     std::uint32_t id = 0;
     std::int64_t last_seen_ns = 0;
+    std::int64_t first_seen_ns = 0;
     // Close detection (for freeing), not tshark analysis; indexed by Direction.
     std::uint32_t fin_next[2] = {0, 0};
     bool fin_seen[2] = {false, false};
