@@ -14,6 +14,7 @@ struct AppResult {
   std::string_view http_message;  // the first message completed here: its line and headers
   bool dns = false;       // dns.* fields: DNS or mDNS
   bool mdns = false;      // mDNS (its frames have the dns.* fields but not `dns`)
+  bool llmnr = false;     // LLMNR (the same)
   ByteView dns_message;  // from the DNS header on
   std::string names;     // scratch for DNS names (reused)
   // The other protocols the Wireshark-style renderer names in the Protocol column.

@@ -29,7 +29,7 @@ class AppState {
     std::lock_guard<std::mutex> lock(mutex_);
     PerThread& t = threads_[std::this_thread::get_id()];
     AppResult& r = t.result;
-    r.http = r.dns = r.mdns = false;
+    r.http = r.dns = r.mdns = r.llmnr = false;
     r.ssh = r.smtp = r.ftp = r.resp = false;
     r.http_message = {};
     r.dns_message = {};
@@ -51,6 +51,11 @@ class AppState {
       r.mdns = c.protocol == "MDNS";
       if (ev.pkt->has(Layer::Udp)) r.dns_message = ev.pkt->udp.payload;
       else if (ev.pkt->tcp.payload.size() > 2) r.dns_message = ev.pkt->tcp.payload.subspan(2);
+    } else if (ev.pkt->has(Layer::Udp) && !ev.pkt->in_icmp_error && ev.pkt->udp.payload.size() >= 12 &&
+               (ev.pkt->udp.src_port == 5355 || ev.pkt->udp.dst_port == 5355)) {
+      // LLMNR (RFC 4795), which Wireshark dissects with DNS's fields; the renderer shows UDP.
+      r.dns = r.llmnr = true;
+      r.dns_message = ev.pkt->udp.payload;
     }
     return r;
   }

@@ -58,7 +58,7 @@ enum F : std::uint16_t {
   kHttp, kHttpRequest, kHttpResponse, kHttpMethod, kHttpUri, kHttpReqVersion, kHttpFullUri, kHttpCode,
   kHttpPhrase, kHttpRespVersion, kHttpHost, kHttpUserAgent, kHttpContentType, kHttpContentLength,
   kHttpServer, kHttpLocation, kHttpReferer, kHttpCookie, kHttpConnection, kHttpAccept, kHttpAuthorization,
-  kSsh, kSmtp, kFtp, kResp,
+  kSsh, kSmtp, kFtp, kResp, kMdns, kLlmnr,
   kConn, kConnHandshake, kConnTeardown, kConnInitiator, kConnResetBy, kConnTimeWait, kConnClientState,
   kConnServerState, kConnIrtt, kConnBytes, kConnRetransmissions, kConnDuration, kConnZeekState,
   kConnStream, kConnCompleteness,
@@ -282,6 +282,8 @@ std::vector<FieldInfo> make_registry() {
       {"smtp", FType::Protocol, kSmtp, kS, "SMTP (a command, reply or mail data completed in the frame)"},
       {"ftp", FType::Protocol, kFtp, kS, "FTP control connection (port 21)"},
       {"resp", FType::Protocol, kResp, kS, "Redis RESP (port 6379)"},
+      {"mdns", FType::Protocol, kMdns, kS, "multicast DNS (UDP 5353; its frames have the dns.* fields, not dns)"},
+      {"llmnr", FType::Protocol, kLlmnr, kS, "LLMNR (UDP 5355; its frames have the dns.* fields, not dns)"},
       {"conn", FType::Protocol, kConn, kC, "a connection record (tcplens conns)"},
       {"conn.handshake", FType::String, kConnHandshake, kC, "complete, unanswered, rejected, ..."},
       {"conn.teardown", FType::String, kConnTeardown, kC, "four_way, three_way, reset, open, ..."},
@@ -546,7 +548,7 @@ void dns_field(EvalCtx& c, std::uint16_t id, Out& o) {
   if (a == nullptr || !a->dns) return;
   const ByteView m = a->dns_message;
   if (id == kDns) {
-    if (!a->mdns) o.add_bytes(m.data(), m.size());
+    if (!a->mdns && !a->llmnr) o.add_bytes(m.data(), m.size());
     return;
   }
   if (m.size() < 12) return;
@@ -799,7 +801,8 @@ void tcp_field(EvalCtx& c, std::uint16_t id, Out& o) {
       if (!f.empty()) o.add_none();
       return;
     }
-    case kTcpAckRtt: if (a->acks_frame) o.add_time(ns_of(a->ack_rtt)); return;
+    // No RTT when it is zero (both frames at the same time), as tshark.
+    case kTcpAckRtt: if (a->acks_frame && !a->ack_rtt.is_zero()) o.add_time(ns_of(a->ack_rtt)); return;
     case kTcpAcksFrame: if (a->acks_frame) o.add_int(static_cast<std::int64_t>(a->acks_frame)); return;
     case kTcpInitialRtt:
       if (a->has_acked_record && ev.summary && !ev.summary->initial_rtt.is_zero())
@@ -1099,7 +1102,8 @@ int extract(std::uint16_t id, EvalCtx& c, Value* out, int max) {
       else if (id < kHttp) dns_field(c, id, o);
       else if (id < kSsh) http_field(c, id, o);
       else if (c.app != nullptr && ((id == kSsh && c.app->ssh) || (id == kSmtp && c.app->smtp) ||
-                                    (id == kFtp && c.app->ftp) || (id == kResp && c.app->resp)))
+                                    (id == kFtp && c.app->ftp) || (id == kResp && c.app->resp) ||
+                                    (id == kMdns && c.app->mdns) || (id == kLlmnr && c.app->llmnr)))
         o.add_none();
   }
   return std::min(o.n, max);

@@ -340,6 +340,32 @@ TEST_F(DisplayFilterTest, IpFieldsOfAQuotedHeader) {
   EXPECT_FALSE(match("ip.ttl > 64", 0));
 }
 
+TEST_F(DisplayFilterTest, AckRttAbsentWhenZero) {
+  times_[1] = times_[0];  // the SYN-ACK has the SYN's timestamp: tshark shows no ack_rtt
+  EXPECT_TRUE(match("tcp.analysis.acks_frame == 1", 1));
+  EXPECT_FALSE(match("tcp.analysis.ack_rtt", 1));
+  EXPECT_TRUE(match("tcp.analysis.ack_rtt", 2));  // the ACK of the SYN-ACK, 0.2 s later
+}
+
+TEST_F(DisplayFilterTest, LlmnrIsDnsAndLlmnr) {
+  // 10.0.0.1:50000 -> 224.0.0.252:5355, a query for "wpad" type A (RFC 4795: DNS format).
+  std::vector<std::uint8_t> b = {0x45, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 1, 17, 0x00, 0x00,
+                                 10, 0, 0, 1, 224, 0, 0, 252,
+                                 0xc3, 0x50, 0x14, 0xeb, 0x00, 0x00, 0x00, 0x00,
+                                 0x12, 0x34, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                 4, 'w', 'p', 'a', 'd', 0, 0x00, 0x01, 0x00, 0x01};
+  b[3] = static_cast<std::uint8_t>(b.size());
+  b[25] = static_cast<std::uint8_t>(b.size() - 20);
+  bytes_ = {b};
+  times_ = {{0, 0}};
+  EXPECT_TRUE(match("llmnr", 0));
+  EXPECT_FALSE(match("dns", 0));   // tshark's dns protocol is not on LLMNR frames
+  EXPECT_FALSE(match("mdns", 0));
+  EXPECT_TRUE(match("dns.qry.type == 1", 0));
+  EXPECT_TRUE(match("dns.qry.name == \"wpad\"", 0));
+  EXPECT_TRUE(match("dns.flags.response == 0", 0));
+}
+
 TEST(DisplayFilterFormat, MarkerUnderThePlace) {
   DfilterError e{"\"abc\" is not a valid number.", 12, 3};
   EXPECT_EQ(format_dfilter_error("tcp.port == abc", e),
