@@ -327,14 +327,14 @@ TEST(ZeekRecycle, RestartedEngineEqualsANewOne) {
 
 // RFC 793's sum word by word in network order, for comparison.
 std::uint16_t reference_checksum(const IpHeader& ip, const std::vector<std::uint8_t>& seg) {
-  std::uint32_t sum = 0;
+  std::uint64_t sum = 0;
   auto add = [&](const std::uint8_t* p, std::size_t n) {
     for (std::size_t i = 0; i + 1 < n; i += 2) sum += std::uint32_t{p[i]} << 8 | p[i + 1];
     if (n & 1) sum += std::uint32_t{p[n - 1]} << 8;
   };
   add(ip.src.bytes.data(), ip.src.size());
   add(ip.dst.bytes.data(), ip.dst.size());
-  sum += 6 + static_cast<std::uint32_t>(seg.size());
+  sum += 6 + seg.size();
   add(seg.data(), seg.size());
   while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
   return static_cast<std::uint16_t>(~sum);
@@ -344,7 +344,10 @@ TEST(ZeekChecksum, AgreesWithTheWordByWordSumAtEveryLength) {
   std::uint32_t rng = 7;
   auto byte = [&] { return static_cast<std::uint8_t>((rng = rng * 1103515245u + 12345u) >> 16); };
   for (int family : {4, 6}) {
-    for (std::size_t len = 20; len < 120; ++len) {
+    std::vector<std::size_t> lengths;
+    for (std::size_t len = 20; len < 200; ++len) lengths.push_back(len);
+    for (std::size_t len : {1480, 1481, 9001, 65535, 65536 + 20, 1048583}) lengths.push_back(len);
+    for (std::size_t len : lengths) {
       IpHeader ip;
       ip.src.family = ip.dst.family = static_cast<std::uint8_t>(family);
       for (std::size_t i = 0; i < ip.src.size(); ++i) ip.src.bytes[i] = byte(), ip.dst.bytes[i] = byte();
@@ -358,6 +361,26 @@ TEST(ZeekChecksum, AgreesWithTheWordByWordSumAtEveryLength) {
       seg[len - 1] ^= 0x10;  // one bit wrong, in the last (maybe odd) byte
       EXPECT_FALSE(tcp_checksum_ok(ip, ByteView(seg.data(), seg.size()))) << family << " " << len;
     }
+  }
+}
+
+TEST(ZeekChecksum, LargeSumsAndUnalignedBytes) {
+  // Every word 0xffff: the widest sums (the vector lanes' limit); a view one byte into a buffer.
+  IpHeader ip;
+  ip.src.family = ip.dst.family = 4;
+  ip.src.bytes = {10, 0, 0, 1};
+  ip.dst.bytes = {10, 0, 0, 2};
+  for (std::size_t len : {64, 1461, 65535, 1048576 + 3}) {
+    std::vector<std::uint8_t> buffer(len + 1, 0xff);
+    std::vector<std::uint8_t> seg(buffer.begin() + 1, buffer.end());
+    seg[16] = seg[17] = 0;
+    const std::uint16_t c = reference_checksum(ip, seg);
+    seg[16] = static_cast<std::uint8_t>(c >> 8);
+    seg[17] = static_cast<std::uint8_t>(c);
+    std::copy(seg.begin(), seg.end(), buffer.begin() + 1);
+    EXPECT_TRUE(tcp_checksum_ok(ip, ByteView(buffer.data() + 1, len))) << len;
+    buffer[1 + len / 2] ^= 0x01;
+    EXPECT_FALSE(tcp_checksum_ok(ip, ByteView(buffer.data() + 1, len))) << len;
   }
 }
 
