@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "tcplens/wire/checksum.hpp"
 #include "tcplens/wire/tcp.hpp"
 
 namespace tcplens::explain {
@@ -10,13 +11,6 @@ namespace {
 
 // a < b in sequence space (RFC 9293 section 3.4).
 bool seq_before(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) < 0; }
-
-std::uint32_t sum16(ByteView bytes, std::uint32_t sum) {
-  std::size_t k = 0;
-  for (; k + 1 < bytes.size(); k += 2) sum += static_cast<std::uint32_t>(bytes[k] << 8 | bytes[k + 1]);
-  if (k < bytes.size()) sum += static_cast<std::uint32_t>(bytes[k] << 8);
-  return sum;
-}
 
 }  // namespace
 
@@ -50,15 +44,7 @@ bool checksum_checkable(const DecodedPacket& pkt) {
 bool tcp_checksum_ok(const DecodedPacket& pkt) {
   if (!checksum_checkable(pkt)) return false;
   const TcpSegment& t = pkt.tcp;
-  const std::uint32_t tcp_len = t.header_len + t.payload_len;
-  const std::size_t addr = pkt.ip.src.size();
-  std::uint32_t sum = sum16(ByteView(pkt.ip.src.bytes.data(), addr), 0);
-  sum = sum16(ByteView(pkt.ip.dst.bytes.data(), addr), sum);
-  sum += 6 + (tcp_len & 0xFFFF) + (tcp_len >> 16);  // protocol and TCP length
-  sum = sum16(t.header.first(t.header_len), sum);
-  sum = sum16(t.payload, sum);
-  while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
-  return sum == 0xFFFF;
+  return tcp_checksum_verifies(pkt.ip.src, pkt.ip.dst, t.header.first(t.header_len), t.payload);
 }
 
 const FrameTally& ConnectionTrace::tally(Side s, Event e) const {

@@ -9,6 +9,7 @@
 
 #include "tcplens/tcp/zeek_conn.hpp"
 #include "tcplens/tcp/zeek_decode.hpp"
+#include "tcplens/wire/checksum.hpp"
 
 namespace tcplens::zeek {
 namespace {
@@ -379,6 +380,10 @@ TEST(ZeekChecksum, LargeSumsAndUnalignedBytes) {
     seg[17] = static_cast<std::uint8_t>(c);
     std::copy(seg.begin(), seg.end(), buffer.begin() + 1);
     EXPECT_TRUE(tcp_checksum_ok(ip, ByteView(buffer.data() + 1, len))) << len;
+    // In two parts, as explain passes a segment's header and payload.
+    EXPECT_TRUE(tcp_checksum_verifies(ip.src, ip.dst, ByteView(buffer.data() + 1, 20),
+                                      ByteView(buffer.data() + 21, len - 20)))
+        << len;
     buffer[1 + len / 2] ^= 0x01;
     EXPECT_FALSE(tcp_checksum_ok(ip, ByteView(buffer.data() + 1, len))) << len;
   }
