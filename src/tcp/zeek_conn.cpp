@@ -579,17 +579,18 @@ void ZeekConnEngine::data_sent(int side, std::uint64_t seq, std::uint64_t len) {
   if (upper <= e.trim_seq) return;
   if (seq < e.trim_seq) seq = e.trim_seq;
   // insert [seq, upper) and merge
+  // The blocks stay sorted and disjoint; merged in place, as this runs for every data segment.
   auto& b = e.blocks;
-  b.emplace_back(seq, upper);
-  std::sort(b.begin(), b.end());
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> merged;
-  for (const auto& r : b) {
-    if (!merged.empty() && r.first <= merged.back().second)
-      merged.back().second = std::max(merged.back().second, r.second);
+  const std::pair<std::uint64_t, std::uint64_t> block{seq, upper};
+  b.insert(std::upper_bound(b.begin(), b.end(), block), block);
+  std::size_t last = 0;
+  for (std::size_t i = 1; i < b.size(); ++i) {
+    if (b[i].first <= b[last].second)
+      b[last].second = std::max(b[last].second, b[i].second);
     else
-      merged.push_back(r);
+      b[++last] = b[i];
   }
-  b.swap(merged);
+  b.resize(last + 1);
   // BlockInserted: deliver what is now contiguous.
   for (const auto& r : b)
     if (r.first <= e.last_reassem_seq && r.second > e.last_reassem_seq) e.last_reassem_seq = r.second;
