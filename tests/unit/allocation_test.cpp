@@ -19,6 +19,8 @@
 #include "tcplens/render/wireshark_renderer.hpp"
 #include "tcplens/tcp/connection.hpp"
 #include "tcplens/tcp/stream_tracker.hpp"
+#include "tcplens/tcp/zeek_conn.hpp"
+#include "tcplens/tcp/zeek_decode.hpp"
 
 namespace {
 std::atomic<long> g_allocations{0};
@@ -99,6 +101,26 @@ TEST(Allocations, NoneThroughAnalysisAndRendering) {
               out.clear();
             }),
             0);
+}
+
+// Zeek's view of the connection (conns' zeek columns, --format zeek): its reassembly blocks
+// are merged in place and its checksums verified without a buffer.
+TEST(Allocations, NoneInZeeksViewOfASteadyConnection) {
+  zeek::ZeekConnTable table;
+  std::uint32_t hint = ~0u;
+  long checked = 0;
+  EXPECT_EQ(allocations_in_steady_state([&](const RawPacket& raw, const DecodedPacket& pkt) {
+              FlowKey key;
+              Direction dir;
+              zeek::ZeekPacket zp;
+              if (!zeek::to_zeek_packet(pkt, raw.ts, true, key, dir, zp)) return;
+              zp.checksum_ok = true;  // verified above, but the test packets carry none
+              checked += zp.captured_len != 0;
+              table.on_packet(key, dir, zp, &hint);
+            }),
+            0);
+  EXPECT_GT(checked, 0);
+  EXPECT_EQ(table.live_count(), 1u);
 }
 
 // A detect shard run writes its state (detect_state.hpp) without allocating: the events go
