@@ -7,6 +7,10 @@
 
 #include "tcplens/bytes.hpp"
 
+namespace tcplens::wireshark {
+struct TlsFields;
+}
+
 namespace tcplens::dfilter {
 
 struct AppResult {
@@ -19,6 +23,7 @@ struct AppResult {
   std::string names;     // scratch for DNS names (reused)
   // The other protocols the Wireshark-style renderer names in the Protocol column.
   bool ssh = false, smtp = false, ftp = false, resp = false;
+  const wireshark::TlsFields* tls = nullptr;  // the frame's TLS records (null: no TLS)
 };
 
 }  // namespace tcplens::dfilter

@@ -17,6 +17,7 @@
 #include "dfilter/app.hpp"
 #include "dfilter/program.hpp"
 #include "dfilter/regex.hpp"
+#include "render/wireshark/tls_info.hpp"
 #include "tcplens/render/wireshark_renderer.hpp"
 
 namespace tcplens::dfilter {
@@ -33,8 +34,10 @@ class AppState {
     r.ssh = r.smtp = r.ftp = r.resp = false;
     r.http_message = {};
     r.dns_message = {};
+    r.tls = nullptr;
     if (ev.pkt == nullptr || ev.tcp == nullptr) return r;
     const WiresharkColumns& c = t.renderer.on_packet(*ev.raw, *ev.pkt, *ev.tcp, ev.summary, ev.first_ts);
+    if (t.renderer.tls_fields().present) r.tls = &t.renderer.tls_fields();
     if (c.protocol.compare(0, 4, "HTTP") == 0) {
       r.http = true;
       r.http_message = t.renderer.http_message();

@@ -14,6 +14,7 @@
 #include "dfilter/app.hpp"
 #include "dfilter/program.hpp"
 #include "render/wireshark/dns_info.hpp"
+#include "render/wireshark/tls_info.hpp"
 #include "tcplens/capture/link_type.hpp"
 #include "tcplens/wire/ip.hpp"
 #include "tcplens/engine/connection_record.hpp"
@@ -59,6 +60,9 @@ enum F : std::uint16_t {
   kHttpPhrase, kHttpRespVersion, kHttpHost, kHttpUserAgent, kHttpContentType, kHttpContentLength,
   kHttpServer, kHttpLocation, kHttpReferer, kHttpCookie, kHttpConnection, kHttpAccept, kHttpAuthorization,
   kSsh, kSmtp, kFtp, kResp, kMdns, kLlmnr,
+  kTls, kTlsRecord, kTlsContentType, kTlsOpaqueType, kTlsRecordVersion, kTlsRecordLength, kTlsHandshake,
+  kTlsHandshakeType, kTlsHandshakeVersion, kTlsServerName, kTlsCiphersuite, kTlsChangeCipherSpec,
+  kTlsAlertMessage, kTlsAlertLevel, kTlsAlertDesc,
   kConn, kConnHandshake, kConnTeardown, kConnInitiator, kConnResetBy, kConnTimeWait, kConnClientState,
   kConnServerState, kConnIrtt, kConnBytes, kConnRetransmissions, kConnDuration, kConnZeekState,
   kConnStream, kConnCompleteness,
@@ -284,6 +288,21 @@ std::vector<FieldInfo> make_registry() {
       {"resp", FType::Protocol, kResp, kS, "Redis RESP (port 6379)"},
       {"mdns", FType::Protocol, kMdns, kS, "multicast DNS (UDP 5353; its frames have the dns.* fields, not dns)"},
       {"llmnr", FType::Protocol, kLlmnr, kS, "LLMNR (UDP 5355; its frames have the dns.* fields, not dns)"},
+      {"tls", FType::Protocol, kTls, kS, "TLS (a frame the TLS dissector was given: ports 443, 465, 993, ..., STARTTLS, HTTP CONNECT, its heuristic)"},
+      {"tls.record", FType::None, kTlsRecord, kS, "a record (one per complete record in the frame)"},
+      {"tls.record.content_type", FType::Uint8, kTlsContentType, kS, "record type (20 ChangeCipherSpec, 21 Alert, 22 Handshake, 23 Application Data); not on TLS 1.3's encrypted records"},
+      {"tls.record.opaque_type", FType::Uint8, kTlsOpaqueType, kS, "outer type of a TLS 1.3 encrypted record (23)"},
+      {"tls.record.version", FType::Uint16, kTlsRecordVersion, kS, "record layer version (0x0301 TLS 1.0 ... 0x0303)"},
+      {"tls.record.length", FType::Uint16, kTlsRecordLength, kS, "record length"},
+      {"tls.handshake", FType::None, kTlsHandshake, kS, "a handshake message (also encrypted ones and fragments)"},
+      {"tls.handshake.type", FType::Uint8, kTlsHandshakeType, kS, "handshake message type (1 Client Hello, 2 Server Hello, 11 Certificate, ...)"},
+      {"tls.handshake.version", FType::Uint16, kTlsHandshakeVersion, kS, "ClientHello/ServerHello version"},
+      {"tls.handshake.extensions_server_name", FType::String, kTlsServerName, kS, "SNI host name of a ClientHello"},
+      {"tls.handshake.ciphersuite", FType::Uint16, kTlsCiphersuite, kS, "cipher suites offered (ClientHello) or chosen (ServerHello)"},
+      {"tls.change_cipher_spec", FType::None, kTlsChangeCipherSpec, kS, "a ChangeCipherSpec record"},
+      {"tls.alert_message", FType::None, kTlsAlertMessage, kS, "an alert record"},
+      {"tls.alert_message.level", FType::Uint8, kTlsAlertLevel, kS, "alert level (plaintext alerts)"},
+      {"tls.alert_message.desc", FType::Uint8, kTlsAlertDesc, kS, "alert description (plaintext alerts)"},
       {"conn", FType::Protocol, kConn, kC, "a connection record (tcplens conns)"},
       {"conn.handshake", FType::String, kConnHandshake, kC, "complete, unanswered, rejected, ..."},
       {"conn.teardown", FType::String, kConnTeardown, kC, "four_way, three_way, reset, open, ..."},
@@ -1057,6 +1076,31 @@ bool has_fast_equals(std::uint16_t id) {
 }
 
 // The same occurrences as extract() gives (ip_field, tcp_field), compared as they come.
+void tls_field(EvalCtx& c, std::uint16_t id, Out& o) {
+  if (c.app == nullptr || c.app->tls == nullptr || !c.app->tls->present) return;
+  const wireshark::TlsFields& t = *c.app->tls;
+  switch (id) {
+    case kTls: return o.add_none();
+    case kTlsRecord: for (int i = 0; i < t.records; ++i) o.add_none(); return;
+    case kTlsContentType: case kTlsOpaqueType:
+      for (int i = 0; i < t.records; ++i)
+        if (t.record[i].opaque == (id == kTlsOpaqueType)) o.add_int(t.record[i].content_type);
+      return;
+    case kTlsRecordVersion: for (int i = 0; i < t.records; ++i) o.add_int(t.record[i].version); return;
+    case kTlsRecordLength: for (int i = 0; i < t.records; ++i) o.add_int(t.record[i].length); return;
+    case kTlsHandshake: for (int i = 0; i < t.handshakes; ++i) o.add_none(); return;
+    case kTlsHandshakeType: for (int i = 0; i < t.hs_types; ++i) o.add_int(t.hs_type[i]); return;
+    case kTlsHandshakeVersion: for (int i = 0; i < t.hs_versions; ++i) o.add_int(t.hs_version[i]); return;
+    case kTlsServerName: if (!t.server_name.empty()) o.add_text(t.server_name); return;
+    case kTlsCiphersuite: for (int i = 0; i < t.suites; ++i) o.add_int(t.suite[i]); return;
+    case kTlsChangeCipherSpec: if (t.change_cipher_spec) o.add_none(); return;
+    case kTlsAlertMessage: for (int i = 0; i < t.alert_records; ++i) o.add_none(); return;
+    case kTlsAlertLevel: for (int i = 0; i < t.alerts; ++i) o.add_int(t.alert_level[i]); return;
+    case kTlsAlertDesc: for (int i = 0; i < t.alerts; ++i) o.add_int(t.alert_desc[i]); return;
+    default: return;
+  }
+}
+
 bool fast_equals(std::uint16_t id, const EvalCtx& c, std::int64_t v) {
   if (c.ev == nullptr || c.ev->pkt == nullptr) return false;
   const DecodedPacket& p = *c.ev->pkt;
@@ -1101,6 +1145,7 @@ int extract(std::uint16_t id, EvalCtx& c, Value* out, int max) {
       else if (id < kDns) transport_field(c, id, o);
       else if (id < kHttp) dns_field(c, id, o);
       else if (id < kSsh) http_field(c, id, o);
+      else if (id >= kTls) tls_field(c, id, o);
       else if (c.app != nullptr && ((id == kSsh && c.app->ssh) || (id == kSmtp && c.app->smtp) ||
                                     (id == kFtp && c.app->ftp) || (id == kResp && c.app->resp) ||
                                     (id == kMdns && c.app->mdns) || (id == kLlmnr && c.app->llmnr)))

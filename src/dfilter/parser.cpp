@@ -296,9 +296,27 @@ class Parser {
     }
     return l;
   }
+  // Nesting (parentheses, `not`, unary minus, call arguments) is capped: evaluation recurses
+  // as deep, with a few KiB of stack a level, and a hostile filter must not exhaust it.
+  static constexpr int kMaxDepth = 200;
+  struct Nested {
+    explicit Nested(int& d) : depth(d) { ++depth; }
+    ~Nested() { --depth; }
+    int& depth;
+  };
+  bool too_deep() {
+    if (depth_ <= kMaxDepth) return false;
+    if (!failed_) {
+      failed_ = true;
+      error_ = {"Filter expression is nested too deeply.", cur_.pos, cur_.len};
+    }
+    return true;
+  }
   int or_expr() { return left_assoc(Tok::Or, Ast::Or, &Parser::and_expr); }
   int and_expr() { return left_assoc(Tok::And, Ast::And, &Parser::not_expr); }
   int not_expr() {
+    const Nested nested(depth_);
+    if (too_deep()) return -1;
     if (cur_.kind == Tok::Not) {
       const Token t = cur_;
       if (!advance()) return -1;
@@ -399,6 +417,8 @@ class Parser {
     return l;
   }
   int unary() {
+    const Nested nested(depth_);
+    if (too_deep()) return -1;
     if (cur_.kind == Tok::Minus) {
       const Token t = cur_;
       if (!advance()) return -1;
@@ -465,6 +485,7 @@ class Parser {
     return node;
   }
 
+  int depth_ = 0;
   std::string_view text_;
   Lexer lex_;
   Tree& tree_;

@@ -54,7 +54,7 @@ struct Value {
   std::uint32_t bits;  // Ipv4/Ipv6 literal: prefix length
 };
 
-inline constexpr int kMaxOccurrences = 32;
+inline constexpr int kMaxOccurrences = 128;  // a ClientHello offers up to ~100 cipher suites
 
 struct FieldInfo {
   std::string_view name;

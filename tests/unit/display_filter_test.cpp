@@ -413,3 +413,25 @@ TEST(DisplayFilterRecord, ConnectionFields) {
 
 }  // namespace
 }  // namespace tcplens
+
+namespace tcplens {
+namespace {
+
+// A hostile filter cannot recurse without bound: the parser stops at 200 levels of
+// nesting (parentheses, `not`, unary minus) with an error at the place.
+TEST(DisplayFilterDepth, DeepNestingIsAnErrorNotACrash) {
+  DfilterError error;
+  const std::string ok = std::string(150, '(') + "tcp" + std::string(150, ')');
+  EXPECT_TRUE(DisplayFilter::compile(ok, error)) << error.message;
+  const std::string parens = std::string(5000, '(') + "tcp" + std::string(5000, ')');
+  EXPECT_FALSE(DisplayFilter::compile(parens, error));
+  EXPECT_EQ(error.message, "Filter expression is nested too deeply.");
+  EXPECT_GT(error.at, 0);
+  std::string nots;
+  for (int i = 0; i < 5000; ++i) nots += "not ";
+  EXPECT_FALSE(DisplayFilter::compile(nots + "tcp", error));
+  EXPECT_FALSE(DisplayFilter::compile("tcp.len == " + std::string(5000, '-') + "1", error));
+}
+
+}  // namespace
+}  // namespace tcplens

@@ -24,6 +24,10 @@
 
 namespace tcplens {
 
+namespace wireshark {
+struct TlsFields;
+}
+
 struct WiresharkColumns {
   std::uint64_t number = 0;
   std::string time;         // "0.000000", 6 or 9 decimals
@@ -75,6 +79,8 @@ class WiresharkRenderer {
   // body as reassembled: the body only with keep_http_bodies); empty when it completed none.
   // For the display filter's http.*.
   std::string_view http_message() const;
+  // The TLS records of the last packet (empty unless TLS dissected it), for the filter.
+  const wireshark::TlsFields& tls_fields() const;
 
   // Writes the last packet's line, aligned as tshark aligns it.
   void print(Output& out) const;

@@ -38,6 +38,11 @@ class SplitPdu {
   static constexpr std::uint32_t kOneMoreSegment = 0xffffffff;  // DESEGMENT_ONE_MORE_SEGMENT
   static constexpr std::size_t kCap = 4096;                      // bytes kept of a split PDU
 
+  SplitPdu() = default;
+  // `cap`: bytes kept of a split PDU (TLS keeps a whole record, up to 18 KiB; the buffer is
+  // given back once such a PDU is done, so an idle stream holds little).
+  explicit SplitPdu(std::size_t cap) : cap_(cap) {}
+
   bool active() const { return len_ > 0; }
 
   // A new segment while active(): false when TCP keeps waiting (the bytes are held);
@@ -60,7 +65,8 @@ class SplitPdu {
     pdu = held_;
     pdu.append(reinterpret_cast<const char*>(data.data()), std::min(used, data.size()));
     len_ = 0;
-    held_.clear();
+    if (held_.capacity() > kCap) std::string().swap(held_);
+    else held_.clear();
     return whole;
   }
 
@@ -93,6 +99,18 @@ class SplitPdu {
     }
   }
 
+  // A dissector that clears the columns stopped at `off` of `tvb`, asking for `more` bytes:
+  // they are held; when it dissected nothing of the segment's first PDU, TCP names the
+  // segment ("[TCP segment of a reassembled PDU]" after the expert prefix, Protocol TCP).
+  void stop(ByteView tvb, std::size_t off, std::uint32_t more, bool first_pdu, std::string& protocol,
+            std::string& info) {
+    hold(tvb.subspan(off), more);
+    if (off != 0 || !first_pdu) return;
+    protocol = "TCP";
+    if (!info.empty()) info += ' ';
+    info += "[TCP segment of a reassembled PDU]";
+  }
+
   // The dissector stopped with `rest` undissected and asked for `more` bytes beyond it.
   void hold(ByteView rest, std::uint32_t more) {
     held_.clear();
@@ -105,10 +123,11 @@ class SplitPdu {
 
  private:
   void keep(ByteView b) {
-    const std::size_t room = kCap - std::min(kCap, held_.size());
+    const std::size_t room = cap_ - std::min(cap_, held_.size());
     held_.append(reinterpret_cast<const char*>(b.data()), std::min(room, b.size()));
   }
 
+  std::size_t cap_ = kCap;
   std::string held_;
   std::size_t len_ = 0;     // bytes of the PDU so far, even beyond what held_ keeps
   std::uint32_t want_ = 0;  // bytes TCP waits for in all

@@ -420,13 +420,7 @@ SshVerdict ssh_info(SshStream& s, ByteView data, bool from_server, std::uint64_t
       return false;
     }
     if (r == Step::NeedMore && c.deseg != 0) {
-      p.split.hold(tvb.subspan(c.off), c.deseg);
-      if (c.off == 0 && first_pdu) {
-        // Nothing dissected: TCP names the segment; the dissector had cleared the text.
-        protocol = "TCP";
-        if (!info.empty()) info += ' ';
-        info += "[TCP segment of a reassembled PDU]";
-      }
+      p.split.stop(tvb, c.off, c.deseg, first_pdu, protocol, info);
       return false;
     }
     return true;

@@ -7,6 +7,7 @@
 #include "render/wireshark/resp_info.hpp"
 #include "render/wireshark/smtp_info.hpp"
 #include "render/wireshark/ssh_info.hpp"
+#include "render/wireshark/tls_info.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -208,6 +209,7 @@ struct WiresharkRenderer::AppState {
     bool decided = false;
     bool is_http = false;
     bool seen_http = false;
+    bool tunnel = false;  // a CONNECT was answered 2xx: what follows is TLS, not HTTP
     std::string last_method;
     HttpDir dir[2];
   };
@@ -217,6 +219,8 @@ struct WiresharkRenderer::AppState {
   std::unordered_map<std::uint32_t, wireshark::SshStream> ssh;
   std::unordered_map<std::uint32_t, wireshark::RespStream> resp;
   std::unordered_map<std::uint32_t, wireshark::SmtpStream> smtp;
+  std::unordered_map<std::uint32_t, wireshark::TlsStream> tls;
+  wireshark::TlsFields tls_fields;  // this packet's TLS records, for the display filter
   bool keep_bodies = false;  // WiresharkOptions::keep_http_bodies
 
   // Per-packet scratch text, kept so that its buffers are reused.
@@ -228,6 +232,7 @@ struct WiresharkRenderer::AppState {
     ssh.erase(stream);
     resp.erase(stream);
     smtp.erase(stream);
+    tls.erase(stream);
   }
 };
 
@@ -374,6 +379,8 @@ void WiresharkRenderer::forget(std::uint32_t stream) { app_->forget(stream); }
 
 std::string_view WiresharkRenderer::http_message() const { return app_->http_message; }
 
+const wireshark::TlsFields& WiresharkRenderer::tls_fields() const { return app_->tls_fields; }
+
 const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const DecodedPacket& pkt,
                                                      const TcpPacketAnalysis& a,
                                                      const StreamSummary* summary,
@@ -388,6 +395,7 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
   c.protocol.clear();
   c.info.clear();
   app_->http_message.clear();
+  app_->tls_fields.clear();
 
   // Link layer: Ethernet addresses until an IP layer replaces them.
   if (raw.linktype == linktype::kEthernet && raw.data.size() >= 14) {
@@ -464,7 +472,7 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
       const bool fin = seg.flags & tcpflag::kFin;
       AppState::HttpDir& d = hs.dir[a.dir == Direction::AToB ? 0 : 1];
       const bool complete_capture = data.size() == seg.payload_len;
-      if (hs.is_http && (!data.empty() || (fin && d.until_fin)) && !(tcp_skips && !d.active)) {
+      if (hs.is_http && !hs.tunnel && (!data.empty() || (fin && d.until_fin)) && !(tcp_skips && !d.active)) {
         bool retransmitted = d.have_next && seg.payload_len > 0 &&
                              static_cast<std::int32_t>(seg.seq + seg.payload_len - d.next_seq) <= 0;
         if (retransmitted && d.active) {
@@ -541,6 +549,7 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
               first_msg_shown = true;
             }
             if (!m.is_response) hs.last_method = m.first_line.substr(0, m.first_line.find(' '));
+            else if (m.status / 100 == 2 && hs.last_method == "CONNECT") hs.tunnel = true;
             hs.seen_http = true;
             const std::size_t used = size - before;
             chunk.remove_prefix(std::min(used, chunk.size()));
@@ -589,6 +598,36 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
           return c;
         case wireshark::SmtpVerdict::TcpSegment: segment_of_pdu = true; break;
         case wireshark::SmtpVerdict::NotSmtp: break;
+      }
+    }
+    // TLS: on its registered ports, after STARTTLS or an HTTP CONNECT, or where its heuristic
+    // (dissect_ssl_heur) recognises a record on a port no other dissector here owns.
+    if (app_called && app_info.empty() && !segment_of_pdu && complete_payload) {
+      auto it = app_->tls.find(a.stream);
+      if (it == app_->tls.end()) {
+        bool take = wireshark::tls_port(seg.src_port) || wireshark::tls_port(seg.dst_port);
+        if (hsp != nullptr && hsp->tunnel) take = true;
+        else if (hsp != nullptr && hsp->is_http) take = false;
+        if (!take && (smtp_port(seg.src_port) || smtp_port(seg.dst_port))) {
+          auto sm = app_->smtp.find(a.stream);
+          take = sm != app_->smtp.end() && sm->second.state == wireshark::SmtpStream::State::Tls;
+        } else if (!take && !(hsp != nullptr && hsp->is_http) && !ssh_port(seg.src_port) &&
+                   !ssh_port(seg.dst_port) && !claimed_port(seg.src_port) && !claimed_port(seg.dst_port)) {
+          take = wireshark::looks_like_tls(seg.payload);
+        }
+        if (take) it = app_->tls.try_emplace(a.stream).first;
+      }
+      if (it != app_->tls.end()) {
+        c.info.clear();  // a summariser writes the whole Info (prefix included)
+        switch (wireshark::tls_info(it->second, seg.payload, a.dir != Direction::AToB, raw.number, prefix,
+                                    app_proto, c.info, &app_->tls_fields)) {
+          case wireshark::TlsVerdict::Summary:
+            c.protocol = app_proto;
+            return c;
+          case wireshark::TlsVerdict::TcpSegment: segment_of_pdu = true; break;
+          case wireshark::TlsVerdict::NotTls: break;
+        }
+        app_proto.clear();
       }
     }
     // FTP control connection (packet-ftp.c): the first line of each segment.
