@@ -59,7 +59,7 @@ enum F : std::uint16_t {
   kHttp, kHttpRequest, kHttpResponse, kHttpMethod, kHttpUri, kHttpReqVersion, kHttpFullUri, kHttpCode,
   kHttpPhrase, kHttpRespVersion, kHttpHost, kHttpUserAgent, kHttpContentType, kHttpContentLength,
   kHttpServer, kHttpLocation, kHttpReferer, kHttpCookie, kHttpConnection, kHttpAccept, kHttpAuthorization,
-  kSsh, kSmtp, kFtp, kResp, kMdns, kLlmnr,
+  kSsh, kSmtp, kFtp, kResp, kMdns, kLlmnr, kWebSocket,
   kTls, kTlsRecord, kTlsContentType, kTlsOpaqueType, kTlsRecordVersion, kTlsRecordLength, kTlsHandshake,
   kTlsHandshakeType, kTlsHandshakeVersion, kTlsServerName, kTlsCiphersuite, kTlsChangeCipherSpec,
   kTlsAlertMessage, kTlsAlertLevel, kTlsAlertDesc,
@@ -288,6 +288,7 @@ std::vector<FieldInfo> make_registry() {
       {"resp", FType::Protocol, kResp, kS, "Redis RESP (port 6379)"},
       {"mdns", FType::Protocol, kMdns, kS, "multicast DNS (UDP 5353; its frames have the dns.* fields, not dns)"},
       {"llmnr", FType::Protocol, kLlmnr, kS, "LLMNR (UDP 5355; its frames have the dns.* fields, not dns)"},
+      {"websocket", FType::Protocol, kWebSocket, kS, "WebSocket (frames after HTTP's 101 upgrade; the frame that completes one)"},
       {"tls", FType::Protocol, kTls, kS, "TLS (a frame the TLS dissector was given: ports 443, 465, 993, ..., STARTTLS, HTTP CONNECT, its heuristic)"},
       {"tls.record", FType::None, kTlsRecord, kS, "a record (one per complete record in the frame)"},
       {"tls.record.content_type", FType::Uint8, kTlsContentType, kS, "record type (20 ChangeCipherSpec, 21 Alert, 22 Handshake, 23 Application Data); not on TLS 1.3's encrypted records"},
@@ -1148,7 +1149,8 @@ int extract(std::uint16_t id, EvalCtx& c, Value* out, int max) {
       else if (id >= kTls) tls_field(c, id, o);
       else if (c.app != nullptr && ((id == kSsh && c.app->ssh) || (id == kSmtp && c.app->smtp) ||
                                     (id == kFtp && c.app->ftp) || (id == kResp && c.app->resp) ||
-                                    (id == kMdns && c.app->mdns) || (id == kLlmnr && c.app->llmnr)))
+                                    (id == kMdns && c.app->mdns) || (id == kLlmnr && c.app->llmnr) ||
+                                    (id == kWebSocket && c.app->websocket)))
         o.add_none();
   }
   return std::min(o.n, max);

@@ -38,9 +38,13 @@ inline constexpr std::uint8_t kSack = 5;
 inline constexpr std::uint8_t kTimestamps = 8;
 inline constexpr std::uint8_t kMptcp = 30;
 inline constexpr std::uint8_t kFastOpen = 34;
+inline constexpr std::uint8_t kAccEcn0 = 172;  // AccECN, counters in the order EE0B, ECEB, EE1B
+inline constexpr std::uint8_t kAccEcn1 = 174;  // AccECN, counters in the order EE1B, ECEB, EE0B
 inline constexpr std::uint8_t kExperimental1 = 253;
 inline constexpr std::uint8_t kExperimental2 = 254;
 inline constexpr std::uint16_t kFastOpenMagic = 0xf989;  // RFC 7413 section 4.1.1
+inline constexpr std::uint16_t kAccEcn0Magic = 0xacc0;   // AccECN's experimental ExIDs, before 172/174
+inline constexpr std::uint16_t kAccEcn1Magic = 0xacc1;
 }  // namespace tcpopt
 
 struct SackBlock {

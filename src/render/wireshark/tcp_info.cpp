@@ -41,6 +41,18 @@ void append_flags(std::string& out, const TcpSegment& seg, bool use_ace) {
   if (out.size() == start) out += "<None>";
 }
 
+// The AccECN option's byte counters, as many as its length holds (" AccECN" when none):
+// " EE0B=n ECEB=n EE1B=n", EE1B first in the AccECN1 order.
+void append_acc_ecn(std::string& out, ByteView counters, bool order1) {
+  static constexpr const char* kNames[2][3] = {{"EE0B", "ECEB", "EE1B"}, {"EE1B", "ECEB", "EE0B"}};
+  if (counters.size() < 3) {
+    out += " AccECN";
+    return;
+  }
+  for (std::size_t i = 0; i < 3 && 3 * i + 3 <= counters.size(); ++i)
+    append_uint(out, kNames[order1][i], load_be24(counters.data() + 3 * i));
+}
+
 // tcp_dissect_options(): walks the options in order. Returns false when the walk ran off the
 // captured bytes (tshark throws there: "[Packet size limited during capture]").
 bool append_options(std::string& out, const TcpSegment& seg, std::uint32_t rev_base) {
@@ -102,10 +114,16 @@ bool append_options(std::string& out, const TcpSegment& seg, std::uint32_t rev_b
         // dissect_tcpopt_tfo_payload(): a request has no cookie.
         out += optlen == 2 ? " TFO=R" : " TFO=C";
         break;
+      case tcpopt::kAccEcn0:
+      case tcpopt::kAccEcn1:
+        append_acc_ecn(out, o.subspan(2), opt == tcpopt::kAccEcn1);
+        break;
       case tcpopt::kExperimental1:
       case tcpopt::kExperimental2:
         if (optlen >= 4 && load_be16(o, 2) == tcpopt::kFastOpenMagic)
           out += optlen == 4 ? " TFO=R" : " TFO=C";
+        else if (optlen >= 4 && (load_be16(o, 2) == tcpopt::kAccEcn0Magic || load_be16(o, 2) == tcpopt::kAccEcn1Magic))
+          append_acc_ecn(out, o.subspan(4), load_be16(o, 2) == tcpopt::kAccEcn1Magic);
         break;
       default:
         break;

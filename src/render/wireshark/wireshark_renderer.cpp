@@ -8,6 +8,7 @@
 #include "render/wireshark/smtp_info.hpp"
 #include "render/wireshark/ssh_info.hpp"
 #include "render/wireshark/tls_info.hpp"
+#include "render/wireshark/websocket_info.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -209,7 +210,8 @@ struct WiresharkRenderer::AppState {
     bool decided = false;
     bool is_http = false;
     bool seen_http = false;
-    bool tunnel = false;  // a CONNECT was answered 2xx: what follows is TLS, not HTTP
+    bool tunnel = false;     // a CONNECT was answered 2xx: what follows is TLS, not HTTP
+    bool websocket = false;  // a 101 upgraded to WebSocket: what follows is its frames
     std::string last_method;
     HttpDir dir[2];
   };
@@ -220,6 +222,7 @@ struct WiresharkRenderer::AppState {
   std::unordered_map<std::uint32_t, wireshark::RespStream> resp;
   std::unordered_map<std::uint32_t, wireshark::SmtpStream> smtp;
   std::unordered_map<std::uint32_t, wireshark::TlsStream> tls;
+  std::unordered_map<std::uint32_t, std::array<wireshark::WebSocketDirection, 2>> websocket;
   wireshark::TlsFields tls_fields;  // this packet's TLS records, for the display filter
   bool keep_bodies = false;  // WiresharkOptions::keep_http_bodies
 
@@ -233,6 +236,7 @@ struct WiresharkRenderer::AppState {
     resp.erase(stream);
     smtp.erase(stream);
     tls.erase(stream);
+    websocket.erase(stream);
   }
 };
 
@@ -452,6 +456,7 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
     // HTTP state exists only for streams that carried data: a bare SYN, ACK or FIN of an
     // unknown stream has nothing for HTTP.
     AppState::HttpStream* hsp = nullptr;
+    std::size_t websocket_from = 0;  // where WebSocket's frames start in this segment's payload
     if (analysed && a.tracked && seg.have_seglen) {
       auto it = app_->http.find(a.stream);
       if (it != app_->http.end()) hsp = &it->second;
@@ -472,7 +477,7 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
       const bool fin = seg.flags & tcpflag::kFin;
       AppState::HttpDir& d = hs.dir[a.dir == Direction::AToB ? 0 : 1];
       const bool complete_capture = data.size() == seg.payload_len;
-      if (hs.is_http && !hs.tunnel && (!data.empty() || (fin && d.until_fin)) && !(tcp_skips && !d.active)) {
+      if (hs.is_http && !hs.tunnel && !hs.websocket && (!data.empty() || (fin && d.until_fin)) && !(tcp_skips && !d.active)) {
         bool retransmitted = d.have_next && seg.payload_len > 0 &&
                              static_cast<std::int32_t>(seg.seq + seg.payload_len - d.next_seq) <= 0;
         if (retransmitted && d.active) {
@@ -550,6 +555,8 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
             }
             if (!m.is_response) hs.last_method = m.first_line.substr(0, m.first_line.find(' '));
             else if (m.status / 100 == 2 && hs.last_method == "CONNECT") hs.tunnel = true;
+            else if (m.status == 101 && wireshark::upgrades_to_websocket(std::string_view(d.buf).substr(0, hdr_len)))
+              hs.websocket = true;
             hs.seen_http = true;
             const std::size_t used = size - before;
             chunk.remove_prefix(std::min(used, chunk.size()));
@@ -557,12 +564,29 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
             d.until_fin = false;
             d.start();
             first_pdu = false;
+            if (hs.websocket) {
+              // The rest of the segment is already WebSocket's.
+              websocket_from = data.size() - chunk.size();
+              break;
+            }
           }
         }
       }
     }
-    // SSH: the dissector of the port TCP tries first (the lower one) decides the direction.
     const bool complete_payload = seg.have_seglen && !seg.payload.empty() && seg.payload.size() == seg.payload_len;
+    // WebSocket after HTTP's upgrade: the frames of this segment (after a 101 in it).
+    if (hsp != nullptr && hsp->websocket && app_called && complete_payload && !segment_of_pdu &&
+        websocket_from < seg.payload.size()) {
+      auto& dirs = app_->websocket[a.stream];
+      const std::size_t before = app_info.size();
+      if (wireshark::websocket_info(dirs[a.dir == Direction::AToB ? 0 : 1], seg.payload.subspan(websocket_from),
+                                    app_info) == wireshark::WebSocketVerdict::Frames) {
+        app_proto = "WebSocket";
+      } else if (before == 0) {
+        segment_of_pdu = true;
+      }
+    }
+    // SSH: the dissector of the port TCP tries first (the lower one) decides the direction.
     if (app_called && app_info.empty() && !segment_of_pdu && complete_payload &&
         (ssh_port(seg.src_port) || ssh_port(seg.dst_port))) {
       c.info.clear();  // a summariser writes the whole Info (prefix included)

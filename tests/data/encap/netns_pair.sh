@@ -34,3 +34,11 @@ stop_all() {
   kill $TD; wait $TD || true
   [ -z "${SRV:-}" ] || { kill $SRV; wait $SRV 2>/dev/null || true; }
 }
+
+# small_mtu_pair NAME NET: netns_pair with NET.1 on vea and NET.2 on veb and a 1200-byte MTU,
+# so that application messages span segments (tls/, websocket/).
+small_mtu_pair() {
+  netns_pair "$1"
+  ip -n $A addr add "$2.1/24" dev vea; ip -n $B addr add "$2.2/24" dev veb
+  ip -n $A link set vea mtu 1200; ip -n $B link set veb mtu 1200
+}

@@ -8,9 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 . ../encap/netns_pair.sh
-netns_pair tls
-ip -n $A addr add 10.77.0.1/24 dev vea; ip -n $B addr add 10.77.0.2/24 dev veb
-ip -n $A link set vea mtu 1200; ip -n $B link set veb mtu 1200
+small_mtu_pair tls 10.77.0
 work=$(mktemp -d); trap 'rm -rf "$work"; ip netns del $A; ip netns del $B' EXIT
 openssl req -x509 -newkey rsa:4096 -nodes -keyout "$work/k.pem" -out "$work/c.pem" -days 2 \
   -subj /CN=tls.tcplens.test 2>/dev/null
