@@ -22,7 +22,7 @@ struct AppResult {
   ByteView dns_message;  // from the DNS header on
   std::string names;     // scratch for DNS names (reused)
   // The other protocols the Wireshark-style renderer names in the Protocol column.
-  bool ssh = false, smtp = false, ftp = false, resp = false, websocket = false;
+  bool ssh = false, smtp = false, ftp = false, resp = false, websocket = false, telnet = false;
   const wireshark::TlsFields* tls = nullptr;  // the frame's TLS records (null: no TLS)
 };
 

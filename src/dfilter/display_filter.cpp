@@ -31,7 +31,7 @@ class AppState {
     PerThread& t = threads_[std::this_thread::get_id()];
     AppResult& r = t.result;
     r.http = r.dns = r.mdns = r.llmnr = false;
-    r.ssh = r.smtp = r.ftp = r.resp = r.websocket = false;
+    r.ssh = r.smtp = r.ftp = r.resp = r.websocket = r.telnet = false;
     r.http_message = {};
     r.dns_message = {};
     r.tls = nullptr;
@@ -49,6 +49,8 @@ class AppState {
       r.ftp = true;
     } else if (c.protocol == "RESP") {
       r.resp = true;
+    } else if (c.protocol == "TELNET") {
+      r.telnet = true;
     } else if (c.protocol == "WebSocket") {
       r.websocket = true;
       // The 101 that upgraded the connection may carry the first frames: both protocols.

@@ -59,7 +59,7 @@ enum F : std::uint16_t {
   kHttp, kHttpRequest, kHttpResponse, kHttpMethod, kHttpUri, kHttpReqVersion, kHttpFullUri, kHttpCode,
   kHttpPhrase, kHttpRespVersion, kHttpHost, kHttpUserAgent, kHttpContentType, kHttpContentLength,
   kHttpServer, kHttpLocation, kHttpReferer, kHttpCookie, kHttpConnection, kHttpAccept, kHttpAuthorization,
-  kSsh, kSmtp, kFtp, kResp, kMdns, kLlmnr, kWebSocket,
+  kSsh, kSmtp, kFtp, kResp, kMdns, kLlmnr, kWebSocket, kTelnet,
   kTls, kTlsRecord, kTlsContentType, kTlsOpaqueType, kTlsRecordVersion, kTlsRecordLength, kTlsHandshake,
   kTlsHandshakeType, kTlsHandshakeVersion, kTlsServerName, kTlsCiphersuite, kTlsChangeCipherSpec,
   kTlsAlertMessage, kTlsAlertLevel, kTlsAlertDesc,
@@ -289,6 +289,7 @@ std::vector<FieldInfo> make_registry() {
       {"mdns", FType::Protocol, kMdns, kS, "multicast DNS (UDP 5353; its frames have the dns.* fields, not dns)"},
       {"llmnr", FType::Protocol, kLlmnr, kS, "LLMNR (UDP 5355; its frames have the dns.* fields, not dns)"},
       {"websocket", FType::Protocol, kWebSocket, kS, "WebSocket (frames after HTTP's 101 upgrade; the frame that completes one)"},
+      {"telnet", FType::Protocol, kTelnet, kS, "TELNET (TCP port 23, a segment with data)"},
       {"tls", FType::Protocol, kTls, kS, "TLS (a frame the TLS dissector was given: ports 443, 465, 993, ..., STARTTLS, HTTP CONNECT, its heuristic)"},
       {"tls.record", FType::None, kTlsRecord, kS, "a record (one per complete record in the frame)"},
       {"tls.record.content_type", FType::Uint8, kTlsContentType, kS, "record type (20 ChangeCipherSpec, 21 Alert, 22 Handshake, 23 Application Data); not on TLS 1.3's encrypted records"},
@@ -1150,7 +1151,7 @@ int extract(std::uint16_t id, EvalCtx& c, Value* out, int max) {
       else if (c.app != nullptr && ((id == kSsh && c.app->ssh) || (id == kSmtp && c.app->smtp) ||
                                     (id == kFtp && c.app->ftp) || (id == kResp && c.app->resp) ||
                                     (id == kMdns && c.app->mdns) || (id == kLlmnr && c.app->llmnr) ||
-                                    (id == kWebSocket && c.app->websocket)))
+                                    (id == kWebSocket && c.app->websocket) || (id == kTelnet && c.app->telnet)))
         o.add_none();
   }
   return std::min(o.n, max);

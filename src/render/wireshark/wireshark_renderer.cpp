@@ -654,6 +654,12 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
         app_proto.clear();
       }
     }
+    // TELNET (packet-telnet.c, port 23): every segment with data, whatever its options say.
+    if (app_called && app_info.empty() && !segment_of_pdu && !seg.payload.empty() &&
+        (seg.src_port == 23 || seg.dst_port == 23)) {
+      app_info = "Telnet Data ...";
+      app_proto = "TELNET";
+    }
     // FTP control connection (packet-ftp.c): the first line of each segment.
     if (app_called && app_info.empty() && !segment_of_pdu && seg.have_seglen && !seg.payload.empty() &&
         seg.payload.size() == seg.payload_len && (seg.src_port == 21 || seg.dst_port == 21)) {
