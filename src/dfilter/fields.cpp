@@ -1077,7 +1077,7 @@ bool has_fast_equals(std::uint16_t id) {
   }
 }
 
-// The same occurrences as extract() gives (ip_field, tcp_field), compared as they come.
+// tls.*: the records and handshake messages the renderer's TLS summariser saw in the frame.
 void tls_field(EvalCtx& c, std::uint16_t id, Out& o) {
   if (c.app == nullptr || c.app->tls == nullptr || !c.app->tls->present) return;
   const wireshark::TlsFields& t = *c.app->tls;
@@ -1103,6 +1103,7 @@ void tls_field(EvalCtx& c, std::uint16_t id, Out& o) {
   }
 }
 
+// The same occurrences as extract() gives (ip_field, tcp_field), compared as they come.
 bool fast_equals(std::uint16_t id, const EvalCtx& c, std::int64_t v) {
   if (c.ev == nullptr || c.ev->pkt == nullptr) return false;
   const DecodedPacket& p = *c.ev->pkt;

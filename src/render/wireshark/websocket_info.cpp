@@ -22,13 +22,17 @@ const char* opcode_name(unsigned op) {
   }
 }
 
-std::size_t frame_text(const std::uint8_t* h, char* out, std::size_t cap) {
-  std::string s = "WebSocket ";
-  s += opcode_name(h[0] & 0x0f);
-  s += (h[0] & 0x80) ? " [FIN]" : "[FRAGMENT] ";
-  s += (h[1] & 0x80) ? " [MASKED]" : " ";
-  const std::size_t n = std::min(cap, s.size());
-  std::memcpy(out, s.data(), n);
+// The frame's text, written into `out` (48 bytes hold the longest): no allocation per frame.
+std::size_t frame_text(const std::uint8_t* h, char* out) {
+  std::size_t n = 0;
+  auto put = [&](std::string_view s) {
+    std::memcpy(out + n, s.data(), s.size());
+    n += s.size();
+  };
+  put("WebSocket ");
+  put(opcode_name(h[0] & 0x0f));
+  put((h[0] & 0x80) ? " [FIN]" : "[FRAGMENT] ");
+  put((h[1] & 0x80) ? " [MASKED]" : " ");
   return n;
 }
 
@@ -82,7 +86,7 @@ WebSocketVerdict websocket_info(WebSocketDirection& d, ByteView data, std::strin
     const std::size_t body_at = pos + (hlen - held);
     const std::uint64_t len = payload_length(h);
     char text[48];
-    const std::size_t text_len = frame_text(h, text, sizeof text);
+    const std::size_t text_len = frame_text(h, text);
     if (len > data.size() - body_at) {
       d.remaining = len - (data.size() - body_at);
       std::memcpy(d.pending.data(), text, text_len);
@@ -99,18 +103,12 @@ WebSocketVerdict websocket_info(WebSocketDirection& d, ByteView data, std::strin
   return WebSocketVerdict::Frames;
 }
 
-bool upgrades_to_websocket(std::string_view headers) {
-  std::size_t p = 0;
-  while (p < headers.size()) {
-    std::size_t e = headers.find('\n', p);
-    if (e == std::string_view::npos) e = headers.size();
-    std::string_view line = headers.substr(p, e - p);
-    p = e + 1;
-    const std::size_t colon = line.find(':');
-    if (colon != 7) continue;
-    std::string lower;
-    for (char c : line) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    if (lower.compare(0, 8, "upgrade:") == 0 && lower.find("websocket", 8) != std::string::npos) return true;
+bool names_websocket(std::string_view upgrade) {
+  static constexpr std::string_view kWord = "websocket";
+  for (std::size_t i = 0; i + kWord.size() <= upgrade.size(); ++i) {
+    std::size_t j = 0;
+    while (j < kWord.size() && (upgrade[i + j] | 0x20) == kWord[j]) ++j;
+    if (j == kWord.size()) return true;
   }
   return false;
 }

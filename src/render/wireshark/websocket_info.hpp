@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "tcplens/bytes.hpp"
 
@@ -28,7 +29,7 @@ enum class WebSocketVerdict {
 
 WebSocketVerdict websocket_info(WebSocketDirection& d, ByteView data, std::string& info);
 
-// Whether HTTP headers (`headers`: the message's header block) say "Upgrade: websocket".
-bool upgrades_to_websocket(std::string_view headers);
+// Whether an HTTP Upgrade header's value names WebSocket (any case).
+bool names_websocket(std::string_view upgrade);
 
 }  // namespace tcplens::wireshark

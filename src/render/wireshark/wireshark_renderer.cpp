@@ -149,6 +149,7 @@ struct HttpMessage {
   std::uint64_t length = 0;
   bool is_response = false;
   int status = 0;
+  bool upgrade_websocket = false;  // an Upgrade header that names websocket
 };
 
 // Parses complete headers (`text` ends with the blank line).
@@ -176,6 +177,8 @@ HttpMessage parse_headers(std::string_view text) {
     } else if (name == "content-type") {
       std::string_view t = value.substr(0, value.find(';'));
       m.content_type = lower(trim(t));
+    } else if (name == "upgrade") {
+      m.upgrade_websocket = wireshark::names_websocket(value);
     }
   }
   return m;
@@ -555,8 +558,7 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
             }
             if (!m.is_response) hs.last_method = m.first_line.substr(0, m.first_line.find(' '));
             else if (m.status / 100 == 2 && hs.last_method == "CONNECT") hs.tunnel = true;
-            else if (m.status == 101 && wireshark::upgrades_to_websocket(std::string_view(d.buf).substr(0, hdr_len)))
-              hs.websocket = true;
+            else if (m.status == 101 && m.upgrade_websocket) hs.websocket = true;
             hs.seen_http = true;
             const std::size_t used = size - before;
             chunk.remove_prefix(std::min(used, chunk.size()));
