@@ -15,10 +15,16 @@ FlowKey key_of(const Connection& c) {
   return FlowKey::make(c.client.ip, c.client.port, c.server.ip, c.server.port, 6, dir);
 }
 
+zeek::ZeekOptions zeek_options(const ConnectionRecorder::Options& o) {
+  zeek::ZeekOptions z;
+  z.use_likely_server_ports = o.likely_server_ports;
+  return z;
+}
+
 }  // namespace
 
 ConnectionRecorder::ConnectionRecorder(const StreamTracker& tracker, const Options& options)
-    : tracker_(tracker), options_(options) {
+    : tracker_(tracker), options_(options), zeek_table_(zeek_options(options)) {
   zeek_table_.set_max_live(options.max_live);
   analyzer_.set_sink([this](Connection& c) { on_decided(c); });
 }

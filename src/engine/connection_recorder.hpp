@@ -28,6 +28,7 @@ class ConnectionRecorder {
     bool zeek = false;        // Zeek's view: joined to the records, and zeek_finished()
     bool zeek_log = false;    // keep Zeek's finished connections for zeek_finished()
     bool verify_checksums = true;  // false: zeek -C
+    bool likely_server_ports = true;  // false: zeek -b
     std::size_t max_live = 100000;
   };
   ConnectionRecorder(const StreamTracker& tracker, const Options& options);
@@ -52,6 +53,8 @@ class ConnectionRecorder {
   const Connection* live(std::uint32_t stream) const { return analyzer_.live(stream); }
   // A record taken from made() is written: its memory serves the next connections.
   void recycle(ConnectionRecord& r) { analyzer_.recycle(r.conn); }
+  // A Zeek connection taken from zeek_finished() is written: its engine serves the next one.
+  void recycle(zeek::ZeekConnTable::Finished& f) { zeek_table_.recycle(std::move(f.engine)); }
   std::uint64_t zeek_evictions() const { return zeek_table_.evictions(); }
 
  private:

@@ -49,7 +49,8 @@ Plan make_plan(const EngineOptions& options, const std::vector<const PacketFilte
   p.needs |= filter_needs;
   // Each need implies what it is computed from.
   if (p.needs & need::kZeek) p.needs |= need::kConnections;
-  if (p.needs & need::kZeekLog) p.needs |= need::kTrack;  // (for the clock and the shares)
+  // Zeek's log is Zeek's own splitting of the packets: it needs no tshark stream tracking.
+  if (p.needs & need::kZeekLog) p.needs |= need::kDecode;
   if (p.needs & (need::kConnections | need::kFinalValues | need::kStreamNumbers)) p.needs |= need::kTrack;
   if (p.needs & need::kTrack) p.needs |= need::kDecode;
   p.decode = p.needs & need::kDecode;

@@ -26,6 +26,7 @@ Pipeline::Pipeline(const Plan& plan, unsigned worker, const StreamTracker::Limit
     o.zeek = plan.zeek || plan.zeek_log;
     o.zeek_log = plan.zeek_log;
     o.verify_checksums = plan.options.zeek_verify_checksums;
+    o.likely_server_ports = plan.options.zeek_likely_server_ports;
     o.max_live = limits.max_live;
     recorder_ = std::make_unique<ConnectionRecorder>(tracker_, o);
   }
@@ -86,9 +87,10 @@ void Pipeline::idle(Timestamp now) {
 }
 
 void Pipeline::tick(const RawPacket& raw) {
-  if (!plan_.track) return;
-  tracker_.observe(raw.ts);
-  ended_streams(tracker_.ended());
+  if (plan_.track) {
+    tracker_.observe(raw.ts);
+    ended_streams(tracker_.ended());
+  }
   if (recorder_) recorder_->tick(to_seconds(raw.ts));
 }
 
@@ -147,6 +149,16 @@ void Pipeline::process(const RawPacket& raw, const DecodedPacket* decoded) {
     }
   } else {
     flush_records(raw.number, Phase::Before);
+    if (recorder_) {  // Zeek's log alone: no stream tracking
+      recorder_->on_packet(*ev.pkt, no_analysis_, raw);
+      if (!plan_.packet_events) {
+        if (++shown_ == 1) first_shown_ts_ = raw.ts;
+        prev_shown_ts_ = prev_ts_ = raw.ts;
+        if (plan_.options.max_shown >= 0) target_.marker({raw.number, Phase::Packet, kNoStream, 0, true});
+        flush_records(raw.number, Phase::After);
+        return;
+      }
+    }
   }
 
   bool shown = true;
@@ -220,13 +232,15 @@ void Pipeline::flush_records(std::uint64_t frame, Phase phase) {
 void Pipeline::zeek_lines(std::uint64_t frame, Phase phase) {
   auto& done = recorder_->zeek_finished();
   if (done.empty()) return;
-  for (const auto& f : done)
+  for (auto& f : done) {
     for (std::size_t k = 0; k < sinks_.size(); ++k) {
       emitter_.begin_item();
       sinks_[k]->on_zeek_connection(f, emitter_);
       if (text_->size() != emitter_.item_start())
         target_.item({frame, phase, kNoStream, static_cast<std::uint16_t>(k), false}, emitter_);
     }
+    recorder_->recycle(f);
+  }
   done.clear();
 }
 
@@ -247,6 +261,8 @@ void Pipeline::finish() {
         flush_records(kFinishFrame, Phase::Finish);
       }
     }
+  } else if (recorder_) {
+    recorder_->finish_zeek();
   }
   flush_records(kFinishFrame, Phase::Finish);
   for (std::size_t k = 0; k < sinks_.size(); ++k) {

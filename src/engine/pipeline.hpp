@@ -131,6 +131,7 @@ class Pipeline {
   std::vector<std::unique_ptr<PacketSink>> sinks_;
   PacketDecoder decoder_;
   DecodedPacket empty_packet_;
+  TcpPacketAnalysis no_analysis_;  // what the recorder is given when nothing is tracked
   StreamTracker tracker_;
   std::unique_ptr<ConnectionRecorder> recorder_;
   const StreamTracker* first_pass_ = nullptr;

@@ -1,7 +1,5 @@
 #include "tcplens/tcp/zeek_decode.hpp"
 
-#include "tcplens/capture/pcap_file_source.hpp"
-#include "tcplens/decode/packet_decoder.hpp"
 #include "tcplens/wire/checksum.hpp"
 
 namespace tcplens::zeek {
@@ -35,23 +33,6 @@ bool to_zeek_packet(const DecodedPacket& d, const Timestamp& ts, bool verify_che
              t.payload.data() == nullptr) {
     out.checksum_ok = true;  // no view to the header bytes: cannot verify
   }
-  return true;
-}
-
-bool run_zeek_file(const std::string& path, bool verify_checksums, ZeekConnTable& table,
-                   std::string& error) {
-  auto src = PcapFileSource::open(path, error);
-  if (!src) return false;
-  PacketDecoder decoder;
-  RawPacket raw;
-  while (src->next(raw) == ReadStatus::Ok) {
-    const DecodedPacket& d = decoder.decode(raw);
-    FlowKey key;
-    Direction dir;
-    ZeekPacket p;
-    if (to_zeek_packet(d, raw.ts, verify_checksums, key, dir, p)) table.on_packet(key, dir, p);
-  }
-  table.finish();
   return true;
 }
 

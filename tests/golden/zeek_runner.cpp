@@ -1,14 +1,16 @@
 // Golden comparison of Zeek's conn_state and history: for every corpus capture that has a
 // NAME.zeek-conn.log (and the NAME.zeek-baseline.* files that print history, conn_state or
-// endpoint states), run PacketDecoder + ZeekConnTable and compare per connection.
+// endpoint states), run the engine as `tcplens conns --format zeek` runs it and compare per
+// connection.
 //
-//   zeek_runner --corpus ../shared/corpus [--show] [--require-all]
+//   zeek_runner --corpus ../shared/corpus [--threads N] [--show] [--require-all]
 //
 // Rows are matched by 4-tuple (orig, resp) and, within one 4-tuple, by order (Zeek masks
 // `ts` in its baselines). Logs that name no 4-tuple are matched by order. UDP rows are out of
 // scope and counted apart. Exit status 1 with --require-all when any compared row differs.
 #include <algorithm>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -19,8 +21,9 @@
 #include "text_util.hpp"
 
 #include "tcplens/decode/decoded_packet.hpp"
+#include "tcplens/engine/engine.hpp"
+#include "tcplens/engine/sink.hpp"
 #include "tcplens/tcp/zeek_conn.hpp"
-#include "tcplens/tcp/zeek_decode.hpp"
 
 namespace fs = std::filesystem;
 using namespace tcplens;
@@ -42,6 +45,7 @@ struct Expected {
 struct Ours {
   std::string orig_h, orig_p, resp_h, resp_p, history, conn_state;
   int orig_state, resp_state;
+  double start;
 };
 
 std::string trim(std::string s) {
@@ -173,33 +177,60 @@ std::string addr_str(const IpAddress& a) {
   return std::string(buf, n);
 }
 
-std::vector<Ours> run_capture(const fs::path& pcap, const ZeekOptions& opt, bool verify) {
-  ZeekConnTable table(opt);
-  std::string err;
-  std::vector<Ours> out;
-  if (!run_zeek_file(pcap.string(), verify, table, err)) {
-    std::fprintf(stderr, "%s: %s\n", pcap.string().c_str(), err.c_str());
+Ours ours_of(const ZeekConnTable::Finished& f) {
+  const ZeekConnEngine& e = *f.engine;
+  const bool orig_is_a = f.first_is_a == e.orig_is_first();
+  Ours o;
+  o.orig_h = addr_str(orig_is_a ? f.key.addr_a() : f.key.addr_b());
+  o.orig_p = std::to_string(orig_is_a ? f.key.port_a : f.key.port_b);
+  o.resp_h = addr_str(orig_is_a ? f.key.addr_b() : f.key.addr_a());
+  o.resp_p = std::to_string(orig_is_a ? f.key.port_b : f.key.port_a);
+  o.history = e.history();
+  o.conn_state = to_string(e.conn_state());
+  o.orig_state = static_cast<int>(e.orig().state);
+  o.resp_state = static_cast<int>(e.resp().state);
+  o.start = e.start_ts();
+  return o;
+}
+
+// Zeek's finished connections as the engine hands them to conns' sinks, per worker (workers
+// run at once).
+class CollectZeek final : public SinkFactory {
+ public:
+  std::uint32_t needs() const override { return need::kZeekLog; }
+  std::unique_ptr<PacketSink> make(unsigned worker) override {
+    if (per_worker_.size() <= worker) per_worker_.resize(worker + 1);
+    return std::make_unique<Sink>(per_worker_[worker]);
+  }
+  // Every worker's, by start time (one 4-tuple's stay in their order: one worker has them).
+  std::vector<Ours> rows() const {
+    std::vector<Ours> out;
+    for (const auto& w : per_worker_) out.insert(out.end(), w.begin(), w.end());
+    std::stable_sort(out.begin(), out.end(), [](const Ours& a, const Ours& b) { return a.start < b.start; });
     return out;
   }
-  auto& done = table.finished();
-  std::stable_sort(done.begin(), done.end(), [](const auto& a, const auto& b) {
-    return a.engine->start_ts() < b.engine->start_ts();
-  });
-  for (const auto& f : done) {
-    const ZeekConnEngine& e = *f.engine;
-    bool orig_is_a = f.first_is_a == e.orig_is_first();
-    Ours o;
-    o.orig_h = addr_str(orig_is_a ? f.key.addr_a() : f.key.addr_b());
-    o.orig_p = std::to_string(orig_is_a ? f.key.port_a : f.key.port_b);
-    o.resp_h = addr_str(orig_is_a ? f.key.addr_b() : f.key.addr_a());
-    o.resp_p = std::to_string(orig_is_a ? f.key.port_b : f.key.port_a);
-    o.history = e.history();
-    o.conn_state = to_string(e.conn_state());
-    o.orig_state = static_cast<int>(e.orig().state);
-    o.resp_state = static_cast<int>(e.resp().state);
-    out.push_back(o);
-  }
-  return out;
+
+ private:
+  struct Sink final : PacketSink {
+    explicit Sink(std::vector<Ours>& rows) : out(rows) {}
+    void on_zeek_connection(const ZeekConnTable::Finished& f, Emitter&) override { out.push_back(ours_of(f)); }
+    std::vector<Ours>& out;
+  };
+  std::deque<std::vector<Ours>> per_worker_;  // stable addresses while workers are made
+};
+
+std::vector<Ours> run_capture(const fs::path& pcap, bool likely_server_ports, bool verify,
+                              unsigned threads) {
+  EngineOptions options;
+  options.threads = threads;
+  options.zeek_verify_checksums = verify;
+  options.zeek_likely_server_ports = likely_server_ports;
+  Engine engine(options);
+  CollectZeek collect;
+  engine.add_sinks(collect);
+  const EngineResult run = engine.run_file(pcap.string(), nullptr);
+  if (!run.ok()) std::fprintf(stderr, "%s: cannot be read to the end\n", pcap.string().c_str());
+  return collect.rows();
 }
 
 // Per Zeek test: was it run with -C (checksums ignored), and with which likely_server_ports.
@@ -243,9 +274,11 @@ std::map<std::string, std::string> manifest_tests(const fs::path& corpus) {
 int main(int argc, char** argv) {
   fs::path corpus = "../shared/corpus";
   bool show = false, require_all = false;
+  unsigned threads = 1;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--corpus" && i + 1 < argc) corpus = argv[++i];
+    else if (a == "--threads" && i + 1 < argc) threads = static_cast<unsigned>(std::stoul(argv[++i]));
     else if (a == "--show") show = true;
     else if (a == "--require-all") require_all = true;
   }
@@ -290,9 +323,7 @@ int main(int argc, char** argv) {
                                       : parse_baseline(file, test);
       udp_total += udp;
       TestSetup setup = setup_for(test);
-      ZeekOptions opt;
-      opt.use_likely_server_ports = setup.likely_server_ports;
-      auto ours = run_capture(pcap, opt, setup.verify_checksums);
+      auto ours = run_capture(pcap, setup.likely_server_ports, setup.verify_checksums, threads);
       std::vector<bool> used(ours.size(), false);
       int eq = 0;
       std::vector<std::string> diffs;

@@ -46,6 +46,7 @@ struct EngineOptions {
   StreamTracker::Limits limits;
   bool ground_truth = true;           // --compat none (false: tshark's flags exactly)
   bool zeek_verify_checksums = true;  // false: zeek -C
+  bool zeek_likely_server_ports = true;  // false: Zeek's bare mode (zeek -b) has none
   unsigned threads = 1;               // 0: one per processor, at most 8
   bool single_pass = false;           // never replay a file, even for need::kFinalValues
   std::int64_t max_shown = -1;        // stop after this many shown packets (-c); -1: no limit

@@ -18,9 +18,4 @@ bool to_zeek_packet(const DecodedPacket& d, const Timestamp& ts, bool verify_che
 // The Internet checksum of the TCP segment with its pseudo-header; true when it verifies.
 bool tcp_checksum_ok(const IpHeader& ip, ByteView segment);
 
-// Feeds every packet of a capture file through a ZeekConnTable; false (and `error`) when the
-// file cannot be read.
-bool run_zeek_file(const std::string& path, bool verify_checksums, ZeekConnTable& table,
-                   std::string& error);
-
 }  // namespace tcplens::zeek
