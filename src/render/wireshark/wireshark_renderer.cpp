@@ -187,8 +187,10 @@ HttpMessage parse_headers(std::string_view text) {
 }  // namespace
 
 struct WiresharkRenderer::AppState {
-  struct HttpDir {
-    bool active = false;     // inside a message that is being reassembled
+  // The message one direction is in the middle of: made when its first line comes, gone
+  // when it is complete, so that tens of thousands of idle keep-alive or closing streams hold
+  // no buffers.
+  struct HttpMessageState {
     bool until_fin = false;  // body runs to the end of the connection
     bool called = true;      // HTTP sees the next segment (headers or chunks incomplete)
     std::string buf;         // bytes of the message so far (see `counted`)
@@ -199,15 +201,12 @@ struct WiresharkRenderer::AppState {
     std::size_t hdr_len = 0;
     HttpMessage parsed;
     std::uint64_t counted = 0;  // bytes of the message not in buf
+    std::size_t size() const { return buf.size() + counted; }
+  };
+  struct HttpDir {
+    std::unique_ptr<HttpMessageState> msg;  // inside a message that is being reassembled
     std::uint32_t next_seq = 0;
     bool have_next = false;
-    std::size_t size() const { return buf.size() + counted; }
-    void start() {
-      buf.clear();
-      hdr_len = 0;
-      parsed = HttpMessage{};
-      counted = 0;
-    }
   };
   struct HttpStream {
     bool decided = false;
@@ -221,6 +220,7 @@ struct WiresharkRenderer::AppState {
   // By stream index, only for streams on the protocol's ports; freed when the tracker frees
   // the stream (so memory follows live connections, also in a flood).
   std::unordered_map<std::uint32_t, HttpStream> http;
+  std::unique_ptr<HttpMessageState> spare_message;  // the last one completed, for the next
   std::unordered_map<std::uint32_t, wireshark::SshStream> ssh;
   std::unordered_map<std::uint32_t, wireshark::RespStream> resp;
   std::unordered_map<std::uint32_t, wireshark::SmtpStream> smtp;
@@ -480,10 +480,11 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
       const bool fin = seg.flags & tcpflag::kFin;
       AppState::HttpDir& d = hs.dir[a.dir == Direction::AToB ? 0 : 1];
       const bool complete_capture = data.size() == seg.payload_len;
-      if (hs.is_http && !hs.tunnel && !hs.websocket && (!data.empty() || (fin && d.until_fin)) && !(tcp_skips && !d.active)) {
+      if (hs.is_http && !hs.tunnel && !hs.websocket && (!data.empty() || (fin && d.msg && d.msg->until_fin)) &&
+          !(tcp_skips && !d.msg)) {
         bool retransmitted = d.have_next && seg.payload_len > 0 &&
                              static_cast<std::int32_t>(seg.seq + seg.payload_len - d.next_seq) <= 0;
-        if (retransmitted && d.active) {
+        if (retransmitted && d.msg) {
           // Inside a message being reassembled: tshark does not hand it to HTTP again.
         } else if (complete_capture) {
           if (!retransmitted) {
@@ -493,8 +494,8 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
           std::string_view chunk(reinterpret_cast<const char*>(data.data()), data.size());
           bool first_pdu = true;
           bool first_msg_shown = false;
-          while (!chunk.empty() || (fin && d.until_fin && d.active)) {
-            if (!d.active) {
+          while (!chunk.empty() || (fin && d.msg && d.msg->until_fin)) {
+            if (!d.msg) {
               std::string_view line = chunk.substr(0, chunk.find('\n'));
               if (!is_http_first_line(line)) {
                 if (hs.seen_http && !first_msg_shown) {
@@ -503,46 +504,45 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
                 }
                 break;
               }
-              d.active = true;
-              d.start();
-              d.called = true;
+              d.msg = app_->spare_message ? std::move(app_->spare_message) : std::make_unique<AppState::HttpMessageState>();
             }
+            AppState::HttpMessageState& msg = *d.msg;
             // With a known remaining length (Content-Length) or "until FIN", TCP collects the
             // segments without calling HTTP; otherwise (headers or chunks still incomplete)
             // HTTP sees the data so far again and puts the first line in Info.
-            const bool called = d.called;
-            const std::size_t before = d.size();
-            if (d.hdr_len != 0 && !app_->keep_bodies && (d.parsed.has_length || !d.parsed.chunked))
-              d.counted += chunk.size();
+            const bool called = msg.called;
+            const std::size_t before = msg.size();
+            if (msg.hdr_len != 0 && !app_->keep_bodies && (msg.parsed.has_length || !msg.parsed.chunked))
+              msg.counted += chunk.size();
             else
-              d.buf.append(chunk.data(), chunk.size());
-            std::size_t hdr_len = d.hdr_len;
+              msg.buf.append(chunk.data(), chunk.size());
+            std::size_t hdr_len = msg.hdr_len;
             if (hdr_len == 0) {
               bool crlf = false;
-              hdr_len = http_header_length(d.buf, crlf);
+              hdr_len = http_header_length(msg.buf, crlf);
               if (hdr_len != 0) {
-                d.parsed = parse_headers(std::string_view(d.buf).substr(0, hdr_len));
+                msg.parsed = parse_headers(std::string_view(msg.buf).substr(0, hdr_len));
                 // Kept: the end of CRLF CRLF headers cannot move. A bare LF LF end is looked
                 // for again with the next bytes, as a later CRLF CRLF would take precedence.
-                if (crlf) d.hdr_len = hdr_len;
+                if (crlf) msg.hdr_len = hdr_len;
               }
             }
-            const HttpMessage& m = d.parsed;
+            const HttpMessage& m = msg.parsed;
             bool until_fin = false;
             std::size_t size = hdr_len == 0 ? 0
-                               : http_message_size_after_headers(d.buf, d.size(), hdr_len, m, fin,
+                               : http_message_size_after_headers(msg.buf, msg.size(), hdr_len, m, fin,
                                                                  hs.last_method, until_fin);
-            if (size == 0 && until_fin && fin) size = d.size();
+            if (size == 0 && until_fin && fin) size = msg.size();
             // Where CRLF CRLF is (npos: not yet), without scanning a long body again.
-            const std::size_t hdr = d.hdr_len != 0 ? d.hdr_len - 4 : d.buf.find("\r\n\r\n");
+            const std::size_t hdr = msg.hdr_len != 0 ? msg.hdr_len - 4 : msg.buf.find("\r\n\r\n");
             if (size == 0) {
-              d.until_fin = until_fin;
-              d.called = hdr == std::string::npos || (m.chunked && !m.has_length);
+              msg.until_fin = until_fin;
+              msg.called = hdr == std::string::npos || (m.chunked && !m.has_length);
               if (first_pdu) {
                 segment_of_pdu = true;
-                const std::size_t eol = d.buf.find('\n');
+                const std::size_t eol = msg.buf.find('\n');
                 if (called && eol != std::string::npos && !first_msg_shown) {
-                  std::string_view line(d.buf.data(), eol);
+                  std::string_view line(msg.buf.data(), eol);
                   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
                   pending_line = format_text(line) + " ";
                 }
@@ -553,7 +553,7 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
             const bool has_body = size > hdr + 4 || m.chunked;
             if (!first_msg_shown) {
               http_summary(m, app_info, app_proto, has_body);
-              app_->http_message.assign(d.buf, 0, size);
+              app_->http_message.assign(msg.buf, 0, size);
               first_msg_shown = true;
             }
             if (!m.is_response) hs.last_method = m.first_line.substr(0, m.first_line.find(' '));
@@ -562,9 +562,19 @@ const WiresharkColumns& WiresharkRenderer::on_packet(const RawPacket& raw, const
             hs.seen_http = true;
             const std::size_t used = size - before;
             chunk.remove_prefix(std::min(used, chunk.size()));
-            d.active = false;
-            d.until_fin = false;
-            d.start();
+            // Complete: its state serves the next message (of any stream), its buffer kept
+            // only while small.
+            if (msg.buf.capacity() <= 4096) {
+              msg.until_fin = false;
+              msg.called = true;
+              msg.buf.clear();
+              msg.hdr_len = 0;
+              msg.parsed = HttpMessage{};
+              msg.counted = 0;
+              app_->spare_message = std::move(d.msg);
+            } else {
+              d.msg.reset();
+            }
             first_pdu = false;
             if (hs.websocket) {
               // The rest of the segment is already WebSocket's.
