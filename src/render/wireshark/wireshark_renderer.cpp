@@ -11,6 +11,7 @@
 #include "render/wireshark/websocket_info.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <unordered_map>
@@ -730,7 +731,10 @@ void WiresharkRenderer::print(Output& out) const {
   };
   // tshark.c print_columns(): number >= 5 wide and time >= 10 wide, right-aligned; source
   // right-aligned and destination left-aligned in at least 12, joined by an arrow.
-  pad_left(std::to_string(c.number), 5);
+  char number[24];
+  pad_left(std::string_view(number, static_cast<std::size_t>(
+                                        std::to_chars(number, number + sizeof number, c.number).ptr - number)),
+           5);
   out.put(' ');
   pad_left(c.time, 10);
   out.put(' ');
