@@ -31,10 +31,30 @@ ConnectionRecorder::ConnectionRecorder(const StreamTracker& tracker, const Optio
 
 void ConnectionRecorder::streams_ended(const std::vector<EndedStream>& ended) {
   if (!options_.records) return;
-  for (const EndedStream& e : ended) {
-    why_ = e.why;
-    analyzer_.end_stream(e.stream);
+  for (const EndedStream& e : ended) end_stream(e);
+}
+
+std::vector<ConnectionRecorder::ZeekInfo>& ConnectionRecorder::finished_in(std::uint32_t slot) {
+  if (slot >= finished_by_slot_.size()) finished_by_slot_.resize(slot + std::size_t{1} + slot / 8);
+  return finished_by_slot_[slot];
+}
+
+void ConnectionRecorder::end_stream(const EndedStream& e) {
+  why_ = e.why;
+  slot_ = e.slot;
+  analyzer_.end_stream(e.stream);  // on_decided() reads what finished in the slot
+  if (e.slot >= finished_by_slot_.size()) return;
+  std::vector<ZeekInfo>& mine = finished_by_slot_[e.slot];
+  if (mine.empty()) return;
+  // The next stream of the 4-tuple, if one began (a reused 4-tuple), keeps them as the
+  // 4-tuple's; else they go.
+  const std::uint32_t next = tracker_.live_slot(e.key);
+  if (next == e.slot) return;
+  if (next != StreamTracker::kNoSlot) {
+    std::vector<ZeekInfo>& theirs = finished_in(next);
+    theirs.insert(theirs.end(), mine.begin(), mine.end());
   }
+  std::vector<ZeekInfo>().swap(mine);  // memory only while a stream has some
 }
 
 void ConnectionRecorder::on_packet(const DecodedPacket& pkt, const TcpPacketAnalysis& a,
@@ -63,7 +83,7 @@ void ConnectionRecorder::tick(double now) {
 
 void ConnectionRecorder::finish_zeek() {
   if (!options_.zeek) return;
-  // Every Zeek connection finishes; a live stream keeps its 4-tuple's in recent_, so it
+  // Every Zeek connection finishes; a live stream keeps its 4-tuple's by its slot, so it
   // takes the same one as if it had waited for it.
   zeek_table_.finish();
   drain_zeek();
@@ -74,10 +94,7 @@ void ConnectionRecorder::finish_zeek() {
 
 void ConnectionRecorder::finish_streams(const EndedStream* begin, const EndedStream* end) {
   if (!options_.records) return;
-  for (const EndedStream* e = begin; e != end; ++e) {
-    why_ = e->why;
-    analyzer_.end_stream(e->stream);
-  }
+  for (const EndedStream* e = begin; e != end; ++e) end_stream(*e);
 }
 
 void ConnectionRecorder::on_decided(Connection& c) {
@@ -87,15 +104,18 @@ void ConnectionRecorder::on_decided(Connection& c) {
     emit(c, completeness, why_, nullptr);
     return;
   }
+  const std::vector<ZeekInfo>* mine = slot_ < finished_by_slot_.size() ? &finished_by_slot_[slot_] : nullptr;
   const FlowKey key = key_of(c);
   const double last = seconds(c.last_ts);
   if (auto start = zeek_table_.live_start(key); start && *start <= last + 1e-6) {
-    waiting_[key].push_back({std::move(c), completeness, why_});
+    Waiting& w = waiting_[key].emplace_back();
+    w.c = std::move(c);
+    w.completeness = completeness;
+    w.why = why_;
+    if (mine != nullptr) w.candidates = *mine;
     return;
   }
-  auto it = recent_.find(key);
-  emit(c, completeness, why_, best_of(c, it == recent_.end() ? nullptr : &it->second, nullptr));
-  if (it != recent_.end() && !tracker_.is_live(key) && !waiting_.count(key)) recent_.erase(it);
+  emit(c, completeness, why_, best_of(c, mine, nullptr));
 }
 
 void ConnectionRecorder::emit(Connection& c, std::uint8_t completeness, StreamEnd why,
@@ -134,16 +154,11 @@ void ConnectionRecorder::drain_zeek() {
                     zeek::to_string(f.engine->conn_state()), f.engine->history()};
       auto w = waiting_.find(f.key);
       if (w != waiting_.end()) {
-        auto r = recent_.find(f.key);
-        for (Waiting& x : w->second)
-          emit(x.c, x.completeness, x.why,
-               best_of(x.c, r == recent_.end() ? nullptr : &r->second, &info));
+        for (Waiting& x : w->second) emit(x.c, x.completeness, x.why, best_of(x.c, &x.candidates, &info));
         waiting_.erase(w);
       }
-      if (tracker_.is_live(f.key))
-        recent_[f.key].push_back(std::move(info));
-      else
-        recent_.erase(f.key);
+      if (const std::uint32_t slot = tracker_.live_slot(f.key); slot != StreamTracker::kNoSlot)
+        finished_in(slot).push_back(std::move(info));
     }
     if (options_.zeek_log)
       zeek_done_.push_back(std::move(f));

@@ -5,9 +5,10 @@
 // Records are made when the tracker frees a stream (StreamTracker::ended()) and at the end of
 // the input. Zeek splits connections by its own timers, so a stream takes the Zeek
 // connection on its 4-tuple that started last before the stream ended; a stream whose Zeek
-// connection is still live waits for it to finish. Finished Zeek connections are kept only
-// while a stream is live on their 4-tuple. Everything is per 4-tuple, so a worker that owns a
-// share of the 4-tuples makes exactly the records one process would make for them.
+// connection is still live waits for it to finish. Finished Zeek connections are kept, by
+// tracker slot, only while a stream is live on their 4-tuple (most often one, finished by the
+// same close as the stream). Everything is per 4-tuple, so a worker that owns a share of the
+// 4-tuples makes exactly the records one process would make for them.
 #pragma once
 
 #include <cstdint>
@@ -70,8 +71,12 @@ class ConnectionRecorder {
     Connection c;
     std::uint8_t completeness = 0;
     StreamEnd why = StreamEnd::Finish;
+    std::vector<ZeekInfo> candidates;  // finished while it was live
   };
+  void end_stream(const EndedStream& e);
   void on_decided(Connection& c);
+  // The Zeek connections that finished while the stream in `slot` was live (grows the table).
+  std::vector<ZeekInfo>& finished_in(std::uint32_t slot);
   void emit(Connection& c, std::uint8_t completeness, StreamEnd why, const ZeekInfo* z);
   void drain_zeek();
   static const ZeekInfo* best_of(const Connection& c, const std::vector<ZeekInfo>* cands,
@@ -89,7 +94,8 @@ class ConnectionRecorder {
   };
   std::vector<SlotHints> hints_;
   StreamEnd why_ = StreamEnd::Finish;       // of the stream being decided
-  std::unordered_map<FlowKey, std::vector<ZeekInfo>, KeyHash> recent_;
+  std::uint32_t slot_ = StreamTracker::kNoSlot;  // its tracker slot
+  std::vector<std::vector<ZeekInfo>> finished_by_slot_;
   std::unordered_map<FlowKey, std::vector<Waiting>, KeyHash> waiting_;
   std::vector<ConnectionRecord> made_;
   std::vector<zeek::ZeekConnTable::Finished> zeek_done_;

@@ -87,11 +87,13 @@ void Pipeline::idle(Timestamp now) {
 }
 
 void Pipeline::tick(const RawPacket& raw) {
+  // Zeek's timers first: a stream the sweep ends now then finds the Zeek connection its close
+  // also ended already finished, instead of waiting for it (a move and a map entry each).
+  if (recorder_) recorder_->tick(to_seconds(raw.ts));
   if (plan_.track) {
     tracker_.observe(raw.ts);
     ended_streams(tracker_.ended());
   }
-  if (recorder_) recorder_->tick(to_seconds(raw.ts));
 }
 
 void Pipeline::ended_streams(const std::vector<EndedStream>& ended) {

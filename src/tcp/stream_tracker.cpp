@@ -116,7 +116,7 @@ const StreamTracker::Remembered* StreamTracker::recall(std::uint64_t h) const {
 
 void StreamTracker::free_slot(std::uint32_t slot, StreamEnd why) {
   Stream& s = pool_[slot];
-  ended_.push_back({s.id, why, s.key});
+  ended_.push_back({s.id, why, s.key, slot});
   switch (why) {
     case StreamEnd::Closed: ++counters_.closed_freed; break;
     case StreamEnd::Idle: ++counters_.idle_evicted; break;
@@ -194,7 +194,7 @@ void StreamTracker::evict(std::int64_t now_ns) {
 void StreamTracker::finish() {
   ended_.clear();
   for (std::uint32_t i = 0; i < pool_.size(); ++i)
-    if (pool_[i].in_use) ended_.push_back({pool_[i].id, StreamEnd::Finish, pool_[i].key});
+    if (pool_[i].in_use) ended_.push_back({pool_[i].id, StreamEnd::Finish, pool_[i].key, i});
   std::sort(ended_.begin(), ended_.end(),
             [](const EndedStream& a, const EndedStream& b) { return a.stream < b.stream; });
 }
@@ -292,7 +292,7 @@ std::uint32_t StreamTracker::open_stream(const FlowKey& key, std::uint32_t slot)
   if (slot == kNoSlot) {
     slot = take_slot(key.hash());
   } else {
-    ended_.push_back({pool_[slot].id, StreamEnd::Reused, key});
+    ended_.push_back({pool_[slot].id, StreamEnd::Reused, key, slot});
     reset(slot);  // the old stream of this 4-tuple can no longer be reached
   }
   attach(slot, key, id);

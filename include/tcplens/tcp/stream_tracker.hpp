@@ -121,6 +121,7 @@ struct EndedStream {
   std::uint32_t stream = 0;
   StreamEnd why = StreamEnd::Finish;
   FlowKey key;
+  std::uint32_t slot = 0xffffffffu;  // where its state was (StreamTracker::last_slot())
 };
 
 // What the caps and timers did, for the tools to report.
@@ -217,6 +218,8 @@ class StreamTracker {
   // hint per slot, checked against their own key before use.
   std::uint32_t last_slot() const { return last_slot_; }
   bool is_live(const FlowKey& key) const { return index_find(key, key.hash()) != kNoSlot; }
+  // The slot of the live stream on `key`, or kNoSlot.
+  std::uint32_t live_slot(const FlowKey& key) const { return index_find(key, key.hash()); }
 
   std::size_t stream_count() const { return summaries_.size(); }
   StreamSummary summary(std::uint32_t stream) const {
