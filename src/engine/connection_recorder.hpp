@@ -52,8 +52,6 @@ class ConnectionRecorder {
   // Zeek connections finished since the last take (Options::zeek_log).
   std::vector<zeek::ZeekConnTable::Finished>& zeek_finished() { return zeek_done_; }
   const Connection* live(std::uint32_t stream) const { return analyzer_.live(stream); }
-  // A record taken from made() is written: its memory serves the next connections.
-  void recycle(ConnectionRecord& r) { analyzer_.recycle(r.conn); }
   // A Zeek connection taken from zeek_finished() is written: its engine serves the next one.
   void recycle(zeek::ZeekConnTable::Finished& f) { zeek_table_.recycle(std::move(f.engine)); }
   std::uint64_t zeek_evictions() const { return zeek_table_.evictions(); }

@@ -227,7 +227,6 @@ void Pipeline::flush_records(std::uint64_t frame, Phase phase) {
     }
     if (plan_.has_record_sinks) target_.record({frame, phase, r.conn.stream, 0, false}, r);
   }
-  for (ConnectionRecord& r : made) recorder_->recycle(r);
   made.clear();
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 
 #include "tcplens/render/output.hpp"
@@ -34,10 +35,10 @@ std::uint64_t state_frame(const Endpoint& e, TcpState state) {
     if (s.state == state) return s.frame;
   return 0;
 }
-const StateChange* state_change(const Endpoint& e, TcpState state) {
-  for (const StateChange& s : e.history)
-    if (s.state == state) return &s;
-  return nullptr;
+std::optional<StateChange> state_change(const Endpoint& e, TcpState state) {
+  for (const StateChange s : e.history)  // (a value: the history unpacks its entries)
+    if (s.state == state) return s;
+  return std::nullopt;
 }
 
 std::string_view side_key(Side s) { return s == Side::Client ? "client" : "server"; }
@@ -279,8 +280,8 @@ void teardown(FindingList& out, const Connection& c, const ConnectionTrace& t) {
   } else if (tw == "client" || tw == "server") {
     const Side waiter = tw == "client" ? Side::Client : Side::Server;
     Finding& f = out.add("time_wait.one");
-    const StateChange* entered = state_change(c.side(waiter), TcpState::TimeWait);
-    if (entered != nullptr) {
+    const std::optional<StateChange> entered = state_change(c.side(waiter), TcpState::TimeWait);
+    if (entered) {
       f.frame(entered->frame);
       // 2MSL: Linux's TCP_TIMEWAIT_LEN is 60 s (RFC 9293 section 3.4.2 says MSL 2 minutes).
       f.real("until", seconds_between(c.first_ts, entered->ts) + 60.0, 3);

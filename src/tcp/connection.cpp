@@ -88,14 +88,42 @@ std::string_view Connection::reset_by_name() const {
   return reset_seen ? to_string(reset_by) : "none";
 }
 
+StateHistory& StateHistory::operator=(const StateHistory& other) {
+  if (this == &other) return *this;
+  std::copy(other.inline_, other.inline_ + kInline, inline_);
+  if (other.size_ > kInline) {
+    if (!overflow_) overflow_ = std::make_unique<Packed[]>(kMax - kInline);
+    std::copy(other.overflow_.get(), other.overflow_.get() + (other.size_ - kInline), overflow_.get());
+  }
+  size_ = other.size_;
+  return *this;
+}
+
+StateHistory& StateHistory::operator=(StateHistory&& other) noexcept {
+  if (this == &other) return *this;
+  std::copy(other.inline_, other.inline_ + kInline, inline_);
+  overflow_ = std::move(other.overflow_);
+  size_ = other.size_;
+  other.size_ = 0;
+  return *this;
+}
+
+void StateHistory::push_back(const StateChange& change) {
+  if (size_ >= kMax) return;
+  if (size_ >= kInline && !overflow_) overflow_ = std::make_unique<Packed[]>(kMax - kInline);
+  Packed& p = size_ < kInline ? inline_[size_] : overflow_[size_ - kInline];
+  p.sec = change.ts.sec;
+  p.nsec = static_cast<std::uint32_t>(change.ts.nsec);
+  p.state = change.state;
+  p.frame = change.frame;
+  ++size_;
+}
+
 namespace {
 
 void move_to(Endpoint& e, TcpState state, std::uint64_t frame, const Timestamp& ts) {
   if (e.state == state) return;
   e.state = state;
-  if (e.history.size() >= Connection::kMaxStateChanges) return;
-  // A side usually changes state five or six times: one allocation, not four growths.
-  if (e.history.empty()) e.history.reserve(6);
   e.history.push_back({frame, ts, state});
 }
 
@@ -181,11 +209,6 @@ void ConnectionAnalyzer::on_packet(const DecodedPacket& pkt, const TcpPacketAnal
     } else {
       from_client = first_sender_is_client(tcp);
     }
-    for (Endpoint* e : {&c.client, &c.server}) {
-      if (spare_histories_.empty()) break;
-      e->history = std::move(spare_histories_.back());
-      spare_histories_.pop_back();
-    }
     slot.client_dir = from_client ? a.dir : reverse(a.dir);
     Endpoint& src = from_client ? c.client : c.server;
     Endpoint& dst = from_client ? c.server : c.client;
@@ -202,15 +225,6 @@ void ConnectionAnalyzer::on_packet(const DecodedPacket& pkt, const TcpPacketAnal
 const Connection* ConnectionAnalyzer::live(std::uint32_t stream) const {
   const std::uint32_t at = index_.find(stream);
   return at == StreamIndex::kNone ? nullptr : &pool_[at].c;
-}
-
-void ConnectionAnalyzer::recycle(Connection& c) {
-  constexpr std::size_t kSpareKept = 8192;
-  for (Endpoint* e : {&c.client, &c.server}) {
-    if (e->history.capacity() == 0 || spare_histories_.size() >= kSpareKept) continue;
-    e->history.clear();
-    spare_histories_.push_back(std::move(e->history));
-  }
 }
 
 void ConnectionAnalyzer::end_stream(std::uint32_t stream) {

@@ -401,5 +401,37 @@ TEST(StateHistory, RecordsThePacketThatMovedEachSide) {
   EXPECT_EQ(h[1].frame, 2u);
 }
 
+TEST(StateHistory, KeepsEveryChangeInOrderPastTheInlineOnesUpToTheCap) {
+  StateHistory h;
+  const auto change = [](std::uint64_t i) {
+    return StateChange{i + 1, Timestamp{1700000000 + static_cast<std::int64_t>(i), static_cast<std::int64_t>(i * 1000)},
+                       i % 2 ? TcpState::Established : TcpState::SynSent};
+  };
+  for (std::uint64_t i = 0; i < StateHistory::kMax + 5; ++i) h.push_back(change(i));
+  ASSERT_EQ(h.size(), StateHistory::kMax);  // the changes beyond the cap are dropped
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    const StateChange want = change(i), got = h[i];
+    EXPECT_EQ(got.frame, want.frame);
+    EXPECT_EQ(got.ts.sec, want.ts.sec);
+    EXPECT_EQ(got.ts.nsec, want.ts.nsec);
+    EXPECT_EQ(got.state, want.state);
+  }
+  std::size_t walked = 0;
+  for (const StateChange c : h) EXPECT_EQ(c.frame, ++walked);
+  EXPECT_EQ(walked, StateHistory::kMax);
+
+  StateHistory copy = h;  // a copy owns its own overflow
+  h.clear();
+  h.push_back(change(40));
+  ASSERT_EQ(copy.size(), StateHistory::kMax);
+  EXPECT_EQ(copy[StateHistory::kInline + 1].frame, StateHistory::kInline + 2);
+  EXPECT_EQ(copy.back().frame, StateHistory::kMax);
+  StateHistory moved = std::move(copy);
+  EXPECT_EQ(moved.size(), StateHistory::kMax);
+  EXPECT_EQ(moved[StateHistory::kMax - 1].frame, StateHistory::kMax);
+  EXPECT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].frame, 41u);
+}
+
 }  // namespace
 }  // namespace tcplens

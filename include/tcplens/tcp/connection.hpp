@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -98,11 +99,67 @@ struct StateChange {
   TcpState state = TcpState::Unknown;
 };
 
+// The states one side went through, in order, at most kMax. A side usually changes state
+// five or six times: those are kept inline, packed in 24 bytes each, so that the tens of
+// thousands of live connections of a busy capture allocate nothing for them.
+class StateHistory {
+ public:
+  static constexpr std::size_t kInline = 6;
+  static constexpr std::size_t kMax = 64;
+
+  StateHistory() = default;
+  StateHistory(const StateHistory& other) { *this = other; }
+  StateHistory& operator=(const StateHistory& other);
+  StateHistory(StateHistory&& other) noexcept { *this = std::move(other); }
+  StateHistory& operator=(StateHistory&& other) noexcept;
+  ~StateHistory() = default;
+
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  StateChange operator[](std::size_t i) const { return at(i).unpack(); }
+  StateChange back() const { return (*this)[size_ - 1]; }
+  // Appends; a change beyond kMax is dropped.
+  void push_back(const StateChange& change);
+  void clear() { size_ = 0; }  // keeps the overflow's memory
+
+  class const_iterator {
+   public:
+    using value_type = StateChange;
+    using difference_type = std::ptrdiff_t;
+    const_iterator(const StateHistory* h, std::size_t i) : h_(h), i_(i) {}
+    StateChange operator*() const { return (*h_)[i_]; }
+    const_iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    friend bool operator==(const const_iterator& a, const const_iterator& b) { return a.i_ == b.i_; }
+
+   private:
+    const StateHistory* h_;
+    std::size_t i_;
+  };
+  const_iterator begin() const { return {this, 0}; }
+  const_iterator end() const { return {this, size_}; }
+
+ private:
+  struct Packed {
+    std::int64_t sec = 0;
+    std::uint32_t nsec = 0;
+    TcpState state = TcpState::Unknown;
+    std::uint64_t frame = 0;
+    StateChange unpack() const { return {frame, Timestamp{sec, nsec}, state}; }
+  };
+  const Packed& at(std::size_t i) const { return i < kInline ? inline_[i] : overflow_[i - kInline]; }
+  Packed inline_[kInline];
+  std::unique_ptr<Packed[]> overflow_;  // kMax - kInline, once a side has more than kInline
+  std::uint8_t size_ = 0;
+};
+
 struct Endpoint {
   IpAddress ip;
   std::uint16_t port = 0;
   TcpState state = TcpState::Unknown;
-  std::vector<StateChange> history;  // capped (kMaxStateChanges)
+  StateHistory history;
   bool isn_seen = false;
   std::uint32_t isn = 0;
   OfferedOptions options;
@@ -120,7 +177,7 @@ struct Endpoint {
 class ConnectionAnalyzer;
 
 struct Connection {
-  static constexpr std::size_t kMaxStateChanges = 64;
+  static constexpr std::size_t kMaxStateChanges = StateHistory::kMax;
 
   std::uint32_t stream = 0;
   Timestamp first_ts;
@@ -193,9 +250,6 @@ class ConnectionAnalyzer {
   std::size_t live_count() const { return index_.size(); }
   // Streaming mode: the connection of `stream` as known so far, or null.
   const Connection* live(std::uint32_t stream) const;
-  // Streaming mode: a connection handed to the sink is done with (its record written); its
-  // state histories' memory goes to the next connections.
-  void recycle(Connection& c);
 
   const std::vector<Connection>& connections() const { return connections_; }
 
@@ -212,7 +266,6 @@ class ConnectionAnalyzer {
   Sink sink_;
   ChunkedVector<Live, 10> pool_;  // grows without copying (no doubling peak in a flood)
   std::vector<std::uint32_t> free_;
-  std::vector<std::vector<StateChange>> spare_histories_;  // empty, with capacity
   StreamIndex index_;  // stream -> pool_ index
 };
 
