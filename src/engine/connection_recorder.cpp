@@ -29,9 +29,9 @@ ConnectionRecorder::ConnectionRecorder(const StreamTracker& tracker, const Optio
   analyzer_.set_sink([this](Connection& c) { on_decided(c); });
 }
 
-void ConnectionRecorder::streams_ended(const std::vector<EndedStream>& ended) {
+void ConnectionRecorder::streams_ended(const EndedStream* begin, const EndedStream* end) {
   if (!options_.records) return;
-  for (const EndedStream& e : ended) end_stream(e);
+  for (const EndedStream* e = begin; e != end; ++e) end_stream(*e);
 }
 
 std::vector<ConnectionRecorder::ZeekInfo>& ConnectionRecorder::finished_in(std::uint32_t slot) {
@@ -90,11 +90,6 @@ void ConnectionRecorder::finish_zeek() {
   for (auto& [k, list] : waiting_)  // streams ended earlier, waiting for one of these
     for (Waiting& w : list) emit(w.c, w.completeness, w.why, nullptr);
   waiting_.clear();
-}
-
-void ConnectionRecorder::finish_streams(const EndedStream* begin, const EndedStream* end) {
-  if (!options_.records) return;
-  for (const EndedStream* e = begin; e != end; ++e) end_stream(*e);
 }
 
 void ConnectionRecorder::on_decided(Connection& c) {

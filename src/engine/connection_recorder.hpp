@@ -34,18 +34,21 @@ class ConnectionRecorder {
   };
   ConnectionRecorder(const StreamTracker& tracker, const Options& options);
 
-  // The tracker freed these streams (before the packet that follows, if any).
-  void streams_ended(const std::vector<EndedStream>& ended);
+  // The tracker freed these streams (before the packet that follows, if any); their records
+  // are made (made()) in the order given, or wait for Zeek's view.
+  void streams_ended(const std::vector<EndedStream>& ended) {
+    streams_ended(ended.data(), ended.data() + ended.size());
+  }
+  void streams_ended(const EndedStream* begin, const EndedStream* end);
   // One packet, after StreamTracker::on_packet.
   void on_packet(const DecodedPacket& pkt, const TcpPacketAnalysis& a, const RawPacket& raw);
   // The engine's clock ticked: Zeek's timers run.
   void tick(double now);
   // End of input, in two steps: Zeek's connections first (so that no stream waits for one),
   // then the streams the tracker still had (StreamTracker::finish()'s ended(), in stream
-  // order), in as many calls of finish_streams() as the caller likes: their records come in
-  // stream order.
+  // order) through streams_ended(), in as many calls as the caller likes: their records come
+  // in stream order.
   void finish_zeek();
-  void finish_streams(const EndedStream* begin, const EndedStream* end);
 
   // Records made since the last take, in the order made; the caller sorts by stream.
   std::vector<ConnectionRecord>& made() { return made_; }

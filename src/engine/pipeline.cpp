@@ -58,7 +58,7 @@ void Pipeline::clock(const RawPacket& raw, bool owned) {
   const std::int64_t now = to_ns(raw.ts);
   if (!clock_started_ || now >= next_tick_ns_) {
     if (clock_started_) {
-      tick(raw);
+      tick(raw, raw.number, Phase::Timers);
     } else if (plan_.track) {
       tracker_.observe(raw.ts);  // starts the tracker's own clock at the same packet
     }
@@ -81,19 +81,37 @@ void Pipeline::idle(Timestamp now) {
   if (!clock_started_ || to_ns(now) < next_tick_ns_) return;
   RawPacket at;
   at.ts = now;
-  tick(at);
+  tick(at, last_frame_, Phase::After);  // (after the last packet's own items)
   next_tick_ns_ = to_ns(now) + 1000000000;
-  flush_records(last_frame_, Phase::After);
 }
 
-void Pipeline::tick(const RawPacket& raw) {
+void Pipeline::tick(const RawPacket& raw, std::uint64_t frame, Phase phase) {
   // Zeek's timers first: a stream the sweep ends now then finds the Zeek connection its close
   // also ended already finished, instead of waiting for it (a move and a map entry each).
   if (recorder_) recorder_->tick(to_seconds(raw.ts));
   if (plan_.track) {
     tracker_.observe(raw.ts);
-    ended_streams(tracker_.ended());
+    const std::vector<EndedStream>& ended = tracker_.ended();
+    if (!ended.empty()) {
+      for (const EndedStream& e : ended)
+        for (auto& s : sinks_) s->on_stream_end(e);
+      if (recorder_) {
+        // A second of a busy capture ends thousands of streams at once: their records are
+        // made and written a few hundred at a time, in stream order (merged with the ones
+        // Zeek's timers released), not held all at once.
+        swept_.assign(ended.begin(), ended.end());
+        std::sort(swept_.begin(), swept_.end(),
+                  [](const EndedStream& a, const EndedStream& b) { return a.stream < b.stream; });
+        constexpr std::size_t kChunk = 256;
+        for (std::size_t at = 0; at < swept_.size(); at += kChunk) {
+          const std::size_t end = std::min(swept_.size(), at + kChunk);
+          recorder_->streams_ended(swept_.data() + at, swept_.data() + end);
+          flush_records(frame, phase, end == swept_.size() ? kNoStream : swept_[end - 1].stream);
+        }
+      }
+    }
   }
+  flush_records(frame, phase);
 }
 
 void Pipeline::ended_streams(const std::vector<EndedStream>& ended) {
@@ -208,7 +226,7 @@ bool Pipeline::selected(const ConnectionRecord& r) const {
   return false;
 }
 
-void Pipeline::flush_records(std::uint64_t frame, Phase phase) {
+void Pipeline::flush_records(std::uint64_t frame, Phase phase, std::uint32_t upto) {
   if (!recorder_) return;
   zeek_lines(frame, phase);
   auto& made = recorder_->made();
@@ -216,7 +234,13 @@ void Pipeline::flush_records(std::uint64_t frame, Phase phase) {
   std::sort(made.begin(), made.end(), [](const ConnectionRecord& a, const ConnectionRecord& b) {
     return a.conn.stream < b.conn.stream;
   });
-  for (ConnectionRecord& r : made) {
+  const auto last = upto == kNoStream ? made.end()
+                                      : std::upper_bound(made.begin(), made.end(), upto,
+                                                         [](std::uint32_t s, const ConnectionRecord& r) {
+                                                           return s < r.conn.stream;
+                                                         });
+  for (auto it = made.begin(); it != last; ++it) {
+    ConnectionRecord& r = *it;
     if (!selected(r)) continue;
     r.selected = true;
     for (std::size_t k = 0; k < sinks_.size(); ++k) {
@@ -227,7 +251,7 @@ void Pipeline::flush_records(std::uint64_t frame, Phase phase) {
     }
     if (plan_.has_record_sinks) target_.record({frame, phase, r.conn.stream, 0, false}, r);
   }
-  made.clear();
+  made.erase(made.begin(), last);
 }
 
 void Pipeline::zeek_lines(std::uint64_t frame, Phase phase) {
@@ -258,7 +282,7 @@ void Pipeline::finish() {
       // take a lot of memory (a flood has as many as --max-conns).
       constexpr std::size_t kChunk = 256;
       for (std::size_t at = 0; at < ended.size(); at += kChunk) {
-        recorder_->finish_streams(ended.data() + at, ended.data() + std::min(ended.size(), at + kChunk));
+        recorder_->streams_ended(ended.data() + at, ended.data() + std::min(ended.size(), at + kChunk));
         flush_records(kFinishFrame, Phase::Finish);
       }
     }

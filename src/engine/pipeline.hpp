@@ -43,12 +43,13 @@ struct Plan {
 // Where an item sits in the order one thread writes: by frame, then phase, then stream
 // (records ended at the same packet), then sink.
 enum class Phase : std::uint8_t {
-  Before = 0,  // records of streams ended before the packet (timers, caps, a reused 4-tuple)
-  Began = 1,   // the packet began a stream (no text: the merge numbers streams by it)
-  Packet = 2,  // the packet's own lines
-  After = 3,   // records released by the packet (Zeek finished the connection they waited for)
-  Waited = 4,  // end of input: records that had waited for Zeek's view
-  Finish = 5,  // end of input: every other stream, and the sinks' last words
+  Timers = 0,  // records of streams the clock's timers ended before the packet
+  Before = 1,  // records of streams the packet ended (a cap, a reused 4-tuple)
+  Began = 2,   // the packet began a stream (no text: the merge numbers streams by it)
+  Packet = 3,  // the packet's own lines
+  After = 4,   // records released by the packet (Zeek finished the connection they waited for)
+  Waited = 5,  // end of input: records that had waited for Zeek's view
+  Finish = 6,  // end of input: every other stream, and the sinks' last words
 };
 inline constexpr std::uint32_t kNoStream = 0xffffffffu;
 inline constexpr std::uint64_t kFinishFrame = ~std::uint64_t{0};
@@ -115,10 +116,12 @@ class Pipeline {
   PacketDecoder& decoder() { return decoder_; }
 
  private:
-  void tick(const RawPacket& raw);
+  // The clock's timers at `raw`'s time; their records are written at (frame, phase).
+  void tick(const RawPacket& raw, std::uint64_t frame, Phase phase);
   void ended_streams(const std::vector<EndedStream>& ended);
-  // Writes the records made so far (sorted by stream) at (frame, phase).
-  void flush_records(std::uint64_t frame, Phase phase);
+  // Writes the records made so far (sorted by stream) at (frame, phase); with `upto`, only
+  // those of streams up to it, the others kept for the next call.
+  void flush_records(std::uint64_t frame, Phase phase, std::uint32_t upto = kNoStream);
   void zeek_lines(std::uint64_t frame, Phase phase);
   bool selected(const ConnectionRecord& r) const;
   const StreamSummary& summary_of(std::uint32_t stream);
@@ -146,6 +149,7 @@ class Pipeline {
   std::uint64_t last_frame_ = 0;
   std::uint64_t shown_ = 0;  // shown packets so far (all workers' when kShownOrder)
 
+  std::vector<EndedStream> swept_;  // the timers' ended streams, by stream (reused)
   std::vector<std::uint64_t> selected_;  // bit per stream: one of its packets was shown
   // Final summaries of recent streams (unpacking one for every packet costs more than this).
   struct CachedSummary {
