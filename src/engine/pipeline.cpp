@@ -96,22 +96,25 @@ void Pipeline::tick(const RawPacket& raw, std::uint64_t frame, Phase phase) {
       for (const EndedStream& e : ended)
         for (auto& s : sinks_) s->on_stream_end(e);
       if (recorder_) {
-        // A second of a busy capture ends thousands of streams at once: their records are
-        // made and written a few hundred at a time, in stream order (merged with the ones
-        // Zeek's timers released), not held all at once.
+        // A second of a busy capture ends thousands of streams at once (merged, in stream
+        // order, with the records Zeek's timers released).
         swept_.assign(ended.begin(), ended.end());
         std::sort(swept_.begin(), swept_.end(),
                   [](const EndedStream& a, const EndedStream& b) { return a.stream < b.stream; });
-        constexpr std::size_t kChunk = 256;
-        for (std::size_t at = 0; at < swept_.size(); at += kChunk) {
-          const std::size_t end = std::min(swept_.size(), at + kChunk);
-          recorder_->streams_ended(swept_.data() + at, swept_.data() + end);
-          flush_records(frame, phase, end == swept_.size() ? kNoStream : swept_[end - 1].stream);
-        }
+        end_in_chunks(swept_, frame, phase);
       }
     }
   }
   flush_records(frame, phase);
+}
+
+void Pipeline::end_in_chunks(const std::vector<EndedStream>& ended, std::uint64_t frame, Phase phase) {
+  constexpr std::size_t kChunk = 256;
+  for (std::size_t at = 0; at < ended.size(); at += kChunk) {
+    const std::size_t end = std::min(ended.size(), at + kChunk);
+    recorder_->streams_ended(ended.data() + at, ended.data() + end);
+    flush_records(frame, phase, end == ended.size() ? kNoStream : ended[end - 1].stream);
+  }
 }
 
 void Pipeline::ended_streams(const std::vector<EndedStream>& ended) {
@@ -278,13 +281,7 @@ void Pipeline::finish() {
     if (recorder_) {
       recorder_->finish_zeek();
       flush_records(kFinishFrame, Phase::Waited);
-      // In stream order, a few at a time: the records of every live stream at once would
-      // take a lot of memory (a flood has as many as --max-conns).
-      constexpr std::size_t kChunk = 256;
-      for (std::size_t at = 0; at < ended.size(); at += kChunk) {
-        recorder_->streams_ended(ended.data() + at, ended.data() + std::min(ended.size(), at + kChunk));
-        flush_records(kFinishFrame, Phase::Finish);
-      }
+      end_in_chunks(ended, kFinishFrame, Phase::Finish);  // (a flood has --max-conns of them)
     }
   } else if (recorder_) {
     recorder_->finish_zeek();

@@ -119,6 +119,9 @@ class Pipeline {
   // The clock's timers at `raw`'s time; their records are written at (frame, phase).
   void tick(const RawPacket& raw, std::uint64_t frame, Phase phase);
   void ended_streams(const std::vector<EndedStream>& ended);
+  // Makes the records of `ended` (in stream order) a few hundred at a time, each lot written
+  // before the next is made, so that thousands of streams ended at once are not all held.
+  void end_in_chunks(const std::vector<EndedStream>& ended, std::uint64_t frame, Phase phase);
   // Writes the records made so far (sorted by stream) at (frame, phase); with `upto`, only
   // those of streams up to it, the others kept for the next call.
   void flush_records(std::uint64_t frame, Phase phase, std::uint32_t upto = kNoStream);
