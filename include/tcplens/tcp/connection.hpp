@@ -174,6 +174,35 @@ struct Endpoint {
   bool acked_peer_fin_before_own_fin = false;
 };
 
+// The tunnels a connection's first packet came through. Most connections came through none,
+// so the chain (76 bytes) is kept apart, and only when there is one.
+class ConnectionEncap {
+ public:
+  ConnectionEncap() = default;
+  ConnectionEncap(const ConnectionEncap& other) { *this = other; }
+  ConnectionEncap& operator=(const ConnectionEncap& other) {
+    if (this != &other) chain_ = other.chain_ ? std::make_unique<EncapChain>(*other.chain_) : nullptr;
+    return *this;
+  }
+  ConnectionEncap(ConnectionEncap&&) noexcept = default;
+  ConnectionEncap& operator=(ConnectionEncap&&) noexcept = default;
+  ~ConnectionEncap() = default;
+  ConnectionEncap& operator=(const EncapChain& chain) {
+    chain_ = chain.empty() ? nullptr : std::make_unique<EncapChain>(chain);
+    return *this;
+  }
+  bool empty() const { return chain_ == nullptr; }
+  // Read as the chain itself (format_encap(c.encap, ...)); empty when none.
+  operator const EncapChain&() const { return chain_ ? *chain_ : none(); }
+
+ private:
+  static const EncapChain& none() {
+    static const EncapChain kNone;
+    return kNone;
+  }
+  std::unique_ptr<EncapChain> chain_;
+};
+
 class ConnectionAnalyzer;
 
 struct Connection {
@@ -187,7 +216,7 @@ struct Connection {
   Endpoint client;
   Endpoint server;
   bool roles_from_syn = false;  // false: guessed from ports (mid-stream start)
-  EncapChain encap;  // the tunnels its first packet came through (empty: none)
+  ConnectionEncap encap;  // the tunnels its first packet came through (empty: none)
 
   HandshakeResult handshake = HandshakeResult::NotSeen;
   std::uint32_t client_syns = 0;
