@@ -93,8 +93,7 @@ void Pipeline::tick(const RawPacket& raw, std::uint64_t frame, Phase phase) {
     tracker_.observe(raw.ts);
     const std::vector<EndedStream>& ended = tracker_.ended();
     if (!ended.empty()) {
-      for (const EndedStream& e : ended)
-        for (auto& s : sinks_) s->on_stream_end(e);
+      tell_sinks_ended(ended);
       if (recorder_) {
         // A second of a busy capture ends thousands of streams at once (merged, in stream
         // order, with the records Zeek's timers released).
@@ -117,11 +116,22 @@ void Pipeline::end_in_chunks(const std::vector<EndedStream>& ended, std::uint64_
   }
 }
 
-void Pipeline::ended_streams(const std::vector<EndedStream>& ended) {
-  if (ended.empty()) return;
+void Pipeline::tell_sinks_ended(const std::vector<EndedStream>& ended) {
   for (const EndedStream& e : ended)
     for (auto& s : sinks_) s->on_stream_end(e);
+}
+
+void Pipeline::ended_streams(const std::vector<EndedStream>& ended) {
+  if (ended.empty()) return;
+  tell_sinks_ended(ended);
   if (recorder_) recorder_->streams_ended(ended);
+}
+
+void Pipeline::shown_to_no_sink(const RawPacket& raw) {
+  if (++shown_ == 1) first_shown_ts_ = raw.ts;
+  prev_shown_ts_ = prev_ts_ = raw.ts;
+  if (plan_.options.max_shown >= 0) target_.marker({raw.number, Phase::Packet, kNoStream, 0, true});
+  flush_records(raw.number, Phase::After);
 }
 
 const StreamSummary& Pipeline::summary_of(std::uint32_t stream) {
@@ -155,10 +165,7 @@ void Pipeline::process(const RawPacket& raw, const DecodedPacket* decoded) {
     }
     if (!plan_.packet_events) {  // every packet is shown, to no sink
       if (recorder_) recorder_->on_packet(*ev.pkt, a, raw);
-      if (++shown_ == 1) first_shown_ts_ = raw.ts;
-      prev_shown_ts_ = prev_ts_ = raw.ts;
-      if (plan_.options.max_shown >= 0) target_.marker({raw.number, Phase::Packet, kNoStream, 0, true});
-      flush_records(raw.number, Phase::After);
+      shown_to_no_sink(raw);
       return;
     }
     if (a.tracked) {
@@ -175,10 +182,7 @@ void Pipeline::process(const RawPacket& raw, const DecodedPacket* decoded) {
     if (recorder_) {  // Zeek's log alone: no stream tracking
       recorder_->on_packet(*ev.pkt, no_analysis_, raw);
       if (!plan_.packet_events) {
-        if (++shown_ == 1) first_shown_ts_ = raw.ts;
-        prev_shown_ts_ = prev_ts_ = raw.ts;
-        if (plan_.options.max_shown >= 0) target_.marker({raw.number, Phase::Packet, kNoStream, 0, true});
-        flush_records(raw.number, Phase::After);
+        shown_to_no_sink(raw);
         return;
       }
     }
@@ -276,8 +280,7 @@ void Pipeline::finish() {
   if (plan_.track) {
     tracker_.finish();
     const std::vector<EndedStream>& ended = tracker_.ended();
-    for (const EndedStream& e : ended)
-      for (auto& s : sinks_) s->on_stream_end(e);
+    tell_sinks_ended(ended);
     if (recorder_) {
       recorder_->finish_zeek();
       flush_records(kFinishFrame, Phase::Waited);

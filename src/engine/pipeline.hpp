@@ -118,7 +118,10 @@ class Pipeline {
  private:
   // The clock's timers at `raw`'s time; their records are written at (frame, phase).
   void tick(const RawPacket& raw, std::uint64_t frame, Phase phase);
+  void tell_sinks_ended(const std::vector<EndedStream>& ended);  // PacketSink::on_stream_end
   void ended_streams(const std::vector<EndedStream>& ended);
+  // Every packet is shown, to no sink (no PacketEvent): the count, the times and -c's marker.
+  void shown_to_no_sink(const RawPacket& raw);
   // Makes the records of `ended` (in stream order) a few hundred at a time, each lot written
   // before the next is made, so that thousands of streams ended at once are not all held.
   void end_in_chunks(const std::vector<EndedStream>& ended, std::uint64_t frame, Phase phase);

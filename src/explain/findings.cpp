@@ -29,16 +29,16 @@ double seconds_between(const Timestamp& a, const Timestamp& b) {
   return static_cast<double>(b.sec - a.sec) + static_cast<double>(b.nsec - a.nsec) / 1e9;
 }
 
-// The frame that moved `e` into `state` (the first time), 0 when it never went there.
-std::uint64_t state_frame(const Endpoint& e, TcpState state) {
-  for (const StateChange& s : e.history)
-    if (s.state == state) return s.frame;
-  return 0;
-}
+// The change that moved `e` into `state` (the first time), if it ever went there.
 std::optional<StateChange> state_change(const Endpoint& e, TcpState state) {
   for (const StateChange s : e.history)  // (a value: the history unpacks its entries)
     if (s.state == state) return s;
   return std::nullopt;
+}
+// Its frame, 0 when it never went there.
+std::uint64_t state_frame(const Endpoint& e, TcpState state) {
+  const std::optional<StateChange> s = state_change(e, state);
+  return s ? s->frame : 0;
 }
 
 std::string_view side_key(Side s) { return s == Side::Client ? "client" : "server"; }

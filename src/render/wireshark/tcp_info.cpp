@@ -1,12 +1,12 @@
 // The Info column of a TCP segment as Wireshark 4.0's packet-tcp.c builds it (dissect_tcp,
 // tcp_dissect_options and tcp_print_sequence_number_analysis; our own code).
 #include <algorithm>
-#include <charconv>
 #include <cstring>
 #include <string>
 #include <string_view>
 
 #include "render/wireshark/wireshark_private.hpp"
+#include "tcplens/render/output.hpp"
 #include "tcplens/render/wireshark_renderer.hpp"
 
 namespace tcplens {
@@ -20,13 +20,13 @@ void append_uint(std::string& out, std::string_view name, std::uint32_t v) {
   buf[0] = ' ';
   std::memcpy(buf + 1, name.data(), n);
   buf[n + 1] = '=';
-  char* end = std::to_chars(buf + n + 2, buf + sizeof buf, v).ptr;
+  char* end = Output::format_u32(buf + n + 2, v);
   out.append(buf, static_cast<std::size_t>(end - buf));
 }
 
-void append_number(std::string& out, std::uint64_t v) {
-  char buf[24];
-  out.append(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+void append_number(std::string& out, std::uint32_t v) {
+  char buf[12];
+  out.append(buf, static_cast<std::size_t>(Output::format_u32(buf, v) - buf));
 }
 
 // tcp_flags_to_str(): names in bit order, ", ACE=n" instead of ECE/CWR/AE once AccECN is in use.

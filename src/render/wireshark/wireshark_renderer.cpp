@@ -11,7 +11,6 @@
 #include "render/wireshark/websocket_info.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <unordered_map>
@@ -732,9 +731,7 @@ void WiresharkRenderer::print(Output& out) const {
   // tshark.c print_columns(): number >= 5 wide and time >= 10 wide, right-aligned; source
   // right-aligned and destination left-aligned in at least 12, joined by an arrow.
   char number[24];
-  pad_left(std::string_view(number, static_cast<std::size_t>(
-                                        std::to_chars(number, number + sizeof number, c.number).ptr - number)),
-           5);
+  pad_left(std::string_view(number, static_cast<std::size_t>(Output::format_u64(number, c.number) - number)), 5);
   out.put(' ');
   pad_left(c.time, 10);
   out.put(' ');
