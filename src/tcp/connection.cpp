@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "tcplens/flow/compact_bytes.hpp"
 #include "tcplens/tcp/send_history.hpp"
 
 namespace tcplens {
@@ -32,6 +33,121 @@ struct ConnectionAnalyzer::Live {
   Connection c;
   Slot slot;
 };
+
+namespace {
+
+// Every field of a connection and of its analysis state, once, for freezing (a field
+// left out here would be lost by a connection that thaws: the freeze-always test catches it).
+template <class Io>
+void transfer(Io& io, OfferedOptions& o) {
+  io(o.seen);
+  io(o.has_mss);
+  io(o.mss);
+  io(o.has_window_scale);
+  io(o.window_scale);
+  io(o.sack_permitted);
+  io(o.timestamps);
+  io(o.ecn);
+  io(o.tfo);
+}
+
+template <class Io>
+void transfer(Io& io, DirectionStats& d) {
+  io(d.packets);
+  io(d.bytes);
+  io(d.unique_bytes);
+  io(d.retransmissions);
+  io(d.network_duplicates);
+  io(d.tshark_retransmissions);
+  io(d.fast_retransmissions);
+  io(d.spurious_retransmissions);
+  io(d.out_of_order);
+  io(d.lost_segments);
+  io(d.dup_acks);
+  io(d.zero_windows);
+  io(d.keep_alives);
+  io(d.zero_window_probes);
+  io(d.rtt_samples);
+  io(d.rtt_min_ns);
+  io(d.rtt_max_ns);
+  io(d.rtt_sum_ns);
+}
+
+template <class Io>
+void transfer(Io& io, Endpoint& e) {
+  io(e.ip);
+  io(e.port);
+  io(e.state);
+  e.history.transfer(io);
+  io(e.isn_seen);
+  io(e.isn);
+  transfer(io, e.options);
+  transfer(io, e.sent);
+  io(e.fin_sent);
+  io(e.fin_seq);
+  io.frame(e.fin_frame);
+  io(e.fin_acked);
+  io(e.received_peer_fin);
+  io(e.fin_covered_peer_fin);
+  io(e.acked_peer_fin_before_own_fin);
+}
+
+template <class Io>
+void transfer(Io& io, Connection& c) {
+  io(c.stream);
+  io(c.first_ts);
+  io(c.first_frame);
+  io.set_base(c.first_ts.sec, c.first_frame);
+  io(c.last_ts);
+  io.frame(c.last_frame);
+  transfer(io, c.client);
+  transfer(io, c.server);
+  io(c.roles_from_syn);
+  c.encap.transfer(io);
+  io(c.handshake);
+  io(c.client_syns);
+  io(c.server_syn_acks);
+  io(c.syn_ts);
+  io(c.syn_ack_ts);
+  io(c.handshake_ack_ts);
+  io(c.syn_ack_seen);
+  io(c.handshake_done);
+  io(c.established);
+  io(c.teardown);
+  io(c.reset_seen);
+  io(c.reset_by);
+  io(c.close_started);
+  io(c.close_initiator);
+}
+
+template <class Io, class Slot>
+void transfer(Io& io, Slot& s) {
+  io(s.used);
+  io(s.client_dir);
+  for (SendHistory& h : s.sent) h.transfer(io);
+  for (SeqUnwrapper& u : s.ack_unwrap) {
+    io(u.started);
+    io(u.last);
+  }
+}
+
+// A free place in `pool` (from `free` first) for one more entry.
+template <class Pool>
+std::uint32_t take_place(Pool& pool, std::vector<std::uint32_t>& free) {
+  if (free.empty()) {
+    pool.emplace_back();
+    return static_cast<std::uint32_t>(pool.size() - 1);
+  }
+  const std::uint32_t at = free.back();
+  free.pop_back();
+  return at;
+}
+
+bool closed(const Connection& c) {
+  return c.reset_seen || (c.client.fin_acked && c.server.fin_acked);
+}
+
+}  // namespace
 
 ConnectionAnalyzer::ConnectionAnalyzer() = default;
 ConnectionAnalyzer::~ConnectionAnalyzer() = default;
@@ -161,21 +277,18 @@ void ConnectionAnalyzer::on_packet(const DecodedPacket& pkt, const TcpPacketAnal
   if (!a.tracked || !pkt.has_tcp()) return;
   Connection* cp;
   Slot* sp;
+  std::uint32_t at = StreamIndex::kNone;
   if (sink_) {
-    std::uint32_t at;
+    freeze_waiting(a.stream);
     if (hint != nullptr && *hint < pool_.size() && pool_[*hint].slot.used &&
         pool_[*hint].c.stream == a.stream)
       at = *hint;
     else
       at = index_.find(a.stream);
-    if (at == StreamIndex::kNone) {
-      if (!free_.empty()) {
-        at = free_.back();
-        free_.pop_back();
-      } else {
-        at = static_cast<std::uint32_t>(pool_.size());
-        pool_.emplace_back();
-      }
+    if (at != StreamIndex::kNone && (at & kFrozen)) {
+      at = thaw(at & ~kFrozen);
+    } else if (at == StreamIndex::kNone) {
+      at = take_place(pool_, free_);
       index_.insert(a.stream, at);
     }
     if (hint != nullptr) *hint = at;
@@ -220,16 +333,79 @@ void ConnectionAnalyzer::on_packet(const DecodedPacket& pkt, const TcpPacketAnal
   c.last_ts = ts;
   c.last_frame = frame;
   on_segment(c, slot, a.dir == slot.client_dir ? Side::Client : Side::Server, pkt, a, frame, ts);
+  if (sink_ && (freeze_ == Freeze::Always ||
+                (freeze_ == Freeze::Closed && index_.size() > busy_above_ && closed(c))))
+    to_freeze_ = at;
+}
+
+void ConnectionAnalyzer::freeze_waiting(std::uint32_t current_stream) {
+  if (to_freeze_ == StreamIndex::kNone) return;
+  const std::uint32_t at = to_freeze_;
+  Live& l = pool_[at];
+  if (l.c.stream == current_stream) return;  // its next packet: it stays live
+  to_freeze_ = StreamIndex::kNone;
+  compact::CompactWriter w(scratch_);
+  transfer(w, l.c);
+  transfer(w, l.slot);
+  w.finish();
+  if (scratch_.size() > compact::BlobArena::kMaxBytes) return;  // (many holes) stays live
+  const std::uint32_t fz = take_place(frozen_, frozen_free_);
+  Frozen& f = frozen_[fz];
+  f.size = static_cast<std::uint32_t>(scratch_.size());
+  f.bytes = frozen_bytes_.keep(scratch_.data(), f.size);
+  index_.erase(l.c.stream);
+  index_.insert(l.c.stream, fz | kFrozen);
+  l = Live{};
+  free_.push_back(at);
+}
+
+std::uint32_t ConnectionAnalyzer::thaw(std::uint32_t fz) {
+  const std::uint32_t at = take_place(pool_, free_);
+  Frozen& f = frozen_[fz];
+  Live& l = pool_[at];
+  compact::CompactReader r(f.bytes, f.size);
+  transfer(r, l.c);
+  transfer(r, l.slot);
+  frozen_bytes_.release(f.bytes, f.size);
+  f = Frozen{};
+  frozen_free_.push_back(fz);
+  index_.erase(l.c.stream);
+  index_.insert(l.c.stream, at);
+  return at;
 }
 
 const Connection* ConnectionAnalyzer::live(std::uint32_t stream) const {
   const std::uint32_t at = index_.find(stream);
-  return at == StreamIndex::kNone ? nullptr : &pool_[at].c;
+  if (at == StreamIndex::kNone) return nullptr;
+  if (!(at & kFrozen)) return &pool_[at].c;
+  // Not the packet's own connection (that one is live until the next packet): read a copy.
+  const Frozen& f = frozen_[at & ~kFrozen];
+  if (!peek_) peek_ = std::make_unique<Live>();
+  compact::CompactReader r(f.bytes, f.size);
+  transfer(r, peek_->c);
+  transfer(r, peek_->slot);
+  return &peek_->c;
 }
 
 void ConnectionAnalyzer::end_stream(std::uint32_t stream) {
-  const std::uint32_t at = index_.find(stream);
+  std::uint32_t at = index_.find(stream);
   if (at == StreamIndex::kNone) return;
+  if (at & kFrozen) {
+    // Decided from its frozen bytes, without the analysis state (not needed any more).
+    const std::uint32_t fz = at & ~kFrozen;
+    Frozen& f = frozen_[fz];
+    if (!peek_) peek_ = std::make_unique<Live>();
+    compact::CompactReader r(f.bytes, f.size);
+    transfer(r, peek_->c);
+    frozen_bytes_.release(f.bytes, f.size);
+    f = Frozen{};
+    frozen_free_.push_back(fz);
+    index_.erase(stream);
+    decide(peek_->c);
+    if (sink_) sink_(peek_->c);
+    return;
+  }
+  if (at == to_freeze_) to_freeze_ = StreamIndex::kNone;
   Live& l = pool_[at];
   decide(l.c);
   if (sink_) sink_(l.c);

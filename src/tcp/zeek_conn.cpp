@@ -4,6 +4,8 @@
 // Zeek's where that helps to compare; the structure is our own. Weirds are not reported.
 #include "tcplens/tcp/zeek_conn.hpp"
 
+#include "tcplens/flow/compact_bytes.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <limits>
@@ -195,7 +197,8 @@ ZeekConnEngine::ZeekConnEngine(double start_ts, bool flip_at_start, const ZeekOp
 
 void ZeekConnEngine::restart(double start_ts, bool flip_at_start) {
   // Every member but the options starts again; the buffers keep their capacity, which is
-  // what a recycled engine saves. A member added to the class must be reset here.
+  // what a recycled engine saves. A member added to the class must be reset here, and
+  // frozen and thawed in transfer().
   static_assert(sizeof(ZeekConnEngine) == 488, "a new member: reset it in restart()");
   for (Endpoint& e : ep_) {
     auto blocks = std::move(e.blocks);
@@ -222,6 +225,83 @@ void ZeekConnEngine::restart(double start_ts, bool flip_at_start) {
     orig_ = 1;
     history_ += '^';  // Connection::FlipRoles() before any packet is processed
   }
+}
+
+bool ZeekConnEngine::at_rest() const {
+  auto done = [](EndpointState s) { return s == EndpointState::Closed || s == EndpointState::Reset; };
+  return done(ep_[0].state) && done(ep_[1].state);
+}
+
+// Every member but the options, once (a member left out is lost by an engine that thaws:
+// the freeze-always test catches it).
+template <class Io>
+void ZeekConnEngine::transfer(Io& io) {
+  for (Endpoint& e : ep_) {
+    io(e.state);
+    io(e.prev_state);
+    io(e.start_seq);
+    io(e.last_seq);
+    io(e.ack_seq);
+    io(e.seq_wraps);
+    io(e.ack_wraps);
+    io(e.hist_last_syn);
+    io(e.hist_last_fin);
+    io(e.hist_last_rst);
+    io(e.fin_seq);
+    io(e.fin_cnt);
+    io(e.rst_cnt);
+    io(e.did_close);
+    io(e.chk_cnt);
+    io(e.chk_thresh);
+    io(e.rxmt_cnt);
+    io(e.rxmt_thresh);
+    io(e.win0_cnt);
+    io(e.win0_thresh);
+    io(e.gap_cnt);
+    io(e.gap_thresh);
+    io(e.pkts);
+    io(e.last_reassem_seq);
+    io(e.trim_seq);
+    std::size_t n = e.blocks.size();
+    io(n);
+    if constexpr (Io::kReading) e.blocks.resize(std::min<std::size_t>(n, 1u << 20));
+    for (auto& [lo, hi] : e.blocks) {
+      io(lo);
+      io(hi);
+    }
+    io(e.skip_deliveries);
+    io(e.missed_bytes);
+  }
+  ep_[0].peer = &ep_[1];
+  ep_[1].peer = &ep_[0];
+  io(orig_);
+  io(hist_seen_);
+  io(history_);
+  io(is_partial_);
+  io(first_packet_seen_);
+  io(first_was_synack_only_);
+  io(start_ts_);
+  io(last_ts_);
+  io(inactivity_timeout_);
+  io(is_active_);
+  io(removed_);
+  std::size_t n = timers_.size();
+  io(n);
+  if constexpr (Io::kReading) timers_.resize(std::min<std::size_t>(n, 1u << 10));
+  for (Timer& t : timers_) {
+    io(t.at);
+    io(t.kind);
+  }
+}
+
+void ZeekConnEngine::freeze(std::vector<std::uint8_t>& out) {
+  compact::CompactWriter w(out);
+  transfer(w);
+}
+
+void ZeekConnEngine::thaw(const std::uint8_t* data, std::size_t size) {
+  compact::CompactReader r(data, size);
+  transfer(r);
 }
 
 ConnState ZeekConnEngine::conn_state() const {
@@ -753,13 +833,18 @@ void ZeekConnTable::on_packet(const FlowKey& key, Direction dir, ZeekPacket p, s
   if (at != TaggedIndex::kNone) {
     if (hint != nullptr) *hint = at;
     Live& l = live_[at];
+    ZeekConnEngine& engine = awake(l);
     bool from_first = (dir == Direction::AToB) == l.first_is_a;
     p.from = from_first ? Peer::First : Peer::Second;
-    bool gone = next_timer_[at] <= p.ts && l.engine->expired_by(p.ts);
-    if (!gone && p.header_ok && l.engine->is_reuse(p, p.ts)) gone = true;
+    bool gone = next_timer_[at] <= p.ts && engine.expired_by(p.ts);
+    if (!gone && p.header_ok && engine.is_reuse(p, p.ts)) gone = true;
     if (!gone) {
-      l.engine->on_packet(p);
-      next_timer_[at] = l.engine->next_timer_at();
+      engine.on_packet(p);
+      next_timer_[at] = engine.next_timer_at();
+      if (freeze_ == Freeze::Always)
+        freeze(l);
+      else if (freeze_ == Freeze::AtRest && live_.size() > busy_above_ && engine.at_rest())
+        resting_.push_back(l.key);  // its last ACK usually follows: frozen at the next expire()
       return;
     }
     finish_at(at);
@@ -788,11 +873,42 @@ void ZeekConnTable::start(const FlowKey& key, Direction dir, ZeekPacket& p) {
   engine->on_packet(p);
   index_.insert(key.hash(), static_cast<std::uint32_t>(live_.size()));
   next_timer_.push_back(engine->next_timer_at());
-  live_.push_back({key, first_is_a, p.ts, std::move(engine)});
+  Live l;
+  l.key = key;
+  l.first_is_a = first_is_a;
+  l.start_ts = p.ts;
+  l.engine = std::move(engine);
+  live_.push_back(std::move(l));
+}
+
+ZeekConnEngine& ZeekConnTable::awake(Live& l) {
+  if (l.engine) return *l.engine;
+  if (spare_.empty()) {
+    l.engine = std::make_unique<ZeekConnEngine>(0, false, opt_);
+  } else {
+    l.engine = std::move(spare_.back());
+    spare_.pop_back();
+    l.engine->restart(0, false);  // nothing of the engine it was before shows through
+  }
+  l.engine->thaw(l.frozen, l.frozen_size);
+  frozen_bytes_.release(l.frozen, l.frozen_size);
+  l.frozen = nullptr;
+  l.frozen_size = 0;
+  return *l.engine;
+}
+
+void ZeekConnTable::freeze(Live& l) {
+  l.engine->freeze(scratch_);
+  if (scratch_.size() > compact::BlobArena::kMaxBytes) return;  // (many blocks) stays awake
+  l.frozen_size = static_cast<std::uint32_t>(scratch_.size());
+  l.frozen = frozen_bytes_.keep(scratch_.data(), l.frozen_size);
+  l.last_ts = l.engine->last_ts();
+  recycle(std::move(l.engine));
 }
 
 void ZeekConnTable::finish_at(std::size_t at) {
   Live& l = live_[at];
+  awake(l);
   const auto here = static_cast<std::uint32_t>(at);
   index_.erase(l.key.hash(), [&](std::uint32_t i) { return i == here; });
   done_.push_back({l.key, l.first_is_a, std::move(l.engine)});
@@ -807,13 +923,25 @@ void ZeekConnTable::finish_at(std::size_t at) {
 }
 
 void ZeekConnTable::expire(double t, std::size_t max_live) {
+  for (const FlowKey& key : resting_) {
+    const std::uint32_t at = find(key);
+    if (at == TaggedIndex::kNone) continue;
+    Live& l = live_[at];
+    if (l.engine && l.engine->at_rest()) freeze(l);
+  }
+  resting_.clear();
   for (std::size_t i = 0; i < live_.size();) {
     if (next_timer_[i] > t) {
       ++i;
-    } else if (live_[i].engine->expired_by(t)) {
+      continue;
+    }
+    const bool was_frozen = live_[i].engine == nullptr;
+    ZeekConnEngine& engine = awake(live_[i]);
+    if (engine.expired_by(t)) {
       finish_at(i);  // the last one is now at i: look at it next
     } else {
-      next_timer_[i] = live_[i].engine->next_timer_at();
+      next_timer_[i] = engine.next_timer_at();
+      if (was_frozen) freeze(live_[i]);
       ++i;
     }
   }
@@ -824,7 +952,7 @@ void ZeekConnTable::evict_oldest(std::size_t max_live) {
   std::vector<std::pair<double, FlowKey>> by_age;
   by_age.reserve(live_.size());
   for (std::size_t i = 0; i < live_.size(); ++i)
-    by_age.emplace_back(live_[i].engine->last_ts(), live_[i].key);
+    by_age.emplace_back(live_[i].engine ? live_[i].engine->last_ts() : live_[i].last_ts, live_[i].key);
   const std::size_t n = std::max<std::size_t>(live_.size() - max_live, max_live / 8);
   std::nth_element(by_age.begin(), by_age.begin() + static_cast<long>(std::min(n, by_age.size()) - 1),
                    by_age.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -837,8 +965,10 @@ void ZeekConnTable::evict_oldest(std::size_t max_live) {
 void ZeekConnTable::finish() {
   std::vector<Finished> rest;
   rest.reserve(live_.size());
-  for (std::size_t i = 0; i < live_.size(); ++i)
+  for (std::size_t i = 0; i < live_.size(); ++i) {
+    awake(live_[i]);
     rest.push_back({live_[i].key, live_[i].first_is_a, std::move(live_[i].engine)});
+  }
   live_.clear();
   next_timer_.clear();
   index_.clear();

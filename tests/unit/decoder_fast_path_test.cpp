@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "corpus_captures.hpp"
 #include "fuzz_targets.hpp"
 #include "packet_builder.hpp"
 
@@ -11,26 +12,18 @@ namespace tcplens {
 namespace {
 
 TEST(DecoderFastPath, SameAsTheGeneralPathOnTheCorpus) {
-  namespace fs = std::filesystem;
-  const fs::path corpus = fs::path(TCPLENS_SOURCE_DIR) / ".." / "shared" / "corpus";
-  ASSERT_TRUE(fs::is_directory(corpus)) << corpus;
-  std::size_t packets = 0, files = 0;
-  for (const auto& entry : fs::recursive_directory_iterator(corpus)) {
-    const std::string ext = entry.path().extension();
-    if (!entry.is_regular_file() || (ext != ".pcap" && ext != ".pcapng" && ext != ".cap")) continue;
-    std::string error;
-    auto source = PcapFileSource::open(entry.path(), error);
-    if (!source) continue;
-    ++files;
-    PacketDecoder fast, general;
-    general.set_fast_path(false);
-    RawPacket raw;
-    while (source->next(raw) == ReadStatus::Ok) {
-      ++packets;
-      ASSERT_TRUE(fuzz::same_decoding(fast.decode(raw), general.decode(raw)))
-          << entry.path() << " packet " << raw.number;
-    }
-  }
+  std::size_t packets = 0;
+  const std::size_t files =
+      test::for_each_corpus_capture([&](const std::filesystem::path& path, PcapFileSource& source) {
+        PacketDecoder fast, general;
+        general.set_fast_path(false);
+        RawPacket raw;
+        while (source.next(raw) == ReadStatus::Ok) {
+          ++packets;
+          ASSERT_TRUE(fuzz::same_decoding(fast.decode(raw), general.decode(raw)))
+              << path << " packet " << raw.number;
+        }
+      });
   EXPECT_GT(files, 200u);
   EXPECT_GT(packets, 30000u);
 }

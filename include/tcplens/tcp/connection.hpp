@@ -26,6 +26,7 @@
 
 #include "tcplens/capture/raw_packet.hpp"
 #include "tcplens/decode/decoded_packet.hpp"
+#include "tcplens/flow/compact_bytes.hpp"
 #include "tcplens/flow/stream_index.hpp"
 #include "tcplens/tcp/anomaly.hpp"
 #include "tcplens/tcp/stream_tracker.hpp"
@@ -121,6 +122,22 @@ class StateHistory {
   // Appends; a change beyond kMax is dropped.
   void push_back(const StateChange& change);
   void clear() { size_ = 0; }  // keeps the overflow's memory
+  // Its fields for a CompactWriter or CompactReader (tcplens/flow/compact_bytes.hpp).
+  template <class Io>
+  void transfer(Io& io) {
+    io(size_);
+    if constexpr (Io::kReading) {
+      if (size_ > kMax) size_ = kMax;
+      if (size_ > kInline && !overflow_) overflow_ = std::make_unique<Packed[]>(kMax - kInline);
+    }
+    for (std::size_t i = 0; i < size_; ++i) {
+      Packed& p = i < kInline ? inline_[i] : overflow_[i - kInline];
+      io.seconds(p.sec);
+      io(p.nsec);
+      io(p.state);
+      io.frame(p.frame);
+    }
+  }
 
   class const_iterator {
    public:
@@ -194,6 +211,13 @@ class ConnectionEncap {
   bool empty() const { return chain_ == nullptr; }
   // Read as the chain itself (format_encap(c.encap, ...)); empty when none.
   operator const EncapChain&() const { return chain_ ? *chain_ : none(); }
+  template <class Io>
+  void transfer(Io& io) {
+    bool some = chain_ != nullptr;
+    io(some);
+    if constexpr (Io::kReading) chain_ = some ? std::make_unique<EncapChain>() : nullptr;
+    if (some) io.raw(*chain_);
+  }
 
  private:
   static const EncapChain& none() {
@@ -279,12 +303,28 @@ class ConnectionAnalyzer {
   std::size_t live_count() const { return index_.size(); }
   // Streaming mode: the connection of `stream` as known so far, or null.
   const Connection* live(std::uint32_t stream) const;
+  // Streaming mode: which connections wait frozen when the next packet is another stream's.
+  // Closed (the default): those a FIN exchange or a RST closed, once more than `busy_above`
+  // connections are live (freezing costs a few microseconds a connection: it pays where
+  // memory does). Always and Never are for tests: every field goes through the frozen form,
+  // or none does.
+  enum class Freeze : std::uint8_t { Closed, Always, Never };
+  static constexpr std::size_t kBusyAbove = 8192;
+  void set_freeze(Freeze when, std::size_t busy_above = kBusyAbove) {
+    freeze_ = when;
+    busy_above_ = busy_above;
+  }
+  std::size_t frozen_count() const { return frozen_.size() - frozen_free_.size(); }
 
   const std::vector<Connection>& connections() const { return connections_; }
 
  private:
   struct Slot;
   struct Live;
+  struct Frozen {
+    std::uint8_t* bytes = nullptr;  // in frozen_bytes_
+    std::uint32_t size = 0;
+  };
   void on_segment(Connection& c, Slot& slot, Side from, const DecodedPacket& pkt,
                   const TcpPacketAnalysis& a, std::uint64_t frame, const Timestamp& ts);
   static void decide(Connection& c);
@@ -295,7 +335,24 @@ class ConnectionAnalyzer {
   Sink sink_;
   ChunkedVector<Live, 10> pool_;  // grows without copying (no doubling peak in a flood)
   std::vector<std::uint32_t> free_;
-  StreamIndex index_;  // stream -> pool_ index
+  StreamIndex index_;  // stream -> pool_ index, or kFrozen | frozen_ index
+  // A closed connection waits for its linger (StreamTracker::Limits::close_linger_sec) to
+  // end, mostly without a packet: it waits frozen, its fields as compact bytes (about a
+  // fifth of a Live), and thaws if a late packet comes. In a capture of short connections
+  // nearly every live one is such.
+  static constexpr std::uint32_t kFrozen = 0x80000000u;
+  std::vector<Frozen> frozen_;
+  std::vector<std::uint32_t> frozen_free_;
+  compact::BlobArena frozen_bytes_;
+  // The pool index of the connection the last packet closed: frozen at the next packet of
+  // another stream (the pipeline's sinks read it live for the packet that closed it).
+  std::uint32_t to_freeze_ = StreamIndex::kNone;
+  Freeze freeze_ = Freeze::Closed;
+  std::size_t busy_above_ = kBusyAbove;
+  std::vector<std::uint8_t> scratch_;
+  mutable std::unique_ptr<Live> peek_;  // live() of a frozen connection
+  void freeze_waiting(std::uint32_t current_stream);
+  std::uint32_t thaw(std::uint32_t frozen_at);
 };
 
 }  // namespace tcplens

@@ -42,6 +42,27 @@ class SendHistory {
   // records it. `seen` is set to the number of its bytes carried before.
   SegmentOrigin add(std::uint32_t seq, std::uint32_t len, const Sender& sender, std::uint64_t& seen);
 
+  // Its fields for a CompactWriter or CompactReader (tcplens/flow/compact_bytes.hpp).
+  template <class Io>
+  void transfer(Io& io) {
+    io(unwrap_.started);
+    io(unwrap_.last);
+    io(single_.start);
+    io(single_.end);
+    std::size_t n = ranges_.size();
+    io(n);
+    if constexpr (Io::kReading) ranges_.assign(n <= kMaxRanges + 1 ? n : kMaxRanges + 1, Range{0, 0});
+    for (Range& r : ranges_) {
+      io(r.start);
+      io(r.end);
+    }
+    io(max_end_);
+    io(ip_id_seen_);
+    io(ts_seen_);
+    io(max_ip_id_);
+    io(max_tsval_);
+  }
+
  private:
   struct Range {
     std::uint64_t start, end;

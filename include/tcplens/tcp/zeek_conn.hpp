@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "tcplens/flow/chunked_vector.hpp"
+#include "tcplens/flow/compact_bytes.hpp"
 #include "tcplens/flow/flow_key.hpp"
 #include "tcplens/flow/tagged_index.hpp"
 
@@ -142,6 +143,12 @@ class ZeekConnEngine {
   double start_ts() const { return start_ts_; }
   double last_ts() const { return last_ts_; }
   ConnState conn_state() const;
+  // Both sides sent a FIN or RST: what is left is mostly waiting for the close timers.
+  bool at_rest() const;
+  // Its state as compact bytes (tcplens/flow/compact_bytes.hpp), and back: an engine that thaws
+  // (into any engine of the same table) goes on as the one that froze.
+  void freeze(std::vector<std::uint8_t>& out);
+  void thaw(const std::uint8_t* data, std::size_t size);
 
  private:
   struct Timer {
@@ -164,6 +171,8 @@ class ZeekConnEngine {
   void undelivered(int side, std::uint64_t up_to);
   void gap(int side);
   void add_timer(double at, Timer::Kind kind) { timers_.push_back({at, kind}); }
+  template <class Io>
+  void transfer(Io& io);
   bool fire(const Timer& t);
 
   const ZeekOptions& opt_;
@@ -224,6 +233,15 @@ class ZeekConnTable {
   // (0: only in expire()).
   void set_max_live(std::size_t max_live) { max_live_ = max_live; }
   std::uint64_t evictions() const { return evictions_; }
+  // Which live connections wait frozen: those at rest (the default: from the expire() after
+  // the packet that brought them to rest), or, for tests, every one after every packet, or none.
+  // AtRest applies once more than `busy_above` connections are live.
+  enum class Freeze : std::uint8_t { AtRest, Always, Never };
+  static constexpr std::size_t kBusyAbove = 8192;
+  void set_freeze(Freeze when, std::size_t busy_above = kBusyAbove) {
+    freeze_ = when;
+    busy_above_ = busy_above;
+  }
   std::size_t live_count() const { return live_.size(); }
   // Start time of the live connection on `key`, if there is one.
   std::optional<double> live_start(const FlowKey& key) const {
@@ -242,10 +260,23 @@ class ZeekConnTable {
   // index by 4-tuple; a connection that ends takes the last one's place.
   struct Live {
     FlowKey key;
-    bool first_is_a;
-    double start_ts;  // the engine's, here for live_start() without reading the engine
-    std::unique_ptr<ZeekConnEngine> engine;
+    bool first_is_a = true;
+    double start_ts = 0;  // the engine's, here for live_start() without reading the engine
+    std::unique_ptr<ZeekConnEngine> engine;  // null while frozen
+    // A connection at rest (both sides closed or reset) waits for Zeek's close timers
+    // (seconds, in which a busy capture starts tens of thousands more) frozen: its engine
+    // as compact bytes, a fraction of one, and the engine goes back to the spares.
+    std::uint8_t* frozen = nullptr;  // in frozen_bytes_
+    std::uint32_t frozen_size = 0;
+    double last_ts = 0;  // the engine's while frozen, for evict_oldest()
   };
+  ZeekConnEngine& awake(Live& l);  // thaws a frozen one
+  void freeze(Live& l);
+  std::vector<std::uint8_t> scratch_;
+  compact::BlobArena frozen_bytes_;
+  Freeze freeze_ = Freeze::AtRest;
+  std::size_t busy_above_ = kBusyAbove;
+  std::vector<FlowKey> resting_;  // came to rest since the last expire(): to freeze there
   static constexpr std::size_t kSpareKept = 4096;
   void start(const FlowKey& key, Direction dir, ZeekPacket& p);
   void finish_at(std::size_t at);  // moves live_[at] to finished(); live_[at] is the last one
