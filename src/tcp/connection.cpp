@@ -97,7 +97,7 @@ void transfer(Io& io, Connection& c) {
   io(c.stream);
   io(c.first_ts);
   io(c.first_frame);
-  io.set_base(c.first_ts.sec, c.first_frame);
+  io.set_base(c.first_ts, c.first_frame);
   io(c.last_ts);
   io.frame(c.last_frame);
   transfer(io, c.client);

@@ -22,6 +22,10 @@
 
 namespace tcplens::compact {
 
+constexpr std::int64_t kNsPerSec = 1000000000;
+// A nanosecond part as pcap readers make it (0 <= nsec < 1 s).
+inline bool plain(std::int64_t nsec) { return nsec >= 0 && nsec < kNsPerSec; }
+
 inline std::uint64_t zigzag(std::int64_t v) {
   return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
 }
@@ -51,9 +55,20 @@ class CompactWriter {
   template <class T>
     requires std::is_enum_v<T>
   [[gnu::always_inline]] void operator()(T& v) { put(static_cast<std::uint64_t>(static_cast<std::underlying_type_t<T>>(v))); }
-  [[gnu::always_inline]] void operator()(Timestamp& t) {
-    put(zigzag(t.sec - base_sec_));
-    put(zigzag(t.nsec));
+  [[gnu::always_inline]] void operator()(Timestamp& t) { time(t.sec, t.nsec); }
+  // A time as nanoseconds after the base (a few bytes for a connection's times), or, when
+  // either is not a plain time, as its two parts.
+  template <class N>
+  [[gnu::always_inline]] void time(std::int64_t& sec, N& nsec) {
+    const std::int64_t ns = static_cast<std::int64_t>(nsec);
+    const std::int64_t dsec = sec - base_sec_;
+    if (plain(ns) && base_plain_ && dsec > -(std::int64_t{1} << 31) && dsec < (std::int64_t{1} << 31)) {
+      put(zigzag(dsec * kNsPerSec + (ns - base_nsec_)) << 1);
+    } else {
+      put(1);
+      put(zigzag(dsec));
+      put(zigzag(ns));
+    }
   }
   [[gnu::always_inline]] void operator()(IpAddress& a) {
     put(a.family);
@@ -71,12 +86,13 @@ class CompactWriter {
     bytes(reinterpret_cast<const std::uint8_t*>(&v), sizeof(T));
   }
   // Times and frames after this are written relative to these.
-  void set_base(std::int64_t sec, std::uint64_t frame) {
-    base_sec_ = sec;
+  void set_base(const Timestamp& t, std::uint64_t frame) {
+    base_sec_ = t.sec;
+    base_nsec_ = t.nsec;
+    base_plain_ = plain(t.nsec);
     base_frame_ = frame;
   }
   [[gnu::always_inline]] void frame(std::uint64_t& f) { put(zigzag(static_cast<std::int64_t>(f - base_frame_))); }
-  [[gnu::always_inline]] void seconds(std::int64_t& s) { put(zigzag(s - base_sec_)); }
 
  private:
   // Room for n more bytes (the buffer is sized ahead: most values are a byte or two).
@@ -100,7 +116,8 @@ class CompactWriter {
   }
   std::vector<std::uint8_t>& out_;
   std::size_t n_ = 0;
-  std::int64_t base_sec_ = 0;
+  std::int64_t base_sec_ = 0, base_nsec_ = 0;
+  bool base_plain_ = true;
   std::uint64_t base_frame_ = 0;
 };
 
@@ -120,9 +137,25 @@ class CompactReader {
   template <class T>
     requires std::is_enum_v<T>
   [[gnu::always_inline]] void operator()(T& v) { v = static_cast<T>(static_cast<std::underlying_type_t<T>>(get())); }
-  [[gnu::always_inline]] void operator()(Timestamp& t) {
-    t.sec = unzigzag(get()) + base_sec_;
-    t.nsec = unzigzag(get());
+  [[gnu::always_inline]] void operator()(Timestamp& t) { time(t.sec, t.nsec); }
+  template <class N>
+  [[gnu::always_inline]] void time(std::int64_t& sec, N& nsec) {
+    const std::uint64_t v = get();
+    if ((v & 1) == 0) {
+      // base_plain_ held when it was written: the sum is a plain time after the epoch's
+      // base, split back into its parts.
+      const std::int64_t total = base_nsec_ + unzigzag(v >> 1);
+      std::int64_t dsec = total / kNsPerSec, rest = total % kNsPerSec;
+      if (rest < 0) {
+        rest += kNsPerSec;
+        --dsec;
+      }
+      sec = base_sec_ + dsec;
+      nsec = static_cast<N>(rest);
+    } else {
+      sec = base_sec_ + unzigzag(get());
+      nsec = static_cast<N>(unzigzag(get()));
+    }
   }
   [[gnu::always_inline]] void operator()(IpAddress& a) {
     a = IpAddress{};
@@ -145,12 +178,12 @@ class CompactReader {
     static_assert(std::is_trivially_copyable_v<T>);
     bytes(reinterpret_cast<std::uint8_t*>(&v), sizeof(T));
   }
-  void set_base(std::int64_t sec, std::uint64_t frame) {
-    base_sec_ = sec;
+  void set_base(const Timestamp& t, std::uint64_t frame) {
+    base_sec_ = t.sec;
+    base_nsec_ = t.nsec;
     base_frame_ = frame;
   }
   [[gnu::always_inline]] void frame(std::uint64_t& f) { f = base_frame_ + static_cast<std::uint64_t>(unzigzag(get())); }
-  [[gnu::always_inline]] void seconds(std::int64_t& s) { s = unzigzag(get()) + base_sec_; }
   bool ok() const { return ok_ && at_ == end_; }
 
  private:
@@ -183,7 +216,7 @@ class CompactReader {
   }
   const std::uint8_t* at_;
   const std::uint8_t* end_;
-  std::int64_t base_sec_ = 0;
+  std::int64_t base_sec_ = 0, base_nsec_ = 0;
   std::uint64_t base_frame_ = 0;
   bool ok_ = true;
 };

@@ -132,8 +132,7 @@ class StateHistory {
     }
     for (std::size_t i = 0; i < size_; ++i) {
       Packed& p = i < kInline ? inline_[i] : overflow_[i - kInline];
-      io.seconds(p.sec);
-      io(p.nsec);
+      io.time(p.sec, p.nsec);
       io(p.state);
       io.frame(p.frame);
     }

@@ -47,16 +47,22 @@ class SendHistory {
   void transfer(Io& io) {
     io(unwrap_.started);
     io(unwrap_.last);
-    io(single_.start);
-    io(single_.end);
+    // The byte offsets lie near the newest sequence number: written as the difference.
+    auto near_last = [&](std::uint64_t& v) {
+      auto d = static_cast<std::int64_t>(v - unwrap_.last);
+      io(d);
+      if constexpr (Io::kReading) v = unwrap_.last + static_cast<std::uint64_t>(d);
+    };
+    near_last(single_.start);
+    near_last(single_.end);
     std::size_t n = ranges_.size();
     io(n);
     if constexpr (Io::kReading) ranges_.assign(n <= kMaxRanges + 1 ? n : kMaxRanges + 1, Range{0, 0});
     for (Range& r : ranges_) {
-      io(r.start);
-      io(r.end);
+      near_last(r.start);
+      near_last(r.end);
     }
-    io(max_end_);
+    near_last(max_end_);
     io(ip_id_seen_);
     io(ts_seen_);
     io(max_ip_id_);
