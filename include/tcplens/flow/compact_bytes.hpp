@@ -26,6 +26,15 @@ constexpr std::int64_t kNsPerSec = 1000000000;
 // A nanosecond part as pcap readers make it (0 <= nsec < 1 s).
 inline bool plain(std::int64_t nsec) { return nsec >= 0 && nsec < kNsPerSec; }
 
+// Differences of seconds in modulo 2^64 arithmetic: a capture can hold any 64-bit seconds,
+// and a - b then b + (a - b) gives a back exactly, without signed overflow.
+inline std::int64_t wrap_sub(std::int64_t a, std::int64_t b) {
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b));
+}
+inline std::int64_t wrap_add(std::int64_t a, std::int64_t b) {
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
+}
+
 inline std::uint64_t zigzag(std::int64_t v) {
   return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
 }
@@ -61,7 +70,7 @@ class CompactWriter {
   template <class N>
   [[gnu::always_inline]] void time(std::int64_t& sec, N& nsec) {
     const std::int64_t ns = static_cast<std::int64_t>(nsec);
-    const std::int64_t dsec = sec - base_sec_;
+    const std::int64_t dsec = wrap_sub(sec, base_sec_);
     if (plain(ns) && base_plain_ && dsec > -(std::int64_t{1} << 31) && dsec < (std::int64_t{1} << 31)) {
       put(zigzag(dsec * kNsPerSec + (ns - base_nsec_)) << 1);
     } else {
@@ -150,10 +159,10 @@ class CompactReader {
         rest += kNsPerSec;
         --dsec;
       }
-      sec = base_sec_ + dsec;
+      sec = wrap_add(base_sec_, dsec);
       nsec = static_cast<N>(rest);
     } else {
-      sec = base_sec_ + unzigzag(get());
+      sec = wrap_add(base_sec_, unzigzag(get()));
       nsec = static_cast<N>(unzigzag(get()));
     }
   }
