@@ -843,8 +843,10 @@ void ZeekConnTable::on_packet(const FlowKey& key, Direction dir, ZeekPacket p, s
       next_timer_[at] = engine.next_timer_at();
       if (freeze_ == Freeze::Always)
         freeze(l);
-      else if (freeze_ == Freeze::AtRest && live_.size() > busy_above_ && engine.at_rest())
+      else if (freeze_ == Freeze::AtRest && live_.size() > busy_above_ && engine.at_rest()) {
         resting_.push_back(l.key);  // its last ACK usually follows: frozen at the next expire()
+        if (resting_.size() >= kRestingMax) freeze_resting();  // (a clock that does not move)
+      }
       return;
     }
     finish_at(at);
@@ -922,7 +924,7 @@ void ZeekConnTable::finish_at(std::size_t at) {
   next_timer_.pop_back();
 }
 
-void ZeekConnTable::expire(double t, std::size_t max_live) {
+void ZeekConnTable::freeze_resting() {
   for (const FlowKey& key : resting_) {
     const std::uint32_t at = find(key);
     if (at == TaggedIndex::kNone) continue;
@@ -930,6 +932,10 @@ void ZeekConnTable::expire(double t, std::size_t max_live) {
     if (l.engine && l.engine->at_rest()) freeze(l);
   }
   resting_.clear();
+}
+
+void ZeekConnTable::expire(double t, std::size_t max_live) {
+  freeze_resting();
   for (std::size_t i = 0; i < live_.size();) {
     if (next_timer_[i] > t) {
       ++i;

@@ -277,6 +277,8 @@ class ZeekConnTable {
   Freeze freeze_ = Freeze::AtRest;
   std::size_t busy_above_ = kBusyAbove;
   std::vector<FlowKey> resting_;  // came to rest since the last expire(): to freeze there
+  static constexpr std::size_t kRestingMax = 1 << 14;
+  void freeze_resting();
   static constexpr std::size_t kSpareKept = 4096;
   void start(const FlowKey& key, Direction dir, ZeekPacket& p);
   void finish_at(std::size_t at);  // moves live_[at] to finished(); live_[at] is the last one
