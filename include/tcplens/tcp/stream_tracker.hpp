@@ -154,9 +154,10 @@ class StreamTracker {
   // `idle_timeout_sec` are freed. When `max_live` streams are live and a new one arrives,
   // every closed or idle stream is freed, and if that frees less than an eighth of the cap,
   // the least recently seen up to an eighth (closed ones first). About 0.4 KB per live
-  // stream here, 2 KB with tcplens conns (ConnectionAnalyzer and Zeek's view): with the
+  // stream here, 2 KB with tcplens conns (ConnectionAnalyzer and Zeek's view, where a closed
+  // connection lingers frozen in about 0.25 KB once more than 8192 are live): with the
   // default cap a 5 M SYN flood peaks at 0.39 GiB (conns) and 0.29 GiB (analyze)
-  // (tests/flood); the benchmark capture (up to ~90000 connections live, most of them closed
+  // (tests/flood); the benchmark capture (up to ~95000 connections live, most of them closed
   // and lingering) loses nothing to it. `max_remembered` bounds the freed 4-tuples remembered
   // for tshark's stream numbering (12 bytes each, in tables at most three quarters full, in two
   // generations).
