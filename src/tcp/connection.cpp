@@ -366,12 +366,25 @@ std::uint32_t ConnectionAnalyzer::thaw(std::uint32_t fz) {
   compact::CompactReader r(f.bytes, f.size);
   transfer(r, l.c);
   transfer(r, l.slot);
-  frozen_bytes_.release(f.bytes, f.size);
-  f = Frozen{};
-  frozen_free_.push_back(fz);
+  release_frozen(fz);
   index_.erase(l.c.stream);
   index_.insert(l.c.stream, at);
   return at;
+}
+
+void ConnectionAnalyzer::release_frozen(std::uint32_t fz) {
+  Frozen& f = frozen_[fz];
+  frozen_bytes_.release(f.bytes, f.size);
+  f = Frozen{};
+  frozen_free_.push_back(fz);
+}
+
+Connection& ConnectionAnalyzer::peek(std::uint32_t fz) const {
+  const Frozen& f = frozen_[fz];
+  if (!peek_) peek_ = std::make_unique<Connection>();
+  compact::CompactReader r(f.bytes, f.size);
+  transfer(r, *peek_);  // the analysis state after it is not needed
+  return *peek_;
 }
 
 const Connection* ConnectionAnalyzer::live(std::uint32_t stream) const {
@@ -379,12 +392,7 @@ const Connection* ConnectionAnalyzer::live(std::uint32_t stream) const {
   if (at == StreamIndex::kNone) return nullptr;
   if (!(at & kFrozen)) return &pool_[at].c;
   // Not the packet's own connection (that one is live until the next packet): read a copy.
-  const Frozen& f = frozen_[at & ~kFrozen];
-  if (!peek_) peek_ = std::make_unique<Live>();
-  compact::CompactReader r(f.bytes, f.size);
-  transfer(r, peek_->c);
-  transfer(r, peek_->slot);
-  return &peek_->c;
+  return &peek(at & ~kFrozen);
 }
 
 void ConnectionAnalyzer::end_stream(std::uint32_t stream) {
@@ -392,17 +400,11 @@ void ConnectionAnalyzer::end_stream(std::uint32_t stream) {
   if (at == StreamIndex::kNone) return;
   if (at & kFrozen) {
     // Decided from its frozen bytes, without the analysis state (not needed any more).
-    const std::uint32_t fz = at & ~kFrozen;
-    Frozen& f = frozen_[fz];
-    if (!peek_) peek_ = std::make_unique<Live>();
-    compact::CompactReader r(f.bytes, f.size);
-    transfer(r, peek_->c);
-    frozen_bytes_.release(f.bytes, f.size);
-    f = Frozen{};
-    frozen_free_.push_back(fz);
+    Connection& c = peek(at & ~kFrozen);
+    release_frozen(at & ~kFrozen);
     index_.erase(stream);
-    decide(peek_->c);
-    if (sink_) sink_(peek_->c);
+    decide(c);
+    if (sink_) sink_(c);
     return;
   }
   if (at == to_freeze_) to_freeze_ = StreamIndex::kNone;

@@ -863,14 +863,7 @@ void ZeekConnTable::start(const FlowKey& key, Direction dir, ZeekPacket& p) {
   const std::uint16_t sport = first_is_a ? key.port_a : key.port_b;
   const std::uint16_t dport = first_is_a ? key.port_b : key.port_a;
   const bool flip = flip_at_start(sport, dport, p.flags, opt_.use_likely_server_ports);
-  std::unique_ptr<ZeekConnEngine> engine;
-  if (spare_.empty()) {
-    engine = std::make_unique<ZeekConnEngine>(p.ts, flip, opt_);
-  } else {
-    engine = std::move(spare_.back());
-    spare_.pop_back();
-    engine->restart(p.ts, flip);
-  }
+  std::unique_ptr<ZeekConnEngine> engine = take_engine(p.ts, flip);
   p.from = Peer::First;
   engine->on_packet(p);
   index_.insert(key.hash(), static_cast<std::uint32_t>(live_.size()));
@@ -883,15 +876,17 @@ void ZeekConnTable::start(const FlowKey& key, Direction dir, ZeekPacket& p) {
   live_.push_back(std::move(l));
 }
 
+std::unique_ptr<ZeekConnEngine> ZeekConnTable::take_engine(double start_ts, bool flip) {
+  if (spare_.empty()) return std::make_unique<ZeekConnEngine>(start_ts, flip, opt_);
+  std::unique_ptr<ZeekConnEngine> engine = std::move(spare_.back());
+  spare_.pop_back();
+  engine->restart(start_ts, flip);
+  return engine;
+}
+
 ZeekConnEngine& ZeekConnTable::awake(Live& l) {
   if (l.engine) return *l.engine;
-  if (spare_.empty()) {
-    l.engine = std::make_unique<ZeekConnEngine>(0, false, opt_);
-  } else {
-    l.engine = std::move(spare_.back());
-    spare_.pop_back();
-    l.engine->restart(0, false);  // nothing of the engine it was before shows through
-  }
+  l.engine = take_engine(0, false);  // restarted: nothing of the engine before shows through
   l.engine->thaw(l.frozen, l.frozen_size);
   frozen_bytes_.release(l.frozen, l.frozen_size);
   l.frozen = nullptr;

@@ -349,9 +349,11 @@ class ConnectionAnalyzer {
   Freeze freeze_ = Freeze::Closed;
   std::size_t busy_above_ = kBusyAbove;
   std::vector<std::uint8_t> scratch_;
-  mutable std::unique_ptr<Live> peek_;  // live() of a frozen connection
+  mutable std::unique_ptr<Connection> peek_;  // a frozen connection, read for live() or its end
   void freeze_waiting(std::uint32_t current_stream);
   std::uint32_t thaw(std::uint32_t frozen_at);
+  Connection& peek(std::uint32_t frozen_at) const;
+  void release_frozen(std::uint32_t frozen_at);
 };
 
 }  // namespace tcplens

@@ -271,6 +271,8 @@ class ZeekConnTable {
     double last_ts = 0;  // the engine's while frozen, for evict_oldest()
   };
   ZeekConnEngine& awake(Live& l);  // thaws a frozen one
+  // A spare engine restarted with these (or a new one).
+  std::unique_ptr<ZeekConnEngine> take_engine(double start_ts, bool flip);
   void freeze(Live& l);
   std::vector<std::uint8_t> scratch_;
   compact::BlobArena frozen_bytes_;
