@@ -29,13 +29,18 @@ double seconds(const Timestamp& a, const Timestamp& b) {
 
 void put_bool(Output& out, bool b) { out.put(b ? "true" : "false"); }
 
+// Quoted, with '"' and '\\' escaped (the strings are tcplens's own names, addresses and
+// Zeek's history letters). Written through one pointer: a put() per character was a
+// twentieth of `conns --format json`.
 void put_str(Output& out, std::string_view s) {
-  out.put('"');
+  char* p = out.raw(2 * s.size() + 2);
+  *p++ = '"';
   for (char c : s) {
-    if (c == '"' || c == '\\') out.put('\\');
-    out.put(c);
+    if (c == '"' || c == '\\') *p++ = '\\';
+    *p++ = c;
   }
-  out.put('"');
+  *p++ = '"';
+  out.commit(p);
 }
 
 void put_options(Output& out, const OfferedOptions& o) {

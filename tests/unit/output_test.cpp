@@ -98,8 +98,15 @@ TEST(OutputFixed, MatchesPrintf) {
     const int exponent = static_cast<int>(r % 40) - 20;
     values.push_back((r & 1 ? -1 : 1) * mantissa * std::pow(10.0, exponent));
     values.push_back(static_cast<double>(r % 2000000000) / 1e6);  // microseconds, as records hold
+    values.push_back(static_cast<double>(r % 100000000000) / 1e9);  // nanoseconds, as RTTs hold
+    values.push_back(static_cast<double>(r % 100000000 * 1000 + 500) / 1e9);  // near a tie at 6
+    values.push_back(static_cast<double>(r % 1000000) + 0.5);  // exact ties at 0 decimals
   }
-  for (const int decimals : {0, 3, 6, 9}) {
+  for (std::uint64_t ns = 0; ns < 200000; ns += 7) {
+    values.push_back(static_cast<double>(ns) / 1e9);
+    values.push_back(-static_cast<double>(ns) / 1e9);
+  }
+  for (const int decimals : {0, 1, 3, 6, 9, 12}) {
     for (const double v : values) {
       Output out(-1);
       out.put_fixed(v, decimals);
