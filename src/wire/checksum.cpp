@@ -6,15 +6,49 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 namespace tcplens {
 
+namespace {
 
-// Zeek verifies every segment, so this reads every payload byte of a capture: SSE2 (every
-// x86-64) takes 32 bytes a step, widening the 16-bit words into 32-bit lanes that are added
-// up at the end.
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define TCPLENS_AVX2_SUM 1
+// 64 bytes a step: each 32-bit word's two halves added into 64-bit lanes (which cannot
+// overflow), half the instructions of the SSE2 loop below. The sum of the two 16-bit halves
+// of every 32-bit word is the same ones' complement sum as the sum of its 16-bit words.
+__attribute__((target("avx2"))) std::uint64_t sum_avx2(const std::uint8_t*& p, std::size_t& n) {
+  const __m256i low = _mm256_set1_epi64x(0xffffffff);
+  __m256i a = _mm256_setzero_si256(), b = _mm256_setzero_si256();
+  for (; n >= 64; p += 64, n -= 64) {
+    const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    const __m256i y = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
+    a = _mm256_add_epi64(a, _mm256_add_epi64(_mm256_and_si256(x, low), _mm256_srli_epi64(x, 32)));
+    b = _mm256_add_epi64(b, _mm256_add_epi64(_mm256_and_si256(y, low), _mm256_srli_epi64(y, 32)));
+  }
+  alignas(32) std::uint64_t lanes[8];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), a);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes + 4), b);
+  std::uint64_t sum = 0;
+  for (const std::uint64_t lane : lanes) sum += lane;  // each below 2^33 * steps: no overflow
+  return sum;
+}
+const bool kHasAvx2 = __builtin_cpu_supports("avx2");
+#endif
+
+}  // namespace
+
+// Zeek verifies every segment, so this reads every payload byte of a capture: AVX2 where the
+// processor has it, else SSE2 (every x86-64) takes 32 bytes a step, widening the 16-bit
+// words into 32-bit lanes that are added up at the end.
 std::uint64_t ones_complement_sum(const std::uint8_t* p, std::size_t n) {
   std::uint64_t sum = 0;
+#if defined(TCPLENS_AVX2_SUM)
+  if (n >= 64 && kHasAvx2) sum = sum_avx2(p, n);
+#endif
 #if defined(__SSE2__)
   const __m128i zero = _mm_setzero_si128();
   while (n >= 32) {
@@ -65,10 +99,24 @@ std::uint16_t fold(std::uint64_t sum) {
 bool tcp_checksum_verifies(const IpAddress& src, const IpAddress& dst, ByteView header,
                            ByteView payload) {
   const std::size_t length = header.size() + payload.size();
-  std::uint64_t host = ones_complement_sum(src.bytes.data(), src.size()) +
-                       ones_complement_sum(dst.bytes.data(), dst.size()) +
-                       ones_complement_sum(header.data(), header.size()) +
-                       ones_complement_sum(payload.data(), payload.size());
+  // The addresses and the header are whole 32-bit words: added here as such (a 32-bit
+  // word is congruent to the sum of its two halves modulo 0xffff), since most segments of a
+  // capture are short and four calls per segment cost more than the summing.
+  std::uint64_t host = 0;
+  auto add_words = [&host](const std::uint8_t* p, std::size_t n) {
+    for (std::size_t i = 0; i + 4 <= n; i += 4) {
+      std::uint32_t w;
+      std::memcpy(&w, p + i, 4);
+      host += w;
+    }
+  };
+  add_words(src.bytes.data(), src.size());
+  add_words(dst.bytes.data(), dst.size());
+  if (header.size() % 4 == 0)
+    add_words(header.data(), header.size());
+  else
+    host += ones_complement_sum(header.data(), header.size());
+  if (!payload.empty()) host += ones_complement_sum(payload.data(), payload.size());
   std::uint16_t h = fold(host);
   if constexpr (std::endian::native == std::endian::little) h = static_cast<std::uint16_t>(h << 8 | h >> 8);
   // The pseudo-header's protocol and length, in network order's value.
