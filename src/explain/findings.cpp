@@ -320,11 +320,10 @@ Finding& Finding::num(std::string_view key, std::uint64_t v) {
 }
 
 Finding& Finding::real(std::string_view key, double v, int decimals) {
-  // As printf's "%.*f" into a 48-byte buffer (the parameter's), cut where it ends; to_chars
-  // rounds as printf does.
-  char buf[400];  // the longest double in fixed notation, with up to 40 decimals
-  const std::to_chars_result r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-  const std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(r.ptr - buf), FindingParam::kInline - 1);
+  // As printf's "%.*f" into a 48-byte buffer (the parameter's), cut where it ends.
+  char buf[Output::kFixedRoom];
+  const char* end = Output::format_fixed(buf, v, decimals);
+  const std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(end - buf), FindingParam::kInline - 1);
   FindingParam& p = push_param(key, true);
   std::memcpy(p.text_, buf, n);
   p.size_ = static_cast<std::uint8_t>(n);

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "tcplens/explain/explainer.hpp"
+#include "tcplens/render/output.hpp"
 #include "tcplens/wire/tcp.hpp"
 
 namespace tcplens::explain {
@@ -48,10 +49,9 @@ double seconds_between(const Timestamp& a, const Timestamp& b) {
   return static_cast<double>(b.sec - a.sec) + static_cast<double>(b.nsec - a.nsec) / 1e9;
 }
 
-std::string fixed(double v, int decimals) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
+std::string fixed(double v, int decimals) {  // printf's "%.*f"
+  char buf[Output::kFixedRoom];
+  return std::string(buf, Output::format_fixed(buf, v, decimals));
 }
 
 void pad_right(std::string& s, std::size_t width) {

@@ -133,8 +133,7 @@ bool scaled_round(double a, int decimals, std::uint64_t& out) {
 // The seconds of every record (durations, RTTs) pass here: std::to_chars's fixed notation
 // works out the exact decimal expansion, a tenth of `conns --format json`'s time, where
 // one multiplication decides all but the values within an ulp of a rounding tie.
-void Output::put_fixed(double v, int decimals) {
-  char* p = reserve(360);  // the longest double in fixed notation, with up to 40 decimals
+char* Output::format_fixed(char* p, double v, int decimals) {
   std::uint64_t scaled = 0;
   if (decimals >= 0 && decimals <= 9 && scaled_round(std::fabs(v), decimals, scaled)) {
     if (std::signbit(v)) *p++ = '-';  // as printf: "-0.000000" for a tiny negative value
@@ -144,12 +143,12 @@ void Output::put_fixed(double v, int decimals) {
       *p++ = '.';
       p = format_u32_padded(p, static_cast<std::uint32_t>(scaled % unit), decimals);
     }
-    cur_ = p;
-    return;
+    return p;
   }
-  const std::to_chars_result r = std::to_chars(p, p + 360, v, std::chars_format::fixed, decimals);
-  cur_ = r.ptr;
+  return std::to_chars(p, p + kFixedRoom, v, std::chars_format::fixed, decimals).ptr;
 }
+
+void Output::put_fixed(double v, int decimals) { cur_ = format_fixed(reserve(kFixedRoom), v, decimals); }
 
 void Output::put_ipv4(const std::uint8_t* addr) { cur_ = format_ipv4_text(reserve(16), addr); }
 

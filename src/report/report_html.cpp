@@ -45,10 +45,9 @@ void fact_row(std::string& h, const char* key, const std::string& value) {
   h += "</dd>";
 }
 
-std::string fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
+std::string fixed(double v, int decimals) {  // printf's "%.*f"
+  char buf[Output::kFixedRoom];
+  return std::string(buf, Output::format_fixed(buf, v, decimals));
 }
 
 std::string ip_text(const IpAddress& ip) {

@@ -49,6 +49,9 @@ class Output {
   // `v` with `decimals` digits after the point, exactly as printf's "%.*f" (std::to_chars:
   // the same rounding, a tenth of the cost).
   void put_fixed(double v, int decimals);
+  // The same at `p`, which has kFixedRoom bytes; returns the end.
+  static char* format_fixed(char* p, double v, int decimals);
+  static constexpr std::size_t kFixedRoom = 360;  // the longest double with 40 decimals
   // Zero-padded to `width` digits (v must fit).
   void put_u32_padded(std::uint32_t v, int width) {
     char* p = reserve(static_cast<std::size_t>(width));
