@@ -108,11 +108,17 @@ void Pipeline::tick(const RawPacket& raw, std::uint64_t frame, Phase phase) {
 }
 
 void Pipeline::end_in_chunks(const std::vector<EndedStream>& ended, std::uint64_t frame, Phase phase) {
-  constexpr std::size_t kChunk = 256;
-  for (std::size_t at = 0; at < ended.size(); at += kChunk) {
-    const std::size_t end = std::min(ended.size(), at + kChunk);
+  for (std::size_t at = 0; at < ended.size(); at += record_chunk_) {
+    const std::size_t end = std::min(ended.size(), at + record_chunk_);
     recorder_->streams_ended(ended.data() + at, ended.data() + end);
-    flush_records(frame, phase, end == ended.size() ? kNoStream : ended[end - 1].stream);
+    if (end == ended.size()) {
+      flush_records(frame, phase);
+    } else {
+      flush_records(frame, phase, ended[end - 1].stream);
+      // Zeek's log lines (no stream) come with every chunk: only a run without them can be
+      // cut between chunks.
+      if (!plan_.zeek_log) target_.chunk_done({frame, phase, ended[end - 1].stream, 0, false});
+    }
   }
 }
 

@@ -71,6 +71,10 @@ class ItemTarget {
   virtual void record(const ItemMeta& meta, ConnectionRecord& record) = 0;
   // A marker without text (a stream began, a shown packet no sink wrote for).
   virtual void marker(const ItemMeta& meta) = 0;
+  // Records ended together (a second's sweep, the end of input) are made a chunk at a time:
+  // every item of (meta.frame, meta.phase) for the streams up to meta.stream has been given,
+  // and the items after are for later streams. A sharded run may hand its batch over here.
+  virtual void chunk_done(const ItemMeta& meta) { (void)meta; }
 };
 
 class Pipeline {
@@ -87,6 +91,8 @@ class Pipeline {
     text_ = &text;
     emitter_.set_output(&text);
   }
+  // Streams ended together are made into records this many at a time (tests: 1).
+  void set_record_chunk(std::size_t n) { record_chunk_ = n == 0 ? 1 : n; }
   // Patch stream numbers at the merge (a sharded single pass).
   void set_patching(bool on) {
     patching_ = on;
@@ -146,6 +152,7 @@ class Pipeline {
   const StreamTracker* first_pass_ = nullptr;
   const std::uint32_t* numbers_ = nullptr;
   bool patching_ = false;
+  std::size_t record_chunk_ = 256;
 
   // The clock: ticks once per second of capture time (see engine.hpp).
   bool clock_started_ = false;

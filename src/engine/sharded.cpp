@@ -12,6 +12,7 @@
 #include <array>
 #include <cerrno>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <malloc.h>
 #include <mutex>
@@ -51,6 +52,14 @@ struct Batch {
   std::vector<Emitter::Patch> patches;
   std::vector<ConnectionRecord> records;
   bool last = false;              // the worker has no more items after this batch
+  // How far the worker's items are given once this batch is: every item of the frames
+  // before `frames_end`; or, for a batch cut between the chunks of records ended together
+  // (at cut_frame, cut_phase), the group's items up to the worker's stream `cut_stream`.
+  std::uint64_t frames_end = 0;
+  bool cut = false;
+  std::uint64_t cut_frame = 0;
+  Phase cut_phase = Phase::Timers;
+  std::uint32_t cut_stream = 0;
   std::atomic<bool> full{false};  // handed over by the worker, not yet written
   // Ready for the next frames. A batch that held a burst (a timer that ends thousands of
   // connections at one packet: their records, their explanations) gives the memory back, or
@@ -62,12 +71,20 @@ struct Batch {
     if (records.capacity() > kRecordsKept) std::vector<ConnectionRecord>().swap(records);
     records.clear();
     last = false;
+    frames_end = 0;
+    cut = false;
   }
   static constexpr std::size_t kTextKept = std::size_t{1} << 20;
   static constexpr std::size_t kRecordsKept = 256;
 };
 
 struct Worker;
+class Merge;
+
+// A batch holding this much text is handed over between two chunks of records ended
+// together, so that the text of thousands of records ended at one packet (a second's sweep,
+// the end of input) is written as it is made, not held in one batch.
+constexpr std::size_t kCutAbove = std::size_t{1} << 20;
 
 class BatchTarget final : public ItemTarget {
  public:
@@ -75,6 +92,7 @@ class BatchTarget final : public ItemTarget {
   void item(const ItemMeta& meta, Emitter& e) override;
   void record(const ItemMeta& meta, ConnectionRecord& r) override;
   void marker(const ItemMeta& meta) override;
+  void chunk_done(const ItemMeta& meta) override;
 
  private:
   Worker& w_;
@@ -88,7 +106,10 @@ struct Worker {
   BatchTarget target{*this};
   std::array<Batch, kSlots> slots;
   Batch* batch = nullptr;  // being filled
-  std::uint64_t batch_no = 0;
+  std::uint64_t batch_no = 0;  // the frames it holds: batch_no * kBatchFrames + 1 on
+  std::uint64_t slot_no = 0;   // batches handed over before it (cut ones too)
+  Merge* merge = nullptr;
+  std::size_t cut_above = kCutAbove;
   std::unique_ptr<Pipeline> pipe;
   ReadStatus status = ReadStatus::End;
   std::string error;       // the open error, if any
@@ -159,14 +180,16 @@ bool write_all(int fd, std::vector<iovec>& iov) {
 }
 
 // The workers' items written in order. There is no merging thread: after handing a batch
-// over, a worker writes every batch that all workers have handed over, so that no third
-// thread competes with the workers for the processors.
+// over, a worker writes every item that is sure to come next (no worker can still give an
+// item before it: each batch says how far its worker's items are given), so that no third
+// thread competes with the workers for the processors. A batch is given back once written.
 class Merge {
  public:
   Merge(const Plan& plan, std::vector<std::unique_ptr<Worker>>& workers, OrderedText* stage,
         std::atomic<bool>& stop)
       : plan_(plan), workers_(workers), stage_(stage), stop_(stop), done_(workers.size(), false),
-        batch_(workers.size(), nullptr), at_(workers.size(), 0), global_(workers.size()) {
+        batch_(workers.size(), nullptr), at_(workers.size(), 0), cur_(workers.size(), 0),
+        given_(workers.size()), global_(workers.size()) {
     iov_.reserve(1024);
     digits_.resize(kDigitsSize);
   }
@@ -198,8 +221,23 @@ class Merge {
  private:
   static constexpr std::size_t kDigitsSize = 1 << 16;
 
+  // How far a worker's items are given, from the last of its batches looked at.
+  struct Given {
+    std::uint64_t frames_end = 0;
+    bool last = false;
+    bool cut = false;
+    std::uint64_t cut_frame = 0;
+    Phase cut_phase = Phase::Timers;
+    std::uint32_t cut_stream = 0;
+  };
+  static constexpr std::uint64_t kAll = ~std::uint64_t{0};
+
   bool write_batch();
-  void handle_group(std::uint64_t frame, Phase phase);
+  // The input's streams below which worker k has given all its items of (frame, phase):
+  // kAll when it has given the whole group, 0 when none of it yet.
+  std::uint64_t given_below(std::size_t k, std::uint64_t frame, Phase phase) const;
+  void give_back(std::size_t k, Batch& b);
+  bool handle_group(std::uint64_t frame, Phase phase, std::uint64_t below);
   void handle(std::size_t worker, const Item& it);
   void put_text(const Batch& b, const Item& it, std::size_t worker);
   void flush_iov() {
@@ -225,10 +263,11 @@ class Merge {
   std::atomic<std::uint64_t> requests_{0};
   std::mutex mutex_;  // held by the worker that writes
   // Under mutex_:
-  std::uint64_t next_ = 0;  // the next batch to write
   std::vector<bool> done_;  // the worker's last batch is written
-  std::vector<Batch*> batch_;
-  std::vector<std::size_t> at_;  // next item of each batch
+  std::vector<Batch*> batch_;    // each worker's oldest batch not written, if handed over
+  std::vector<std::size_t> at_;  // its next item
+  std::vector<std::uint64_t> cur_;  // its number (Worker::slot_no)
+  std::vector<Given> given_;
   std::vector<std::vector<std::uint32_t>> global_;  // worker's stream -> the input's (single pass)
   std::uint32_t next_global_ = 0;
   std::vector<iovec> iov_;
@@ -239,7 +278,7 @@ class Merge {
   struct Pick {
     std::size_t worker;
     std::size_t item;
-    std::uint32_t stream;  // the input's number, or kNoStream
+    std::uint64_t stream;  // the input's number, or kNoStream
     std::uint16_t sink;
   };
   std::vector<Pick> group_;
@@ -249,24 +288,51 @@ class Merge {
   int errno_ = 0;
 };
 
+std::uint64_t Merge::given_below(std::size_t k, std::uint64_t frame, Phase phase) const {
+  if (done_[k]) return kAll;
+  const Given& g = given_[k];
+  if (g.last) return kAll;
+  if (!g.cut) return frame < g.frames_end ? kAll : 0;
+  if (frame != g.cut_frame) return frame < g.cut_frame ? kAll : 0;
+  if (phase != g.cut_phase) return phase < g.cut_phase ? kAll : 0;
+  // Its streams are numbered in the input's order, and its stream cut_stream began before
+  // this group (its marker is written): the rest of its group is for later streams.
+  return std::uint64_t{global_of(k, g.cut_stream)} + 1;
+}
+
+void Merge::give_back(std::size_t k, Batch& b) {
+  flush_iov();  // the iovecs point into its text
+  if (b.last) done_[k] = true;
+  b.clear();
+  b.full.store(false, std::memory_order_release);
+  b.full.notify_one();  // its worker may be waiting for the slot
+  ++cur_[k];
+  at_[k] = 0;
+}
+
 bool Merge::write_batch() {
   const std::size_t n = workers_.size();
-  bool any = false;
-  for (std::size_t k = 0; k < n; ++k) {
-    batch_[k] = nullptr;
-    at_[k] = 0;
-    if (done_[k]) continue;
-    Batch& b = workers_[k]->slots[next_ % kSlots];
-    if (!b.full.load(std::memory_order_acquire)) return false;
-    batch_[k] = &b;
-    any = true;
-  }
-  if (!any) return false;
+  bool progress = false;
   for (;;) {
+    // Each worker's oldest batch with items left; the ones written are given back.
+    for (std::size_t k = 0; k < n; ++k) {
+      batch_[k] = nullptr;
+      while (!done_[k]) {
+        Batch& b = workers_[k]->slots[cur_[k] % kSlots];
+        if (!b.full.load(std::memory_order_acquire)) break;
+        given_[k] = {b.frames_end, b.last, b.cut, b.cut_frame, b.cut_phase, b.cut_stream};
+        if (at_[k] < b.items.size()) {
+          batch_[k] = &b;
+          break;
+        }
+        give_back(k, b);
+        progress = true;
+      }
+    }
     // The earliest (frame, phase) among the workers' next items.
     std::size_t pick = n;
     for (std::size_t k = 0; k < n; ++k) {
-      if (!batch_[k] || at_[k] >= batch_[k]->items.size()) continue;
+      if (!batch_[k]) continue;
       const Item& it = batch_[k]->items[at_[k]];
       if (pick == n) {
         pick = k;
@@ -277,55 +343,52 @@ bool Merge::write_batch() {
     }
     if (pick == n) break;
     const Item& first = batch_[pick]->items[at_[pick]];
+    std::uint64_t below = kAll;
+    for (std::size_t k = 0; k < n; ++k) below = std::min(below, given_below(k, first.frame, first.phase));
+    if (below == 0) break;  // a worker has yet to give items of this group
     // The common case: a packet's lines, from one worker only.
-    if (first.phase == Phase::Packet) {
+    if (first.phase == Phase::Packet && below == kAll) {
       bool alone = true;
       for (std::size_t k = 0; k < n && alone; ++k)
-        if (k != pick && batch_[k] && at_[k] < batch_[k]->items.size() &&
-            batch_[k]->items[at_[k]].frame == first.frame)
-          alone = false;
+        if (k != pick && batch_[k] && batch_[k]->items[at_[k]].frame == first.frame) alone = false;
       if (alone) {
         const Batch& b = *batch_[pick];
-        while (at_[pick] < b.items.size() && b.items[at_[pick]].frame == first.frame &&
+        const std::uint64_t frame = first.frame;
+        while (at_[pick] < b.items.size() && b.items[at_[pick]].frame == frame &&
                b.items[at_[pick]].phase == Phase::Packet)
           handle(pick, b.items[at_[pick]++]);
+        progress = true;
         continue;
       }
     }
-    handle_group(first.frame, first.phase);
+    if (!handle_group(first.frame, first.phase, below)) break;
+    progress = true;
   }
   flush_iov();
-  for (std::size_t k = 0; k < n; ++k) {
-    Batch* b = batch_[k];
-    if (b == nullptr) continue;
-    if (b->last) done_[k] = true;
-    b->clear();
-    b->full.store(false, std::memory_order_release);
-    b->full.notify_one();  // its worker may be waiting for the slot
-  }
-  ++next_;
-  return true;
+  return progress;
 }
 
-void Merge::handle_group(std::uint64_t frame, Phase phase) {
+bool Merge::handle_group(std::uint64_t frame, Phase phase, std::uint64_t below) {
   // Markers first (they number the streams the group's records name), then the rest sorted
-  // by (stream, sink, worker) as one thread orders them.
+  // by (stream, sink, worker) as one thread orders them: the items of streams below `below`
+  // (each worker gives a group's items in stream order, its log lines, of no stream, last).
   group_.clear();
+  bool any = false;
   for (std::size_t k = 0; k < workers_.size(); ++k) {
     if (!batch_[k]) continue;
     const Batch& b = *batch_[k];
     while (at_[k] < b.items.size() && b.items[at_[k]].frame == frame && b.items[at_[k]].phase == phase) {
       const Item& it = b.items[at_[k]];
-      if (it.kind == Item::Kind::Began)
+      if (it.kind == Item::Kind::Began) {
         handle(k, it);
-      else
-        group_.push_back({k, at_[k], kNoStream, it.sink});
+      } else {
+        const std::uint64_t stream = it.stream == kNoStream ? kNoStream : global_of(k, it.stream);
+        if (stream >= below) break;
+        group_.push_back({k, at_[k], stream, it.sink});
+      }
       ++at_[k];
+      any = true;
     }
-  }
-  for (Pick& p : group_) {
-    const Item& it = batch_[p.worker]->items[p.item];
-    if (it.stream != kNoStream) p.stream = global_of(p.worker, it.stream);
   }
   // The item index makes the order total, so std::sort (no temporary buffer, unlike
   // stable_sort) keeps each worker's items in the order it made them.
@@ -337,6 +400,7 @@ void Merge::handle_group(std::uint64_t frame, Phase phase) {
       return a.item < b.item;
     });
   for (const Pick& p : group_) handle(p.worker, batch_[p.worker]->items[p.item]);
+  return any;
 }
 
 void Merge::handle(std::size_t worker, const Item& it) {
@@ -413,6 +477,24 @@ void hand_over(Worker& w, Merge& merge, bool last) {
   merge.ready();
 }
 
+// The next batch to fill, once the one before is handed over.
+void next_slot(Worker& w) {
+  w.batch = &take_slot(w, ++w.slot_no);
+  w.pipe->set_output(w.batch->text);
+}
+
+void BatchTarget::chunk_done(const ItemMeta& meta) {
+  Batch& b = *w_.batch;
+  if (w_.merge == nullptr || b.text.size() < w_.cut_above) return;
+  b.frames_end = meta.frame;  // (the cut says more)
+  b.cut = true;
+  b.cut_frame = meta.frame;
+  b.cut_phase = meta.phase;
+  b.cut_stream = meta.stream;
+  hand_over(w_, *w_.merge, false);
+  next_slot(w_);
+}
+
 // Reads the file and calls owned(raw, decoded) for every packet of the worker's share and
 // passed(raw) for every other; the decoding is given when sharding needed it (else null).
 template <typename Owned, typename Passed>
@@ -486,6 +568,8 @@ void second_pass(const std::string& path, SharedCaptureFile* shared, Worker& w, 
                  std::uint64_t progress_base) {
   Pipeline& pipe = *w.pipe;
   w.batch_no = 0;
+  w.slot_no = 0;
+  w.merge = &merge;
   w.batch = &take_slot(w, 0);
   pipe.set_output(w.batch->text);
   // Every frame, owned or not, hands over the batches before it: the writing then never waits
@@ -493,10 +577,12 @@ void second_pass(const std::string& path, SharedCaptureFile* shared, Worker& w, 
   // the slowest one).
   auto next_batch_at = [&](std::uint64_t frame) {
     const std::uint64_t in = (frame - 1) / kBatchFrames;
-    while (w.batch_no < in) {
+    if (w.batch_no < in) {
+      // (No batch for the frames between with no item: the next one holds them.)
+      w.batch->frames_end = in * kBatchFrames + 1;
       hand_over(w, merge, false);
-      w.batch = &take_slot(w, ++w.batch_no);
-      pipe.set_output(w.batch->text);
+      w.batch_no = in;
+      next_slot(w);
     }
   };
   for_each_packet(
@@ -511,6 +597,7 @@ void second_pass(const std::string& path, SharedCaptureFile* shared, Worker& w, 
         pipe.clock(raw, false);
       });
   pipe.finish();
+  w.batch->frames_end = kFinishFrame;
   hand_over(w, merge, true);
 }
 
@@ -553,8 +640,15 @@ EngineResult run_sharded_file(const std::string& path, const Plan& plan, unsigne
 
   std::unique_ptr<OrderedText> stage = make_stage(plan);
   Merge merge(plan, workers, stage.get(), stop);
+  // Tests: a batch cut after every record ended with others (the corpus's captures are too
+  // small to fill a batch), so that the merge of cut batches is checked on all of them.
+  const bool cut_every_record = std::getenv("TCPLENS_TEST_CUT_BATCHES") != nullptr;
   for (auto& w : workers) {
     w->pipe = std::make_unique<Pipeline>(plan, w->index, limits, w->slots[0].text, w->target);
+    if (cut_every_record) {
+      w->cut_above = 0;
+      w->pipe->set_record_chunk(1);
+    }
     if (two_pass)
       w->pipe->set_first_pass(w->first.get(), w->numbers.data());
     else

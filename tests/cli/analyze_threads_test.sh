@@ -65,6 +65,23 @@ for threads in 2 3; do
   fi
 done
 
+# Records ended together (a second's sweep, the end of input) in batches cut after every
+# record (TCPLENS_TEST_CUT_BATCHES: a busy capture's batches are cut after every 256 once they
+# hold 1 MiB): the merge puts the workers' pieces of one group in the order of one thread.
+for file in "$LIVE"/*/*.pcap; do
+  for command in "conns --format json" "explain --format json"; do
+    # shellcheck disable=SC2086
+    "$TCPLENS" $command -r "$file" --threads 1 >"$WORK/one.stdout" 2>/dev/null
+    # shellcheck disable=SC2086
+    TCPLENS_TEST_CUT_BATCHES=1 timeout 60 "$TCPLENS" $command -r "$file" --threads 2 >"$WORK/many.stdout" 2>/dev/null
+    if cmp -s "$WORK/one.stdout" "$WORK/many.stdout"; then
+      pass
+    else
+      bad "${file#"$CORPUS"/}: $command in cut batches on 2 threads differs from --threads 1"
+    fi
+  done
+done
+
 # A pipe can be read only once: one pass, as from standard input (it printed no rows when a
 # first pass had read it all).
 HTTP=$CORPUS/live/http-get/get-http-server.pcap
