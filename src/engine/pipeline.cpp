@@ -254,7 +254,10 @@ void Pipeline::flush_records(std::uint64_t frame, Phase phase, std::uint32_t upt
                                                          });
   for (auto it = made.begin(); it != last; ++it) {
     ConnectionRecord& r = *it;
-    if (!selected(r)) continue;
+    if (!selected(r)) {
+      for (auto& sink : sinks_) sink->on_record_skipped(r.conn.stream);
+      continue;
+    }
     r.selected = true;
     for (std::size_t k = 0; k < sinks_.size(); ++k) {
       emitter_.begin_item();

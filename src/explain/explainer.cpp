@@ -385,13 +385,6 @@ class ExplainSink final : public PacketSink {
   void on_finish(Emitter&) override { report_checksums(); }
 
   void on_packet(const PacketEvent& e, Emitter&) override {
-    // A stream's record comes at the packet that ended it or at the next (a 4-tuple reused
-    // by a new SYN): keep ended traces one packet longer, then drop what no record took
-    // (connections a filter did not choose).
-    // (clear() of an unordered_map zeroes every bucket even when it is empty, and a burst of
-    // ended streams leaves thousands: only when there is something to drop.)
-    if (!previous_.empty()) previous_.clear();
-    std::swap(previous_, ended_);
     if (e.tcp != nullptr && !e.tcp->tracked && e.pkt != nullptr && e.pkt->in_icmp_error) {
       // An ICMP error quoting a connection's header: the tracker names its stream.
       if (auto it = live_.find(e.tcp->stream); it != live_.end()) it->second.add_icmp_error(*e.pkt, e.raw->number);
@@ -403,20 +396,27 @@ class ExplainSink final : public PacketSink {
     t.add(*e.connection, *e.pkt, *e.tcp, e.raw->number, e.raw->ts, trace_options_);
   }
   void on_stream_end(const EndedStream& e) override {
-    // The record comes after this call (at the same packet, or at the end of input): keep
-    // the trace until then (its node moves, the trace stays where it is).
+    // The record comes after this call: at the same packet, at the next (a 4-tuple reused by
+    // a new SYN), once Zeek's view of the connection has ended too (seconds later), or at the
+    // end of input; or on_record_skipped says it will not. Keep the trace until then (its
+    // node moves, the trace stays where it is). (Counting packets would not do: a worker
+    // sees only its own connections' packets.)
     auto it = live_.find(e.stream);
     if (it == live_.end()) return;
     if (auto old = ended_.find(e.stream); old != ended_.end()) ended_.erase(old);
     ended_.insert(live_.extract(it));
+  }
+  void on_record_skipped(std::uint32_t stream) override {
+    if (auto it = ended_.find(stream); it != ended_.end())
+      ended_.erase(it);
+    else if (auto live = live_.find(stream); live != live_.end())
+      live_.erase(live);
   }
   void on_connection(const ConnectionRecord& r, Emitter& out) override {
     if (options_.one_stream && r.conn.stream != options_.only_stream) return;
     Traces::node_type node;
     if (auto it = ended_.find(r.conn.stream); it != ended_.end())
       node = ended_.extract(it);
-    else if (auto prev = previous_.find(r.conn.stream); prev != previous_.end())
-      node = previous_.extract(prev);
     else if (auto live = live_.find(r.conn.stream); live != live_.end())
       node = live_.extract(live);
     std::optional<ConnectionTrace> none;
@@ -457,8 +457,7 @@ class ExplainSink final : public PacketSink {
   ExplainSinks& owner_;
   using Traces = std::unordered_map<std::uint32_t, ConnectionTrace>;
   Traces live_;
-  Traces ended_;
-  Traces previous_;
+  Traces ended_;  // streams ended, waiting for their record
   std::uint64_t checked_ = 0, bad_ = 0;
   std::vector<std::string> hosts_;
   FindingList findings_;  // reused by every connection

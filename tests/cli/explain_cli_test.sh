@@ -66,6 +66,17 @@ printf 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgctxt
 msgfmt -o "$WORK/locale/eo/LC_MESSAGES/tcplens.mo" "$WORK/eo.po"
 check "a new catalog (eo) by --lang" bash -c "TCPLENS_LOCALEDIR='$WORK/locale' '$TCPLENS' explain -r '$FOUR' --lang eo | grep -q '^Kio okazis:'"
 check "... and by LANG=eo.UTF-8 (untranslated messages stay English)" bash -c "TCPLENS_LOCALEDIR='$WORK/locale' LC_ALL= LANG=eo.UTF-8 '$TCPLENS' explain -r '$FOUR' | grep -q 'Four-way close'"
+# A record that waits for Zeek's view of its connection (seconds after the stream ended)
+# still finds the connection's packets: the reset's frame, the SYN-ACK, on one thread as on two.
+NMAP=$CORPUS/external/esnet/nmap_80_all.pcap
+for threads in 1 2; do
+  check "a record that waited keeps its evidence (--threads $threads)" bash -c "'$TCPLENS' explain -r '$NMAP' --format json --threads $threads | python3 -c '
+import json, sys
+o = [r for r in map(json.loads, sys.stdin) if r[\"stream\"] == 1][0]
+f = {x[\"code\"]: x[\"frames\"] for x in o[\"findings\"]}
+assert f[\"reset.plain\"] == [5] and f[\"handshake.complete\"] == [2, 3, 4], f'"
+done
+
 "$TCPLENS" explain -r "$WORK/missing.pcap" >/dev/null 2>"$WORK/err"
 check "missing file: exit status 1" test $? -eq 1
 

@@ -98,6 +98,8 @@ class PacketSink {
   virtual void on_stream_end(const EndedStream&) {}
   // A connection ended (selected records only).
   virtual void on_connection(const ConnectionRecord&, Emitter&) {}
+  // A connection ended whose record the filters did not select: no on_connection comes.
+  virtual void on_record_skipped(std::uint32_t stream) { (void)stream; }
   // Zeek removed a connection (need::kZeekLog): a conn.log line.
   virtual void on_zeek_connection(const zeek::ZeekConnTable::Finished&, Emitter&) {}
   // End of input: a last item (a footer, totals).
