@@ -64,7 +64,6 @@ struct LiveConnection {
   std::unique_ptr<explain::ConnectionTrace> icmp_error;
   std::unique_ptr<Detail> made;  // the trace and points once `packets` reached the cap
   std::uint64_t points_dropped = 0;
-  bool shown = false;  // a packet passed the filters
 };
 
 class ReportSink final : public PacketSink {
@@ -101,7 +100,6 @@ class ReportSink final : public PacketSink {
     const Connection& c = *e.connection;
     if (options_.detail == 0) return;
     LiveConnection& live = live_[e.tcp->stream];
-    live.shown = live.shown || e.shown;
     if (live.made) {
       live.made->trace.add(c, *e.pkt, *e.tcp, e.raw->number, e.raw->ts, trace_options_);
       ++live.points_dropped;
@@ -117,12 +115,19 @@ class ReportSink final : public PacketSink {
 
   void on_stream_end(const EndedStream& e) override {
     // The record comes after this call, at once or (when Zeek's view of the connection is
-    // still open) later: keep the rows until it comes, unless the filters showed none of
-    // the connection's packets (its record will not come then).
+    // still open) later: keep the rows until it comes, or on_record_skipped says it will not
+    // (a filter may choose a connection by its conn.* fields with none of its packets shown).
     auto it = live_.find(e.stream);
     if (it == live_.end()) return;
-    if (it->second.shown) ended_[e.stream] = std::move(it->second);
+    ended_[e.stream] = std::move(it->second);
     live_.erase(it);
+  }
+
+  void on_record_skipped(std::uint32_t stream) override {
+    if (auto it = ended_.find(stream); it != ended_.end())
+      ended_.erase(it);
+    else if (auto live = live_.find(stream); live != live_.end())
+      live_.erase(live);
   }
 
   void on_connection(const ConnectionRecord& r, Emitter&) override {

@@ -26,6 +26,11 @@ check "no temporary file left" test "$(ls "$WORK" | grep -c 'sample.html.')" -eq
 "$TCPLENS" report -r "$MANY" -o "$WORK/many.html" --detail 20
 check "--detail 20: 20 pages" test "$(pages "$WORK/many.html")" -eq 20
 check "every connection in the table" test "$(rows "$WORK/many.html")" -eq 500
+# Connections chosen by their record alone (conn.* fields, none of their packets shown; their
+# records wait for Zeek's view): their pages still draw their packets.
+"$TCPLENS" report -r "$CORPUS/external/esnet/nmap_80_all.pcap" -Y 'conn.zeek.conn_state=="RSTO"' -o "$WORK/rsto.html" 2>/dev/null
+check "-Y on conn.* fields: the chosen connections' ladders have their arrows" \
+  test "$(pages "$WORK/rsto.html")" -ge 2 -a "$(grep -o '<g class="arrow"' "$WORK/rsto.html" | wc -l)" -ge "$((3 * $(pages "$WORK/rsto.html")))"
 check "server-rendered rows: the first 100" test "$(grep -o '<tr data-row=' "$WORK/many.html" | wc -l)" -eq 100
 "$TCPLENS" report -r "$MANY" -o "$WORK/many.html" --detail all
 check "--detail all: 500 pages" test "$(pages "$WORK/many.html")" -eq 500
