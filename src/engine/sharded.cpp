@@ -74,7 +74,7 @@ struct Batch {
     frames_end = 0;
     cut = false;
   }
-  static constexpr std::size_t kTextKept = std::size_t{1} << 20;
+  static constexpr std::size_t kTextKept = std::size_t{256} << 10;
   static constexpr std::size_t kRecordsKept = 256;
 };
 
@@ -84,7 +84,7 @@ class Merge;
 // A batch holding this much text is handed over between two chunks of records ended
 // together, so that the text of thousands of records ended at one packet (a second's sweep,
 // the end of input) is written as it is made, not held in one batch.
-constexpr std::size_t kCutAbove = std::size_t{1} << 20;
+constexpr std::size_t kCutAbove = std::size_t{256} << 10;
 
 class BatchTarget final : public ItemTarget {
  public:

@@ -67,7 +67,7 @@ done
 
 # Records ended together (a second's sweep, the end of input) in batches cut after every
 # record (TCPLENS_TEST_CUT_BATCHES: a busy capture's batches are cut after every 256 once they
-# hold 1 MiB): the merge puts the workers' pieces of one group in the order of one thread.
+# hold 256 KiB): the merge puts the workers' pieces of one group in the order of one thread.
 for file in "$LIVE"/*/*.pcap; do
   for command in "conns --format json" "explain --format json"; do
     # shellcheck disable=SC2086
