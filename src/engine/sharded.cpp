@@ -46,20 +46,25 @@ struct Item {
   bool shown = false;
 };
 
+// How far a worker's items are given once one of its batches is: every item of the frames
+// before `frames_end`; or, for a batch cut between the chunks of records ended together (at
+// cut_frame, cut_phase), the group's items up to the worker's stream `cut_stream`; or all
+// of them (`last`: the worker has no more items after this batch).
+struct Given {
+  std::uint64_t frames_end = 0;
+  bool last = false;
+  bool cut = false;
+  std::uint64_t cut_frame = 0;
+  Phase cut_phase = Phase::Timers;
+  std::uint32_t cut_stream = 0;
+};
+
 struct Batch {
   Output text{-1, std::size_t{1} << 16};
   std::vector<Item> items;
   std::vector<Emitter::Patch> patches;
   std::vector<ConnectionRecord> records;
-  bool last = false;              // the worker has no more items after this batch
-  // How far the worker's items are given once this batch is: every item of the frames
-  // before `frames_end`; or, for a batch cut between the chunks of records ended together
-  // (at cut_frame, cut_phase), the group's items up to the worker's stream `cut_stream`.
-  std::uint64_t frames_end = 0;
-  bool cut = false;
-  std::uint64_t cut_frame = 0;
-  Phase cut_phase = Phase::Timers;
-  std::uint32_t cut_stream = 0;
+  Given given;
   std::atomic<bool> full{false};  // handed over by the worker, not yet written
   // Ready for the next frames. A batch that held a burst (a timer that ends thousands of
   // connections at one packet: their records, their explanations) gives the memory back, or
@@ -70,9 +75,7 @@ struct Batch {
     patches.clear();
     if (records.capacity() > kRecordsKept) std::vector<ConnectionRecord>().swap(records);
     records.clear();
-    last = false;
-    frames_end = 0;
-    cut = false;
+    given = Given{};
   }
   static constexpr std::size_t kTextKept = std::size_t{256} << 10;
   static constexpr std::size_t kRecordsKept = 256;
@@ -221,15 +224,6 @@ class Merge {
  private:
   static constexpr std::size_t kDigitsSize = 1 << 16;
 
-  // How far a worker's items are given, from the last of its batches looked at.
-  struct Given {
-    std::uint64_t frames_end = 0;
-    bool last = false;
-    bool cut = false;
-    std::uint64_t cut_frame = 0;
-    Phase cut_phase = Phase::Timers;
-    std::uint32_t cut_stream = 0;
-  };
   static constexpr std::uint64_t kAll = ~std::uint64_t{0};
 
   bool write_batch();
@@ -267,7 +261,7 @@ class Merge {
   std::vector<Batch*> batch_;    // each worker's oldest batch not written, if handed over
   std::vector<std::size_t> at_;  // its next item
   std::vector<std::uint64_t> cur_;  // its number (Worker::slot_no)
-  std::vector<Given> given_;
+  std::vector<Given> given_;  // from the last of its batches looked at
   std::vector<std::vector<std::uint32_t>> global_;  // worker's stream -> the input's (single pass)
   std::uint32_t next_global_ = 0;
   std::vector<iovec> iov_;
@@ -302,7 +296,7 @@ std::uint64_t Merge::given_below(std::size_t k, std::uint64_t frame, Phase phase
 
 void Merge::give_back(std::size_t k, Batch& b) {
   flush_iov();  // the iovecs point into its text
-  if (b.last) done_[k] = true;
+  if (b.given.last) done_[k] = true;
   b.clear();
   b.full.store(false, std::memory_order_release);
   b.full.notify_one();  // its worker may be waiting for the slot
@@ -320,7 +314,7 @@ bool Merge::write_batch() {
       while (!done_[k]) {
         Batch& b = workers_[k]->slots[cur_[k] % kSlots];
         if (!b.full.load(std::memory_order_acquire)) break;
-        given_[k] = {b.frames_end, b.last, b.cut, b.cut_frame, b.cut_phase, b.cut_stream};
+        given_[k] = b.given;
         if (at_[k] < b.items.size()) {
           batch_[k] = &b;
           break;
@@ -472,7 +466,7 @@ Batch& take_slot(Worker& w, std::uint64_t no) {
 }
 
 void hand_over(Worker& w, Merge& merge, bool last) {
-  w.batch->last = last;
+  w.batch->given.last = last;
   w.batch->full.store(true, std::memory_order_release);
   merge.ready();
 }
@@ -486,11 +480,10 @@ void next_slot(Worker& w) {
 void BatchTarget::chunk_done(const ItemMeta& meta) {
   Batch& b = *w_.batch;
   if (w_.merge == nullptr || b.text.size() < w_.cut_above) return;
-  b.frames_end = meta.frame;  // (the cut says more)
-  b.cut = true;
-  b.cut_frame = meta.frame;
-  b.cut_phase = meta.phase;
-  b.cut_stream = meta.stream;
+  b.given.cut = true;
+  b.given.cut_frame = meta.frame;
+  b.given.cut_phase = meta.phase;
+  b.given.cut_stream = meta.stream;
   hand_over(w_, *w_.merge, false);
   next_slot(w_);
 }
@@ -579,7 +572,7 @@ void second_pass(const std::string& path, SharedCaptureFile* shared, Worker& w, 
     const std::uint64_t in = (frame - 1) / kBatchFrames;
     if (w.batch_no < in) {
       // (No batch for the frames between with no item: the next one holds them.)
-      w.batch->frames_end = in * kBatchFrames + 1;
+      w.batch->given.frames_end = in * kBatchFrames + 1;
       hand_over(w, merge, false);
       w.batch_no = in;
       next_slot(w);
@@ -597,7 +590,7 @@ void second_pass(const std::string& path, SharedCaptureFile* shared, Worker& w, 
         pipe.clock(raw, false);
       });
   pipe.finish();
-  w.batch->frames_end = kFinishFrame;
+  w.batch->given.frames_end = kFinishFrame;
   hand_over(w, merge, true);
 }
 

@@ -14,7 +14,6 @@ namespace tcplens {
 
 namespace {
 
-
 #if defined(__x86_64__) && defined(__GNUC__)
 #define TCPLENS_AVX2_SUM 1
 // 64 bytes a step: each 32-bit word's two halves added into 64-bit lanes (which cannot
