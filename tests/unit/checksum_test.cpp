@@ -1,4 +1,4 @@
-// ones_complement_sum's vector paths (AVX2, SSE2, 8 bytes) against the plain 16-bit sum of
+// ones_complement_sum's vector paths (SSE2, 8 bytes) against the plain 16-bit sum of
 // RFC 1071, at every length and alignment a packet can have.
 #include <gtest/gtest.h>
 
