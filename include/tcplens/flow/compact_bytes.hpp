@@ -49,11 +49,16 @@ class CompactWriter {
   // after finish()).
   explicit CompactWriter(std::vector<std::uint8_t>& out) : out_(out) {
     if (out_.size() < 512) out_.resize(512);
+    at_ = out_.data();
+    end_ = at_ + out_.size();
   }
   ~CompactWriter() { finish(); }
   CompactWriter(const CompactWriter&) = delete;
   CompactWriter& operator=(const CompactWriter&) = delete;
-  void finish() { out_.resize(n_); }
+  void finish() {
+    out_.resize(static_cast<std::size_t>(at_ - out_.data()));
+    end_ = at_;
+  }
 
   template <class T>
     requires std::unsigned_integral<T>
@@ -104,27 +109,42 @@ class CompactWriter {
   [[gnu::always_inline]] void frame(std::uint64_t& f) { put(zigzag(static_cast<std::int64_t>(f - base_frame_))); }
 
  private:
-  // Room for n more bytes (the buffer is sized ahead: most values are a byte or two).
+  // Room for n more bytes (the buffer is sized ahead: most values are a byte or two). The
+  // cursor is a pointer pair, not an index into the vector: a field then costs a compare and
+  // a store, not the vector's size and data loaded again after every byte written.
   [[gnu::always_inline]] std::uint8_t* room(std::size_t n) {
-    if (n_ + n > out_.size()) out_.resize((n_ + n) * 2);
-    return out_.data() + n_;
+    if (static_cast<std::size_t>(end_ - at_) < n) [[unlikely]]
+      grow(n);
+    return at_;
+  }
+  [[gnu::noinline]] void grow(std::size_t n) {
+    const std::size_t used = static_cast<std::size_t>(at_ - out_.data());
+    out_.resize((used + n) * 2);
+    at_ = out_.data() + used;
+    end_ = out_.data() + out_.size();
   }
   [[gnu::always_inline]] void put(std::uint64_t v) {
     std::uint8_t* p = room(10);
-    std::uint8_t* const start = p;
+    if (v < 0x80) [[likely]] {  // most values: one byte
+      *p = static_cast<std::uint8_t>(v);
+      at_ = p + 1;
+      return;
+    }
     while (v >= 0x80) {
       *p++ = static_cast<std::uint8_t>(v | 0x80);
       v >>= 7;
     }
     *p++ = static_cast<std::uint8_t>(v);
-    n_ += static_cast<std::size_t>(p - start);
+    at_ = p;
   }
   [[gnu::always_inline]] void bytes(const std::uint8_t* data, std::size_t n) {
-    std::memcpy(room(n), data, n);
-    n_ += n;
+    std::uint8_t* p = room(n);
+    std::memcpy(p, data, n);
+    at_ = p + n;
   }
   std::vector<std::uint8_t>& out_;
-  std::size_t n_ = 0;
+  std::uint8_t* at_ = nullptr;  // the next byte's place in out_
+  std::uint8_t* end_ = nullptr;
   std::int64_t base_sec_ = 0, base_nsec_ = 0;
   bool base_plain_ = true;
   std::uint64_t base_frame_ = 0;
