@@ -1,7 +1,10 @@
 #include "tcplens/render/connection_summary.hpp"
 
 #include <cstdio>
+#include <cstring>
 #include <string>
+
+#include "tcplens/wire/ip_text.hpp"
 
 namespace tcplens {
 
@@ -27,151 +30,195 @@ double seconds(const Timestamp& a, const Timestamp& b) {
   return static_cast<double>(b.sec - a.sec) + static_cast<double>(b.nsec - a.nsec) / 1e9;
 }
 
-void put_bool(Output& out, bool b) { out.put(b ? "true" : "false"); }
+// A JSON record's text written through one pointer into room reserved ahead: a record has a
+// hundred fields, and a put() each (a room check and the buffer's end loaded and stored) was
+// half of what writing one cost. Each section reserves what its longest form can take.
+class JsonCursor {
+ public:
+  JsonCursor(Output& out, std::size_t room) : out_(out), p_(out.raw(room)) {}
+  ~JsonCursor() { out_.commit(p_); }
+  JsonCursor(const JsonCursor&) = delete;
+  JsonCursor& operator=(const JsonCursor&) = delete;
 
-// Quoted, with '"' and '\\' escaped (the strings are tcplens's own names, addresses and
-// Zeek's history letters). Written through one pointer: a put() per character was a
-// twentieth of `conns --format json`.
-void put_str(Output& out, std::string_view s) {
-  char* p = out.raw(2 * s.size() + 2);
-  *p++ = '"';
-  for (char c : s) {
-    if (c == '"' || c == '\\') *p++ = '\\';
-    *p++ = c;
+  template <std::size_t N>
+  TCPLENS_INLINE void lit(const char (&s)[N]) {
+    std::memcpy(p_, s, N - 1);
+    p_ += N - 1;
   }
-  *p++ = '"';
-  out.commit(p);
-}
+  TCPLENS_INLINE void u32(std::uint32_t v) { p_ = Output::format_u32(p_, v); }
+  TCPLENS_INLINE void u64(std::uint64_t v) { p_ = Output::format_u64(p_, v); }
+  TCPLENS_INLINE void boolean(bool b) {
+    if (b)
+      lit("true");
+    else
+      lit("false");
+  }
+  TCPLENS_INLINE void null() { lit("null"); }
+  void seconds(double s) { p_ = Output::format_fixed(p_, s, 6); }  // room: Output::kFixedRoom
+  void opt_seconds(double s) {
+    if (s < 0)
+      null();
+    else
+      seconds(s);
+  }
+  void ts(const Timestamp& t) {  // room: 28
+    std::uint64_t sec = static_cast<std::uint64_t>(t.sec);
+    if (t.sec < 0) {
+      *p_++ = '-';
+      sec = 0 - sec;
+    }
+    p_ = Output::format_u64(p_, sec);
+    *p_++ = '.';
+    p_ = Output::format_u32_padded(p_, static_cast<std::uint32_t>(t.nsec / 1000), 6);
+  }
+  void ip(const IpAddress& a) {  // room: 46
+    if (a.family == 6)
+      p_ = format_ipv6_text(p_, a.bytes.data());
+    else if (a.family == 4)
+      p_ = format_ipv4_text(p_, a.bytes.data());
+  }
+  // Quoted, '"' and '\\' escaped; room: 2 * size + 2.
+  void str(std::string_view s) {
+    *p_++ = '"';
+    for (char c : s) {
+      if (c == '"' || c == '\\') *p_++ = '\\';
+      *p_++ = c;
+    }
+    *p_++ = '"';
+  }
 
-void put_options(Output& out, const OfferedOptions& o) {
+ private:
+  Output& out_;
+  char* p_;
+};
+
+// Room for the longest name a str() of ours writes (states, kinds, sides), quoted.
+constexpr std::size_t kNameRoom = 2 * 32 + 2;
+
+void put_options(JsonCursor& j, const OfferedOptions& o) {
   if (!o.seen) {
-    out.put("null");
+    j.null();
     return;
   }
-  out.put("{\"mss\":");
+  j.lit("{\"mss\":");
   if (o.has_mss)
-    out.put_u32(o.mss);
+    j.u32(o.mss);
   else
-    out.put("null");
-  out.put(",\"window_scale\":");
+    j.null();
+  j.lit(",\"window_scale\":");
   if (o.has_window_scale)
-    out.put_u32(o.window_scale);
+    j.u32(o.window_scale);
   else
-    out.put("null");
-  out.put(",\"sack_permitted\":");
-  put_bool(out, o.sack_permitted);
-  out.put(",\"timestamps\":");
-  put_bool(out, o.timestamps);
-  out.put(",\"ecn\":");
-  put_bool(out, o.ecn);
-  out.put(",\"tfo\":");
-  put_bool(out, o.tfo);
-  out.put('}');
+    j.null();
+  j.lit(",\"sack_permitted\":");
+  j.boolean(o.sack_permitted);
+  j.lit(",\"timestamps\":");
+  j.boolean(o.timestamps);
+  j.lit(",\"ecn\":");
+  j.boolean(o.ecn);
+  j.lit(",\"tfo\":");
+  j.boolean(o.tfo);
+  j.lit("}");
 }
 
 // What the handshake settled (RFC 9293 3.7.1, RFC 7323, RFC 2018, RFC 3168): each side's MSS
 // is what the other may send; window scaling, SACK and timestamps need both offers; ECN
 // needs an ECN-setup SYN and SYN-ACK. Null when either SYN was not captured.
-void put_agreed(Output& out, const OfferedOptions& c, const OfferedOptions& s) {
+void put_agreed(JsonCursor& j, const OfferedOptions& c, const OfferedOptions& s) {
   if (!c.seen || !s.seen) {
-    out.put("null");
+    j.null();
     return;
   }
-  out.put("{\"client_mss\":");
+  j.lit("{\"client_mss\":");
   if (c.has_mss)
-    out.put_u32(c.mss);
+    j.u32(c.mss);
   else
-    out.put("null");
-  out.put(",\"server_mss\":");
+    j.null();
+  j.lit(",\"server_mss\":");
   if (s.has_mss)
-    out.put_u32(s.mss);
+    j.u32(s.mss);
   else
-    out.put("null");
+    j.null();
   const bool scaling = c.has_window_scale && s.has_window_scale;
-  out.put(",\"window_scaling\":");
-  put_bool(out, scaling);
-  out.put(",\"client_window_shift\":");
+  j.lit(",\"window_scaling\":");
+  j.boolean(scaling);
+  j.lit(",\"client_window_shift\":");
   if (scaling)
-    out.put_u32(c.window_scale > 14 ? 14 : c.window_scale);
+    j.u32(c.window_scale > 14 ? 14 : c.window_scale);
   else
-    out.put("null");
-  out.put(",\"server_window_shift\":");
+    j.null();
+  j.lit(",\"server_window_shift\":");
   if (scaling)
-    out.put_u32(s.window_scale > 14 ? 14 : s.window_scale);
+    j.u32(s.window_scale > 14 ? 14 : s.window_scale);
   else
-    out.put("null");
-  out.put(",\"sack\":");
-  put_bool(out, c.sack_permitted && s.sack_permitted);
-  out.put(",\"timestamps\":");
-  put_bool(out, c.timestamps && s.timestamps);
-  out.put(",\"ecn\":");
-  put_bool(out, c.ecn && s.ecn);
-  out.put(",\"tfo\":");
-  put_bool(out, c.tfo && s.tfo);
-  out.put('}');
+    j.null();
+  j.lit(",\"sack\":");
+  j.boolean(c.sack_permitted && s.sack_permitted);
+  j.lit(",\"timestamps\":");
+  j.boolean(c.timestamps && s.timestamps);
+  j.lit(",\"ecn\":");
+  j.boolean(c.ecn && s.ecn);
+  j.lit(",\"tfo\":");
+  j.boolean(c.tfo && s.tfo);
+  j.lit("}");
 }
 
-void put_rtt(Output& out, std::int64_t ns, bool have) {
+void put_rtt(JsonCursor& j, std::int64_t ns, bool have) {
   if (have)
-    put_seconds(out, static_cast<double>(ns) / 1e9);
+    j.seconds(static_cast<double>(ns) / 1e9);
   else
-    out.put("null");
+    j.null();
 }
 
-void put_direction(Output& out, const DirectionStats& d) {
-  out.put("{\"packets\":");
-  out.put_u64(d.packets);
-  out.put(",\"bytes\":");
-  out.put_u64(d.bytes);
-  out.put(",\"unique_bytes\":");
-  out.put_u64(d.unique_bytes);
-  out.put(",\"retransmissions\":");
-  out.put_u32(d.retransmissions);
-  out.put(",\"network_duplicates\":");
-  out.put_u32(d.network_duplicates);
-  out.put(",\"tshark_retransmissions\":");
-  out.put_u32(d.tshark_retransmissions);
-  out.put(",\"fast_retransmissions\":");
-  out.put_u32(d.fast_retransmissions);
-  out.put(",\"spurious_retransmissions\":");
-  out.put_u32(d.spurious_retransmissions);
-  out.put(",\"out_of_order\":");
-  out.put_u32(d.out_of_order);
-  out.put(",\"lost_segments\":");
-  out.put_u32(d.lost_segments);
-  out.put(",\"dup_acks\":");
-  out.put_u32(d.dup_acks);
-  out.put(",\"zero_windows\":");
-  out.put_u32(d.zero_windows);
-  out.put(",\"zero_window_probes\":");
-  out.put_u32(d.zero_window_probes);
-  out.put(",\"keep_alives\":");
-  out.put_u32(d.keep_alives);
+// Room: the keys (about 330 bytes), three u64 and eleven u32 numbers, three seconds.
+constexpr std::size_t kDirectionRoom = 640 + 3 * Output::kFixedRoom;
+
+void put_direction(JsonCursor& j, const DirectionStats& d) {
+  j.lit("{\"packets\":");
+  j.u64(d.packets);
+  j.lit(",\"bytes\":");
+  j.u64(d.bytes);
+  j.lit(",\"unique_bytes\":");
+  j.u64(d.unique_bytes);
+  j.lit(",\"retransmissions\":");
+  j.u32(d.retransmissions);
+  j.lit(",\"network_duplicates\":");
+  j.u32(d.network_duplicates);
+  j.lit(",\"tshark_retransmissions\":");
+  j.u32(d.tshark_retransmissions);
+  j.lit(",\"fast_retransmissions\":");
+  j.u32(d.fast_retransmissions);
+  j.lit(",\"spurious_retransmissions\":");
+  j.u32(d.spurious_retransmissions);
+  j.lit(",\"out_of_order\":");
+  j.u32(d.out_of_order);
+  j.lit(",\"lost_segments\":");
+  j.u32(d.lost_segments);
+  j.lit(",\"dup_acks\":");
+  j.u32(d.dup_acks);
+  j.lit(",\"zero_windows\":");
+  j.u32(d.zero_windows);
+  j.lit(",\"zero_window_probes\":");
+  j.u32(d.zero_window_probes);
+  j.lit(",\"keep_alives\":");
+  j.u32(d.keep_alives);
   const bool have = d.rtt_samples > 0;
-  out.put(",\"rtt_min\":");
-  put_rtt(out, d.rtt_min_ns, have);
-  out.put(",\"rtt_avg\":");
-  put_rtt(out, have ? d.rtt_sum_ns / d.rtt_samples : 0, have);
-  out.put(",\"rtt_max\":");
-  put_rtt(out, d.rtt_max_ns, have);
-  out.put('}');
+  j.lit(",\"rtt_min\":");
+  put_rtt(j, d.rtt_min_ns, have);
+  j.lit(",\"rtt_avg\":");
+  put_rtt(j, have ? d.rtt_sum_ns / d.rtt_samples : 0, have);
+  j.lit(",\"rtt_max\":");
+  put_rtt(j, d.rtt_max_ns, have);
+  j.lit("}");
 }
 
-void put_endpoint(Output& out, const Endpoint& e) {
-  out.put("{\"ip\":\"");
-  put_ip(out, e.ip);
-  out.put("\",\"port\":");
-  out.put_u32(e.port);
-  out.put('}');
+void put_endpoint(JsonCursor& j, const Endpoint& e) {  // room: 80
+  j.lit("{\"ip\":\"");
+  j.ip(e.ip);
+  j.lit("\",\"port\":");
+  j.u32(e.port);
+  j.lit("}");
 }
-
-void put_opt_seconds(Output& out, double s) {
-  if (s < 0)
-    out.put("null");
-  else
-    put_seconds(out, s);
-}
-
 
 void put_stream(Output& out, const Connection& c, const ConnectionExtras& x) {
   if (x.stream_writer != nullptr)
@@ -200,94 +247,111 @@ void write_connection_json(Output& out, const Connection& c, const ConnectionExt
 
 void write_connection_json_fields(Output& out, const Connection& c, const ConnectionExtras& x) {
   out.put("{\"stream\":");
-  put_stream(out, c, x);
-  out.put(",\"client\":");
-  put_endpoint(out, c.client);
-  out.put(",\"server\":");
-  put_endpoint(out, c.server);
-  out.put(",\"roles_from_syn\":");
-  put_bool(out, c.roles_from_syn);
-  out.put(",\"first_ts\":");
-  put_ts(out, c.first_ts);
-  out.put(",\"last_ts\":");
-  put_ts(out, c.last_ts);
-  out.put(",\"duration\":");
-  put_seconds(out, seconds(c.first_ts, c.last_ts));
-  out.put(",\"handshake\":{\"result\":");
-  put_str(out, to_string(c.handshake));
-  out.put(",\"syns\":");
-  out.put_u32(c.client_syns);
-  out.put(",\"syn_acks\":");
-  out.put_u32(c.server_syn_acks);
-  out.put(",\"client_isn\":");
-  if (c.client.isn_seen)
-    out.put_u32(c.client.isn);
-  else
-    out.put("null");
-  out.put(",\"server_isn\":");
-  if (c.server.isn_seen)
-    out.put_u32(c.server.isn);
-  else
-    out.put("null");
-  out.put(",\"irtt\":");
-  put_opt_seconds(out, c.irtt_s());
-  out.put(",\"rtt_client\":");
-  put_opt_seconds(out, c.rtt_client_s());
-  out.put(",\"rtt_server\":");
-  put_opt_seconds(out, c.rtt_server_s());
-  out.put(",\"client_options\":");
-  put_options(out, c.client.options);
-  out.put(",\"server_options\":");
-  put_options(out, c.server.options);
-  out.put(",\"agreed\":");
-  put_agreed(out, c.client.options, c.server.options);
-  out.put("},\"client_to_server\":");
-  put_direction(out, c.client.sent);
-  out.put(",\"server_to_client\":");
-  put_direction(out, c.server.sent);
-  out.put(",\"teardown\":{\"kind\":");
-  put_str(out, to_string(c.teardown));
-  out.put(",\"initiator\":");
-  put_str(out, c.initiator());
-  out.put(",\"reset_by\":");
-  put_str(out, c.reset_by_name());
-  out.put(",\"time_wait\":");
-  put_str(out, c.time_wait());
-  out.put("},\"states\":{\"client\":");
-  put_str(out, to_string(c.client.state));
-  out.put(",\"server\":");
-  put_str(out, to_string(c.server.state));
-  // Every state each side went through, with the frame that moved it there.
-  for (Side side : {Side::Client, Side::Server}) {
-    out.put(side == Side::Client ? ",\"client_changes\":[" : ",\"server_changes\":[");
-    const auto& changes = c.side(side).history;
-    for (std::size_t i = 0; i < changes.size(); ++i) {
-      if (i) out.put(',');
-      out.put("{\"frame\":");
-      out.put_u64(changes[i].frame);
-      out.put(",\"state\":");
-      put_str(out, to_string(changes[i].state));
-      out.put('}');
+  put_stream(out, c, x);  // (an emitter's patch: through the Output)
+  {
+    // Room: keys and names (about 900 bytes), two endpoints, two times, four seconds, three
+    // options objects.
+    JsonCursor j(out, 1400 + 2 * 80 + 2 * 28 + 4 * Output::kFixedRoom);
+    j.lit(",\"client\":");
+    put_endpoint(j, c.client);
+    j.lit(",\"server\":");
+    put_endpoint(j, c.server);
+    j.lit(",\"roles_from_syn\":");
+    j.boolean(c.roles_from_syn);
+    j.lit(",\"first_ts\":");
+    j.ts(c.first_ts);
+    j.lit(",\"last_ts\":");
+    j.ts(c.last_ts);
+    j.lit(",\"duration\":");
+    j.seconds(seconds(c.first_ts, c.last_ts));
+    j.lit(",\"handshake\":{\"result\":");
+    j.str(to_string(c.handshake));
+    j.lit(",\"syns\":");
+    j.u32(c.client_syns);
+    j.lit(",\"syn_acks\":");
+    j.u32(c.server_syn_acks);
+    j.lit(",\"client_isn\":");
+    if (c.client.isn_seen)
+      j.u32(c.client.isn);
+    else
+      j.null();
+    j.lit(",\"server_isn\":");
+    if (c.server.isn_seen)
+      j.u32(c.server.isn);
+    else
+      j.null();
+    j.lit(",\"irtt\":");
+    j.opt_seconds(c.irtt_s());
+    j.lit(",\"rtt_client\":");
+    j.opt_seconds(c.rtt_client_s());
+    j.lit(",\"rtt_server\":");
+    j.opt_seconds(c.rtt_server_s());
+    j.lit(",\"client_options\":");
+    put_options(j, c.client.options);
+    j.lit(",\"server_options\":");
+    put_options(j, c.server.options);
+    j.lit(",\"agreed\":");
+    put_agreed(j, c.client.options, c.server.options);
+  }
+  {
+    JsonCursor j(out, 2 * (32 + kDirectionRoom));
+    j.lit("},\"client_to_server\":");
+    put_direction(j, c.client.sent);
+    j.lit(",\"server_to_client\":");
+    put_direction(j, c.server.sent);
+  }
+  {
+    // Every state each side went through, with the frame that moved it there.
+    constexpr std::size_t kChangeRoom = 20 + 20 + kNameRoom;
+    JsonCursor j(out, 200 + 6 * kNameRoom +
+                          (c.client.history.size() + c.server.history.size()) * kChangeRoom);
+    j.lit(",\"teardown\":{\"kind\":");
+    j.str(to_string(c.teardown));
+    j.lit(",\"initiator\":");
+    j.str(c.initiator());
+    j.lit(",\"reset_by\":");
+    j.str(c.reset_by_name());
+    j.lit(",\"time_wait\":");
+    j.str(c.time_wait());
+    j.lit("},\"states\":{\"client\":");
+    j.str(to_string(c.client.state));
+    j.lit(",\"server\":");
+    j.str(to_string(c.server.state));
+    for (Side side : {Side::Client, Side::Server}) {
+      if (side == Side::Client)
+        j.lit(",\"client_changes\":[");
+      else
+        j.lit(",\"server_changes\":[");
+      const auto& changes = c.side(side).history;
+      for (std::size_t i = 0; i < changes.size(); ++i) {
+        if (i) j.lit(",");
+        j.lit("{\"frame\":");
+        j.u64(changes[i].frame);
+        j.lit(",\"state\":");
+        j.str(to_string(changes[i].state));
+        j.lit("}");
+      }
+      j.lit("]");
     }
-    out.put(']');
+    j.lit("}");
   }
-  out.put('}');
+  char tunnel[128];
+  const std::size_t tunnel_size = c.encap.empty() ? 0 : format_encap(c.encap, tunnel, sizeof tunnel);
+  JsonCursor j(out, 100 + 2 * (x.zeek_conn_state.size() + x.zeek_history.size()) + 2 * tunnel_size);
   if (!x.zeek_conn_state.empty()) {
-    out.put(",\"zeek\":{\"conn_state\":");
-    put_str(out, x.zeek_conn_state);
-    out.put(",\"history\":");
-    put_str(out, x.zeek_history);
-    out.put('}');
+    j.lit(",\"zeek\":{\"conn_state\":");
+    j.str(x.zeek_conn_state);
+    j.lit(",\"history\":");
+    j.str(x.zeek_history);
+    j.lit("}");
   }
-  out.put(",\"completeness\":");
-  out.put_u32(x.completeness);
-  out.put(",\"tunnel\":");
-  if (c.encap.empty()) {
-    out.put("null");
-  } else {
-    char tunnel[128];
-    put_str(out, std::string_view(tunnel, format_encap(c.encap, tunnel, sizeof tunnel)));
-  }
+  j.lit(",\"completeness\":");
+  j.u32(x.completeness);
+  j.lit(",\"tunnel\":");
+  if (c.encap.empty())
+    j.null();
+  else
+    j.str(std::string_view(tunnel, tunnel_size));
 }
 
 namespace {
