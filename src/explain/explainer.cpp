@@ -1,6 +1,7 @@
 #include "tcplens/explain/explainer.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
 #include <unordered_map>
 
@@ -42,36 +43,52 @@ void put_json_string(Output& out, std::string_view s) {
 
 // A finding's code or a parameter's key as a JSON string: they are identifiers (letters,
 // digits, '_' and '.'), with nothing to escape.
+char* format_json_name(char* p, std::string_view name) {
+  *p++ = '"';
+  p = Output::format_text(p, name);
+  *p++ = '"';
+  return p;
+}
 void put_json_name(Output& out, std::string_view name) {
-  out.put('"');
-  out.put(name);
-  out.put('"');
+  out.commit(format_json_name(out.raw(name.size() + 2), name));
 }
 
-// The findings as the record's last member, written straight into the output.
+// The findings as the record's last member, written straight into the output: each finding
+// through one pointer into room reserved for its longest form (a put() per piece was a
+// tenth of `explain --format json`).
 void put_findings_json(Output& out, const FindingList& findings) {
   out.put(",\"findings\":[");
   for (std::size_t k = 0; k < findings.size(); ++k) {
     const Finding& f = findings[k];
-    if (k > 0) out.put(',');
-    out.put("{\"code\":");
-    put_json_name(out, f.code);
-    out.put(",\"frames\":[");
     const std::span<const std::uint64_t> frames = f.frames();
-    for (std::size_t n = 0; n < frames.size(); ++n) {
-      if (n > 0) out.put(',');
-      out.put_u64(frames[n]);
-    }
-    out.put("],\"params\":{");
     const std::span<const FindingParam> params = f.params();
+    char* p = out.raw(40 + f.code.size() + 21 * frames.size());
+    if (k > 0) *p++ = ',';
+    std::memcpy(p, "{\"code\":", 8);
+    p = format_json_name(p + 8, f.code);
+    std::memcpy(p, ",\"frames\":[", 11);
+    p += 11;
+    for (std::size_t n = 0; n < frames.size(); ++n) {
+      if (n > 0) *p++ = ',';
+      p = Output::format_u64(p, frames[n]);
+    }
+    std::memcpy(p, "],\"params\":{", 12);
+    p += 12;
+    out.commit(p);
     for (std::size_t n = 0; n < params.size(); ++n) {
-      if (n > 0) out.put(',');
-      put_json_name(out, params[n].key);
-      out.put(':');
-      if (params[n].number)
-        out.put(params[n].value());
-      else
+      if (!params[n].number) {  // a string: escaped, through the Output
+        if (n > 0) out.put(',');
+        put_json_name(out, params[n].key);
+        out.put(':');
         put_json_string(out, params[n].value());
+        continue;
+      }
+      p = out.raw(params[n].key.size() + 4 + params[n].value().size());
+      if (n > 0) *p++ = ',';
+      p = format_json_name(p, params[n].key);
+      *p++ = ':';
+      p = Output::format_text(p, params[n].value());
+      out.commit(p);
     }
     out.put("}}");
   }

@@ -77,6 +77,13 @@ class JsonCursor {
     else if (a.family == 4)
       p_ = format_ipv4_text(p_, a.bytes.data());
   }
+  // One of tcplens's own names (a state, a kind, a side: nothing to escape), quoted; room:
+  // kNameRoom.
+  void name(std::string_view s) {
+    *p_++ = '"';
+    p_ = Output::format_text(p_, s);
+    *p_++ = '"';
+  }
   // Quoted, '"' and '\\' escaped; room: 2 * size + 2.
   void str(std::string_view s) {
     *p_++ = '"';
@@ -92,7 +99,7 @@ class JsonCursor {
   char* p_;
 };
 
-// Room for the longest name a str() of ours writes (states, kinds, sides), quoted.
+// Room for the longest of our names a name() writes (states, kinds, sides), quoted.
 constexpr std::size_t kNameRoom = 2 * 32 + 2;
 
 void put_options(JsonCursor& j, const OfferedOptions& o) {
@@ -265,7 +272,7 @@ void write_connection_json_fields(Output& out, const Connection& c, const Connec
     j.lit(",\"duration\":");
     j.seconds(seconds(c.first_ts, c.last_ts));
     j.lit(",\"handshake\":{\"result\":");
-    j.str(to_string(c.handshake));
+    j.name(to_string(c.handshake));
     j.lit(",\"syns\":");
     j.u32(c.client_syns);
     j.lit(",\"syn_acks\":");
@@ -306,17 +313,17 @@ void write_connection_json_fields(Output& out, const Connection& c, const Connec
     JsonCursor j(out, 200 + 6 * kNameRoom +
                           (c.client.history.size() + c.server.history.size()) * kChangeRoom);
     j.lit(",\"teardown\":{\"kind\":");
-    j.str(to_string(c.teardown));
+    j.name(to_string(c.teardown));
     j.lit(",\"initiator\":");
-    j.str(c.initiator());
+    j.name(c.initiator());
     j.lit(",\"reset_by\":");
-    j.str(c.reset_by_name());
+    j.name(c.reset_by_name());
     j.lit(",\"time_wait\":");
-    j.str(c.time_wait());
+    j.name(c.time_wait());
     j.lit("},\"states\":{\"client\":");
-    j.str(to_string(c.client.state));
+    j.name(to_string(c.client.state));
     j.lit(",\"server\":");
-    j.str(to_string(c.server.state));
+    j.name(to_string(c.server.state));
     for (Side side : {Side::Client, Side::Server}) {
       if (side == Side::Client)
         j.lit(",\"client_changes\":[");
@@ -328,7 +335,7 @@ void write_connection_json_fields(Output& out, const Connection& c, const Connec
         j.lit("{\"frame\":");
         j.u64(changes[i].frame);
         j.lit(",\"state\":");
-        j.str(to_string(changes[i].state));
+        j.name(to_string(changes[i].state));
         j.lit("}");
       }
       j.lit("]");

@@ -80,6 +80,11 @@ class Output {
   // the returned pointer (with the format_* helpers) and commit() sets the new end.
   TCPLENS_INLINE char* raw(std::size_t n) { return reserve(n); }
   TCPLENS_INLINE void commit(char* p) { cur_ = p; }
+  // s at p (room for s.size() bytes), without a library call for short strings; returns the end.
+  TCPLENS_INLINE static char* format_text(char* p, std::string_view s) {
+    copy(p, s.data(), s.size());
+    return p + s.size();
+  }
   // Decimal digits of v at p; returns the end. At most 10 (u32) or 20 (u64) bytes.
   TCPLENS_INLINE static char* format_u32(char* p, std::uint32_t v) {
     const int n = digits(v);
