@@ -3,7 +3,6 @@
 #include <cstdio>
 
 #include "tcplens/flow/shard.hpp"
-#include "tcplens/tcp/stream_tracker.hpp"
 
 namespace tcplens {
 
@@ -18,6 +17,9 @@ struct CaptureSplitter::Held {
   std::uint32_t ident = 0;
   IpAddress src, dst;
   std::uint64_t touched = 0;
+  // Where its fragments go if it never completes: its first fragment's connection's shard
+  // (the engine's worker for that connection prints that fragment), else shard 0.
+  std::uint32_t owner = 0;
   std::vector<RawPacket> packets;  // data points into `bytes` at packet.file_offset
   std::vector<std::uint8_t> bytes;
   bool same(const IpHeader& ip) const {
@@ -81,8 +83,8 @@ bool CaptureSplitter::release(Held& held, std::uint32_t shard) {
 // datagram not complete yet.
 std::uint32_t CaptureSplitter::shard_of_packet(const RawPacket& raw, bool& hold) {
   const DecodedPacket& pkt = decoder_.decode(raw);
-  FlowKey key;
-  const std::uint32_t shard = StreamTracker::tracked_key(pkt, key) ? shard_of(key, count_) : 0;
+  std::uint32_t shard = shard_of_decoded(pkt, count_);
+  if (shard == kShardUnknown) shard = 0;
   hold = false;
   if (pkt.ip_depth == 0 || !pkt.ip.fragment) return shard;
   Held* found = nullptr;
@@ -94,19 +96,21 @@ std::uint32_t CaptureSplitter::shard_of_packet(const RawPacket& raw, bool& hold)
   }
   hold = true;
   if (found == nullptr) {
-    // The least recently touched datagram gives up its slot: its fragments go to shard 0,
-    // where the engine's worker 0 would have had them (they never completed in time).
+    // The least recently touched datagram gives up its slot: its fragments go where the
+    // engine's workers would have had them (it never completed in time).
     found = &held_[0];
     for (Held& h : held_)
       if (!h.used || (found->used && h.touched < found->touched)) found = &h;
-    if (found->used && !release(*found, 0)) return kShardUnknown;
+    if (found->used && !release(*found, found->owner)) return kShardUnknown;
     found->used = true;
+    found->owner = 0;
     found->version = pkt.ip.version;
     found->protocol = pkt.ip.protocol;
     found->ident = pkt.ip.ident;
     found->src = pkt.ip.src;
     found->dst = pkt.ip.dst;
   }
+  if (pkt.first_fragment_ports) found->owner = shard;
   found->touched = ++held_clock_;
   RawPacket copy = raw;
   copy.file_offset = found->bytes.size();
@@ -136,13 +140,13 @@ bool CaptureSplitter::add(const RawPacket& raw) {
 
 bool CaptureSplitter::close() {
   bool ok = error_.empty();
-  // Fragments still held never completed: shard 0, in the order they came.
+  // Fragments still held never completed: to their owner, in the order they came.
   for (;;) {
     Held* oldest = nullptr;
     for (Held& h : held_)
       if (h.used && (oldest == nullptr || h.touched < oldest->touched)) oldest = &h;
     if (oldest == nullptr) break;
-    ok = release(*oldest, 0) && ok;
+    ok = release(*oldest, oldest->owner) && ok;
   }
   for (Shard& s : shards_) {
     if (!s.writer.close() && ok) {

@@ -123,6 +123,7 @@ void DecodedPacket::reset_all_but_ip_and_tcp() {
   if (in_icmp_error) icmp_error = IcmpError{};
   in_icmp_error = false;
   reassembled = false;
+  first_fragment_ports = false;
 }
 
 namespace {
@@ -206,6 +207,11 @@ class Walker {
 void Walker::reassembled(IpHeader& h, Slice payload, int depth) {
   ByteView whole;
   const std::uint32_t frag_len = payload.wire;
+  if (h.fragment_offset == 0 && h.protocol == ipproto::kTcp && payload.cap.size() >= 4) {
+    out_.first_fragment_ports = true;
+    out_.fragment_src_port = load_be16(payload.cap.data());
+    out_.fragment_dst_port = load_be16(payload.cap.data() + 2);
+  }
   if (!frags_.add(h, payload.cap, frag_len, whole)) return;
   out_.reassembled = true;
   transport(h.protocol, Slice{whole, static_cast<std::uint32_t>(whole.size())}, depth);

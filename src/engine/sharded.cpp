@@ -511,9 +511,8 @@ void for_each_packet(const std::string& path, SharedCaptureFile* shared, Worker&
     std::uint32_t shard = peek_shard(raw, shards);
     const DecodedPacket* decoded = nullptr;
     if (shard == kShardUnknown) {
-      decoded = &decoder.decode(raw);
-      FlowKey key;
-      shard = StreamTracker::tracked_key(*decoded, key) ? shard_of(key, shards) : kShardUnknown;
+      decoded = &decoder.decode(raw);  // (every worker: each reassembles every datagram)
+      shard = shard_of_decoded(*decoded, shards);
     }
     if (shard == w.index || (shard == kShardUnknown && w.index == 0))
       owned(raw, decoded);

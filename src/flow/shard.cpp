@@ -4,6 +4,7 @@
 
 #include "tcplens/bytes.hpp"
 #include "tcplens/capture/link_type.hpp"
+#include "tcplens/tcp/stream_tracker.hpp"
 #include "tcplens/wire/ethernet.hpp"
 #include "tcplens/wire/ip.hpp"
 #include "tcplens/wire/tcp.hpp"
@@ -36,6 +37,16 @@ std::uint32_t shard_of(const FlowKey& key, std::uint32_t shards) {
   // IPv4 keeps its address in the first 4 bytes and zeros after: folding all 16 is the same.
   const std::uint32_t a = fold_address(key.bytes_a.data(), 4) ^ fold_address(key.bytes_b.data(), 4);
   return pick(a, static_cast<std::uint16_t>(key.port_a ^ key.port_b), shards);
+}
+
+std::uint32_t shard_of_decoded(const DecodedPacket& pkt, std::uint32_t shards) {
+  FlowKey key;
+  if (StreamTracker::tracked_key(pkt, key)) return shard_of(key, shards);
+  if (!pkt.first_fragment_ports) return kShardUnknown;
+  Direction dir;
+  return shard_of(FlowKey::make(pkt.ip.src, pkt.fragment_src_port, pkt.ip.dst, pkt.fragment_dst_port,
+                                ipproto::kTcp, dir),
+                  shards);
 }
 
 std::uint32_t peek_shard(const RawPacket& raw, std::uint32_t shards) {

@@ -113,6 +113,18 @@ analyze --per-packet --threads 2
 analyze --per-packet --single-pass
 COMMANDS
 
+# IPv4 fragments of TCP datagrams in the middle of connections (gen_tcp_scenarios.py, seed 2):
+# a first fragment is printed with its connection's relative numbers on every thread count
+# (its worker was worker 0, whose table did not know the connection).
+FRAGS=$WORK/fragments.pcap
+python3 "$(dirname "$0")/../../scripts/gen_tcp_scenarios.py" 2 "$FRAGS"
+TZ=UTC tcpdump -n -r "$FRAGS" > "$WORK/frags.tcpdump" 2>/dev/null
+check "fragments: the capture has first fragments of TCP datagrams" grep -q "ip-proto-6" "$WORK/frags.tcpdump"
+for t in 1 2 3; do
+  TZ=UTC "$TCPLENS" print -n --threads "$t" -r "$FRAGS" > "$WORK/frags.ours" 2>/dev/null
+  check "fragments: print -n --threads $t as tcpdump -n" cmp -s "$WORK/frags.ours" "$WORK/frags.tcpdump"
+done
+
 for what in missing directory garbage empty; do
   case $what in
     missing) f=$WORK/nonexistent.pcap ;;

@@ -188,6 +188,11 @@ struct DecodedPacket {
   IcmpError icmp_error;
   bool in_icmp_error = false;  // icmp_error is set
   bool reassembled = false;    // the transport layer comes from reassembled fragments
+  // The first fragment of a TCP datagram not complete yet carries no TCP layer, but its ports
+  // (with ip's addresses) tell whose connection it is: the worker that prints it (tcpdump's
+  // relative numbers are that connection's).
+  bool first_fragment_ports = false;
+  std::uint16_t fragment_src_port = 0, fragment_dst_port = 0;
 
   bool has(Layer layer) const { return layers & layer_bit(layer); }
   bool has_tcp() const { return has(Layer::Tcp) && tcp.fixed_valid; }

@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "tcplens/capture/raw_packet.hpp"
+#include "tcplens/decode/decoded_packet.hpp"
 #include "tcplens/flow/flow_key.hpp"
 
 namespace tcplens {
@@ -20,6 +21,11 @@ std::uint32_t shard_of(const FlowKey& key, std::uint32_t shards);
 
 // What peek_shard() returns when the packet has to be decoded to know.
 inline constexpr std::uint32_t kShardUnknown = 0xffffffffu;
+
+// The shard of a decoded packet: its TCP connection's (a datagram's at the fragment that
+// completes it, and at its first fragment, from the ports, before that); kShardUnknown for
+// any other packet (no TCP, a later fragment).
+std::uint32_t shard_of_decoded(const DecodedPacket& pkt, std::uint32_t shards);
 
 // The shard of a packet the stream tracker will track for certain (TCP with a whole fixed
 // header, not in an ICMP error), from its raw bytes; kShardUnknown for any other packet.
