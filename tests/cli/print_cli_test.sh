@@ -28,6 +28,10 @@ check "options -tt" same_output -n -tt -r "$HTTP"
 check "options -ttt" same_output -n -ttt -r "$HTTP"
 check "options -ttttt" same_output -n -ttttt -r "$HTTP"
 check "options -e" same_output -n -e -r "$HTTP"
+# -K: the loopback capture's offloaded checksums are "incorrect" with -v, unchecked with -K.
+LO=$CORPUS/live/seed-nc/nc-openbsd-server-first.pcap
+check "options -vv -K" same_output -n -vv -K -r "$LO"
+check "(-vv without -K reports incorrect checksums there)" grep -q incorrect <(TZ=UTC "$TCPLENS" print -n -vv -r "$LO")
 check "options -x" same_output -n -x -r "$HTTP"
 check "options -xx" same_output -n -xx -r "$HTTP"
 check "options -XX" same_output -n -XX -r "$HTTP"

@@ -43,6 +43,7 @@ struct PrintArgs {
   InputArgs input;
   int n_count = 0;
   bool absolute_seq = false;
+  bool no_checksums = false;
   int t_count = 0;
   int v_count = 0;
   bool link_header = false;

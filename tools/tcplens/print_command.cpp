@@ -14,6 +14,8 @@ void add_print_options(CLI::App& app, PrintArgs& args) {
                "Don't convert addresses or ports to names (tcplens never does; accepted for "
                "tcpdump compatibility)");
   app.add_flag("-S", args.absolute_seq, "Print absolute, not relative, TCP sequence numbers");
+  app.add_flag("-K,--dont-verify-checksums", args.no_checksums,
+               "Don't verify IP, TCP or UDP checksums (-v prints them unchecked)");
   app.add_flag("-t", args.t_count,
                "Timestamps: -t none, -tt seconds since 1970, -ttt delta from previous packet, "
                "-tttt date and time, -ttttt delta from first packet");
@@ -57,6 +59,7 @@ void print_reading_from(const std::string& path, const SourceInfo& info) {
 TcpdumpOptions tcpdump_options(const PrintArgs& args) {
   TcpdumpOptions tcpdump;
   tcpdump.absolute_seq = args.absolute_seq;
+  tcpdump.no_checksums = args.no_checksums;
   tcpdump.time_format = args.t_count;
   tcpdump.verbose = args.v_count;
   tcpdump.link_header = args.link_header;

@@ -27,6 +27,7 @@ struct TcpdumpOptions {
   int ascii = 0;              // -A count
   bool nano = false;          // --time-stamp-precision=nano
   bool packet_number = false;  // -#
+  bool no_checksums = false;   // -K: IP, TCP and UDP checksums are not verified (with -v)
 };
 
 // What tcpdump knows of the packets it printed before this one, when the caller keeps it

@@ -550,7 +550,7 @@ void ip_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
       }
       ctx.put(')');
     }
-    if (ip + hlen <= ctx.snapend) {
+    if (!ctx.opt.no_checksums && ip + hlen <= ctx.snapend) {
       std::uint16_t sum = in_cksum(ip, hlen);
       if (sum != 0) {
         std::uint16_t ip_sum = ctx.be16(ip + 10);

@@ -216,7 +216,7 @@ void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
       return;
     }
 
-    if (ctx.opt.verbose && !fragmented) {
+    if (ctx.opt.verbose && !ctx.opt.no_checksums && !fragmented) {
       if (ctx.ttest(tp, length)) {
         std::uint16_t sum = v6 ? nextproto6_cksum(ctx, iph, tp, length, length, 6)
                                : nextproto4_cksum(ctx, iph, tp, length, length, 6);

@@ -118,7 +118,7 @@ void udp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
   udpipaddr_print(ctx, iph, sport, dport);
   // NFS over UDP (port 2049) is not decoded.
 
-  if (ctx.opt.verbose && !fragmented) {
+  if (ctx.opt.verbose && !ctx.opt.no_checksums && !fragmented) {
     if (!v6 && ctx.opt.verbose > 1) {
       std::uint16_t udp_sum = ctx.be16(up + 6);
       if (udp_sum == 0) {
