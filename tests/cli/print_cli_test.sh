@@ -22,6 +22,9 @@ for f in 'host 10.200.1.2' 'tcp port 8000 and tcp[tcpflags] & tcp-syn != 0' 'src
 done
 check "filter: vlan and ip" same_output -n -r "$VLAN" vlan and ip
 check "option -c 3" same_output -n -c 3 -r "$HTTP"
+check "option --count" same_output -n --count -r "$HTTP"
+check "option --count with -c and a filter" same_output -n --count -c 5 -r "$HTTP" tcp port 8000
+check "options -N -u -O -H -b accepted" same_output -n -N -u -O -H -b -v -r "$HTTP"
 check "option -c with filter" same_output -n -c 2 -r "$HTTP" 'tcp[tcpflags] & tcp-fin != 0'
 check "options -q -t" same_output -n -q -t -r "$HTTP"
 check "options -tt" same_output -n -tt -r "$HTTP"

@@ -44,6 +44,8 @@ struct PrintArgs {
   int n_count = 0;
   bool absolute_seq = false;
   bool no_checksums = false;
+  bool count_only = false;
+  bool ignored = false;  // tcpdump options with nothing to change here
   int t_count = 0;
   int v_count = 0;
   bool link_header = false;

@@ -27,6 +27,12 @@ void add_print_options(CLI::App& app, PrintArgs& args) {
                "Print each packet in hex and ASCII (-XX: including link header)");
   app.add_flag("-A", args.A_count, "Print each packet in ASCII (-AA: including link header)");
   app.add_flag("-#,--number", args.packet_number, "Print a packet number at the start of each line");
+  app.add_flag("--count", args.count_only,
+               "Print only the number of packets (that pass the filter), as \"N packets\"");
+  app.add_flag("-N,-u,-O,-H,-b", args.ignored,
+               "Accepted for tcpdump compatibility, no effect: -N (names are never looked up), "
+               "-u (NFS is not decoded), -O (the filter's optimizer), -H (802.11s mesh "
+               "headers), -b (BGP is not decoded)");
   app.add_option("--style", args.style,
                  "Output style: tcpdump (default) or wireshark (lines as `tshark -n -r FILE`)")
       ->check(CLI::IsMember({"tcpdump", "wireshark"}));
@@ -89,13 +95,19 @@ int run_print(const PrintArgs& args) {
   ws.nanosecond = info.nanosecond_file;
   WiresharkSinks wireshark_sinks(ws);
   const bool writing = in.writer != nullptr;
-  if (!writing || input.print_too) {
+  if (args.count_only) {
+    // tcpdump --count: the packets that pass the filter (and -c), counted, none printed.
+  } else if (!writing || input.print_too) {
     if (wireshark)
       engine.add_sinks(wireshark_sinks);
     else
       engine.add_sinks(tcpdump_sinks);
   }
   const EngineResult result = run_engine(engine, input, in, &write_sinks);
+  if (args.count_only && result.open_error.empty()) {
+    std::printf("%llu packet%s\n", static_cast<unsigned long long>(result.shown), result.shown == 1 ? "" : "s");
+    std::fflush(stdout);
+  }
   return report_result(result, input, in);
 }
 
