@@ -132,6 +132,22 @@ for t in 1 2 3; do
   check "fragments: print -n --threads $t as tcpdump -n" cmp -s "$WORK/frags.ours" "$WORK/frags.tcpdump"
 done
 
+# Packets cut short by the snapshot length, where tcpdump's printers stop (the marker; and
+# whether -x then dumps the link header, after a longjmp, or not).
+cut() { python3 "$(dirname "$0")/cut_pcap.py" "$1" "$WORK/cut.pcap" "$2"; }
+for spec in external/zeek/chksums-ip6-route0-tcp-good-chksum.pcap:54,62,90 \
+            external/tcpdump-crash/ipv6-srh-tlv-pad1-padn-5-trunc.pcap:54,58 \
+            external/zeek/ipv6-fragmented-dns.pcap:58 external/zeek/ipv6-http-atomic-frag.pcap:54,58 \
+            external/esnet/udp_0_1000_20190821.pcap:54; do
+  file=${spec%%:*}
+  for n in $(echo "${spec#*:}" | tr , ' '); do
+    cut "$CORPUS/$file" "$n"
+    for opts in "-n" "-n -v" "-n -x"; do
+      check "cut to $n bytes, $opts: $(basename "$file")" same_output $opts -r "$WORK/cut.pcap"
+    done
+  done
+done
+
 for what in missing directory garbage empty; do
   case $what in
     missing) f=$WORK/nonexistent.pcap ;;

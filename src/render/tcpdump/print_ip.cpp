@@ -346,8 +346,9 @@ int frag6_print(PrintContext& ctx, const std::uint8_t* bp, const std::uint8_t* b
   std::uint16_t offlg = ctx.be16(bp + 2);
   std::size_t rest = 40 + ctx.be16(bp2 + 4) - static_cast<std::size_t>(bp - bp2) - 8;
   if (ctx.opt.verbose) {
+    const std::uint32_t ident = ctx.be32(bp + 4);  // (read first: tcpdump's GET in the ND_PRINT)
     ctx.put("frag (0x");
-    ctx.out.put_hex(ctx.be32(bp + 4), 8);
+    ctx.out.put_hex(ident, 8);
     ctx.put(':');
   } else {
     ctx.put("frag (");
@@ -386,15 +387,19 @@ int rt6_print(PrintContext& ctx, const std::uint8_t* bp) {
       break;
     }
     case 4: {
+      // Each value is read before its label is put: in tcpdump the GET is an argument of the
+      // ND_PRINT, so a short header stops before the label.
+      const std::uint8_t last_entry = ctx.u8(bp + 4);
       ctx.put(", last-entry=");
-      ctx.put_u(ctx.u8(bp + 4));
+      ctx.put_u(last_entry);
       std::uint8_t flags = ctx.u8(bp + 5);
       if (flags || ctx.opt.verbose) {
         ctx.put(", flags=0x");
         ctx.out.put_hex(flags);
       }
+      const std::uint16_t tag = ctx.be16(bp + 6);
       ctx.put(", tag=");
-      ctx.out.put_hex(ctx.be16(bp + 6));
+      ctx.out.put_hex(tag);
       break;
     }
     default:
@@ -410,6 +415,7 @@ int rt6_print(PrintContext& ctx, const std::uint8_t* bp) {
     return -1;
   }
   for (unsigned i = 0; i < len / 2; i++) {
+    if (!ctx.ttest(p, 16)) throw Truncated{};  // (the address is read before ", [i]" is put)
     ctx.put(", [");
     ctx.put_u(i);
     ctx.put(']');
@@ -761,7 +767,11 @@ void ip6_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length) {
         ctx.pop_snaplen();
         return;
       case kProtoRouting:
-        ctx.tcheck(cp, 1);
+        if (!ctx.ttest(cp, 1)) {  // tcpdump's ND_TCHECK_1: " [|ip6]", no longjmp (-x skips the link header)
+          ctx.print_trunc();
+          ctx.pop_snaplen();
+          return;
+        }
         advance = rt6_print(ctx, cp);
         if (advance < 0) {
           ctx.pop_snaplen();

@@ -21,13 +21,21 @@ unsigned captured(const PrintContext& ctx, const std::uint8_t* cp, unsigned leng
   return static_cast<unsigned>(std::min<std::size_t>(ctx.available(cp), length));
 }
 
-// The payload's captured bytes stop before a fixed header of `header` bytes: tcpdump's
-// first ND_TCHECK of it longjmps and prints `prefix` " [|proto]".
+// How a printer of tcpdump's leaves a payload too short for its header: `goto trunc` (the
+// marker, then a normal return), or a longjmp out of it (a GET_ macro, or ND_TCHECK in the
+// files that define ND_LONGJMP_FROM_TCHECK), after which -x/-X dump the whole frame, link
+// header included; or a length check first, so that only a payload the capture cut short
+// (its header was on the wire) gets to the longjmp.
+enum class Exit { Trunc, Jump, JumpIfCut };
+
+// The payload's captured bytes stop before a fixed header of `header` bytes: `prefix` and
+// " [|proto]".
 bool trunc_before(PrintContext& ctx, const std::uint8_t* cp, unsigned length, unsigned header,
-                  const char* proto, std::string_view prefix = {}) {
+                  const char* proto, std::string_view prefix = {}, Exit exit = Exit::Trunc) {
   if (captured(ctx, cp, length) >= header) return false;
   ctx.protocol = proto;
   ctx.put(prefix);
+  if (exit == Exit::Jump || (exit == Exit::JumpIfCut && length >= header)) throw Truncated{};
   ctx.print_trunc();
   return true;
 }
@@ -75,12 +83,12 @@ bool isakmp_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length,
 // isakmp_rfc3948_print (port 4500): a NAT keep-alive, a non-ESP marker before ISAKMP, or ESP.
 bool isakmp_rfc3948_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
   const unsigned cap = captured(ctx, cp, length);
-  if (trunc_before(ctx, cp, length, 1, "isakmp_rfc3948")) return true;
+  if (trunc_before(ctx, cp, length, 1, "isakmp_rfc3948", {}, Exit::JumpIfCut)) return true;
   if (length == 1 && ctx.u8(cp) == 0xff) {
     ctx.put("isakmp-nat-keep-alive");
     return true;
   }
-  if (cap < 4) return trunc_before(ctx, cp, length, 4, "isakmp_rfc3948");
+  if (cap < 4) return trunc_before(ctx, cp, length, 4, "isakmp_rfc3948", {}, Exit::JumpIfCut);
   if (ctx.be32(cp) == 0) return isakmp_print(ctx, cp + 4, length - 4, "NONESP-encap: ");
   return false;  // ESP in UDP: not reproduced
 }
@@ -88,8 +96,8 @@ bool isakmp_rfc3948_print(PrintContext& ctx, const std::uint8_t* cp, unsigned le
 // print-lmp.c, print-vqp.c: a fixed header, then the version (high nibble for LMP).
 bool versioned_header_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length,
                             unsigned header, const char* proto, const char* name,
-                            std::uint32_t version, std::uint32_t supported) {
-  if (trunc_before(ctx, cp, length, header, proto)) return true;
+                            std::uint32_t version, std::uint32_t supported, Exit exit = Exit::Trunc) {
+  if (trunc_before(ctx, cp, length, header, proto, {}, exit)) return true;
   if (version == supported) return false;
   version_not_supported(ctx, name, version);
   return true;
@@ -126,7 +134,7 @@ bool vat_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
     ctx.put(" < 2");
     return true;
   }
-  if (trunc_before(ctx, cp, length, 2, "vat")) return true;
+  if (trunc_before(ctx, cp, length, 2, "vat", {}, Exit::JumpIfCut)) return true;
   const std::uint16_t ts = ctx.be16(cp);
   if ((ts & 0xf060) != 0) {  // probably vt
     ctx.put("udp/vt ");
@@ -148,7 +156,7 @@ bool vat_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
 
 // print-aodv.c: the message type; of a type it does not know, the type and the length.
 bool aodv_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
-  if (trunc_before(ctx, cp, length, 1, "aodv")) return true;
+  if (trunc_before(ctx, cp, length, 1, "aodv", {}, Exit::Jump)) return true;
   const std::uint8_t type = ctx.u8(cp);
   if ((type >= 1 && type <= 4) || (type >= 16 && type <= 19)) return false;  // (v6 drafts: 16..19)
   ctx.put(" aodv type ");
@@ -161,7 +169,7 @@ bool aodv_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
 // print-wb.c: a length check of the 12-byte header, then its reads.
 bool wb_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
   if (length_invalid(ctx, length, 12, "")) return true;
-  return trunc_before(ctx, cp, length, 12, "wb");
+  return trunc_before(ctx, cp, length, 12, "wb", {}, Exit::JumpIfCut);
 }
 
 // print-babel.c: "babel", the 4-byte header, its magic byte 42.
@@ -239,7 +247,7 @@ bool sflow_v5_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) 
   if (addr_type != 1 && addr_type != 2) return false;
   const std::uint8_t* p = cp + (addr_type == 1 ? 12 : 24);  // sub-agent ID onwards
   if (ctx.opt.verbose) {
-    if (!ctx.ttest(p, 16)) return trunc_before(ctx, cp, length, ~0u, "sflow");
+    if (!ctx.ttest(p, 16)) return trunc_before(ctx, cp, length, ~0u, "sflow", {}, Exit::Jump);
     if (ctx.be32(p + 12) != 0) return false;
   }
   ctx.put(addr_type == 1 ? "sFlowv5, IPv4 agent " : "sFlowv5, IPv6 agent ");
@@ -263,7 +271,7 @@ bool sflow_v5_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) 
 
 // print-sflow.c: the 28-byte datagram header, then its version (5).
 bool sflow_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
-  if (trunc_before(ctx, cp, length, 28, "sflow")) return true;
+  if (trunc_before(ctx, cp, length, 28, "sflow", {}, Exit::Jump)) return true;
   const std::uint32_t version = ctx.be32(cp);
   if (version == 5) return sflow_v5_print(ctx, cp, length);
   version_not_supported(ctx, "sFlow", version);
@@ -276,7 +284,7 @@ bool lspping_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
     ctx.put("\n\t\t packet is too short");
     return true;
   }
-  if (trunc_before(ctx, cp, length, 32, "lspping")) return true;
+  if (trunc_before(ctx, cp, length, 32, "lspping", {}, Exit::JumpIfCut)) return true;
   const std::uint16_t version = ctx.be16(cp);
   if (version == 1) return false;
   version_not_supported(ctx, "LSP-PING", version);
@@ -291,7 +299,7 @@ bool bfd_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length, std::
     if (ctx.opt.verbose) print_unknown_data(ctx, cp, "\n\t", length);
     return true;
   }
-  return trunc_before(ctx, cp, length, 24, "bfd");
+  return trunc_before(ctx, cp, length, 24, "bfd", {}, Exit::Jump);
 }
 
 // print-hsrp.c (HSRP version 0, to port 1985): opcode, length, state, group, virtual
@@ -426,7 +434,7 @@ bool udp_port_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length,
     domain_print(ctx, cp, length, false, true);
     return true;
   }
-  if (port(525)) return trunc_before(ctx, cp, length, 1, "timed");
+  if (port(525)) return trunc_before(ctx, cp, length, 1, "timed", {}, Exit::Jump);
   if (port(69)) return whole(tftp_print, ctx, cp, length);
   if (port(68) || port(67)) return whole(bootp_print, ctx, cp, length);
   if (port(520)) return whole(rip_print, ctx, cp, length);
@@ -462,7 +470,7 @@ bool udp_port_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length,
   if (is_radius_port(sport) || is_radius_port(dport))
     return radius_print(ctx, cp, length);
   if (dport == 1985) return hsrp_print(ctx, cp, length);
-  if (port(921)) return trunc_before(ctx, cp, length, 28, "lwres");
+  if (port(921)) return trunc_before(ctx, cp, length, 28, "lwres", {}, Exit::Jump);
   if (port(646)) return ldp_print(length);
   if (port(698)) return olsr_print(ctx, cp, length, v6);
   if (port(3503)) return lspping_print(ctx, cp, length);
@@ -471,7 +479,7 @@ bool udp_port_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length,
   if (port(701)) {
     const unsigned cap = captured(ctx, cp, length);
     return versioned_header_print(ctx, cp, length, 8, "lmp", "LMP",
-                                  cap >= 8 ? ctx.u8(cp) >> 4 : 0, 1);
+                                  cap >= 8 ? ctx.u8(cp) >> 4 : 0, 1, Exit::Jump);
   }
   if (port(1589)) {
     const unsigned cap = captured(ctx, cp, length);
