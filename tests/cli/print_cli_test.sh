@@ -138,7 +138,7 @@ cut() { python3 "$(dirname "$0")/cut_pcap.py" "$1" "$WORK/cut.pcap" "$2"; }
 for spec in external/zeek/chksums-ip6-route0-tcp-good-chksum.pcap:54,62,90 \
             external/tcpdump-crash/ipv6-srh-tlv-pad1-padn-5-trunc.pcap:54,58 \
             external/zeek/ipv6-fragmented-dns.pcap:58 external/zeek/ipv6-http-atomic-frag.pcap:54,58 \
-            external/esnet/udp_0_1000_20190821.pcap:54; do
+            external/esnet/udp_0_1000_20190821.pcap:54 external/tcpdump/vxlan.pcap:46; do
   file=${spec%%:*}
   for n in $(echo "${spec#*:}" | tr , ' '); do
     cut "$CORPUS/$file" "$n"

@@ -18,8 +18,10 @@ void vxlan_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len) {
   ctx.put((flags & 0x08) ? "I" : "invalid");
   ctx.put("] (0x");
   ctx.out.put_hex(flags, 2);
-  ctx.put("), vni ");
-  ctx.put_u(ctx.be24(bp + 4));
+  ctx.put("), ");
+  const std::uint32_t vni = ctx.be24(bp + 4);  // (read before "vni " is put, as tcpdump's GET)
+  ctx.put("vni ");
+  ctx.put_u(vni);
   // Watch out: tcpdump ends the VXLAN header with a newline inside the packet's record.
   ctx.put('\n');
   ctx.tcheck(bp + 7, 1);
