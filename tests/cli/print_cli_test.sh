@@ -148,6 +148,16 @@ for spec in external/zeek/chksums-ip6-route0-tcp-good-chksum.pcap:54,62,90 \
   done
 done
 
+python3 "$(dirname "$0")/udp_short_length.py" "$WORK/udp-short.pcap"
+for opts in "-n" "-n -v" "-n -x"; do
+  check "UDP length shorter than the datagram, $opts" same_output $opts -r "$WORK/udp-short.pcap"
+done
+
+python3 "$(dirname "$0")/esp_packets.py" "$WORK/esp.pcap"
+for opts in "-n" "-n -v" "-n -x"; do
+  check "IPsec ESP (IPv4, UDP 4500, IPv6), $opts" same_output $opts -r "$WORK/esp.pcap"
+done
+
 for what in missing directory garbage empty; do
   case $what in
     missing) f=$WORK/nonexistent.pcap ;;

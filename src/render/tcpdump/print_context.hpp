@@ -172,6 +172,7 @@ void ip_demux_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, 
 void mobility_print(PrintContext& ctx, const std::uint8_t* bp);
 // IPsec AH (print_ah.cpp); returns the header's length.
 unsigned ah_print(PrintContext& ctx, const std::uint8_t* bp);
+void esp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
                const std::uint8_t* iph, bool fragmented);
 void udp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,

@@ -858,6 +858,9 @@ void ip_demux_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, 
     case 47:
       gre_print(ctx, bp, length);
       break;
+    case 50:
+      esp_print(ctx, bp, length);
+      break;
     case kProtoNone:
       ctx.put("no next header");
       break;

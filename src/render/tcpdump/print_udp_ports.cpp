@@ -16,9 +16,11 @@ namespace tcplens::tcpdump {
 
 namespace {
 
-// Captured bytes of the payload (what tcpdump's first GET_ macro may read).
-unsigned captured(const PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
-  return static_cast<unsigned>(std::min<std::size_t>(ctx.available(cp), length));
+// Captured bytes of the payload: what tcpdump's GET_ macros and ND_TCHECKs may read. They
+// check against the end of the capture (cut to the IP datagram's length), not the UDP
+// length, so a UDP length shorter than the datagram leaves more to read than `length`.
+unsigned captured(const PrintContext& ctx, const std::uint8_t* cp, unsigned /*length*/) {
+  return static_cast<unsigned>(ctx.available(cp));
 }
 
 // How a printer of tcpdump's leaves a payload too short for its header: `goto trunc` (the
@@ -81,16 +83,21 @@ bool isakmp_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length,
 }
 
 // isakmp_rfc3948_print (port 4500): a NAT keep-alive, a non-ESP marker before ISAKMP, or ESP.
+// The length decides (a keep-alive is one byte, a marker four); the reads longjmp.
 bool isakmp_rfc3948_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
-  const unsigned cap = captured(ctx, cp, length);
-  if (trunc_before(ctx, cp, length, 1, "isakmp_rfc3948", {}, Exit::JumpIfCut)) return true;
+  ctx.protocol = "isakmp_rfc3948";
   if (length == 1 && ctx.u8(cp) == 0xff) {
     ctx.put("isakmp-nat-keep-alive");
     return true;
   }
-  if (cap < 4) return trunc_before(ctx, cp, length, 4, "isakmp_rfc3948", {}, Exit::JumpIfCut);
+  if (length < 4) {
+    ctx.print_trunc();
+    return true;
+  }
   if (ctx.be32(cp) == 0) return isakmp_print(ctx, cp + 4, length - 4, "NONESP-encap: ");
-  return false;  // ESP in UDP: not reproduced
+  ctx.put("UDP-encap: ");
+  esp_print(ctx, cp, length);
+  return true;
 }
 
 // print-lmp.c, print-vqp.c: a fixed header, then the version (high nibble for LMP).
