@@ -158,6 +158,11 @@ for opts in "-n" "-n -v" "-n -x"; do
   check "IPsec ESP (IPv4, UDP 4500, IPv6), $opts" same_output $opts -r "$WORK/esp.pcap"
 done
 
+python3 "$(dirname "$0")/igmp_packets.py" "$WORK/igmp.pcap"
+for opts in "-n" "-n -v" "-n -vv" "-n -x" "-n -q"; do
+  check "IGMP, $opts" same_output $opts -r "$WORK/igmp.pcap"
+done
+
 for what in missing directory garbage empty; do
   case $what in
     missing) f=$WORK/nonexistent.pcap ;;

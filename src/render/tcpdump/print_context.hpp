@@ -173,6 +173,8 @@ void mobility_print(PrintContext& ctx, const std::uint8_t* bp);
 // IPsec AH (print_ah.cpp); returns the header's length.
 unsigned ah_print(PrintContext& ctx, const std::uint8_t* bp);
 void esp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
+// false: not reproduced (DVMRP, PIMv1), nothing printed.
+bool igmp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len);
 void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
                const std::uint8_t* iph, bool fragmented);
 void udp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,

@@ -861,6 +861,11 @@ void ip_demux_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, 
     case 50:
       esp_print(ctx, bp, length);
       break;
+    case 2:
+      if (igmp_print(ctx, bp, length)) break;
+      ctx.put(" ip-proto-2 ");  // (DVMRP, PIMv1: the generic line)
+      ctx.put_u(length);
+      break;
     case kProtoNone:
       ctx.put("no next header");
       break;
