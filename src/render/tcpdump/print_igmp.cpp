@@ -25,14 +25,20 @@ void put_text_address(PrintContext& ctx, const char* text, const std::uint8_t* p
   ctx.put_ipv4(p);
 }
 
+// " [label N]": tcpdump's notes of odd lengths and counts.
+void note(PrintContext& ctx, const char* label, unsigned n) {
+  ctx.put(" [");
+  ctx.put(label);
+  ctx.put_u(n);
+  ctx.put(']');
+}
+
 const Tok kV3ReportTypes[] = {{1, "is_in"}, {2, "is_ex"}, {3, "to_in"}, {4, "to_ex"},
                               {5, "allow"}, {6, "block"}, {0, nullptr}};
 
 void v3_report(PrintContext& ctx, const std::uint8_t* bp, unsigned len) {
   if (len < 16 || (len & 3) != 0) {
-    ctx.put(" [invalid len ");
-    ctx.put_u(len);
-    ctx.put(']');
+    note(ctx, "invalid len ", len);
     return;
   }
   const unsigned groups = ctx.be16(bp + 6);
@@ -52,15 +58,11 @@ void v3_report(PrintContext& ctx, const std::uint8_t* bp, unsigned len) {
     if (const char* name = tok_lookup(kV3ReportTypes, type)) {
       ctx.put(name);
     } else {
-      ctx.put(" [v3-report-#");
-      ctx.put_u(type);
-      ctx.put(']');
+      note(ctx, "v3-report-#", type);
     }
     const unsigned sources = ctx.be16(bp + at + 2);
     if (len < at + 8 + (sources << 2)) {
-      ctx.put(" [invalid number of sources ");
-      ctx.put_u(sources);
-      ctx.put(']');
+      note(ctx, "invalid number of sources ", sources);
       return;
     }
     if (ctx.opt.verbose == 1) {
@@ -80,9 +82,7 @@ void v3_report(PrintContext& ctx, const std::uint8_t* bp, unsigned len) {
 void v3_query(PrintContext& ctx, const std::uint8_t* bp, unsigned len) {
   ctx.put(" v3");
   if ((len & 3) != 0) {  // (len >= 12 here)
-    ctx.put(" [invalid len ");
-    ctx.put_u(len);
-    ctx.put(']');
+    note(ctx, "invalid len ", len);
     return;
   }
   // The maximum response code: tenths of a second, or a floating-point form from 128 up.
@@ -122,9 +122,7 @@ void v3_query(PrintContext& ctx, const std::uint8_t* bp, unsigned len) {
 void mtrace(PrintContext& ctx, const char* name, const std::uint8_t* bp, unsigned len) {
   constexpr unsigned kQuery = 16;  // struct tr_query, after the 8-byte IGMP header
   if (len < 8 + kQuery) {
-    ctx.put(" [invalid len ");
-    ctx.put_u(len);
-    ctx.put(']');
+    note(ctx, "invalid len ", len);
     return;
   }
   const std::uint8_t* q = bp + 8;
@@ -166,9 +164,7 @@ bool igmp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len) {
         if (const std::uint8_t max = ctx.u8(bp + 1); max != 0) {
           ctx.put(" v2");
           if (max != 100) {
-            ctx.put(" [max resp time ");
-            ctx.put_u(max);
-            ctx.put(']');
+            note(ctx, "max resp time ", max);
           }
         } else {
           ctx.put(" v1");
@@ -177,20 +173,12 @@ bool igmp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len) {
           put_text_address(ctx, " [gaddr ", bp + 4);
           ctx.put(']');
         }
-        if (len != 8) {
-          ctx.put(" [len ");
-          ctx.put_u(len);
-          ctx.put(']');
-        }
+        if (len != 8) note(ctx, "len ", len);
       }
       break;
     case 0x12:
       put_text_address(ctx, "igmp v1 report ", bp + 4);
-      if (len != 8) {
-        ctx.put(" [len ");
-        ctx.put_u(len);
-        ctx.put(']');
-      }
+      if (len != 8) note(ctx, "len ", len);
       break;
     case 0x16:
       put_text_address(ctx, "igmp v2 report ", bp + 4);
@@ -203,9 +191,8 @@ bool igmp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len) {
       put_text_address(ctx, "igmp leave ", bp + 4);
       break;
     case 0x13:
-      ctx.put("igmp dvmrp [len ");
-      ctx.put_u(len);
-      ctx.put(']');
+      ctx.put("igmp dvmrp");
+      note(ctx, "len ", len);
       break;
     case 0x1e:
       mtrace(ctx, "mresp", bp, len);
