@@ -163,6 +163,11 @@ for opts in "-n" "-n -v" "-n -vv" "-n -x" "-n -q"; do
   check "IGMP, $opts" same_output $opts -r "$WORK/igmp.pcap"
 done
 
+python3 "$(dirname "$0")/ip_protocols.py" "$WORK/ip-protocols.pcap"
+for opts in "-n" "-n -v" "-n -x"; do
+  check "IGMP over IPv6, Ethernet over IP, IPComp, $opts" same_output $opts -r "$WORK/ip-protocols.pcap"
+done
+
 for what in missing directory garbage empty; do
   case $what in
     missing) f=$WORK/nonexistent.pcap ;;

@@ -862,9 +862,29 @@ void ip_demux_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, 
       esp_print(ctx, bp, length);
       break;
     case 2:
-      if (igmp_print(ctx, bp, length)) break;
-      ctx.put(" ip-proto-2 ");  // (DVMRP, PIMv1: the generic line)
-      ctx.put_u(length);
+      if (ver != 4) {
+        ctx.put("[IGMP requires IPv4]");
+        ctx.print_invalid();
+      } else if (!igmp_print(ctx, bp, length)) {
+        ctx.put(" ip-proto-2 ");  // (DVMRP, PIMv1: the generic line)
+        ctx.put_u(length);
+      }
+      break;
+    case 108: {  // IPComp (print-ipcomp.c): its CPI; the compressed payload is not followed
+      ctx.protocol = "ipcomp";
+      const std::uint16_t cpi = ctx.be16(bp + 2);
+      ctx.put("IPComp(cpi=0x");
+      ctx.out.put_hex(cpi, 4);
+      ctx.put(')');
+      break;
+    }
+    case 143:  // Ethernet (RFC 8986)
+      if (ver == 6) {
+        ether_print(ctx, bp, length, static_cast<unsigned>(ctx.available(bp)));
+      } else {
+        ctx.put("[Ethernet requires IPv6]");
+        ctx.print_invalid();
+      }
       break;
     case kProtoNone:
       ctx.put("no next header");
