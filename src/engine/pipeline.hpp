@@ -77,7 +77,7 @@ class ItemTarget {
   virtual void chunk_done(const ItemMeta& meta) { (void)meta; }
 };
 
-class Pipeline {
+class alignas(64) Pipeline {  // (one per worker: no line shared with another's, as PacketSink)
  public:
   Pipeline(const Plan& plan, unsigned worker, const StreamTracker::Limits& limits,
            Output& text, ItemTarget& target);

@@ -101,7 +101,7 @@ class BatchTarget final : public ItemTarget {
   Worker& w_;
 };
 
-struct Worker {
+struct alignas(64) Worker {  // (no line shared with another worker's, as PacketSink)
   unsigned index = 0;
   std::unique_ptr<StreamTracker> first;  // two passes: every stream's final summary
   std::vector<std::uint64_t> began;      // first pass: frame at which each of its streams began

@@ -88,7 +88,11 @@ class Emitter {
   std::size_t patch_count_ = 0;
 };
 
-class PacketSink {
+// Cache-line aligned (so every sink's size is whole lines): each worker's sinks are made one
+// after another, and a sink whose fields shared a line with the next worker's made the two
+// processors pass it back and forth on every packet (print -n on two threads, real.pcap:
+// 0.26 -> 0.33 s when one bool was added to the tcpdump options).
+class alignas(64) PacketSink {
  public:
   virtual ~PacketSink() = default;
   // Every packet, in frame order (see the header comment for which ones).
