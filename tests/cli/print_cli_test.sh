@@ -168,6 +168,11 @@ for opts in "-n" "-n -v" "-n -x"; do
   check "IGMP over IPv6, Ethernet over IP, IPComp, $opts" same_output $opts -r "$WORK/ip-protocols.pcap"
 done
 
+python3 "$(dirname "$0")/lldp_packets.py" "$WORK/lldp.pcap"
+for opts in "-n" "-n -e" "-n -x" "-n -q"; do
+  check "LLDP, $opts" same_output $opts -r "$WORK/lldp.pcap"
+done
+
 for what in missing directory garbage empty; do
   case $what in
     missing) f=$WORK/nonexistent.pcap ;;

@@ -533,10 +533,46 @@ void put_ethertype_name(PrintContext& ctx, std::uint16_t type, std::string_view 
   ctx.put(name ? std::string_view(name) : unknown);
 }
 
+// print-lldp.c without -v: "LLDP, length N" and the system name, the TLVs walked as tcpdump
+// walks them (one past the end: the marker). With -v, every TLV's details: not reproduced
+// (false, nothing printed: the generic ethertype line).
+bool lldp_print(PrintContext& ctx, const std::uint8_t* p, unsigned length) {
+  if (ctx.opt.verbose) return false;
+  ctx.protocol = "lldp";
+  ctx.put("LLDP, length ");
+  ctx.put_u(length);
+  const std::uint8_t* tlv = p;
+  unsigned left = length;
+  while (left >= 2) {
+    if (!ctx.ttest(tlv, 2)) {
+      ctx.print_trunc();
+      return true;
+    }
+    const std::uint16_t head = ctx.be16(tlv);
+    const unsigned type = head >> 9, len = head & 0x1ffu;
+    left -= 2;
+    tlv += 2;
+    if (type == 0 || len == 0) break;  // the End TLV (and tcpdump's guard against a loop)
+    if (!ctx.ttest(tlv, len) || left < len) {
+      ctx.print_trunc();
+      return true;
+    }
+    if (type == 5) {  // System Name, printed without -v too
+      ctx.put(": ");
+      ctx.print_padded_string(tlv, len);
+    }
+    left -= len;
+    tlv += len;
+  }
+  return true;
+}
+
 bool ethertype_print(PrintContext& ctx, std::uint16_t type, const std::uint8_t* p,
                      unsigned length, unsigned caplen, const std::uint8_t*,
                      const std::uint8_t*) {
   switch (type) {
+    case 0x88cc:
+      return lldp_print(ctx, p, length);
     case kEthertypeIp:
       ip_print(ctx, p, length);
       return true;
