@@ -173,6 +173,11 @@ for opts in "-n" "-n -e" "-n -x" "-n -q"; do
   check "LLDP, $opts" same_output $opts -r "$WORK/lldp.pcap"
 done
 
+python3 "$(dirname "$0")/vrrp_packets.py" "$WORK/vrrp.pcap"
+for opts in "-n" "-n -v" "-n -vv" "-n -x"; do
+  check "VRRP, $opts" same_output $opts -r "$WORK/vrrp.pcap"
+done
+
 for what in missing directory garbage empty; do
   case $what in
     missing) f=$WORK/nonexistent.pcap ;;

@@ -175,6 +175,8 @@ unsigned ah_print(PrintContext& ctx, const std::uint8_t* bp);
 void esp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length);
 // false: not reproduced (DVMRP, PIMv1), nothing printed.
 bool igmp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len);
+void vrrp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned len, const std::uint8_t* iph,
+                unsigned ttl, int ver);
 void tcp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,
                const std::uint8_t* iph, bool fragmented);
 void udp_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length,

@@ -870,6 +870,9 @@ void ip_demux_print(PrintContext& ctx, const std::uint8_t* bp, unsigned length, 
         ctx.put_u(length);
       }
       break;
+    case 112:
+      vrrp_print(ctx, bp, length, iph, ttl_hl, ver);
+      break;
     case 108: {  // IPComp (print-ipcomp.c): its CPI; the compressed payload is not followed
       ctx.protocol = "ipcomp";
       const std::uint16_t cpi = ctx.be16(bp + 2);
