@@ -1,6 +1,8 @@
 # esp_packets.py OUT: IPsec ESP over IPv4, in UDP on port 4500 and over IPv6, with 0..30
 # bytes after the IP or UDP header, and cut short by the snapshot length.
 import struct, sys
+
+from pcap_out import write_pcap
 out = sys.argv[1]; frames = []
 def ip4(proto, payload, tot=None):
     return struct.pack('!BBHHHBBH4s4s', 0x45, 0, tot if tot else 20 + len(payload), 1, 0, 64, proto, 0, bytes([10,0,0,1]), bytes([10,0,0,2])) + payload
@@ -17,8 +19,4 @@ f = eth(ip4(17, struct.pack('!HHHH', 4500, 4500, 38, 0) + pl)); frames.append((f
 # IPv6 ESP
 v6 = struct.pack('!IHBB', 0x60000000, 30, 50, 64) + b'\xfe\x80' + bytes(14) + b'\xfe\x80' + bytes(13) + b'\x02' + pl
 frames.append((eth(v6, b'\x86\xdd'), None))
-with open(out, 'wb') as fo:
-    fo.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-    for i, (fr, cut) in enumerate(frames):
-        c = fr if cut is None else fr[:cut]
-        fo.write(struct.pack('<IIII', 1700000000 + i, 0, len(c), len(fr)) + c)
+write_pcap(out, frames)

@@ -3,11 +3,9 @@
 # with wrong checksums, odd lengths and cut short by the snapshot length. (DVMRP and PIMv1
 # inside IGMP are left out: not reproduced, docs/differences.md.)
 import struct, sys, random
+
+from pcap_out import csum, write_pcap
 out = sys.argv[1]; R = random.Random(7); frames = []
-def csum(b):
-    if len(b) % 2: b += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(b)//2), b)); s = (s >> 16) + (s & 0xffff); s += s >> 16
-    return (~s) & 0xffff
 def frame(igmp, good=True, cut=None, dst=(224,0,0,22)):
     if good and len(igmp) >= 4:
         igmp = igmp[:2] + b'\0\0' + igmp[4:]; igmp = igmp[:2] + struct.pack('!H', csum(igmp)) + igmp[4:]
@@ -43,8 +41,4 @@ frames.append(frame(struct.pack('!BBHHH', 0x22, 0, 0, 0, 1)))  # len 8 invalid
 # mtrace with class-D response address
 frames.append(frame(struct.pack('!BBH4s', 0x1f, 0, 0, g) + bytes([10,0,0,1, 10,0,0,2, 224,0,1,32, 64, 0, 1, 2]) ))
 frames.append(frame(struct.pack('!BBH4s', 0x1e, 0, 0, g) + bytes([10,0,0,1, 10,0,0,2, 10,0,1,32, 64, 0, 1, 2]) + bytes(28)))
-with open(out, 'wb') as fo:
-    fo.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-    for i, (fr, cut) in enumerate(frames):
-        c = fr if cut is None else fr[:cut]
-        fo.write(struct.pack('<IIII', 1700000000 + i, 0, len(c), len(fr)) + c)
+write_pcap(out, frames)

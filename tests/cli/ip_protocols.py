@@ -2,6 +2,8 @@
 # one header: IGMP in IPv6 and Ethernet (143) in IPv4 ("[X requires IPv4|6] (invalid)"),
 # Ethernet in IPv6, IPComp (108) whole and cut short.
 import struct, sys
+
+from pcap_out import write_pcap
 frames = []
 def eth(p, t): return b'\xaa\xbb\xcc\xdd\xee\xff\x00\x11\x22\x33\x44\x55' + t + p
 def ip4(proto, pl): return struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(pl), 1, 0, 64, proto, 0, bytes([10,0,0,1]), bytes([10,0,0,2])) + pl
@@ -12,8 +14,4 @@ frames += [(eth(ip6(2, igmp), b'\x86\xdd'), None), (eth(ip4(143, inner), b'\x08\
            (eth(ip6(143, inner), b'\x86\xdd'), None), (eth(ip4(108, b'\x04\x00\xfb\xe0' + bytes(20)), b'\x08\x00'), None),
            (eth(ip4(108, b'\x04\x00\xfb\xe0' + bytes(20)), b'\x08\x00'), 14 + 20 + 3),
            (eth(ip6(108, b'\x04\x00\x00\x07' + bytes(8)), b'\x86\xdd'), None)]
-with open(sys.argv[1], 'wb') as fo:
-    fo.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-    for i, (fr, cut) in enumerate(frames):
-        c = fr if cut is None else fr[:cut]
-        fo.write(struct.pack('<IIII', 1700000000 + i, 0, len(c), len(fr)) + c)
+write_pcap(sys.argv[1], frames)

@@ -148,35 +148,22 @@ for spec in external/zeek/chksums-ip6-route0-tcp-good-chksum.pcap:54,62,90 \
   done
 done
 
-python3 "$(dirname "$0")/udp_short_length.py" "$WORK/udp-short.pcap"
-for opts in "-n" "-n -v" "-n -x"; do
-  check "UDP length shorter than the datagram, $opts" same_output $opts -r "$WORK/udp-short.pcap"
-done
-
-python3 "$(dirname "$0")/esp_packets.py" "$WORK/esp.pcap"
-for opts in "-n" "-n -v" "-n -x"; do
-  check "IPsec ESP (IPv4, UDP 4500, IPv6), $opts" same_output $opts -r "$WORK/esp.pcap"
-done
-
-python3 "$(dirname "$0")/igmp_packets.py" "$WORK/igmp.pcap"
-for opts in "-n" "-n -v" "-n -vv" "-n -x" "-n -q"; do
-  check "IGMP, $opts" same_output $opts -r "$WORK/igmp.pcap"
-done
-
-python3 "$(dirname "$0")/ip_protocols.py" "$WORK/ip-protocols.pcap"
-for opts in "-n" "-n -v" "-n -x"; do
-  check "IGMP over IPv6, Ethernet over IP, IPComp, $opts" same_output $opts -r "$WORK/ip-protocols.pcap"
-done
-
-python3 "$(dirname "$0")/lldp_packets.py" "$WORK/lldp.pcap"
-for opts in "-n" "-n -e" "-n -x" "-n -q"; do
-  check "LLDP, $opts" same_output $opts -r "$WORK/lldp.pcap"
-done
-
-python3 "$(dirname "$0")/vrrp_packets.py" "$WORK/vrrp.pcap"
-for opts in "-n" "-n -v" "-n -vv" "-n -x"; do
-  check "VRRP, $opts" same_output $opts -r "$WORK/vrrp.pcap"
-done
+# Generated packets of the protocols the corpus lacks, against tcpdump:
+# "check label|generator (tests/cli/*.py)|options, comma-separated".
+while IFS='|' read -r label script option_sets; do
+  python3 "$(dirname "$0")/$script" "$WORK/generated.pcap"
+  IFS=, read -ra sets <<<"$option_sets"
+  for opts in "${sets[@]}"; do
+    check "$label, $opts" same_output $opts -r "$WORK/generated.pcap"
+  done
+done <<'GENERATED'
+UDP length shorter than the datagram|udp_short_length.py|-n,-n -v,-n -x
+IPsec ESP (IPv4, UDP 4500, IPv6)|esp_packets.py|-n,-n -v,-n -x
+IGMP|igmp_packets.py|-n,-n -v,-n -vv,-n -x,-n -q
+IGMP over IPv6, Ethernet over IP, IPComp|ip_protocols.py|-n,-n -v,-n -x
+LLDP|lldp_packets.py|-n,-n -e,-n -x,-n -q
+VRRP|vrrp_packets.py|-n,-n -v,-n -vv,-n -x
+GENERATED
 
 for what in missing directory garbage empty; do
   case $what in

@@ -2,10 +2,8 @@
 # good and bad checksums, TTL 255 and not) and v3 over IPv4 and IPv6, other versions and
 # types, cut short by the snapshot length.
 import struct, sys
-def csum(b):
-    if len(b) % 2: b += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(b)//2), b)); s = (s >> 16) + (s & 0xffff); s += s >> 16
-    return (~s) & 0xffff
+
+from pcap_out import csum, write_pcap
 SRC4, DST4 = bytes([10, 0, 0, 1]), bytes([224, 0, 0, 18])
 SRC6, DST6 = b'\xfe\x80' + bytes(13) + b'\x01', b'\xff\x02' + bytes(13) + b'\x12'
 def ip4(pl, ttl=255): return struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(pl), 1, 0, ttl, 112, 0, SRC4, DST4) + pl
@@ -28,8 +26,4 @@ frames = [(eth(ip4(v2(0, a4[:1]))), None), (eth(ip4(v2(1, a4))), None), (eth(ip4
           (eth(ip4(v2(0, a4[:1], ver=1))), None), (eth(ip4(v3(a4))), None), (eth(ip4(v3(a4, good=False))), None),
           (eth(ip6(v3([b'\xfe\x80' + bytes(13) + b'\x01'], v6=True)), b'\x86\xdd'), None),
           (eth(ip4(v2(1, a4))), 14 + 20 + 2), (eth(ip4(v2(1, a4))), 14 + 20 + 10), (eth(ip4(v2(1, a4))), 14 + 20 + 18)]
-with open(sys.argv[1], 'wb') as fo:
-    fo.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-    for i, (fr, cut) in enumerate(frames):
-        c = fr if cut is None else fr[:cut]
-        fo.write(struct.pack('<IIII', 1700000000 + i, 0, len(c), len(fr)) + c)
+write_pcap(sys.argv[1], frames)
