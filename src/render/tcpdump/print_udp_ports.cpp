@@ -19,7 +19,7 @@ namespace {
 // Captured bytes of the payload: what tcpdump's GET_ macros and ND_TCHECKs may read. They
 // check against the end of the capture (cut to the IP datagram's length), not the UDP
 // length, so a UDP length shorter than the datagram leaves more to read than `length`.
-unsigned captured(const PrintContext& ctx, const std::uint8_t* cp, unsigned /*length*/) {
+unsigned captured(const PrintContext& ctx, const std::uint8_t* cp) {
   return static_cast<unsigned>(ctx.available(cp));
 }
 
@@ -34,7 +34,7 @@ enum class Exit { Trunc, Jump, JumpIfCut };
 // " [|proto]".
 bool trunc_before(PrintContext& ctx, const std::uint8_t* cp, unsigned length, unsigned header,
                   const char* proto, std::string_view prefix = {}, Exit exit = Exit::Trunc) {
-  if (captured(ctx, cp, length) >= header) return false;
+  if (captured(ctx, cp) >= header) return false;
   ctx.protocol = proto;
   ctx.put(prefix);
   if (exit == Exit::Jump || (exit == Exit::JumpIfCut && length >= header)) throw Truncated{};
@@ -189,8 +189,8 @@ bool babel_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
 
 // print-zep.c: "ZEP", the two preamble characters "EX" (the second read only when the first
 // is 'E').
-bool zep_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
-  const unsigned cap = captured(ctx, cp, length);
+bool zep_print(PrintContext& ctx, const std::uint8_t* cp) {
+  const unsigned cap = captured(ctx, cp);
   const bool first_e = cap >= 1 && ctx.u8(cp) == 'E';
   const bool preamble = first_e && cap >= 2 && ctx.u8(cp + 1) == 'X';
   if (preamble && cap > 2) return false;  // the version and the rest: not reproduced
@@ -223,7 +223,7 @@ bool otv_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
     ctx.put_u(length);
     ctx.put(" < 8]");
     ctx.print_invalid();
-    if (captured(ctx, cp, length) < length) ctx.print_trunc();
+    if (captured(ctx, cp) < length) ctx.print_trunc();
     return true;
   }
   const std::uint8_t flags = ctx.u8(cp);
@@ -317,7 +317,7 @@ const Tok kHsrpStates[] = {{0, "initial"}, {1, "learn"},    {2, "listen"}, {4, "
                            {8, "standby"}, {16, "active"}, {0, nullptr}};
 
 bool hsrp_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length) {
-  const unsigned cap = captured(ctx, cp, length);
+  const unsigned cap = captured(ctx, cp);
   if (cap > 0 && ctx.u8(cp) == 0 &&
       ((cap > 1 && !tok_lookup(kHsrpOps, ctx.u8(cp + 1))) ||
        (cap > 2 && !tok_lookup(kHsrpStates, ctx.u8(cp + 2)))))
@@ -484,12 +484,12 @@ bool udp_port_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length,
   if (dport == 3784 || dport == 4784 || dport == 6784 || dport == 3785)
     return bfd_print(ctx, cp, length, dport);
   if (port(701)) {
-    const unsigned cap = captured(ctx, cp, length);
+    const unsigned cap = captured(ctx, cp);
     return versioned_header_print(ctx, cp, length, 8, "lmp", "LMP",
                                   cap >= 8 ? ctx.u8(cp) >> 4 : 0, 1, Exit::Jump);
   }
   if (port(1589)) {
-    const unsigned cap = captured(ctx, cp, length);
+    const unsigned cap = captured(ctx, cp);
     return versioned_header_print(ctx, cp, length, 8, "vqp", "VQP", cap >= 8 ? ctx.u8(cp) : 0,
                                   1);
   }
@@ -507,11 +507,11 @@ bool udp_port_print(PrintContext& ctx, const std::uint8_t* cp, unsigned length,
   if (port(6081)) return whole(geneve_print, ctx, cp, length);
   if (port(4342)) return trunc_before(ctx, cp, length, 16, "lisp");
   if (port(4790)) return whole(vxlan_gpe_print, ctx, cp, length);
-  if (port(17754)) return zep_print(ctx, cp, length);
+  if (port(17754)) return zep_print(ctx, cp);
   if (port(6635)) return whole(mpls_print, ctx, cp, length);
   // AppleTalk in UDP (LAP type DDP on an AppleTalk port; tcpdump's llap_print, "kip" at -v):
   // not reproduced, but it comes before PTP, whose ports are AppleTalk ports too.
-  if (captured(ctx, cp, length) >= 3 && ctx.u8(cp + 2) == 2 &&
+  if (captured(ctx, cp) >= 3 && ctx.u8(cp + 2) == 2 &&
       (is_atalk_port(sport) || is_atalk_port(dport)))
     return false;
   if (port(319) || port(320)) return ptp_print(ctx, length);
